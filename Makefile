@@ -1,0 +1,74 @@
+# Atelier's commands. `make run` serves the app; `make test` runs every test.
+# Both start with `setup`, which installs what is missing and is quick once done.
+# The build is plain cargo + wasm-bindgen (+ wasm-opt in release), the same steps
+# cargo-leptos takes; `cargo leptos watch` works too for whoever has it.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+# release (optimised, wasm-opt) or debug (faster to build while developing).
+PROFILE ?= release
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+SITE := $(TARGET_DIR)/site
+PKG := $(SITE)/pkg
+NPX_BIN := end2end/node_modules/.bin
+
+ifeq ($(PROFILE),release)
+  WASM_FLAGS := --profile wasm-release
+  WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+  SERVER_FLAGS := --release
+  SERVER_BIN := $(TARGET_DIR)/release/server
+else
+  WASM_FLAGS :=
+  WASM := $(TARGET_DIR)/wasm32-unknown-unknown/debug/frontend.wasm
+  SERVER_FLAGS :=
+  SERVER_BIN := $(TARGET_DIR)/debug/server
+endif
+
+export ATELIER_SITE_ROOT := $(SITE)
+
+.PHONY: setup build run test test-rust e2e bench fmt clean-site
+
+setup:
+	@scripts/setup.sh
+
+## build: the WASM bundle, the site folder and the server binary.
+build: setup
+	cargo build -p frontend --lib --target wasm32-unknown-unknown $(WASM_FLAGS)
+	@$(MAKE) --no-print-directory $(PKG)/atelier_bg.wasm $(PKG)/atelier.css
+	cargo build -p server $(SERVER_FLAGS)
+
+$(PKG)/atelier_bg.wasm: $(WASM)
+	mkdir -p $(PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name atelier $(WASM)
+ifeq ($(PROFILE),release)
+	$(NPX_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+	    $(PKG)/atelier_bg.wasm -o $(PKG)/atelier_bg.wasm
+endif
+
+$(PKG)/atelier.css: style/main.css
+	mkdir -p $(PKG)
+	cp style/main.css $@
+
+## run: serve http://127.0.0.1:3000 with SQLite under ./data (settings: Leptos.toml).
+run: build
+	$(SERVER_BIN)
+
+## test: unit and integration tests (SQLite and PostgreSQL), then Playwright.
+test: test-rust e2e
+
+test-rust: setup
+	cargo test --workspace --exclude frontend
+
+## e2e: Playwright in Debian's Chromium against the built server on a fresh database.
+e2e: build
+	rm -rf $(TARGET_DIR)/e2e && mkdir -p $(TARGET_DIR)/e2e
+	cd end2end && SERVER_BIN="$(abspath $(SERVER_BIN))" E2E_DIR="$(abspath $(TARGET_DIR)/e2e)" \
+	    SITE_ROOT="$(abspath $(SITE))" $(abspath $(NPX_BIN))/playwright test
+
+## bench: submit throughput and latency over HTTP against raw SQLite inserts.
+bench: setup
+	cargo bench -p server --bench submit
+
+fmt:
+	cargo fmt --all

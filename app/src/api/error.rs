@@ -1,0 +1,185 @@
+//! `ApiError`: the one error type of the public API. It travels as JSON
+//! (`{"code", "message", "field", "errors"}`) with a matching HTTP status, whether it came
+//! from validation, from reading the request, or from the service behind it.
+
+use crate::domain::{FieldError, ValidationErrors};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(into = "WireError", from = "WireError")]
+pub enum ApiError {
+    /// One or more fields were refused; nothing was stored.
+    #[error("{}", first_message(.0))]
+    Validation(ValidationErrors),
+    /// The body could not be read as this endpoint's JSON.
+    #[error("{0}")]
+    Malformed(String),
+    #[error("The request body is larger than the {0}-byte limit.")]
+    PayloadTooLarge(u64),
+    #[error("Send the request body as JSON with Content-Type: application/json.")]
+    UnsupportedMediaType,
+    #[error("No such task.")]
+    NotFound,
+    /// The browser could not reach the server (client side only).
+    #[error("{0}")]
+    Unreachable(String),
+    /// Something failed on the server; the details are in the server log, not here.
+    #[error("The server failed to handle the request; please try again.")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Validation(errors) => errors.0.first().map_or("invalid_request", |e| e.code.as_str()),
+            Self::Malformed(_) => "malformed_request",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::NotFound => "not_found",
+            Self::Unreachable(_) => "unreachable",
+            Self::Internal => "internal",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) | Self::Malformed(_) => 400,
+            Self::NotFound => 404,
+            Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Internal => 500,
+            Self::Unreachable(_) => 503,
+        }
+    }
+
+    pub fn malformed(detail: impl std::fmt::Display) -> Self {
+        Self::Malformed(format!("The request body is not valid JSON for this endpoint: {detail}"))
+    }
+
+    /// The field errors, if this is a validation error.
+    pub fn field_errors(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+}
+
+fn first_message(errors: &ValidationErrors) -> &str {
+    errors.0.first().map_or("The request is invalid.", |e| e.message.as_str())
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(err: ServerFnErrorErr) -> Self {
+        match err {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::malformed(msg),
+            // On the server this is a body that could not be read (over the limit, or not UTF-8).
+            ServerFnErrorErr::Deserialization(msg) if cfg!(feature = "ssr") => Self::malformed(msg),
+            ServerFnErrorErr::Request(msg) => Self::Unreachable(format!("Could not reach the server: {msg}")),
+            _ => Self::Internal,
+        }
+    }
+
+    /// Called on the server exactly when this error becomes the response: the status is
+    /// set here so that every error, including those raised before the function body
+    /// runs, carries its own status instead of server_fn's blanket 500.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        }
+        serde_json::to_vec(self).unwrap_or_default().into()
+    }
+}
+
+/// The JSON shape of [`ApiError`].
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    code: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
+}
+
+impl From<ApiError> for WireError {
+    fn from(err: ApiError) -> Self {
+        let (field, errors) = match &err {
+            ApiError::Validation(errors) => (errors.0.first().map(|e| e.field.clone()), errors.0.clone()),
+            _ => (None, Vec::new()),
+        };
+        let limit = match err {
+            ApiError::PayloadTooLarge(limit) => Some(limit),
+            _ => None,
+        };
+        WireError { code: err.code().to_owned(), message: err.to_string(), field, errors, limit }
+    }
+}
+
+impl From<WireError> for ApiError {
+    fn from(wire: WireError) -> Self {
+        match wire.code.as_str() {
+            _ if !wire.errors.is_empty() => Self::Validation(ValidationErrors(wire.errors)),
+            "malformed_request" => Self::Malformed(wire.message),
+            "payload_too_large" => Self::PayloadTooLarge(wire.limit.unwrap_or_default()),
+            "unsupported_media_type" => Self::UnsupportedMediaType,
+            "not_found" => Self::NotFound,
+            "unreachable" => Self::Unreachable(wire.message),
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_error_wire_shape() {
+        let err = ApiError::Validation(ValidationErrors(vec![
+            FieldError::new("prompt", "prompt_empty", "Enter a prompt."),
+            FieldError::new("size", "unknown_size", "Unknown size."),
+        ]));
+        let json: serde_json::Value = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "prompt_empty");
+        assert_eq!(json["field"], "prompt");
+        assert_eq!(json["message"], "Enter a prompt.");
+        assert_eq!(json["errors"].as_array().unwrap().len(), 2);
+        assert_eq!(err.status(), 400);
+        assert_eq!(serde_json::from_value::<ApiError>(json).unwrap(), err);
+    }
+
+    #[test]
+    fn every_variant_round_trips() {
+        for err in [
+            ApiError::Malformed("expected value at line 1".into()),
+            ApiError::PayloadTooLarge(65536),
+            ApiError::UnsupportedMediaType,
+            ApiError::NotFound,
+            ApiError::Unreachable("connection refused".into()),
+            ApiError::Internal,
+        ] {
+            let text = serde_json::to_string(&err).unwrap();
+            assert_eq!(serde_json::from_str::<ApiError>(&text).unwrap(), err, "{text}");
+        }
+    }
+
+    #[test]
+    fn argument_errors_are_bad_requests() {
+        let err = ApiError::from_server_fn_error(ServerFnErrorErr::Args("EOF while parsing".into()));
+        assert_eq!((err.status(), err.code()), (400, "malformed_request"));
+    }
+}

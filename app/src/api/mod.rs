@@ -1,0 +1,31 @@
+//! The public server-function API: explicit endpoints under `/api/`, JSON in and out.
+//! Each function is thin: validate, find the caller's owner id and the backend in
+//! context, call one service method. Persistence lives in the server crate, never here.
+
+mod error;
+#[cfg(feature = "ssr")]
+mod backend;
+
+pub use error::ApiError;
+#[cfg(feature = "ssr")]
+pub use backend::{Backend, TaskService};
+
+use crate::domain::{ListQuery, SubmitRequest, SubmitResponse, TaskPage};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// `POST /api/submit_task`: validate the request, then queue one task per variant.
+#[server(prefix = "/api", endpoint = "submit_task", input = Json)]
+pub async fn submit_task(#[server(flatten)] request: SubmitRequest) -> Result<SubmitResponse, ApiError> {
+    let submission = request.validate()?;
+    let (service, owner) = backend::current()?;
+    service.submit(owner, submission).await
+}
+
+/// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.
+#[server(prefix = "/api", endpoint = "list_tasks", input = Json)]
+pub async fn list_tasks(#[server(flatten)] query: ListQuery) -> Result<TaskPage, ApiError> {
+    let filter = query.validate()?;
+    let (service, owner) = backend::current()?;
+    service.list(owner, filter).await
+}

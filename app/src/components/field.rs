@@ -1,0 +1,28 @@
+//! A labelled form field with its inline validation message.
+
+use leptos::prelude::*;
+
+/// Label, the control (children) and, when `error` yields one, the message under it.
+#[component]
+pub fn Field(
+    /// Visible label text.
+    label: &'static str,
+    /// The control's id and wire field name; the message gets `<name>-error` as test id.
+    name: &'static str,
+    /// The message to show, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=name>{label}</label>
+            {children()}
+            <Show when=move || error.with(Option::is_some)>
+                <p class="field-error" role="alert" data-testid=format!("{name}-error")>
+                    {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,223 @@
+//! The generation form: Image / Video tabs, every field with a default, inline validation
+//! (the same rules the server applies), Generate and Ctrl/Cmd+Enter. A valid submission
+//! resets the form at once and travels in the background; refused input comes back.
+
+use super::field::Field;
+use super::form_state::FormState;
+use super::queue::Queue;
+use crate::api::{submit_task, ApiError};
+use crate::domain::{Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The form's state, shared with the queue so a refused row can give its input back.
+#[derive(Clone, Copy)]
+pub struct FormHandle {
+    state: RwSignal<FormState>,
+    /// Show every field's error, not only those of touched fields.
+    attempted: RwSignal<bool>,
+    touched: RwSignal<Vec<&'static str>>,
+    /// Why the server refused the last submission, when the form holds its input again.
+    refusal: RwSignal<Option<ApiError>>,
+}
+
+impl FormHandle {
+    pub fn new() -> Self {
+        Self {
+            state: RwSignal::new(FormState::defaults(TaskKind::Image)),
+            attempted: RwSignal::new(false),
+            touched: RwSignal::new(Vec::new()),
+            refusal: RwSignal::new(None),
+        }
+    }
+
+    /// Puts a refused request back into the form.
+    pub fn restore(&self, request: &SubmitRequest) {
+        self.state.set(FormState::from_request(request));
+        self.attempted.set(true);
+    }
+
+    fn reset(&self, kind: TaskKind) {
+        self.state.set(FormState::defaults(kind));
+        self.attempted.set(false);
+        self.touched.set(Vec::new());
+        self.refusal.set(None);
+    }
+
+    fn error_for(&self, field: &'static str) -> Signal<Option<String>> {
+        let this = *self;
+        Signal::derive(move || {
+            if let Some(server) = this.refusal.with(|r| r.as_ref().and_then(ApiError::field_errors).cloned()) {
+                if let Some(e) = server.for_field(field) {
+                    return Some(e.message.clone());
+                }
+            }
+            if !this.attempted.get() && !this.touched.with(|t| t.contains(&field)) {
+                return None;
+            }
+            let errors: ValidationErrors = this.state.with(|s| s.to_request().err()).unwrap_or_default();
+            errors.for_field(field).map(|e| e.message.clone())
+        })
+    }
+
+    fn touch(&self, field: &'static str) {
+        if !self.touched.with_untracked(|t| t.contains(&field)) {
+            self.touched.update(|t| t.push(field));
+        }
+        self.refusal.set(None);
+    }
+}
+
+/// The generation form.
+#[component]
+pub fn GenerateForm() -> impl IntoView {
+    let form = expect_context::<FormHandle>();
+    let queue = expect_context::<Queue>();
+    let prompt_ref = NodeRef::<html::Textarea>::new();
+    let state = form.state;
+    let kind = move || state.with(|s| s.kind);
+
+    let submit = move || {
+        let snapshot = state.get_untracked();
+        let Ok(request) = snapshot.to_request() else {
+            form.attempted.set(true);
+            return;
+        };
+        form.reset(snapshot.kind);
+        if let Some(el) = prompt_ref.get_untracked() {
+            let _ = el.focus();
+        }
+        let local_id = queue.begin(request.clone());
+        leptos::task::spawn_local(async move {
+            let result = submit_task(request.clone()).await.map(|r| r.tasks);
+            if let Err(err) = &result {
+                // Give the input back unless the user has already started on the next one.
+                if state.with_untracked(|s| *s == FormState::defaults(s.kind)) {
+                    form.restore(&request);
+                    form.refusal.set(Some(err.clone()));
+                    queue.dismiss(local_id);
+                    return;
+                }
+            }
+            queue.settle(local_id, result);
+        });
+    };
+
+    let tab = move |k: TaskKind| {
+        view! {
+            <button type="button" role="tab" class="tab" data-testid=format!("tab-{}", k.as_str())
+                aria-selected=move || (kind() == k).to_string()
+                on:click=move |_| state.update(|s| s.kind = k)>
+                {k.label()}
+            </button>
+        }
+    };
+
+    view! {
+        <form class="generate" data-testid="generate-form" novalidate
+            on:submit=move |ev| { ev.prevent_default(); submit(); }
+            on:keydown=move |ev| {
+                if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
+                    ev.prevent_default();
+                    submit();
+                }
+            }>
+            <div class="tabs" role="tablist" aria-label="Kind">{tab(TaskKind::Image)}{tab(TaskKind::Video)}</div>
+            <Field label="Prompt" name="prompt" error=form.error_for("prompt")>
+                <textarea id="prompt" name="prompt" data-testid="prompt" rows="4" node_ref=prompt_ref
+                    placeholder="Describe what to generate"
+                    prop:value=move || state.with(|s| s.prompt.clone())
+                    on:input=move |ev| { state.update(|s| s.prompt = event_target_value(&ev)); form.touch("prompt"); }>
+                </textarea>
+            </Field>
+            <Field label="Negative prompt (optional)" name="negative_prompt" error=form.error_for("negative_prompt")>
+                <textarea id="negative_prompt" name="negative_prompt" data-testid="negative_prompt" rows="2"
+                    prop:value=move || state.with(|s| s.negative_prompt.clone())
+                    on:input=move |ev| {
+                        state.update(|s| s.negative_prompt = event_target_value(&ev));
+                        form.touch("negative_prompt");
+                    }>
+                </textarea>
+            </Field>
+            <Show when=move || kind() == TaskKind::Image>
+                <div class="row">
+                    {choice(form, "size", "Size", ImageSize::ALL, ImageSize::as_str, ImageSize::label,
+                        |s| s.size, |s, v| s.size = v)}
+                    {choice(form, "style", "Style", StylePreset::ALL, StylePreset::as_str, StylePreset::label,
+                        |s| s.style, |s, v| s.style = v)}
+                </div>
+            </Show>
+            <Show when=move || kind() == TaskKind::Video>
+                <div class="row">
+                    {number(form, "duration_secs", "Duration (s)", "2", "10",
+                        |s| s.duration_secs.clone(), |s, v| s.duration_secs = v)}
+                    {choice(form, "resolution", "Resolution", Resolution::ALL, Resolution::as_str, Resolution::label,
+                        |s| s.resolution, |s, v| s.resolution = v)}
+                    {choice(form, "fps", "Frame rate", Fps::ALL, Fps::as_str, Fps::label, |s| s.fps, |s, v| s.fps = v)}
+                </div>
+            </Show>
+            <div class="row">
+                {number(form, "seed", "Seed (optional)", "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
+                {number(form, "variants", "Variants", "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
+            </div>
+            {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {
+                <p class="form-error" role="alert" data-testid="form-error">{e.to_string()}</p>
+            })}
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="generate">"Generate"</button>
+                <span class="hint">"Ctrl/⌘ + Enter"</span>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// A `<select>` over a closed set of values.
+#[allow(clippy::too_many_arguments)]
+fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
+    form: FormHandle,
+    name: &'static str,
+    label: &'static str,
+    options: &'static [T],
+    wire: fn(T) -> &'static str,
+    text: fn(T) -> &'static str,
+    get: fn(&FormState) -> T,
+    set: fn(&mut FormState, T),
+) -> impl IntoView {
+    let state = form.state;
+    view! {
+        <Field label name error=form.error_for(name)>
+            <select id=name name=name data-testid=name
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(v) = options.iter().copied().find(|o| wire(*o) == value) {
+                        state.update(|s| set(s, v));
+                    }
+                }>
+                {options.iter().copied().map(|o| view! {
+                    <option value=wire(o) selected=move || state.with(|s| get(s) == o)>{text(o)}</option>
+                }).collect_view()}
+            </select>
+        </Field>
+    }
+}
+
+/// A whole-number `<input>`, kept as typed so the message can say what is wrong with it.
+fn number(
+    form: FormHandle,
+    name: &'static str,
+    label: &'static str,
+    min: &'static str,
+    max: &'static str,
+    get: fn(&FormState) -> String,
+    set: fn(&mut FormState, String),
+) -> impl IntoView {
+    let state = form.state;
+    view! {
+        <Field label name error=form.error_for(name)>
+            <input id=name name=name data-testid=name type="number" inputmode="numeric" min=min max=max step="1"
+                prop:value=move || state.with(get)
+                on:input=move |ev| { state.update(|s| set(s, event_target_value(&ev))); form.touch(name); }/>
+        </Field>
+    }
+}

@@ -1,0 +1,69 @@
+//! The page: whiteboard on the left, generation panel (form above queue) on the right.
+
+mod field;
+mod form;
+mod form_state;
+mod queue;
+mod whiteboard;
+
+use form::{FormHandle, GenerateForm};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::StaticSegment;
+use queue::{Queue, QueuePanel};
+use whiteboard::Whiteboard;
+
+/// The HTML document around [`App`], rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application root: metadata and the one route.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="atelier" href="/pkg/atelier.css"/>
+        <Title text="Atelier"/>
+        <Router>
+            <Routes fallback=|| "Page not found.">
+                <Route path=StaticSegment("") view=Workspace/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The workspace page. `data-hydrated` turns true once the WASM has taken over, which the
+/// end-to-end tests wait for (a page that fails to hydrate fails them).
+#[component]
+fn Workspace() -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    provide_context(Queue::new());
+    provide_context(FormHandle::new());
+    view! {
+        <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>
+            <Whiteboard/>
+            <aside class="panel" aria-label="Generation panel">
+                <GenerateForm/>
+                <QueuePanel/>
+            </aside>
+        </main>
+    }
+    .into_any()
+}

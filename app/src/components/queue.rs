@@ -1,0 +1,190 @@
+//! The queue panel: the owner's tasks newest first, rendered on the server from
+//! `list_tasks` and kept current in the browser as submissions go out and come back.
+
+use crate::api::{list_tasks, ApiError};
+use crate::domain::{ListQuery, SubmitRequest, TaskKind, TaskPage, TaskView};
+use leptos::prelude::*;
+
+/// A submission on its way to the server, or refused by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub local_id: u64,
+    pub request: SubmitRequest,
+    pub refusal: Option<ApiError>,
+}
+
+/// The queue's state, shared through context by the form and the panel.
+#[derive(Clone, Copy)]
+pub struct Queue {
+    page: Resource<Result<TaskPage, ApiError>>,
+    /// Tasks created from this page since it loaded, newest first.
+    added: RwSignal<Vec<TaskView>>,
+    outbox: RwSignal<Vec<Outgoing>>,
+    next_local_id: StoredValue<u64>,
+}
+
+impl Queue {
+    pub fn new() -> Self {
+        Self {
+            page: Resource::new(|| (), |_| list_tasks(ListQuery::default())),
+            added: RwSignal::new(Vec::new()),
+            outbox: RwSignal::new(Vec::new()),
+            next_local_id: StoredValue::new(0),
+        }
+    }
+
+    /// Shows `request` as being sent; returns the id to settle it with.
+    pub fn begin(&self, request: SubmitRequest) -> u64 {
+        let local_id = self.next_local_id.get_value();
+        self.next_local_id.set_value(local_id + 1);
+        self.outbox.update(|o| o.insert(0, Outgoing { local_id, request, refusal: None }));
+        local_id
+    }
+
+    /// Replaces the in-flight row with the created tasks, or marks it refused.
+    pub fn settle(&self, local_id: u64, result: Result<Vec<TaskView>, ApiError>) {
+        match result {
+            Ok(tasks) => {
+                self.outbox.update(|o| o.retain(|x| x.local_id != local_id));
+                self.added.update(|added| {
+                    for task in tasks {
+                        added.insert(0, task);
+                    }
+                });
+            }
+            Err(err) => self.outbox.update(|o| {
+                if let Some(x) = o.iter_mut().find(|x| x.local_id == local_id) {
+                    x.refusal = Some(err);
+                }
+            }),
+        }
+    }
+
+    /// Forgets a refused submission (after its input went back to the form).
+    pub fn dismiss(&self, local_id: u64) {
+        self.outbox.update(|o| o.retain(|x| x.local_id != local_id));
+    }
+}
+
+enum Row {
+    Outgoing(Outgoing),
+    Task(TaskView),
+}
+
+impl Row {
+    fn key(&self) -> String {
+        match self {
+            Row::Outgoing(o) => format!("out-{}-{}", o.local_id, o.refusal.is_some()),
+            Row::Task(t) => format!("{}-{}", t.id, t.status.as_str()),
+        }
+    }
+}
+
+/// The task list with its heading and counts.
+#[component]
+pub fn QueuePanel() -> impl IntoView {
+    let queue = expect_context::<Queue>();
+    let form = expect_context::<super::form::FormHandle>();
+    let rows = move || {
+        let page = queue.page.get();
+        let added = queue.added.get();
+        let loaded = match page {
+            Some(Ok(page)) => page.tasks,
+            _ => Vec::new(),
+        };
+        let mut rows: Vec<Row> = queue.outbox.get().into_iter().map(Row::Outgoing).collect();
+        let known: Vec<_> = added.iter().map(|t| t.id).collect();
+        rows.extend(added.into_iter().map(Row::Task));
+        rows.extend(loaded.into_iter().filter(|t| !known.contains(&t.id)).map(Row::Task));
+        rows
+    };
+    let total = move || {
+        let loaded = queue.page.get().and_then(Result::ok).map_or(0, |p| p.counts.total());
+        loaded + queue.added.with(Vec::len) as u64
+    };
+    let load_error = move || queue.page.get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <section class="queue" aria-label="Task queue">
+            <header class="queue-head">
+                <h2>"Queue"</h2>
+                <Transition fallback=|| ()>
+                    <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
+                </Transition>
+            </header>
+            <Transition fallback=|| view! { <p class="queue-empty">"Loading tasks…"</p> }>
+                {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
+                <ol class="task-list" data-testid="task-list" aria-live="polite">
+                    <For each=rows key=Row::key let:row>
+                        {match row {
+                            Row::Task(task) => view! { <TaskRow task/> }.into_any(),
+                            Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
+                        }}
+                    </For>
+                </ol>
+                <Show when=move || total() == 0 && queue.outbox.with(Vec::is_empty)>
+                    <p class="queue-empty" data-testid="queue-empty">"No tasks yet. Fill the form and press Generate."</p>
+                </Show>
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+/// One task: kind, prompt excerpt, status badge, short id and creation time.
+#[component]
+fn TaskRow(task: TaskView) -> impl IntoView {
+    let status = task.status;
+    let short_id = task.id.simple().to_string()[24..].to_owned();
+    view! {
+        <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
+            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label()>
+                {kind_icon(task.kind)}
+            </span>
+            <span class="task-prompt" title=task.params.prompt().to_owned()>{excerpt(task.params.prompt(), 80)}</span>
+            <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">{status.label()}</span>
+            <span class="task-meta">
+                <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
+                <time datetime=task.created_at.to_rfc3339()>{task.created_at.format("%H:%M:%S UTC").to_string()}</time>
+            </span>
+        </li>
+    }
+}
+
+/// A submission still travelling, or refused with the reason and a way back to the form.
+#[component]
+fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
+    let queue = expect_context::<Queue>();
+    let refused = out.refusal.clone();
+    let request = out.request.clone();
+    let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
+    view! {
+        <li class="task outgoing" data-testid=test_id>
+            <span class="task-prompt">{excerpt(&out.request.prompt, 80)}</span>
+            {match refused {
+                None => view! { <span class="badge status-sending">"Sending…"</span> }.into_any(),
+                Some(err) => view! {
+                    <span class="badge status-failed">"Not queued"</span>
+                    <span class="task-error">{err.to_string()}</span>
+                    <button type="button" class="link" on:click=move |_| {
+                        form.restore(&request);
+                        queue.dismiss(out.local_id);
+                    }>"Edit and resend"</button>
+                }.into_any(),
+            }}
+        </li>
+    }
+}
+
+fn kind_icon(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::Image => "🖼",
+        TaskKind::Video => "🎞",
+    }
+}
+
+fn excerpt(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}

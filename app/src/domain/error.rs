@@ -1,0 +1,40 @@
+//! Validation failures: which field, a stable machine code and a sentence for people.
+
+use serde::{Deserialize, Serialize};
+
+/// One rejected field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The request field at fault, named as on the wire (`prompt`, `size`, ...).
+    pub field: String,
+    /// Stable machine code such as `prompt_empty`.
+    pub code: String,
+    /// A sentence a user can act on.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+/// Every rejected field of one request, in the order the fields were checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    /// Records the error of `result`, if any, and passes its value on.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// The first error for `field`, for showing beside that input.
+    pub fn for_field(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

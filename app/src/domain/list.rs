@@ -1,0 +1,115 @@
+//! Listing the owner's tasks: filters, keyset cursor and page size.
+
+use super::{FieldError, StatusCounts, TaskKind, TaskStatus, TaskView, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The largest page `list_tasks` returns.
+pub const MAX_PAGE_SIZE: u32 = 200;
+const DEFAULT_PAGE_SIZE: u32 = 50;
+
+/// What `POST /api/list_tasks` accepts; all fields optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only tasks in this status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Only tasks of this kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+/// A validated [`ListQuery`]. Tasks come newest first; ids are UUIDv7, so id order is
+/// creation order and the cursor is simply the last id seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilter {
+    pub status: Option<TaskStatus>,
+    pub kind: Option<TaskKind>,
+    pub before: Option<Uuid>,
+    pub limit: u32,
+}
+
+/// One page of tasks plus the counts per status (for the kind filter, whatever the status filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+    pub counts: StatusCounts,
+}
+
+impl ListQuery {
+    pub fn validate(&self) -> Result<ListFilter, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let status = errors.take(self.status.as_deref().map(TaskStatus::parse).transpose());
+        let kind = errors.take(self.kind.as_deref().map(TaskKind::parse).transpose());
+        let before = errors.take(
+            self.cursor
+                .as_deref()
+                .map(|c| {
+                    Uuid::parse_str(c).map_err(|_| {
+                        FieldError::new("cursor", "cursor_invalid", "The cursor is not one this API returned.")
+                    })
+                })
+                .transpose(),
+        );
+        let limit = errors.take(match self.limit {
+            None => Ok(DEFAULT_PAGE_SIZE),
+            Some(n) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&n) => Ok(n as u32),
+            Some(n) => Err(FieldError::new(
+                "limit",
+                "limit_out_of_range",
+                format!("Limit must be 1 to {MAX_PAGE_SIZE}; got {n}."),
+            )),
+        });
+        match (status, kind, before, limit) {
+            (Some(status), Some(kind), Some(before), Some(limit)) => Ok(ListFilter { status, kind, before, limit }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_query_is_newest_fifty() {
+        let f = ListQuery::default().validate().unwrap();
+        assert_eq!(f, ListFilter { status: None, kind: None, before: None, limit: 50 });
+    }
+
+    #[test]
+    fn filters_parse() {
+        let id = Uuid::now_v7();
+        let q = ListQuery {
+            status: Some("failed".into()),
+            kind: Some("video".into()),
+            cursor: Some(id.to_string()),
+            limit: Some(200),
+        };
+        assert_eq!(
+            q.validate().unwrap(),
+            ListFilter { status: Some(TaskStatus::Failed), kind: Some(TaskKind::Video), before: Some(id), limit: 200 }
+        );
+    }
+
+    #[test]
+    fn bad_filters_are_reported_by_field() {
+        let q = ListQuery {
+            status: Some("done".into()),
+            kind: Some("gif".into()),
+            cursor: Some("zzz".into()),
+            limit: Some(201),
+        };
+        let fields: Vec<_> = q.validate().unwrap_err().0.into_iter().map(|e| e.code).collect();
+        assert_eq!(fields, ["unknown_status", "unknown_kind", "cursor_invalid", "limit_out_of_range"]);
+        assert!(ListQuery { limit: Some(0), ..Default::default() }.validate().is_err());
+    }
+}

@@ -1,0 +1,20 @@
+//! Domain types shared by the browser and the server. Every type here validates on
+//! construction, so a value that exists is a value that may be stored. This module never
+//! touches I/O: the form uses it for instant feedback, the server as the authority.
+
+mod choice;
+mod error;
+mod image;
+mod list;
+mod prompt;
+mod submission;
+mod task;
+mod video;
+
+pub use error::{FieldError, ValidationErrors};
+pub use image::{ImageParams, ImageSize, StylePreset};
+pub use list::{ListFilter, ListQuery, TaskPage, MAX_PAGE_SIZE};
+pub use prompt::{NegativePrompt, Prompt};
+pub use submission::{SubmitRequest, SubmitResponse, Submission, Variants};
+pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+pub use video::{Fps, Resolution, VideoDuration, VideoParams};

@@ -1,0 +1,189 @@
+//! A submission: the loosely typed request a client sends, its validation into
+//! [`Submission`], and its expansion into one task per variant.
+
+use super::{
+    FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind,
+    TaskParams, TaskView, ValidationErrors, VideoDuration, VideoParams,
+};
+use serde::{Deserialize, Serialize};
+
+/// What `POST /api/submit_task` accepts. Every field is optional on the wire so that a
+/// missing or mistyped value is reported against its field instead of as unreadable JSON;
+/// fields that do not apply to the kind are refused rather than silently dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// `image` or `video`.
+    pub kind: String,
+    pub prompt: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative_prompt: Option<String>,
+    /// Image only: one of [`ImageSize::ALL`], default `1024x1024`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Image only: one of [`StylePreset::ALL`], default `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// 0 to 4294967295; omitted means the generator picks one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    /// Video only: 2 to 10, default 5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_secs: Option<i64>,
+    /// Video only: `480p` or `720p`, default `720p`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// Video only: 12 or 24, default 24.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fps: Option<i64>,
+    /// 1 to 10 tasks with distinct seeds, default 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<i64>,
+}
+
+/// How many tasks one submission creates: 1 to 10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variants(u32);
+
+impl Variants {
+    pub const MAX: i64 = 10;
+
+    pub fn parse(n: i64) -> Result<Self, FieldError> {
+        if (1..=Self::MAX).contains(&n) {
+            Ok(Self(n as u32))
+        } else {
+            Err(FieldError::new(
+                "variants",
+                "variants_out_of_range",
+                format!("Variants must be 1 to {}; got {n}.", Self::MAX),
+            ))
+        }
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// A request that passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub params: TaskParams,
+    pub variants: Variants,
+}
+
+/// What `POST /api/submit_task` returns: the created tasks, one per variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitResponse {
+    pub tasks: Vec<TaskView>,
+}
+
+impl SubmitRequest {
+    /// Checks every field and reports all problems at once.
+    pub fn validate(&self) -> Result<Submission, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let kind = errors.take(if self.kind.trim().is_empty() {
+            Err(FieldError::new("kind", "kind_missing", "Choose a task kind: image or video."))
+        } else {
+            TaskKind::parse(&self.kind)
+        });
+        let prompt = errors.take(Prompt::parse(&self.prompt));
+        let negative_prompt = errors.take(NegativePrompt::parse(self.negative_prompt.as_deref().unwrap_or("")));
+        let seed = errors.take(self.seed.map(parse_seed).transpose());
+        let variants = errors.take(Variants::parse(self.variants.unwrap_or(1)));
+        let rest = match kind {
+            Some(kind) => self.kind_specific(kind, &mut errors),
+            None => None,
+        };
+        match (prompt, negative_prompt, seed, variants, rest) {
+            (Some(prompt), Some(negative_prompt), Some(seed), Some(variants), Some(rest)) if errors.is_empty() => {
+                let params = match rest {
+                    KindSpecific::Image { size, style } => {
+                        TaskParams::Image(ImageParams { prompt, negative_prompt, size, style, seed })
+                    }
+                    KindSpecific::Video { duration_secs, resolution, fps } => {
+                        TaskParams::Video(VideoParams { prompt, negative_prompt, duration_secs, resolution, fps, seed })
+                    }
+                };
+                Ok(Submission { params, variants })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    fn kind_specific(&self, kind: TaskKind, errors: &mut ValidationErrors) -> Option<KindSpecific> {
+        let (own, foreign) = match kind {
+            TaskKind::Image => (
+                errors
+                    .take(self.size.as_deref().map(ImageSize::parse).transpose())
+                    .zip(errors.take(self.style.as_deref().map(StylePreset::parse).transpose()))
+                    .map(|(size, style)| KindSpecific::Image {
+                        size: size.unwrap_or_default(),
+                        style: style.unwrap_or_default(),
+                    }),
+                vec![
+                    ("duration_secs", self.duration_secs.is_some()),
+                    ("resolution", self.resolution.is_some()),
+                    ("fps", self.fps.is_some()),
+                ],
+            ),
+            TaskKind::Video => {
+                let duration = errors.take(self.duration_secs.map(VideoDuration::parse).transpose());
+                let resolution = errors.take(self.resolution.as_deref().map(Resolution::parse).transpose());
+                let fps = errors.take(self.fps.map(Fps::from_number).transpose());
+                (
+                    duration.zip(resolution).zip(fps).map(|((d, r), f)| KindSpecific::Video {
+                        duration_secs: d.unwrap_or_default(),
+                        resolution: r.unwrap_or_default(),
+                        fps: f.unwrap_or_default(),
+                    }),
+                    vec![("size", self.size.is_some()), ("style", self.style.is_some())],
+                )
+            }
+        };
+        for (field, present) in foreign {
+            if present {
+                errors.0.push(FieldError::new(
+                    field,
+                    "field_not_applicable",
+                    format!("\"{field}\" does not apply to {} tasks.", kind.as_str()),
+                ));
+            }
+        }
+        own
+    }
+}
+
+enum KindSpecific {
+    Image { size: ImageSize, style: StylePreset },
+    Video { duration_secs: VideoDuration, resolution: Resolution, fps: Fps },
+}
+
+fn parse_seed(seed: i64) -> Result<u32, FieldError> {
+    u32::try_from(seed).map_err(|_| {
+        FieldError::new("seed", "seed_out_of_range", format!("Seed must be 0 to {}; got {seed}.", u32::MAX))
+    })
+}
+
+impl Submission {
+    /// One `(parameters, fingerprint)` per variant. A batch of several gets distinct seeds
+    /// counting up from the requested seed, or from `random_seed` when none was given; each
+    /// fingerprint covers the request as submitted plus the variant's position, so the same
+    /// batch sent twice matches itself variant by variant while its variants never match
+    /// each other.
+    pub fn expand(&self, random_seed: u32) -> Vec<(TaskParams, String)> {
+        let n = self.variants.get();
+        (0..n)
+            .map(|i| {
+                let mut params = self.params.clone();
+                if n > 1 {
+                    *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
+                }
+                (params, self.params.fingerprint(&format!("{i}/{n}")))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

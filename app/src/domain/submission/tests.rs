@@ -1,0 +1,120 @@
+use super::*;
+
+fn image(prompt: &str) -> SubmitRequest {
+    SubmitRequest { kind: "image".into(), prompt: prompt.into(), ..Default::default() }
+}
+
+fn video(prompt: &str) -> SubmitRequest {
+    SubmitRequest { kind: "video".into(), prompt: prompt.into(), ..Default::default() }
+}
+
+fn codes(req: &SubmitRequest) -> Vec<(String, String)> {
+    req.validate().unwrap_err().0.into_iter().map(|e| (e.field, e.code)).collect()
+}
+
+fn pair(field: &str, code: &str) -> (String, String) {
+    (field.into(), code.into())
+}
+
+#[test]
+fn image_defaults_fill_in() {
+    let s = image(" a fox ").validate().unwrap();
+    let TaskParams::Image(p) = &s.params else { panic!("expected image") };
+    assert_eq!((p.prompt.as_str(), p.size, p.style, p.seed), ("a fox", ImageSize::Square1024, StylePreset::None, None));
+    assert_eq!(s.variants.get(), 1);
+}
+
+#[test]
+fn video_defaults_fill_in() {
+    let s = video("waves").validate().unwrap();
+    let TaskParams::Video(p) = &s.params else { panic!("expected video") };
+    assert_eq!((p.duration_secs.secs(), p.resolution, p.fps), (5, Resolution::P720, Fps::F24));
+}
+
+#[test]
+fn every_bad_field_is_reported_at_once() {
+    let req = SubmitRequest {
+        size: Some("3x3".into()),
+        seed: Some(-1),
+        variants: Some(11),
+        negative_prompt: Some("n".repeat(2001)),
+        ..image("   ")
+    };
+    assert_eq!(
+        codes(&req),
+        vec![
+            pair("prompt", "prompt_empty"),
+            pair("negative_prompt", "negative_prompt_too_long"),
+            pair("seed", "seed_out_of_range"),
+            pair("variants", "variants_out_of_range"),
+            pair("size", "unknown_size"),
+        ]
+    );
+}
+
+#[test]
+fn kind_is_required_and_closed() {
+    assert_eq!(codes(&image("x").clone_with_kind("")), vec![pair("kind", "kind_missing")]);
+    assert_eq!(codes(&image("x").clone_with_kind("gif")), vec![pair("kind", "unknown_kind")]);
+}
+
+#[test]
+fn video_rules() {
+    let req = SubmitRequest { duration_secs: Some(-3), resolution: Some("4k".into()), fps: Some(60), ..video("v") };
+    assert_eq!(
+        codes(&req),
+        vec![
+            pair("duration_secs", "duration_out_of_range"),
+            pair("resolution", "unknown_resolution"),
+            pair("fps", "unknown_fps")
+        ]
+    );
+}
+
+#[test]
+fn fields_of_the_other_kind_are_refused() {
+    let req = SubmitRequest { fps: Some(24), ..image("x") };
+    assert_eq!(codes(&req), vec![pair("fps", "field_not_applicable")]);
+    let req = SubmitRequest { size: Some("512x512".into()), ..video("x") };
+    assert_eq!(codes(&req), vec![pair("size", "field_not_applicable")]);
+}
+
+#[test]
+fn seed_bounds() {
+    assert!(SubmitRequest { seed: Some(u32::MAX as i64), ..image("x") }.validate().is_ok());
+    assert_eq!(codes(&SubmitRequest { seed: Some(u32::MAX as i64 + 1), ..image("x") }), vec![pair("seed", "seed_out_of_range")]);
+}
+
+#[test]
+fn unknown_json_fields_are_refused() {
+    let err = serde_json::from_str::<SubmitRequest>(r#"{"kind":"image","prompt":"x","colour":"red"}"#).unwrap_err();
+    assert!(err.to_string().contains("colour"), "{err}");
+}
+
+#[test]
+fn variants_get_distinct_seeds_and_fingerprints() {
+    let s = SubmitRequest { variants: Some(3), seed: Some(41), ..image("fox") }.validate().unwrap();
+    let tasks = s.expand(999);
+    let seeds: Vec<_> = tasks.iter().map(|(p, _)| p.seed()).collect();
+    assert_eq!(seeds, vec![Some(41), Some(42), Some(43)]);
+    let mut hashes: Vec<_> = tasks.iter().map(|(_, h)| h.clone()).collect();
+    hashes.dedup();
+    assert_eq!(hashes.len(), 3);
+    // The same batch sent again matches itself variant by variant, whatever random seed it gets.
+    let again = SubmitRequest { variants: Some(3), seed: Some(41), ..image("fox") }.validate().unwrap().expand(5);
+    assert_eq!(hashes, again.into_iter().map(|(_, h)| h).collect::<Vec<_>>());
+}
+
+#[test]
+fn unseeded_batch_counts_up_from_random_seed_and_single_task_keeps_none() {
+    let batch = SubmitRequest { variants: Some(2), ..video("v") }.validate().unwrap().expand(u32::MAX);
+    assert_eq!(batch.iter().map(|(p, _)| p.seed()).collect::<Vec<_>>(), vec![Some(u32::MAX), Some(0)]);
+    let single = video("v").validate().unwrap().expand(7);
+    assert_eq!(single[0].0.seed(), None);
+}
+
+impl SubmitRequest {
+    fn clone_with_kind(&self, kind: &str) -> Self {
+        Self { kind: kind.into(), ..self.clone() }
+    }
+}

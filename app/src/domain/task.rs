@@ -1,0 +1,207 @@
+//! Tasks as the rest of the world sees them: kind, status, parameters and the wire view.
+
+use super::choice::choice;
+use super::{ImageParams, VideoParams};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+choice!(TaskKind, "kind", "task kind", default Image, {
+    Image => "image" ("Image"),
+    Video => "video" ("Video"),
+});
+
+choice!(TaskStatus, "status", "status", default Pending, {
+    Pending => "pending" ("Pending"),
+    Processing => "processing" ("Processing"),
+    Retrying => "retrying" ("Retrying"),
+    Completed => "completed" ("Completed"),
+    Failed => "failed" ("Failed"),
+    Cancelled => "cancelled" ("Cancelled"),
+});
+
+impl TaskStatus {
+    /// True once the task will never run again on its own.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Cancelled)
+    }
+}
+
+/// The anonymous (for now) account a task belongs to. Every query is scoped to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OwnerId(pub Uuid);
+
+/// Validated parameters of either kind; stored as JSON with a `kind` tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum TaskParams {
+    Image(ImageParams),
+    Video(VideoParams),
+}
+
+impl TaskParams {
+    pub fn kind(&self) -> TaskKind {
+        match self {
+            Self::Image(_) => TaskKind::Image,
+            Self::Video(_) => TaskKind::Video,
+        }
+    }
+
+    pub fn prompt(&self) -> &str {
+        match self {
+            Self::Image(p) => p.prompt.as_str(),
+            Self::Video(p) => p.prompt.as_str(),
+        }
+    }
+
+    pub fn seed(&self) -> Option<u32> {
+        match self {
+            Self::Image(p) => p.seed,
+            Self::Video(p) => p.seed,
+        }
+    }
+
+    pub(crate) fn seed_mut(&mut self) -> &mut Option<u32> {
+        match self {
+            Self::Image(p) => &mut p.seed,
+            Self::Video(p) => &mut p.seed,
+        }
+    }
+
+    /// The normalised form two submissions must share to be the same request: canonical JSON
+    /// (fixed field order) with every run of whitespace in the prompts folded to one space.
+    pub fn normalised(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("parameters always serialise");
+        for key in ["prompt", "negative_prompt"] {
+            if let Some(serde_json::Value::String(text)) = value.get_mut(key) {
+                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+        }
+        value.to_string()
+    }
+
+    /// Hex SHA-256 of [`Self::normalised`] plus `salt` (the batch position of a variant).
+    pub fn fingerprint(&self, salt: &str) -> String {
+        let digest = Sha256::digest(format!("{}\n{salt}", self.normalised()).as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Why a task failed, for people and for programs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFailure {
+    pub code: String,
+    pub message: String,
+}
+
+/// One task as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskView {
+    pub id: Uuid,
+    pub kind: TaskKind,
+    pub status: TaskStatus,
+    pub params: TaskParams,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub attempt_count: u32,
+    pub retry_count: u32,
+    pub next_retry_at: Option<DateTime<Utc>>,
+    /// 0 to 100.
+    pub progress: u8,
+    pub error: Option<TaskFailure>,
+}
+
+/// How many of the owner's tasks are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub pending: u64,
+    pub processing: u64,
+    pub retrying: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, status: TaskStatus, n: u64) {
+        *self.slot(status) += n;
+    }
+
+    pub fn get(&self, status: TaskStatus) -> u64 {
+        match status {
+            TaskStatus::Pending => self.pending,
+            TaskStatus::Processing => self.processing,
+            TaskStatus::Retrying => self.retrying,
+            TaskStatus::Completed => self.completed,
+            TaskStatus::Failed => self.failed,
+            TaskStatus::Cancelled => self.cancelled,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        TaskStatus::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+
+    fn slot(&mut self, status: TaskStatus) -> &mut u64 {
+        match status {
+            TaskStatus::Pending => &mut self.pending,
+            TaskStatus::Processing => &mut self.processing,
+            TaskStatus::Retrying => &mut self.retrying,
+            TaskStatus::Completed => &mut self.completed,
+            TaskStatus::Failed => &mut self.failed,
+            TaskStatus::Cancelled => &mut self.cancelled,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ImageSize, Prompt, StylePreset};
+
+    fn image(prompt: &str) -> TaskParams {
+        TaskParams::Image(ImageParams {
+            prompt: Prompt::parse(prompt).unwrap(),
+            negative_prompt: None,
+            size: ImageSize::Square1024,
+            style: StylePreset::None,
+            seed: Some(7),
+        })
+    }
+
+    #[test]
+    fn params_round_trip_with_kind_tag() {
+        let params = image("a fox");
+        let json = serde_json::to_string(&params).unwrap();
+        assert!(json.contains("\"kind\":\"image\""), "{json}");
+        assert_eq!(serde_json::from_str::<TaskParams>(&json).unwrap(), params);
+    }
+
+    #[test]
+    fn normalisation_folds_whitespace_only() {
+        assert_eq!(image("a   red\n fox").normalised(), image("a red fox").normalised());
+        assert_ne!(image("a red fox").normalised(), image("a Red fox").normalised());
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_salted() {
+        let a = image("a red fox");
+        assert_eq!(a.fingerprint("0/1"), image("a  red fox").fingerprint("0/1"));
+        assert_ne!(a.fingerprint("0/1"), a.fingerprint("1/2"));
+        assert_ne!(a.fingerprint("0/1"), image("a red cat").fingerprint("0/1"));
+        assert_eq!(a.fingerprint("0/1").len(), 64);
+    }
+
+    #[test]
+    fn counts_add_up() {
+        let mut counts = StatusCounts::default();
+        counts.add(TaskStatus::Pending, 3);
+        counts.add(TaskStatus::Failed, 2);
+        counts.add(TaskStatus::Pending, 1);
+        assert_eq!((counts.get(TaskStatus::Pending), counts.total()), (4, 6));
+        assert!(TaskStatus::Cancelled.is_finished() && !TaskStatus::Retrying.is_finished());
+    }
+}

@@ -1,0 +1,116 @@
+// User story 1: submit a generation task, the form resets, keep working.
+import { test, expect, type Workspace } from "./workspace";
+
+async function expectImageDefaults(w: Workspace) {
+  await expect(w.field("prompt")).toHaveValue("");
+  await expect(w.field("negative_prompt")).toHaveValue("");
+  await expect(w.field("size")).toHaveValue("1024x1024");
+  await expect(w.field("style")).toHaveValue("none");
+  await expect(w.field("seed")).toHaveValue("");
+  await expect(w.field("variants")).toHaveValue("1");
+}
+
+test("image submission is queued as pending and the form resets to its defaults", async ({ workspace: w }) => {
+  await expect(w.tasks).toHaveCount(0);
+  await w.field("prompt").fill("A red fox in fresh snow");
+  await w.field("negative_prompt").fill("blurry");
+  await w.field("size").selectOption("1536x1024");
+  await w.field("style").selectOption("watercolor");
+  await w.field("seed").fill("42");
+  await w.generate.click();
+
+  await expectImageDefaults(w);
+  await expect(w.field("prompt")).toBeFocused();
+  await expect(w.tasks).toHaveCount(1);
+  const row = w.tasks.first();
+  await expect(row).toContainText("A red fox in fresh snow");
+  await expect(row.getByTestId("task-status")).toHaveText("Pending");
+  await expect(row).toHaveAttribute("data-status", "pending");
+
+  const page = await w.listed();
+  expect(page.tasks).toHaveLength(1);
+  expect(page.tasks[0].params).toMatchObject({
+    kind: "image",
+    prompt: "A red fox in fresh snow",
+    negative_prompt: "blurry",
+    size: "1536x1024",
+    style: "watercolor",
+    seed: 42,
+  });
+  expect(page.counts.pending).toBe(1);
+});
+
+test("video submission is queued and the video form resets, staying on its tab", async ({ workspace: w }) => {
+  await w.tab("video").click();
+  await w.field("prompt").fill("Waves rolling onto a beach at dusk");
+  await w.field("duration_secs").fill("8");
+  await w.field("resolution").selectOption("480p");
+  await w.field("fps").selectOption("12");
+  await w.generate.click();
+
+  await expect(w.tab("video")).toHaveAttribute("aria-selected", "true");
+  await expect(w.field("prompt")).toHaveValue("");
+  await expect(w.field("duration_secs")).toHaveValue("5");
+  await expect(w.field("resolution")).toHaveValue("720p");
+  await expect(w.field("fps")).toHaveValue("24");
+  await expect(w.tasks).toHaveCount(1);
+  await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Pending");
+
+  const page = await w.listed();
+  expect(page.tasks[0]).toMatchObject({ kind: "video", status: "pending" });
+  expect(page.tasks[0].params).toMatchObject({ duration_secs: 8, resolution: "480p", fps: 12 });
+});
+
+test("Ctrl+Enter submits from the prompt", async ({ workspace: w }) => {
+  await w.field("prompt").fill("Keyboard only");
+  await w.field("prompt").press("Control+Enter");
+  await expect(w.tasks).toHaveCount(1);
+  await expect(w.field("prompt")).toHaveValue("");
+});
+
+test("variants create one task each with distinct seeds", async ({ workspace: w }) => {
+  await w.field("prompt").fill("Three takes on a lighthouse");
+  await w.field("variants").fill("3");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(3);
+  const page = await w.listed();
+  const seeds = new Set(page.tasks.map((t: any) => t.params.seed));
+  expect(seeds.size).toBe(3);
+});
+
+test("50 quick submissions are all listed with unique ids, newest first", async ({ workspace: w }) => {
+  for (let i = 1; i <= 50; i++) {
+    await w.field("prompt").fill(`Batch prompt number ${i}`);
+    await w.field("prompt").press("Control+Enter");
+  }
+  await expect(w.tasks).toHaveCount(50, { timeout: 15_000 });
+  const ids = await w.taskIds();
+  expect(new Set(ids).size).toBe(50);
+  await expect(w.tasks.first()).toContainText("Batch prompt number 50");
+  await expect(w.tasks.last()).toContainText("Batch prompt number 1");
+
+  const page = await w.listed();
+  expect(page.counts.pending).toBe(50);
+  expect(new Set(page.tasks.map((t: any) => t.id))).toEqual(new Set(ids));
+});
+
+test("tasks survive a reload and are rendered by the server", async ({ workspace: w, page, request }) => {
+  for (const prompt of ["First persisted task", "Second persisted task"]) {
+    await w.field("prompt").fill(prompt);
+    await w.generate.click();
+  }
+  await expect(w.tasks).toHaveCount(2);
+  const before = await w.taskIds();
+
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  expect(await w.taskIds()).toEqual(before);
+
+  // The server-rendered HTML already holds the rows, before any script runs.
+  const cookies = await page.context().cookies();
+  const html = await (
+    await request.get("/", { headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") } })
+  ).text();
+  expect(html).toContain("Second persisted task");
+  expect(html).toContain(before[0]);
+});

@@ -1,0 +1,66 @@
+// Page object for the workspace page, and a `test` whose `workspace` fixture opens the
+// page, waits for hydration and fails the test on any page error or console error.
+import { test as base, expect, type Page } from "@playwright/test";
+
+export class Workspace {
+  readonly errors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on("pageerror", (e) => this.errors.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      // A refused request is logged by Chromium itself; the tests that cause one expect it.
+      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+        this.errors.push(`console: ${m.text()}`);
+      }
+    });
+  }
+
+  /** Loads the page and waits until the WASM has hydrated it. */
+  async open() {
+    await this.page.goto("/");
+    await expect(this.page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  }
+
+  field(name: string) {
+    return this.page.getByTestId(name);
+  }
+
+  error(name: string) {
+    return this.page.getByTestId(`${name}-error`);
+  }
+
+  tab(kind: "image" | "video") {
+    return this.page.getByTestId(`tab-${kind}`);
+  }
+
+  get generate() {
+    return this.page.getByTestId("generate");
+  }
+
+  get tasks() {
+    return this.page.getByTestId("task");
+  }
+
+  /** The task rows' ids, top to bottom. */
+  async taskIds(): Promise<string[]> {
+    return this.tasks.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-task-id") ?? ""));
+  }
+
+  /** The owner's tasks as the API reports them (the page's cookie is the owner). */
+  async listed(query: Record<string, unknown> = {}) {
+    const res = await this.page.request.post("/api/list_tasks", { data: { limit: 200, ...query } });
+    expect(res.status()).toBe(200);
+    return res.json();
+  }
+}
+
+export const test = base.extend<{ workspace: Workspace }>({
+  workspace: async ({ page }, use) => {
+    const workspace = new Workspace(page);
+    await workspace.open();
+    await use(workspace);
+    expect(workspace.errors, "page and console errors").toEqual([]);
+  },
+});
+
+export { expect };

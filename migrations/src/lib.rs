@@ -1,0 +1,15 @@
+//! The schema, as a sequence of SeaORM migrations the server applies at start. A
+//! migration that has landed is never edited: later changes add a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_tasks_and_contents;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_tasks_and_contents::Migration)]
+    }
+}

@@ -1,0 +1,31 @@
+//! A row of `tasks`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "tasks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub params: Json,
+    pub params_hash: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub started_at: Option<DateTimeUtc>,
+    pub finished_at: Option<DateTimeUtc>,
+    pub attempt_count: i32,
+    pub retry_count: i32,
+    pub next_retry_at: Option<DateTimeUtc>,
+    pub progress: i16,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub result_content_id: Option<Uuid>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,41 @@
+//! Owner identity until accounts exist: each browser gets an anonymous, random owner id
+//! in an HttpOnly, SameSite=Lax cookie. The middleware puts the [`OwnerId`] into the
+//! request's extensions, where the server functions find it.
+
+use app::domain::OwnerId;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use cookie::{Cookie, SameSite};
+use http::header::{COOKIE, SET_COOKIE};
+use http::HeaderValue;
+use uuid::Uuid;
+
+pub const COOKIE_NAME: &str = "atelier_owner";
+
+pub async fn assign_owner(mut req: Request, next: Next) -> Response {
+    let existing = req
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE_NAME)
+        .and_then(|c| Uuid::parse_str(c.value()).ok());
+    let owner = existing.unwrap_or_else(Uuid::new_v4);
+    req.extensions_mut().insert(OwnerId(owner));
+    let mut res = next.run(req).await;
+    if existing.is_none() {
+        let cookie = Cookie::build((COOKIE_NAME, owner.to_string()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::days(400))
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            res.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    res
+}
