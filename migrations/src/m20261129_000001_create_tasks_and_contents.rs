@@ -62,7 +62,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_contents_task").table(Contents::Table).col(Contents::TaskId).to_owned())
+            .create_index(
+                Index::create().name("idx_contents_task").table(Contents::Table).col(Contents::TaskId).to_owned(),
+            )
             .await
     }
 

@@ -67,20 +67,24 @@ impl Settings {
     ) -> Result<Self, ConfigError> {
         let invalid = |origin: &str, message: String| ConfigError::Invalid { origin: origin.into(), message };
         let from_file: Settings = toml::from_str(toml_text).map_err(|e| invalid(origin, e.to_string()))?;
-        let toml::Value::Table(mut table) = toml::Value::try_from(&from_file).map_err(|e| invalid(origin, e.to_string()))?
+        let toml::Value::Table(mut table) =
+            toml::Value::try_from(&from_file).map_err(|e| invalid(origin, e.to_string()))?
         else {
             unreachable!("settings serialise to a table")
         };
         for (key, value) in table.iter_mut() {
             let upper = key.to_uppercase().replace('-', "_");
-            let names = [Some(format!("ATELIER_{upper}")), LEPTOS_KEYS.contains(&key.as_str()).then(|| format!("LEPTOS_{upper}"))];
+            let names = [
+                Some(format!("ATELIER_{upper}")),
+                LEPTOS_KEYS.contains(&key.as_str()).then(|| format!("LEPTOS_{upper}")),
+            ];
             let Some((name, raw)) = names.into_iter().flatten().find_map(|n| env(&n).map(|v| (n, v))) else {
                 continue;
             };
             *value = match value {
-                toml::Value::Integer(_) => {
-                    toml::Value::Integer(raw.trim().parse().map_err(|_| invalid(&name, format!("\"{raw}\" is not a whole number")))?)
-                }
+                toml::Value::Integer(_) => toml::Value::Integer(
+                    raw.trim().parse().map_err(|_| invalid(&name, format!("\"{raw}\" is not a whole number")))?,
+                ),
                 _ => toml::Value::String(raw),
             };
         }
@@ -115,8 +119,12 @@ mod tests {
     #[test]
     fn file_then_environment() {
         let text = "database-url = \"sqlite::memory:\"\nmax-body-bytes = 10\n";
-        let s = Settings::from_sources(text, "t", env(&[("ATELIER_MAX_BODY_BYTES", "20"), ("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]))
-            .unwrap();
+        let s = Settings::from_sources(
+            text,
+            "t",
+            env(&[("ATELIER_MAX_BODY_BYTES", "20"), ("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]),
+        )
+        .unwrap();
         assert_eq!((s.database_url.as_str(), s.max_body_bytes), ("sqlite::memory:", 20));
         assert_eq!(s.site_addr.port(), 4000);
     }

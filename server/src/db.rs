@@ -24,15 +24,12 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError>
         std::fs::create_dir_all(folder).map_err(|source| DbError::Folder { url: url.clone(), source })?;
     }
     let mut options = ConnectOptions::new(url.clone());
-    options
-        .max_connections(settings.database_max_connections)
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-        });
+    options.max_connections(settings.database_max_connections).sqlx_logging(false).map_sqlx_sqlite_opts(|opts| {
+        opts.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+    });
     let db = Database::connect(options).await.map_err(|source| DbError::Connect { url, source })?;
     Migrator::up(&db, None).await.map_err(DbError::Migrate)?;
     Ok(db)

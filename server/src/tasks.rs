@@ -4,13 +4,12 @@
 use crate::entity::task::{self, Column, Entity as Tasks};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    ListFilter, OwnerId, StatusCounts, SubmitResponse, Submission, TaskFailure, TaskKind, TaskPage, TaskParams,
+    ListFilter, OwnerId, StatusCounts, Submission, SubmitResponse, TaskFailure, TaskKind, TaskPage, TaskParams,
     TaskStatus, TaskView,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -143,7 +142,8 @@ fn view(row: task::Model) -> Result<TaskView, StoreError> {
     let status = TaskStatus::parse(&row.status).map_err(|e| corrupt("status", e.message))?;
     let params: TaskParams =
         serde_json::from_value(row.params.clone()).map_err(|e| corrupt("params", e.to_string()))?;
-    let error = row.error_code.clone().map(|code| TaskFailure { code, message: row.error_message.clone().unwrap_or_default() });
+    let error =
+        row.error_code.clone().map(|code| TaskFailure { code, message: row.error_message.clone().unwrap_or_default() });
     Ok(TaskView {
         id: row.id,
         kind,

@@ -2,13 +2,15 @@
 //! Each function is thin: validate, find the caller's owner id and the backend in
 //! context, call one service method. Persistence lives in the server crate, never here.
 
-mod error;
 #[cfg(feature = "ssr")]
 mod backend;
+mod error;
+mod strict;
 
-pub use error::ApiError;
 #[cfg(feature = "ssr")]
 pub use backend::{Backend, TaskService};
+pub use error::ApiError;
+pub use strict::Strict;
 
 use crate::domain::{ListQuery, SubmitRequest, SubmitResponse, TaskPage};
 use leptos::prelude::*;
@@ -16,16 +18,16 @@ use leptos::server_fn::codec::Json;
 
 /// `POST /api/submit_task`: validate the request, then queue one task per variant.
 #[server(prefix = "/api", endpoint = "submit_task", input = Json)]
-pub async fn submit_task(#[server(flatten)] request: SubmitRequest) -> Result<SubmitResponse, ApiError> {
-    let submission = request.validate()?;
+pub async fn submit_task(#[server(flatten)] request: Strict<SubmitRequest>) -> Result<SubmitResponse, ApiError> {
+    let submission = request.0.validate()?;
     let (service, owner) = backend::current()?;
     service.submit(owner, submission).await
 }
 
 /// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.
 #[server(prefix = "/api", endpoint = "list_tasks", input = Json)]
-pub async fn list_tasks(#[server(flatten)] query: ListQuery) -> Result<TaskPage, ApiError> {
-    let filter = query.validate()?;
+pub async fn list_tasks(#[server(flatten)] query: Strict<ListQuery>) -> Result<TaskPage, ApiError> {
+    let filter = query.0.validate()?;
     let (service, owner) = backend::current()?;
     service.list(owner, filter).await
 }

@@ -5,7 +5,7 @@
 use super::field::Field;
 use super::form_state::FormState;
 use super::queue::Queue;
-use crate::api::{submit_task, ApiError};
+use crate::api::{submit_task, ApiError, Strict};
 use crate::domain::{Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors};
 use leptos::html;
 use leptos::prelude::*;
@@ -89,7 +89,7 @@ pub fn GenerateForm() -> impl IntoView {
         }
         let local_id = queue.begin(request.clone());
         leptos::task::spawn_local(async move {
-            let result = submit_task(request.clone()).await.map(|r| r.tasks);
+            let result = submit_task(Strict(request.clone())).await.map(|r| r.tasks);
             if let Err(err) = &result {
                 // Give the input back unless the user has already started on the next one.
                 if state.with_untracked(|s| *s == FormState::defaults(s.kind)) {

@@ -42,7 +42,8 @@ impl FormState {
         let seed = errors.take(optional_number("seed", &self.seed));
         let variants = errors.take(optional_number("variants", &self.variants));
         let image = self.kind == TaskKind::Image;
-        let duration = if image { Some(None) } else { errors.take(optional_number("duration_secs", &self.duration_secs)) };
+        let duration =
+            if image { Some(None) } else { errors.take(optional_number("duration_secs", &self.duration_secs)) };
         let (Some(seed), Some(variants), Some(duration)) = (seed, variants, duration) else {
             return Err(errors);
         };

@@ -1,7 +1,7 @@
 //! The queue panel: the owner's tasks newest first, rendered on the server from
 //! `list_tasks` and kept current in the browser as submissions go out and come back.
 
-use crate::api::{list_tasks, ApiError};
+use crate::api::{list_tasks, ApiError, Strict};
 use crate::domain::{ListQuery, SubmitRequest, TaskKind, TaskPage, TaskView};
 use leptos::prelude::*;
 
@@ -26,7 +26,7 @@ pub struct Queue {
 impl Queue {
     pub fn new() -> Self {
         Self {
-            page: Resource::new(|| (), |_| list_tasks(ListQuery::default())),
+            page: Resource::new(|| (), |_| list_tasks(Strict(ListQuery::default()))),
             added: RwSignal::new(Vec::new()),
             outbox: RwSignal::new(Vec::new()),
             next_local_id: StoredValue::new(0),

@@ -15,6 +15,6 @@ pub use error::{FieldError, ValidationErrors};
 pub use image::{ImageParams, ImageSize, StylePreset};
 pub use list::{ListFilter, ListQuery, TaskPage, MAX_PAGE_SIZE};
 pub use prompt::{NegativePrompt, Prompt};
-pub use submission::{SubmitRequest, SubmitResponse, Submission, Variants};
+pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};

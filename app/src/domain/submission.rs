@@ -2,8 +2,8 @@
 //! [`Submission`], and its expansion into one task per variant.
 
 use super::{
-    FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind,
-    TaskParams, TaskView, ValidationErrors, VideoDuration, VideoParams,
+    FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind, TaskParams,
+    TaskView, ValidationErrors, VideoDuration, VideoParams,
 };
 use serde::{Deserialize, Serialize};
 

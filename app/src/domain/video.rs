@@ -60,9 +60,11 @@ impl Fps {
     }
 
     pub fn from_number(n: i64) -> Result<Self, FieldError> {
-        Self::ALL.iter().copied().find(|f| i64::from(f.per_second()) == n).ok_or_else(|| {
-            FieldError::new("fps", "unknown_fps", format!("Frame rate must be 12 or 24 fps; got {n}."))
-        })
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|f| i64::from(f.per_second()) == n)
+            .ok_or_else(|| FieldError::new("fps", "unknown_fps", format!("Frame rate must be 12 or 24 fps; got {n}.")))
     }
 }
 

@@ -82,7 +82,10 @@ fn fields_of_the_other_kind_are_refused() {
 #[test]
 fn seed_bounds() {
     assert!(SubmitRequest { seed: Some(u32::MAX as i64), ..image("x") }.validate().is_ok());
-    assert_eq!(codes(&SubmitRequest { seed: Some(u32::MAX as i64 + 1), ..image("x") }), vec![pair("seed", "seed_out_of_range")]);
+    assert_eq!(
+        codes(&SubmitRequest { seed: Some(u32::MAX as i64 + 1), ..image("x") }),
+        vec![pair("seed", "seed_out_of_range")]
+    );
 }
 
 #[test]

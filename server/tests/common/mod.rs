@@ -1,0 +1,145 @@
+//! Test harness: a real server on 127.0.0.1:0 over a database of its own (a temporary
+//! SQLite file, or a freshly created PostgreSQL database), and an HTTP client with a
+//! cookie jar (one jar = one owner).
+
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use server::config::Settings;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Folder(PathBuf),
+    PgDatabase(String),
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("atelier-test-{}", Uuid::new_v4().simple()));
+        Self { url: format!("sqlite://{}/atelier.db?mode=rwc", dir.display()), cleanup: Cleanup::Folder(dir) }
+    }
+
+    /// A new PostgreSQL database, or `None` (with a notice) when no server answers.
+    pub async fn postgres() -> Option<Self> {
+        let admin = match Database::connect(admin_url()).await {
+            Ok(admin) => admin,
+            Err(e) => {
+                eprintln!("NOTICE: PostgreSQL not reachable at {}: {e}; skipping the PostgreSQL run", admin_url());
+                return None;
+            }
+        };
+        let name = format!("atelier_test_{}", Uuid::new_v4().simple());
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+        let url = format!("{}/{name}", admin_url().rsplit_once('/').expect("url has a path").0);
+        Some(Self { url, cleanup: Cleanup::PgDatabase(name) })
+    }
+}
+
+fn admin_url() -> String {
+    std::env::var("ATELIER_TEST_PG_URL").unwrap_or_else(|_| PG_ADMIN_URL.into())
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Folder(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase(name) => {
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                // Drop runs inside the test's runtime; a thread of its own may block.
+                let _ = std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                        if let Ok(admin) = Database::connect(admin_url()).await {
+                            let _ = admin.execute_unprepared(&sql).await;
+                        }
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server.
+pub struct TestApp {
+    pub base: String,
+    running: server::Running,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDb) -> Self {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: &TestDb, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings { database_url: db.url.clone(), log: "warn".into(), ..Settings::default() };
+        adjust(&mut settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let running = server::start(settings, listener).await.expect("server starts");
+        Self { base: format!("http://{}", running.addr), running }
+    }
+
+    pub async fn stop(self) {
+        self.running.stop().await;
+    }
+
+    /// A browser stand-in: its own cookie jar, so its own owner.
+    pub fn client() -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// POSTs JSON to `/api/<endpoint>`; returns the status and the JSON body.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let res = client.post(format!("{}/api/{endpoint}", self.base)).json(&body).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn submit(&self, client: &reqwest::Client, body: Value) -> Value {
+        let (status, body) = self.call(client, "submit_task", body).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    pub async fn list(&self, client: &reqwest::Client, query: Value) -> Value {
+        let (status, body) = self.call(client, "list_tasks", query).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// Ids of every task the client's owner has, newest first.
+    pub async fn all_ids(&self, client: &reqwest::Client) -> Vec<String> {
+        ids(&self.list(client, json!({ "limit": 200 })).await)
+    }
+}
+
+pub fn ids(page: &Value) -> Vec<String> {
+    page["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Declares each listed `async fn(TestDb)` as a test on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::common::TestDb::sqlite()).await })+
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = $crate::common::TestDb::postgres().await { super::$name(db).await }
+            })+
+        }
+    };
+}

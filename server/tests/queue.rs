@@ -1,0 +1,112 @@
+//! Listing and ownership: filters, keyset paging, counts, owner isolation, the owner
+//! cookie, the server-rendered queue, and persistence across a restart.
+
+mod common;
+
+use common::{ids, TestApp, TestDb};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_databases!(filters_and_paging, owners_never_see_each_other, restart_keeps_tasks, page_renders_the_owners_queue);
+
+async fn filters_and_paging(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    for i in 0..5 {
+        app.submit(&client, json!({ "kind": "image", "prompt": format!("image {i}") })).await;
+    }
+    for i in 0..3 {
+        app.submit(&client, json!({ "kind": "video", "prompt": format!("video {i}") })).await;
+    }
+    let all = app.all_ids(&client).await;
+    assert_eq!(all.len(), 8);
+
+    let videos = app.list(&client, json!({ "kind": "video" })).await;
+    assert_eq!(ids(&videos), all[..3]);
+    assert_eq!(videos["counts"]["pending"], 3, "counts follow the kind filter");
+    let first = &videos["tasks"][0]["params"]["prompt"];
+    assert_eq!(first, "video 2", "newest first");
+
+    let pending = app.list(&client, json!({ "status": "pending" })).await;
+    assert_eq!(ids(&pending).len(), 8);
+    let failed = app.list(&client, json!({ "status": "failed" })).await;
+    assert!(ids(&failed).is_empty());
+    assert_eq!(failed["counts"]["pending"], 8, "counts ignore the status filter");
+
+    let mut paged = Vec::new();
+    let mut cursor = serde_json::Value::Null;
+    loop {
+        let page = app.list(&client, json!({ "limit": 3, "cursor": cursor })).await;
+        paged.extend(ids(&page));
+        cursor = page["next_cursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    assert_eq!(paged, all, "pages join up without gaps or repeats");
+    let exact = app.list(&client, json!({ "limit": 8 })).await;
+    assert!(exact["next_cursor"].is_null(), "no cursor when nothing is left");
+    app.stop().await;
+}
+
+async fn owners_never_see_each_other(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let (alice, bob) = (TestApp::client(), TestApp::client());
+    let a = app.submit(&alice, json!({ "kind": "image", "prompt": "alice's" })).await;
+    app.submit(&bob, json!({ "kind": "video", "prompt": "bob's" })).await;
+
+    let alice_ids = app.all_ids(&alice).await;
+    let bob_ids = app.all_ids(&bob).await;
+    assert_eq!((alice_ids.len(), bob_ids.len()), (1, 1));
+    assert_ne!(alice_ids, bob_ids);
+    // Alice's id as Bob's cursor reveals nothing of Alice's.
+    let (status, page) = app.call(&bob, "list_tasks", json!({ "cursor": a["tasks"][0]["id"] })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page["tasks"].as_array().unwrap().iter().all(|t| t["params"]["prompt"] == "bob's"));
+    // A client without cookies is a new owner each time and sees nothing.
+    let stranger = reqwest::Client::new();
+    assert!(app.all_ids(&stranger).await.is_empty());
+    app.stop().await;
+}
+
+async fn restart_keeps_tasks(db: TestDb) {
+    let client = TestApp::client();
+    let app = TestApp::spawn(&db).await;
+    app.submit(&client, json!({ "kind": "image", "prompt": "kept", "variants": 2 })).await;
+    let before = app.all_ids(&client).await;
+    app.stop().await;
+
+    let app = TestApp::spawn(&db).await;
+    let page = app.list(&client, json!({})).await;
+    assert_eq!(ids(&page), before);
+    assert_eq!(page["counts"]["pending"], 2);
+    app.stop().await;
+}
+
+async fn page_renders_the_owners_queue(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = reqwest::Client::new();
+    let first = client.get(format!("{}/", app.base)).send().await.unwrap();
+    let cookie =
+        first.headers().get("set-cookie").expect("a new visitor gets an owner cookie").to_str().unwrap().to_owned();
+    for attribute in ["atelier_owner=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let pair = cookie.split(';').next().unwrap().to_owned();
+
+    let res = client
+        .post(format!("{}/api/submit_task", app.base))
+        .header("cookie", &pair)
+        .json(&json!({ "kind": "image", "prompt": "Rendered on the server" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get("set-cookie").is_none(), "a known owner keeps its cookie");
+
+    let html = client.get(format!("{}/", app.base)).header("cookie", &pair).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Rendered on the server"), "the queue is in the HTML");
+    let other = reqwest::Client::new().get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(!other.contains("Rendered on the server"), "and only in its owner's HTML");
+    app.stop().await;
+}

@@ -1,0 +1,130 @@
+//! Submitting over HTTP: valid tasks are stored pending; bad input is a clear 4xx that
+//! stores nothing and leaves the server serving.
+
+mod common;
+
+use common::{ids, TestApp, TestDb};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+on_both_databases!(
+    image_and_video_tasks_are_queued,
+    variants_get_distinct_seeds,
+    bad_input_is_refused_and_nothing_stored
+);
+
+async fn image_and_video_tasks_are_queued(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let image =
+        app.submit(&client, json!({ "kind": "image", "prompt": "  A red fox  ", "size": "512x512", "seed": 42 })).await;
+    let task = &image["tasks"][0];
+    assert_eq!((task["kind"].as_str(), task["status"].as_str()), (Some("image"), Some("pending")));
+    assert_eq!(
+        task["params"],
+        json!({ "kind": "image", "prompt": "A red fox", "size": "512x512", "style": "none", "seed": 42 })
+    );
+    assert_eq!((task["attempt_count"].as_u64(), task["retry_count"].as_u64()), (Some(0), Some(0)));
+
+    let video = app.submit(&client, json!({ "kind": "video", "prompt": "Waves", "duration_secs": 3 })).await;
+    assert_eq!(
+        video["tasks"][0]["params"],
+        json!({ "kind": "video", "prompt": "Waves", "duration_secs": 3, "resolution": "720p", "fps": 24 })
+    );
+
+    let page = app.list(&client, json!({})).await;
+    assert_eq!(
+        ids(&page),
+        [video["tasks"][0]["id"].clone(), task["id"].clone()].map(|v| v.as_str().unwrap().to_owned())
+    );
+    assert_eq!(page["counts"]["pending"], 2);
+    app.stop().await;
+}
+
+async fn variants_get_distinct_seeds(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let body = app.submit(&client, json!({ "kind": "image", "prompt": "fox", "seed": 10, "variants": 3 })).await;
+    let seeds: Vec<_> = body["tasks"].as_array().unwrap().iter().map(|t| t["params"]["seed"].as_u64()).collect();
+    assert_eq!(seeds, [Some(10), Some(11), Some(12)]);
+    assert_eq!(app.all_ids(&client).await.len(), 3);
+    app.stop().await;
+}
+
+async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let long = "x".repeat(4001);
+    let json_cases: Vec<(Value, &str, Option<&str>)> = vec![
+        (json!({ "kind": "image", "prompt": "" }), "prompt_empty", Some("prompt")),
+        (json!({ "kind": "image", "prompt": " \n\t " }), "prompt_empty", Some("prompt")),
+        (json!({ "kind": "image", "prompt": long }), "prompt_too_long", Some("prompt")),
+        (json!({ "prompt": "x" }), "kind_missing", Some("kind")),
+        (json!({ "kind": "gif", "prompt": "x" }), "unknown_kind", Some("kind")),
+        (json!({ "kind": "image", "prompt": "x", "size": "999x999" }), "unknown_size", Some("size")),
+        (
+            json!({ "kind": "video", "prompt": "x", "duration_secs": -4 }),
+            "duration_out_of_range",
+            Some("duration_secs"),
+        ),
+        (json!({ "kind": "video", "prompt": "x", "fps": 60 }), "unknown_fps", Some("fps")),
+        (json!({ "kind": "image", "prompt": "x", "variants": 0 }), "variants_out_of_range", Some("variants")),
+        (json!({ "kind": "image", "prompt": "x", "seed": -1 }), "seed_out_of_range", Some("seed")),
+        (json!({ "kind": "image", "prompt": "x", "fps": 24 }), "field_not_applicable", Some("fps")),
+        (json!({ "kind": "image", "prompt": "x", "colour": "red" }), "malformed_request", None),
+        (json!({ "kind": "image", "prompt": 5 }), "malformed_request", None),
+        (json!(["kind", "image"]), "malformed_request", None),
+    ];
+    for (body, code, field) in json_cases {
+        let (status, err) = app.call(&client, "submit_task", body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} -> {err}");
+        assert_eq!(err["code"], code, "{body} -> {err}");
+        assert_eq!(err["field"].as_str(), field, "{body} -> {err}");
+        assert!(err["message"].as_str().is_some_and(|m| m.len() > 10), "{err}");
+    }
+
+    let raw_cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+        (
+            "application/json",
+            b"{\"kind\": \"image\", \"prompt\": ".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+        ),
+        ("application/json", vec![0xff, 0xfe], StatusCode::BAD_REQUEST, "malformed_request"),
+        (
+            "application/x-www-form-urlencoded",
+            b"kind=image&prompt=x".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "text/plain",
+            br#"{"kind":"image","prompt":"x"}"#.to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        ("application/json", vec![b' '; 10 * 1024 * 1024], StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+    ];
+    for (content_type, body, want_status, code) in raw_cases {
+        let res = client
+            .post(format!("{}/api/submit_task", app.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), want_status, "{content_type}");
+        let err: Value = res.json().await.unwrap();
+        assert_eq!(err["code"], code, "{err}");
+    }
+
+    let (status, err) = app.call(&client, "list_tasks", json!({ "limit": 500, "status": "done" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!((err["code"].as_str(), err["errors"].as_array().map(Vec::len)), (Some("unknown_status"), Some(2)));
+
+    assert!(app.all_ids(&client).await.is_empty(), "nothing may be stored");
+    let page = client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the server keeps serving");
+    app.submit(&client, json!({ "kind": "image", "prompt": "still works" })).await;
+    app.stop().await;
+}
