@@ -40,6 +40,22 @@ test("image submission is queued as pending and the form resets to its defaults"
   expect(page.counts.pending).toBe(1);
 });
 
+test("the form is back at its defaults in the same frame as the click", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("Same-frame reset");
+  // Click, then read the prompt in the next animation frame, before anything is painted.
+  const valueBeforePaint = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        (document.querySelector('[data-testid="generate"]') as HTMLButtonElement).click();
+        requestAnimationFrame(() =>
+          resolve((document.querySelector('[data-testid="prompt"]') as HTMLTextAreaElement).value),
+        );
+      }),
+  );
+  expect(valueBeforePaint).toBe("");
+  await expect(w.tasks).toHaveCount(1);
+});
+
 test("video submission is queued and the video form resets, staying on its tab", async ({ workspace: w }) => {
   await w.tab("video").click();
   await w.field("prompt").fill("Waves rolling onto a beach at dusk");
@@ -55,6 +71,7 @@ test("video submission is queued and the video form resets, staying on its tab",
   await expect(w.field("fps")).toHaveValue("24");
   await expect(w.tasks).toHaveCount(1);
   await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Pending");
+  await expect(w.tasks.first().getByTestId("task-kind")).toHaveAttribute("data-kind", "video");
 
   const page = await w.listed();
   expect(page.tasks[0]).toMatchObject({ kind: "video", status: "pending" });

@@ -74,6 +74,12 @@ impl TaskStore {
         Ok(TaskPage { tasks, next_cursor, counts })
     }
 
+    /// The owner's task with this id, if there is one.
+    pub async fn find(&self, owner: OwnerId, id: Uuid) -> Result<Option<TaskView>, StoreError> {
+        let row = Tasks::find_by_id(id).filter(Column::OwnerId.eq(owner.0)).one(&self.db).await?;
+        row.map(view).transpose()
+    }
+
     async fn counts(&self, scope: sea_orm::Select<Tasks>) -> Result<StatusCounts, StoreError> {
         let groups: Vec<(String, i64)> = scope
             .select_only()
@@ -106,6 +112,10 @@ impl TaskService for TaskStore {
 
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError> {
         Ok(self.page(owner, &filter).await?)
+    }
+
+    async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
+        self.find(owner, id).await?.ok_or(ApiError::NotFound)
     }
 }
 

@@ -63,6 +63,16 @@ async fn owners_never_see_each_other(db: TestDb) {
     let (status, page) = app.call(&bob, "list_tasks", json!({ "cursor": a["tasks"][0]["id"] })).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page["tasks"].as_array().unwrap().iter().all(|t| t["params"]["prompt"] == "bob's"));
+    // Each owner reads its own task by id; the other's id is a 404, like an unknown one.
+    let alice_task = &a["tasks"][0];
+    let (status, got) = app.call(&alice, "get_task", json!({ "id": alice_task["id"] })).await;
+    assert_eq!((status, &got), (StatusCode::OK, alice_task));
+    for id in [alice_task["id"].clone(), json!(uuid::Uuid::now_v7().to_string())] {
+        let (status, err) = app.call(&bob, "get_task", json!({ "id": id })).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{err}");
+    }
+    let (status, err) = app.call(&bob, "get_task", json!({ "id": "nope" })).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("id_invalid")));
     // A client without cookies is a new owner each time and sees nothing.
     let stranger = reqwest::Client::new();
     assert!(app.all_ids(&stranger).await.is_empty());

@@ -3,9 +3,10 @@
 //! (put into the request's extensions by the server's owner-cookie middleware).
 
 use super::ApiError;
-use crate::domain::{ListFilter, OwnerId, Submission, SubmitResponse, TaskPage};
+use crate::domain::{ListFilter, OwnerId, Submission, SubmitResponse, TaskPage, TaskView};
 use leptos::prelude::use_context;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// The operations on tasks; implemented over the database by the server crate.
 #[async_trait::async_trait]
@@ -14,6 +15,8 @@ pub trait TaskService: Send + Sync + 'static {
     async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError>;
     /// One page of the owner's tasks.
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
+    /// One of the owner's tasks; `NotFound` for any other id.
+    async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
 }
 
 /// The context value the server provides to every request.

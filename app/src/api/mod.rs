@@ -12,7 +12,7 @@ pub use backend::{Backend, TaskService};
 pub use error::ApiError;
 pub use strict::Strict;
 
-use crate::domain::{ListQuery, SubmitRequest, SubmitResponse, TaskPage};
+use crate::domain::{ListQuery, SubmitRequest, SubmitResponse, TaskPage, TaskRef, TaskView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -30,4 +30,13 @@ pub async fn list_tasks(#[server(flatten)] query: Strict<ListQuery>) -> Result<T
     let filter = query.0.validate()?;
     let (service, owner) = backend::current()?;
     service.list(owner, filter).await
+}
+
+/// `POST /api/get_task`: one of the caller's tasks; another owner's id is `404`, like an
+/// id that never existed.
+#[server(prefix = "/api", endpoint = "get_task", input = Json)]
+pub async fn get_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
+    let id = task.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.get(owner, id).await
 }

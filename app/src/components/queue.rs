@@ -137,8 +137,10 @@ fn TaskRow(task: TaskView) -> impl IntoView {
     let short_id = task.id.simple().to_string()[24..].to_owned();
     view! {
         <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
-            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label()>
+            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label()
+                data-testid="task-kind" data-kind=task.kind.as_str()>
                 {kind_icon(task.kind)}
+                <span class="sr-only">{task.kind.label()}</span>
             </span>
             <span class="task-prompt" title=task.params.prompt().to_owned()>{excerpt(task.params.prompt(), 80)}</span>
             <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">{status.label()}</span>
@@ -175,10 +177,17 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
     }
 }
 
-fn kind_icon(kind: TaskKind) -> &'static str {
-    match kind {
-        TaskKind::Image => "🖼",
-        TaskKind::Video => "🎞",
+/// A small line icon for the kind (SVG: no font needed for it to render).
+fn kind_icon(kind: TaskKind) -> impl IntoView {
+    let path = match kind {
+        TaskKind::Image => "M3 5h18v14H3z M3 16l5-5 4 4 3-3 6 6 M15.5 9.5a1.5 1.5 0 1 0 0.01 0",
+        TaskKind::Video => "M3 6h13v12H3z M16 10l5-3v10l-5-3",
+    };
+    view! {
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor"
+            stroke-width="1.6" stroke-linejoin="round">
+            <path d=path></path>
+        </svg>
     }
 }
 

@@ -26,6 +26,21 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
+/// What `POST /api/get_task` accepts: the id of one of the caller's tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TaskRef {
+    pub id: String,
+}
+
+impl TaskRef {
+    pub fn validate(&self) -> Result<Uuid, ValidationErrors> {
+        Uuid::parse_str(self.id.trim()).map_err(|_| {
+            ValidationErrors(vec![FieldError::new("id", "id_invalid", format!("\"{}\" is not a task id.", self.id))])
+        })
+    }
+}
+
 /// A validated [`ListQuery`]. Tasks come newest first; ids are UUIDv7, so id order is
 /// creation order and the cursor is simply the last id seen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +93,13 @@ impl ListQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_ref_needs_a_uuid() {
+        let id = Uuid::now_v7();
+        assert_eq!(TaskRef { id: format!(" {id} ") }.validate().unwrap(), id);
+        assert_eq!(TaskRef { id: "42".into() }.validate().unwrap_err().0[0].code, "id_invalid");
+    }
 
     #[test]
     fn empty_query_is_newest_fifty() {
