@@ -131,3 +131,18 @@ test("tasks survive a reload and are rendered by the server", async ({ workspace
   expect(html).toContain("Second persisted task");
   expect(html).toContain(before[0]);
 });
+
+test("older tasks beyond the first page are one click away", async ({ workspace: w, page }) => {
+  for (let i = 1; i <= 55; i++) {
+    const res = await page.request.post("/api/submit_task", { data: { kind: "image", prompt: `Older task ${i}` } });
+    expect(res.status()).toBe(200);
+  }
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(w.tasks).toHaveCount(50);
+  await page.getByTestId("load-older").click();
+  await expect(w.tasks).toHaveCount(55);
+  await expect(w.tasks.last()).toContainText("Older task 1");
+  await expect(page.getByTestId("load-older")).toHaveCount(0);
+  expect(new Set(await w.taskIds()).size).toBe(55);
+});

@@ -59,3 +59,34 @@ test("a server failure keeps the input and says so", async ({ workspace: w, page
   await expect(w.page.getByTestId("form-error")).toContainText("Could not reach the server");
   await expect(w.field("prompt")).toHaveValue("Sent while the server is away");
 });
+
+test("a refusal that arrives after the user moved on is kept in the queue to edit and resend", async ({
+  workspace: w,
+  page,
+}) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/submit_task", async (route) => {
+    await held;
+    await route.fulfill({
+      status: 400,
+      contentType: "application/json",
+      body: JSON.stringify({ code: "prompt_too_long", message: "Refused later.", field: "prompt",
+        errors: [{ field: "prompt", code: "prompt_too_long", message: "Refused later." }] }),
+    });
+  });
+  await w.field("prompt").fill("The first idea");
+  await w.generate.click();
+  await expect(page.getByTestId("task-sending")).toHaveCount(1);
+  await w.field("prompt").fill("Already typing the next one");
+  release();
+
+  const refused = page.getByTestId("task-refused");
+  await expect(refused).toContainText("The first idea");
+  await expect(refused).toContainText("Refused later.");
+  await expect(w.field("prompt")).toHaveValue("Already typing the next one");
+  await refused.getByRole("button", { name: "Edit and resend" }).click();
+  await expect(w.field("prompt")).toHaveValue("The first idea");
+  await expect(w.error("prompt")).toHaveText("Refused later.");
+  await expect(refused).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
-//! The front door of `/api/`: JSON bodies only (415 otherwise) and no larger than the
-//! configured limit (413), answered with the same JSON error shape as every API error.
+//! The front door of `/api/`: POST only (405), JSON bodies only (415) and no larger than
+//! the configured limit (413), answered with the same JSON error shape as every API error.
 
 use app::api::ApiError;
 use axum::extract::{Request, State};
@@ -19,8 +19,11 @@ pub async fn guard_api(State(max_body_bytes): State<u64>, req: Request, next: Ne
 }
 
 fn refusal(req: &Request, max_body_bytes: u64) -> Option<ApiError> {
-    if !req.uri().path().starts_with("/api/") || req.method() != Method::POST {
+    if !req.uri().path().starts_with("/api/") {
         return None;
+    }
+    if req.method() != Method::POST {
+        return Some(ApiError::MethodNotAllowed);
     }
     let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
     let declared = header(CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());

@@ -118,6 +118,10 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
         assert_eq!(err["code"], code, "{err}");
     }
 
+    let res = client.get(format!("{}/api/submit_task", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "method_not_allowed");
+
     let (status, err) = app.call(&client, "list_tasks", json!({ "limit": 500, "status": "done" })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!((err["code"].as_str(), err["errors"].as_array().map(Vec::len)), (Some("unknown_status"), Some(2)));

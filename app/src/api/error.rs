@@ -20,6 +20,8 @@ pub enum ApiError {
     PayloadTooLarge(u64),
     #[error("Send the request body as JSON with Content-Type: application/json.")]
     UnsupportedMediaType,
+    #[error("API endpoints take POST requests.")]
+    MethodNotAllowed,
     #[error("No such task.")]
     NotFound,
     /// The browser could not reach the server (client side only).
@@ -37,6 +39,7 @@ impl ApiError {
             Self::Malformed(_) => "malformed_request",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::NotFound => "not_found",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
@@ -47,6 +50,7 @@ impl ApiError {
         match self {
             Self::Validation(_) | Self::Malformed(_) => 400,
             Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::Internal => 500,
@@ -136,6 +140,7 @@ impl From<WireError> for ApiError {
             "malformed_request" => Self::Malformed(wire.message),
             "payload_too_large" => Self::PayloadTooLarge(wire.limit.unwrap_or_default()),
             "unsupported_media_type" => Self::UnsupportedMediaType,
+            "method_not_allowed" => Self::MethodNotAllowed,
             "not_found" => Self::NotFound,
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
@@ -168,6 +173,7 @@ mod tests {
             ApiError::Malformed("expected value at line 1".into()),
             ApiError::PayloadTooLarge(65536),
             ApiError::UnsupportedMediaType,
+            ApiError::MethodNotAllowed,
             ApiError::NotFound,
             ApiError::Unreachable("connection refused".into()),
             ApiError::Internal,

@@ -19,22 +19,27 @@ pub struct FormHandle {
     touched: RwSignal<Vec<&'static str>>,
     /// Why the server refused the last submission, when the form holds its input again.
     refusal: RwSignal<Option<ApiError>>,
+    /// What is wrong with the form as it stands (the server's own rules).
+    problems: Memo<ValidationErrors>,
 }
 
 impl FormHandle {
     pub fn new() -> Self {
+        let state = RwSignal::new(FormState::defaults(TaskKind::Image));
         Self {
-            state: RwSignal::new(FormState::defaults(TaskKind::Image)),
+            state,
             attempted: RwSignal::new(false),
             touched: RwSignal::new(Vec::new()),
             refusal: RwSignal::new(None),
+            problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
         }
     }
 
-    /// Puts a refused request back into the form.
-    pub fn restore(&self, request: &SubmitRequest) {
+    /// Puts a refused request back into the form, with the reason it was refused.
+    pub fn restore(&self, request: &SubmitRequest, refusal: Option<ApiError>) {
         self.state.set(FormState::from_request(request));
         self.attempted.set(true);
+        self.refusal.set(refusal);
     }
 
     fn reset(&self, kind: TaskKind) {
@@ -55,8 +60,7 @@ impl FormHandle {
             if !this.attempted.get() && !this.touched.with(|t| t.contains(&field)) {
                 return None;
             }
-            let errors: ValidationErrors = this.state.with(|s| s.to_request().err()).unwrap_or_default();
-            errors.for_field(field).map(|e| e.message.clone())
+            this.problems.with(|p| p.for_field(field).map(|e| e.message.clone()))
         })
     }
 
@@ -93,8 +97,7 @@ pub fn GenerateForm() -> impl IntoView {
             if let Err(err) = &result {
                 // Give the input back unless the user has already started on the next one.
                 if state.with_untracked(|s| *s == FormState::defaults(s.kind)) {
-                    form.restore(&request);
-                    form.refusal.set(Some(err.clone()));
+                    form.restore(&request, Some(err.clone()));
                     queue.dismiss(local_id);
                     return;
                 }

@@ -19,6 +19,10 @@ pub struct Queue {
     page: Resource<Result<TaskPage, ApiError>>,
     /// Tasks created from this page since it loaded, newest first.
     added: RwSignal<Vec<TaskView>>,
+    /// Pages older than the first, fetched on demand.
+    older: RwSignal<Vec<TaskView>>,
+    /// The cursor after the last older page; `None` until one was fetched.
+    older_cursor: RwSignal<Option<Option<String>>>,
     outbox: RwSignal<Vec<Outgoing>>,
     next_local_id: StoredValue<u64>,
 }
@@ -28,6 +32,8 @@ impl Queue {
         Self {
             page: Resource::new(|| (), |_| list_tasks(Strict(ListQuery::default()))),
             added: RwSignal::new(Vec::new()),
+            older: RwSignal::new(Vec::new()),
+            older_cursor: RwSignal::new(None),
             outbox: RwSignal::new(Vec::new()),
             next_local_id: StoredValue::new(0),
         }
@@ -58,6 +64,27 @@ impl Queue {
                 }
             }),
         }
+    }
+
+    /// Where the next older page starts, if there is one.
+    fn next_cursor(&self) -> Option<String> {
+        match self.older_cursor.get() {
+            Some(cursor) => cursor,
+            None => self.page.get().and_then(Result::ok).and_then(|p| p.next_cursor),
+        }
+    }
+
+    /// Appends the next older page.
+    fn load_older(&self) {
+        let Some(cursor) = self.next_cursor() else { return };
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let query = ListQuery { cursor: Some(cursor), ..ListQuery::default() };
+            if let Ok(page) = list_tasks(Strict(query)).await {
+                this.older.update(|older| older.extend(page.tasks));
+                this.older_cursor.set(Some(page.next_cursor));
+            }
+        });
     }
 
     /// Forgets a refused submission (after its input went back to the form).
@@ -93,9 +120,9 @@ pub fn QueuePanel() -> impl IntoView {
             _ => Vec::new(),
         };
         let mut rows: Vec<Row> = queue.outbox.get().into_iter().map(Row::Outgoing).collect();
-        let known: Vec<_> = added.iter().map(|t| t.id).collect();
-        rows.extend(added.into_iter().map(Row::Task));
-        rows.extend(loaded.into_iter().filter(|t| !known.contains(&t.id)).map(Row::Task));
+        let mut seen = std::collections::HashSet::new();
+        let tasks = added.into_iter().chain(loaded).chain(queue.older.get());
+        rows.extend(tasks.filter(|t| seen.insert(t.id)).map(Row::Task));
         rows
     };
     let total = move || {
@@ -121,6 +148,11 @@ pub fn QueuePanel() -> impl IntoView {
                         }}
                     </For>
                 </ol>
+                <Show when=move || queue.next_cursor().is_some()>
+                    <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
+                        "Show older tasks"
+                    </button>
+                </Show>
                 <Show when=move || total() == 0 && queue.outbox.with(Vec::is_empty)>
                     <p class="queue-empty" data-testid="queue-empty">"No tasks yet. Fill the form and press Generate."</p>
                 </Show>
@@ -157,7 +189,7 @@ fn TaskRow(task: TaskView) -> impl IntoView {
 fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
     let queue = expect_context::<Queue>();
     let refused = out.refusal.clone();
-    let request = out.request.clone();
+    let (request, reason) = (out.request.clone(), out.refusal.clone());
     let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
     view! {
         <li class="task outgoing" data-testid=test_id>
@@ -168,7 +200,7 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
                     <span class="badge status-failed">"Not queued"</span>
                     <span class="task-error">{err.to_string()}</span>
                     <button type="button" class="link" on:click=move |_| {
-                        form.restore(&request);
+                        form.restore(&request, reason.clone());
                         queue.dismiss(out.local_id);
                     }>"Edit and resend"</button>
                 }.into_any(),
