@@ -52,12 +52,36 @@ test("input refused by the server comes back to the form with the reason", async
   await expect(w.tasks).toHaveCount(0);
 });
 
-test("a server failure keeps the input and says so", async ({ workspace: w, page }) => {
-  await page.route("**/api/submit_task", (route) => route.abort("connectionrefused"));
+test("a server that stays unreachable keeps the input and says so", async ({ workspace: w, page }) => {
+  let tries = 0;
+  await page.route("**/api/submit_task", (route) => {
+    tries++;
+    return route.abort("connectionrefused");
+  });
   await w.field("prompt").fill("Sent while the server is away");
   await w.generate.click();
-  await expect(w.page.getByTestId("form-error")).toContainText("Could not reach the server");
+  await expect(w.page.getByTestId("form-error")).toContainText("Could not reach the server", { timeout: 10_000 });
+  expect(tries).toBe(3);
   await expect(w.field("prompt")).toHaveValue("Sent while the server is away");
+});
+
+test("a lost connection is retried with the same idempotency key, creating one task", async ({
+  workspace: w,
+  page,
+}) => {
+  const keys: string[] = [];
+  await page.route("**/api/submit_task", (route) => {
+    keys.push(route.request().postDataJSON().idempotency_key);
+    // The first send reaches the server but its answer is lost; the resend must not duplicate.
+    return keys.length === 1 ? route.fetch().then(() => route.abort("connectionreset")) : route.continue();
+  });
+  await w.field("prompt").fill("Sent over a flaky network");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(1);
+  expect(keys).toHaveLength(2);
+  expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(keys[1]).toBe(keys[0]);
+  expect((await w.listed()).tasks).toHaveLength(1);
 });
 
 test("a refusal that arrives after the user moved on is kept in the queue to edit and resend", async ({

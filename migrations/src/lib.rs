@@ -4,12 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_tasks_and_contents;
+mod m20261129_000002_engine_tables;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_tasks_and_contents::Migration)]
+        vec![
+            Box::new(m20261129_000001_create_tasks_and_contents::Migration),
+            Box::new(m20261129_000002_engine_tables::Migration),
+        ]
     }
 }

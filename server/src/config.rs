@@ -18,6 +18,8 @@ pub struct Settings {
     pub database_url: String,
     pub database_max_connections: u32,
     pub max_body_bytes: u64,
+    pub dedup_window_ms: u64,
+    pub shutdown_grace_ms: u64,
     pub log: String,
 }
 
@@ -32,6 +34,8 @@ impl Default for Settings {
             database_url: "sqlite://data/atelier.db?mode=rwc".into(),
             database_max_connections: 8,
             max_body_bytes: 64 * 1024,
+            dedup_window_ms: 5_000,
+            shutdown_grace_ms: 10_000,
             log: "info".into(),
         }
     }

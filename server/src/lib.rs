@@ -1,19 +1,23 @@
 //! The Atelier server: configuration, persistence, the owner cookie, the HTTP surface,
 //! and the task service the app's server functions call through Leptos context.
 
+pub mod clock;
 pub mod config;
 pub mod db;
 mod entity;
 mod guard;
 mod owner;
 mod router;
-mod tasks;
+mod store;
 pub mod telemetry;
 
-pub use tasks::TaskStore;
+pub use store::TaskStore;
 
+use clock::{Clock, SystemClock};
 use config::Settings;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -23,21 +27,38 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    grace: Duration,
 }
 
 impl Running {
-    /// Stops accepting, lets in-flight requests finish, closes the database.
-    pub async fn stop(self) {
+    /// Stops accepting and lets in-flight requests finish, for at most the grace period
+    /// (a client that never reads its response cannot hold the server up); then closes
+    /// the database.
+    pub async fn stop(mut self) {
         let _ = self.stop.send(());
-        let _ = self.task.await;
+        if tokio::time::timeout(self.grace, &mut self.task).await.is_err() {
+            tracing::warn!("connections still open after {:?}; closing them", self.grace);
+            self.task.abort();
+        }
     }
 }
 
 /// Connects and migrates the database, then serves on `listener` in the background.
 pub async fn start(settings: Settings, listener: TcpListener) -> Result<Running, StartError> {
+    start_with_clock(settings, listener, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with the given clock (tests move time by hand).
+pub async fn start_with_clock(
+    settings: Settings,
+    listener: TcpListener,
+    clock: Arc<dyn Clock>,
+) -> Result<Running, StartError> {
     let db = db::connect(&settings).await?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
-    let app = router::build(&settings, addr, TaskStore::new(db.clone()));
+    let dedup_window = chrono::TimeDelta::milliseconds(settings.dedup_window_ms as i64);
+    let app = router::build(&settings, addr, TaskStore::new(db.clone(), clock, dedup_window));
+    let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -48,7 +69,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> Result<Running,
         }
         let _ = db.close().await;
     });
-    Ok(Running { addr, stop, task })
+    Ok(Running { addr, stop, task, grace })
 }
 
 #[derive(Debug, thiserror::Error)]

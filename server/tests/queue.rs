@@ -103,6 +103,7 @@ async fn page_renders_the_owners_queue(db: TestDb) {
         assert!(cookie.contains(attribute), "{cookie}");
     }
     let pair = cookie.split(';').next().unwrap().to_owned();
+    first.text().await.unwrap();
 
     let res = client
         .post(format!("{}/api/submit_task", app.base))

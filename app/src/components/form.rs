@@ -83,17 +83,18 @@ pub fn GenerateForm() -> impl IntoView {
 
     let submit = move || {
         let snapshot = state.get_untracked();
-        let Ok(request) = snapshot.to_request() else {
+        let Ok(mut request) = snapshot.to_request() else {
             form.attempted.set(true);
             return;
         };
+        request.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
         form.reset(snapshot.kind);
         if let Some(el) = prompt_ref.get_untracked() {
             let _ = el.focus();
         }
         let local_id = queue.begin(request.clone());
         leptos::task::spawn_local(async move {
-            let result = submit_task(Strict(request.clone())).await.map(|r| r.tasks);
+            let result = send(&request).await.map(|r| r.tasks);
             if let Err(err) = &result {
                 // Give the input back unless the user has already started on the next one.
                 if state.with_untracked(|s| *s == FormState::defaults(s.kind)) {
@@ -173,6 +174,24 @@ pub fn GenerateForm() -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// Sends a submission, resending it (same idempotency key, so never twice) when the
+/// server could not be reached, after 0.5 s and again after 2 s.
+async fn send(request: &SubmitRequest) -> Result<crate::domain::SubmitResponse, ApiError> {
+    let mut waits = [500u32, 2_000].into_iter();
+    loop {
+        match submit_task(Strict(request.clone())).await {
+            Err(ApiError::Unreachable(reason)) => match waits.next() {
+                #[cfg(feature = "hydrate")]
+                Some(ms) => gloo_timers::future::TimeoutFuture::new(ms).await,
+                #[cfg(not(feature = "hydrate"))]
+                Some(_) => {}
+                None => return Err(ApiError::Unreachable(reason)),
+            },
+            other => return other,
+        }
+    }
 }
 
 /// A `<select>` over a closed set of values.

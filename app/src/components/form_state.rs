@@ -58,6 +58,7 @@ impl FormState {
             resolution: (!image).then(|| self.resolution.as_str().into()),
             fps: (!image).then(|| self.fps.per_second().into()),
             variants,
+            idempotency_key: None,
         };
         match request.validate() {
             Ok(_) => Ok(request),

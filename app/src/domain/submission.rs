@@ -39,6 +39,10 @@ pub struct SubmitRequest {
     /// 1 to 10 tasks with distinct seeds, default 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<i64>,
+    /// A client-chosen key (1 to 128 visible characters) that makes resending the same
+    /// submission safe: a second request with the key returns the first one's tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 /// How many tasks one submission creates: 1 to 10.
@@ -70,12 +74,30 @@ impl Variants {
 pub struct Submission {
     pub params: TaskParams,
     pub variants: Variants,
+    pub idempotency_key: Option<String>,
 }
 
-/// What `POST /api/submit_task` returns: the created tasks, one per variant.
+/// What `POST /api/submit_task` returns: the tasks of the submission, one per variant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitResponse {
     pub tasks: Vec<TaskView>,
+    /// True when these tasks came from an earlier identical submission (inside the dedup
+    /// window, or with the same idempotency key) instead of being created now.
+    pub deduplicated: bool,
+}
+
+const MAX_KEY_CHARS: usize = 128;
+
+fn parse_key(key: &str) -> Result<String, FieldError> {
+    let chars = key.chars().count();
+    if chars == 0 || chars > MAX_KEY_CHARS || key.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(FieldError::new(
+            "idempotency_key",
+            "idempotency_key_invalid",
+            format!("An idempotency key is 1 to {MAX_KEY_CHARS} visible characters without spaces."),
+        ));
+    }
+    Ok(key.to_owned())
 }
 
 impl SubmitRequest {
@@ -91,12 +113,15 @@ impl SubmitRequest {
         let negative_prompt = errors.take(NegativePrompt::parse(self.negative_prompt.as_deref().unwrap_or("")));
         let seed = errors.take(self.seed.map(parse_seed).transpose());
         let variants = errors.take(Variants::parse(self.variants.unwrap_or(1)));
+        let idempotency_key = errors.take(self.idempotency_key.as_deref().map(parse_key).transpose());
         let rest = match kind {
             Some(kind) => self.kind_specific(kind, &mut errors),
             None => None,
         };
-        match (prompt, negative_prompt, seed, variants, rest) {
-            (Some(prompt), Some(negative_prompt), Some(seed), Some(variants), Some(rest)) if errors.is_empty() => {
+        match (prompt, negative_prompt, seed, variants, idempotency_key, rest) {
+            (Some(prompt), Some(negative_prompt), Some(seed), Some(variants), Some(idempotency_key), Some(rest))
+                if errors.is_empty() =>
+            {
                 let params = match rest {
                     KindSpecific::Image { size, style } => {
                         TaskParams::Image(ImageParams { prompt, negative_prompt, size, style, seed })
@@ -105,7 +130,7 @@ impl SubmitRequest {
                         TaskParams::Video(VideoParams { prompt, negative_prompt, duration_secs, resolution, fps, seed })
                     }
                 };
-                Ok(Submission { params, variants })
+                Ok(Submission { params, variants, idempotency_key })
             }
             _ => Err(errors),
         }
@@ -166,6 +191,12 @@ fn parse_seed(seed: i64) -> Result<u32, FieldError> {
 }
 
 impl Submission {
+    /// What two submissions must share to be the same request: the normalised
+    /// parameters and the number of variants.
+    pub fn fingerprint(&self) -> String {
+        self.params.fingerprint(&format!("x{}", self.variants.get()))
+    }
+
     /// One `(parameters, fingerprint)` per variant. A batch of several gets distinct seeds
     /// counting up from the requested seed, or from `random_seed` when none was given; each
     /// fingerprint covers the request as submitted plus the variant's position, so the same

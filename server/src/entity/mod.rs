@@ -1,3 +1,5 @@
 //! SeaORM row types. They stay inside the server: the API speaks `app::domain` types.
 
+pub mod owner;
+pub mod submission;
 pub mod task;

@@ -23,6 +23,7 @@ pub struct Model {
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub result_content_id: Option<Uuid>,
+    pub submission_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,8 +7,10 @@
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{json, Value};
+use server::clock::{Clock, SystemClock};
 use server::config::Settings;
 use std::path::PathBuf;
+use std::sync::Arc;
 use uuid::Uuid;
 
 const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -80,14 +82,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: &TestDb) -> Self {
-        Self::spawn_with(db, |_| {}).await
+        Self::spawn_with(db, Arc::new(SystemClock), |_| {}).await
     }
 
-    pub async fn spawn_with(db: &TestDb, adjust: impl FnOnce(&mut Settings)) -> Self {
+    /// A server on `clock`, with `adjust` applied to the default test settings.
+    pub async fn spawn_with(db: &TestDb, clock: Arc<dyn Clock>, adjust: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = Settings { database_url: db.url.clone(), log: "warn".into(), ..Settings::default() };
         adjust(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let running = server::start(settings, listener).await.expect("server starts");
+        let running = server::start_with_clock(settings, listener, clock).await.expect("server starts");
         Self { base: format!("http://{}", running.addr), running }
     }
 
@@ -134,10 +137,12 @@ pub fn ids(page: &Value) -> Vec<String> {
 macro_rules! on_both_databases {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name($crate::common::TestDb::sqlite()).await })+
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::common::TestDb::sqlite()).await })+
         }
         mod postgres {
-            $(#[tokio::test] async fn $name() {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
                 if let Some(db) = $crate::common::TestDb::postgres().await { super::$name(db).await }
             })+
         }

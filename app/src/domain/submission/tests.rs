@@ -121,3 +121,23 @@ impl SubmitRequest {
         Self { kind: kind.into(), ..self.clone() }
     }
 }
+
+#[test]
+fn idempotency_key_rules() {
+    let ok = SubmitRequest { idempotency_key: Some("0b1c-key_2".into()), ..image("x") }.validate().unwrap();
+    assert_eq!(ok.idempotency_key.as_deref(), Some("0b1c-key_2"));
+    for bad in ["", "has space", &"k".repeat(129)] {
+        let req = SubmitRequest { idempotency_key: Some(bad.into()), ..image("x") };
+        assert_eq!(codes(&req), vec![pair("idempotency_key", "idempotency_key_invalid")], "{bad:?}");
+    }
+}
+
+#[test]
+fn submission_fingerprint_covers_parameters_and_batch_size() {
+    let one = image("a  fox").validate().unwrap();
+    assert_eq!(one.fingerprint(), image("a fox").validate().unwrap().fingerprint());
+    let three = SubmitRequest { variants: Some(3), ..image("a fox") }.validate().unwrap();
+    assert_ne!(one.fingerprint(), three.fingerprint());
+    let keyed = SubmitRequest { idempotency_key: Some("k".into()), ..image("a fox") }.validate().unwrap();
+    assert_eq!(one.fingerprint(), keyed.fingerprint(), "the key is not a parameter");
+}

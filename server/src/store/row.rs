@@ -1,0 +1,62 @@
+//! Between `tasks` rows and the API's `TaskView`.
+
+use super::StoreError;
+use crate::entity::task;
+use app::domain::{OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A new pending task of submission `submission_id`.
+pub fn new_row(
+    owner: OwnerId,
+    submission_id: Uuid,
+    params: &TaskParams,
+    hash: String,
+    now: DateTime<Utc>,
+) -> task::Model {
+    task::Model {
+        id: Uuid::now_v7(),
+        owner_id: owner.0,
+        kind: params.kind().as_str().into(),
+        status: TaskStatus::Pending.as_str().into(),
+        params: serde_json::to_value(params).expect("parameters always serialise"),
+        params_hash: hash,
+        created_at: now,
+        updated_at: now,
+        started_at: None,
+        finished_at: None,
+        attempt_count: 0,
+        retry_count: 0,
+        next_retry_at: None,
+        progress: 0,
+        error_code: None,
+        error_message: None,
+        result_content_id: None,
+        submission_id: Some(submission_id),
+    }
+}
+
+pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
+    let corrupt = |what, detail: String| StoreError::CorruptRow { id: row.id, what, detail };
+    let kind = TaskKind::parse(&row.kind).map_err(|e| corrupt("kind", e.message))?;
+    let status = TaskStatus::parse(&row.status).map_err(|e| corrupt("status", e.message))?;
+    let params: TaskParams =
+        serde_json::from_value(row.params.clone()).map_err(|e| corrupt("params", e.to_string()))?;
+    let error =
+        row.error_code.clone().map(|code| TaskFailure { code, message: row.error_message.clone().unwrap_or_default() });
+    Ok(TaskView {
+        id: row.id,
+        kind,
+        status,
+        params,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
+        attempt_count: row.attempt_count.max(0) as u32,
+        retry_count: row.retry_count.max(0) as u32,
+        next_retry_at: row.next_retry_at,
+        progress: row.progress.clamp(0, 100) as u8,
+        error,
+    })
+}

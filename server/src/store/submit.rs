@@ -1,0 +1,83 @@
+//! Accepting a submission: return an earlier one's tasks when the idempotency key or the
+//! dedup window says it is the same submission, otherwise store one pending task per
+//! variant. Check and insert share one write transaction, so concurrent identical
+//! submissions cannot both miss the check.
+
+use super::row::{new_row, view};
+use super::{StoreError, TaskStore};
+use crate::entity::{owner, submission, task};
+use app::domain::{OwnerId, Submission, SubmitResponse};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+impl TaskStore {
+    /// Stores the submission's tasks, or returns the earlier identical submission's.
+    pub async fn create(&self, owner: OwnerId, submission: &Submission) -> Result<SubmitResponse, StoreError> {
+        let txn = self.write_txn(owner).await?;
+        let now = self.clock.now();
+        let request_hash = submission.fingerprint();
+        let mut earlier = None;
+        if let Some(key) = &submission.idempotency_key {
+            earlier = submission::Entity::find()
+                .filter(submission::Column::OwnerId.eq(owner.0))
+                .filter(submission::Column::IdempotencyKey.eq(key.as_str()))
+                .one(&txn)
+                .await?;
+        }
+        if earlier.is_none() && self.dedup_window > chrono::TimeDelta::zero() {
+            earlier = submission::Entity::find()
+                .filter(submission::Column::OwnerId.eq(owner.0))
+                .filter(submission::Column::RequestHash.eq(request_hash.as_str()))
+                .filter(submission::Column::CreatedAt.gt(now - self.dedup_window))
+                .order_by_desc(submission::Column::CreatedAt)
+                .one(&txn)
+                .await?;
+        }
+        if let Some(earlier) = earlier {
+            let tasks = tasks_of(&txn, earlier.id).await?;
+            txn.commit().await?;
+            return Ok(SubmitResponse { tasks, deduplicated: true });
+        }
+
+        let submission_id = Uuid::now_v7();
+        submission::Entity::insert(submission::ActiveModel {
+            id: Set(submission_id),
+            owner_id: Set(owner.0),
+            idempotency_key: Set(submission.idempotency_key.clone()),
+            request_hash: Set(request_hash),
+            variants: Set(submission.variants.get() as i32),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        owner::Entity::insert(owner::ActiveModel {
+            owner_id: Set(owner.0),
+            paused: Set(false),
+            last_served_at: Set(None),
+        })
+        .on_conflict_do_nothing_on([owner::Column::OwnerId])
+        .exec_without_returning(&txn)
+        .await?;
+        let random_seed = Uuid::new_v4().as_u128() as u32;
+        let rows: Vec<task::Model> = submission
+            .expand(random_seed)
+            .into_iter()
+            .map(|(params, hash)| new_row(owner, submission_id, &params, hash, now))
+            .collect();
+        task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;
+        Ok(SubmitResponse { tasks, deduplicated: false })
+    }
+}
+
+async fn tasks_of(txn: &DatabaseTransaction, submission_id: Uuid) -> Result<Vec<app::domain::TaskView>, StoreError> {
+    let rows = task::Entity::find()
+        .filter(task::Column::SubmissionId.eq(submission_id))
+        .order_by_asc(task::Column::Id)
+        .all(txn)
+        .await?;
+    rows.into_iter().map(view).collect()
+}
