@@ -35,15 +35,18 @@ setup:
 ## build: the WASM bundle, the site folder and the server binary.
 build: setup
 	cargo build -p frontend --lib --target wasm32-unknown-unknown $(WASM_FLAGS)
-	@$(MAKE) --no-print-directory $(PKG)/atelier_bg.wasm $(PKG)/atelier.css
+	@$(MAKE) --no-print-directory $(PKG)/atelier.wasm $(PKG)/atelier.css
 	cargo build -p server $(SERVER_FLAGS)
 
-$(PKG)/atelier_bg.wasm: $(WASM)
+# wasm-bindgen writes atelier.js + atelier_bg.wasm; like cargo-leptos, the page loads
+# atelier.wasm (see .cargo/config.toml).
+$(PKG)/atelier.wasm: $(WASM)
 	mkdir -p $(PKG)
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name atelier $(WASM)
+	mv $(PKG)/atelier_bg.wasm $(PKG)/atelier.wasm
 ifeq ($(PROFILE),release)
 	$(NPX_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	    $(PKG)/atelier_bg.wasm -o $(PKG)/atelier_bg.wasm
+	    $(PKG)/atelier.wasm -o $(PKG)/atelier.wasm
 endif
 
 $(PKG)/atelier.css: style/main.css

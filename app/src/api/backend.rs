@@ -3,7 +3,7 @@
 //! (put into the request's extensions by the server's owner-cookie middleware).
 
 use super::ApiError;
-use crate::domain::{ListFilter, OwnerId, Submission, SubmitResponse, TaskPage, TaskView};
+use crate::domain::{ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskPage, TaskStatus, TaskView};
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -17,6 +17,19 @@ pub trait TaskService: Send + Sync + 'static {
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
     /// One of the owner's tasks; `NotFound` for any other id.
     async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// Pending or retrying: cancelled at once. Processing: the cancel is recorded and the
+    /// running attempt stops. Finished: `Conflict`.
+    async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// A new pending task with the parameters of a failed or cancelled one, linked to it.
+    async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// Removes a task that is not running, with its content.
+    async fn delete(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError>;
+    /// Removes every task of the owner in the given finished statuses.
+    async fn clear(&self, owner: OwnerId, statuses: Vec<TaskStatus>) -> Result<QueueState, ApiError>;
+    /// Puts a pending task first in the owner's queue.
+    async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// Pauses (no task of the owner starts) or resumes the owner's queue.
+    async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError>;
 }
 
 /// The context value the server provides to every request.

@@ -24,6 +24,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("No such task.")]
     NotFound,
+    /// The task is in a state that does not allow this action.
+    #[error("{0}")]
+    Conflict(String),
     /// The browser could not reach the server (client side only).
     #[error("{0}")]
     Unreachable(String),
@@ -41,6 +44,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotFound => "not_found",
+            Self::Conflict(_) => "conflict",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
         }
@@ -50,6 +54,7 @@ impl ApiError {
         match self {
             Self::Validation(_) | Self::Malformed(_) => 400,
             Self::NotFound => 404,
+            Self::Conflict(_) => 409,
             Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
@@ -142,6 +147,7 @@ impl From<WireError> for ApiError {
             "unsupported_media_type" => Self::UnsupportedMediaType,
             "method_not_allowed" => Self::MethodNotAllowed,
             "not_found" => Self::NotFound,
+            "conflict" => Self::Conflict(wire.message),
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
         }
@@ -175,6 +181,7 @@ mod tests {
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,
             ApiError::NotFound,
+            ApiError::Conflict("Task is already completed.".into()),
             ApiError::Unreachable("connection refused".into()),
             ApiError::Internal,
         ] {

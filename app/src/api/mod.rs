@@ -12,7 +12,7 @@ pub use backend::{Backend, TaskService};
 pub use error::ApiError;
 pub use strict::Strict;
 
-use crate::domain::{ListQuery, SubmitRequest, SubmitResponse, TaskPage, TaskRef, TaskView};
+use crate::domain::{ClearRequest, ListQuery, QueueState, SubmitRequest, SubmitResponse, TaskPage, TaskRef, TaskView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -39,4 +39,58 @@ pub async fn get_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskVi
     let id = task.0.validate()?;
     let (service, owner) = backend::current()?;
     service.get(owner, id).await
+}
+
+/// `POST /api/cancel_task`: stop a pending, retrying or processing task.
+#[server(prefix = "/api", endpoint = "cancel_task", input = Json)]
+pub async fn cancel_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
+    let id = task.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.cancel(owner, id).await
+}
+
+/// `POST /api/retry_task`: queue a failed or cancelled task again, as a new linked task.
+#[server(prefix = "/api", endpoint = "retry_task", input = Json)]
+pub async fn retry_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
+    let id = task.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.retry(owner, id).await
+}
+
+/// `POST /api/delete_task`: remove a task that is not running, with its content.
+#[server(prefix = "/api", endpoint = "delete_task", input = Json)]
+pub async fn delete_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<(), ApiError> {
+    let id = task.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.delete(owner, id).await
+}
+
+/// `POST /api/move_task`: put a pending task first in the caller's queue.
+#[server(prefix = "/api", endpoint = "move_task", input = Json)]
+pub async fn move_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
+    let id = task.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.move_to_front(owner, id).await
+}
+
+/// `POST /api/clear_tasks`: remove the caller's tasks in the given finished statuses.
+#[server(prefix = "/api", endpoint = "clear_tasks", input = Json)]
+pub async fn clear_tasks(#[server(flatten)] request: Strict<ClearRequest>) -> Result<QueueState, ApiError> {
+    let statuses = request.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.clear(owner, statuses).await
+}
+
+/// `POST /api/pause_queue`: no task of the caller starts until resumed.
+#[server(prefix = "/api", endpoint = "pause_queue", input = Json)]
+pub async fn pause_queue() -> Result<QueueState, ApiError> {
+    let (service, owner) = backend::current()?;
+    service.set_paused(owner, true).await
+}
+
+/// `POST /api/resume_queue`: the caller's tasks may start again.
+#[server(prefix = "/api", endpoint = "resume_queue", input = Json)]
+pub async fn resume_queue() -> Result<QueueState, ApiError> {
+    let (service, owner) = backend::current()?;
+    service.set_paused(owner, false).await
 }

@@ -57,6 +57,43 @@ pub struct TaskPage {
     pub tasks: Vec<TaskView>,
     pub next_cursor: Option<String>,
     pub counts: StatusCounts,
+    /// Whether the owner's queue is paused (paused tasks are not started).
+    pub paused: bool,
+}
+
+/// What `POST /api/clear_tasks` accepts: which finished statuses to remove.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClearRequest {
+    pub statuses: Vec<String>,
+}
+
+impl ClearRequest {
+    /// One or more of `completed`, `failed`, `cancelled`.
+    pub fn validate(&self) -> Result<Vec<TaskStatus>, ValidationErrors> {
+        let refuse = |message: String| ValidationErrors(vec![FieldError::new("statuses", "statuses_invalid", message)]);
+        if self.statuses.is_empty() {
+            return Err(refuse("Name the statuses to clear: completed, failed and/or cancelled.".into()));
+        }
+        self.statuses
+            .iter()
+            .map(|s| match TaskStatus::parse(s) {
+                Ok(status) if status.is_finished() => Ok(status),
+                _ => Err(refuse(format!(
+                    "Only finished tasks can be cleared (completed, failed, cancelled), not \"{s}\"."
+                ))),
+            })
+            .collect()
+    }
+}
+
+/// What the queue answers to pause, resume and clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueState {
+    pub paused: bool,
+    /// How many tasks the call removed (clear only).
+    #[serde(default)]
+    pub removed: u64,
 }
 
 impl ListQuery {
@@ -93,6 +130,15 @@ impl ListQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_finished_statuses_can_be_cleared() {
+        let req = |s: &[&str]| ClearRequest { statuses: s.iter().map(|s| s.to_string()).collect() };
+        assert_eq!(req(&["completed", "failed"]).validate().unwrap(), [TaskStatus::Completed, TaskStatus::Failed]);
+        for bad in [&[][..], &["pending"], &["completed", "done"]] {
+            assert_eq!(req(bad).validate().unwrap_err().0[0].code, "statuses_invalid", "{bad:?}");
+        }
+    }
 
     #[test]
     fn task_ref_needs_a_uuid() {

@@ -13,7 +13,7 @@ mod video;
 
 pub use error::{FieldError, ValidationErrors};
 pub use image::{ImageParams, ImageSize, StylePreset};
-pub use list::{ListFilter, ListQuery, TaskPage, TaskRef, MAX_PAGE_SIZE};
+pub use list::{ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE};
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};

@@ -24,6 +24,9 @@ pub struct Model {
     pub error_message: Option<String>,
     pub result_content_id: Option<Uuid>,
     pub submission_id: Option<Uuid>,
+    pub cancel_requested_at: Option<DateTimeUtc>,
+    pub queue_order: i64,
+    pub retry_of: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

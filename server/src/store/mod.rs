@@ -3,13 +3,14 @@
 //! submission's dedup check and insert) run in a write transaction that serialises them
 //! (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
+mod manage;
 mod query;
 mod row;
 mod submit;
 
 use crate::clock::Clock;
 use app::api::{ApiError, TaskService};
-use app::domain::{ListFilter, OwnerId, Submission, SubmitResponse, TaskPage, TaskView};
+use app::domain::{ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskPage, TaskStatus, TaskView};
 use chrono::TimeDelta;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, Statement,
@@ -24,12 +25,23 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("task {id} has an unreadable {what}: {detail}")]
     CorruptRow { id: Uuid, what: &'static str, detail: String },
+    #[error("no such task")]
+    NotFound,
+    /// The task's state does not allow the action; the message says why.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        tracing::error!("task store: {err}");
-        ApiError::Internal
+        match err {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict(message) => ApiError::Conflict(message),
+            other => {
+                tracing::error!("task store: {other}");
+                ApiError::Internal
+            }
+        }
     }
 }
 
@@ -76,5 +88,29 @@ impl TaskService for TaskStore {
 
     async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
         self.find(owner, id).await?.ok_or(ApiError::NotFound)
+    }
+
+    async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
+        Ok(self.cancel_task(owner, id).await?)
+    }
+
+    async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
+        Ok(self.retry_task(owner, id).await?)
+    }
+
+    async fn delete(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError> {
+        Ok(self.delete_task(owner, id).await?)
+    }
+
+    async fn clear(&self, owner: OwnerId, statuses: Vec<TaskStatus>) -> Result<QueueState, ApiError> {
+        Ok(self.clear_tasks(owner, &statuses).await?)
+    }
+
+    async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
+        Ok(self.move_task_to_front(owner, id).await?)
+    }
+
+    async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError> {
+        Ok(self.pause(owner, paused).await?)
     }
 }

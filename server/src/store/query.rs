@@ -2,6 +2,7 @@
 
 use super::row::view;
 use super::{StoreError, TaskStore};
+use crate::entity::owner;
 use crate::entity::task::{Column, Entity as Tasks};
 use app::domain::{ListFilter, OwnerId, StatusCounts, TaskPage, TaskStatus, TaskView};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
@@ -26,7 +27,11 @@ impl TaskStore {
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
         let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;
-        Ok(TaskPage { tasks, next_cursor, counts })
+        Ok(TaskPage { tasks, next_cursor, counts, paused: self.is_paused(owner).await? })
+    }
+
+    pub(super) async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {
+        Ok(owner::Entity::find_by_id(owner.0).one(&self.db).await?.is_some_and(|o| o.paused))
     }
 
     /// The owner's task with this id, if there is one.

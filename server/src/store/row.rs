@@ -33,6 +33,9 @@ pub fn new_row(
         error_message: None,
         result_content_id: None,
         submission_id: Some(submission_id),
+        cancel_requested_at: None,
+        queue_order: 0,
+        retry_of: None,
     }
 }
 

@@ -1,0 +1,154 @@
+//! Managing an owner's queue: cancel, retry, delete, clear, move to the front, pause.
+//! Each change is one conditional statement (`... WHERE id = ? AND owner_id = ? AND
+//! status IN (...)`), so a task that moved on meanwhile is never overwritten; when the
+//! statement matches nothing, the task is read back to say why.
+
+use super::row::{new_row, view};
+use super::{StoreError, TaskStore};
+use crate::entity::{owner, task};
+use app::domain::{OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+const WAITING: [&str; 2] = ["pending", "retrying"];
+
+impl TaskStore {
+    pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
+        let now = self.clock.now();
+        let cancelled = task::Entity::update_many()
+            .col_expr(task::Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
+            .col_expr(task::Column::FinishedAt, Expr::value(now))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .col_expr(task::Column::NextRetryAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(task::Column::Id.eq(id))
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.is_in(WAITING))
+            .exec(&self.db)
+            .await?;
+        if cancelled.rows_affected == 0 {
+            match self.status_of(owner, id).await? {
+                TaskStatus::Processing => {
+                    // Recorded first, so that recovery after a crash never runs it again.
+                    task::Entity::update_many()
+                        .col_expr(task::Column::CancelRequestedAt, Expr::value(now))
+                        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+                        .filter(task::Column::Id.eq(id))
+                        .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
+                        .exec(&self.db)
+                        .await?;
+                }
+                status => return Err(finished(status, "cancelled")),
+            }
+        }
+        self.find(owner, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn retry_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
+        let original = self.row(owner, id).await?;
+        let status = TaskStatus::parse(&original.status).map_err(|_| corrupt(id, &original.status))?;
+        if !matches!(status, TaskStatus::Failed | TaskStatus::Cancelled) {
+            return Err(StoreError::Conflict(format!(
+                "The task is {}; only failed or cancelled tasks can be retried.",
+                status.as_str()
+            )));
+        }
+        let params: TaskParams = serde_json::from_value(original.params.clone()).map_err(|_| corrupt(id, "params"))?;
+        let submission_id = original.submission_id.unwrap_or(original.id);
+        let mut again = new_row(owner, submission_id, &params, original.params_hash.clone(), self.clock.now());
+        again.retry_of = Some(original.id);
+        task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&self.db).await?;
+        view(again)
+    }
+
+    pub async fn delete_task(&self, owner: OwnerId, id: Uuid) -> Result<(), StoreError> {
+        let deleted = task::Entity::delete_many()
+            .filter(task::Column::Id.eq(id))
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.ne(TaskStatus::Processing.as_str()))
+            .exec(&self.db)
+            .await?;
+        if deleted.rows_affected == 0 {
+            self.status_of(owner, id).await?;
+            return Err(StoreError::Conflict("The task is running; cancel it first, then delete it.".into()));
+        }
+        Ok(())
+    }
+
+    pub async fn clear_tasks(&self, owner: OwnerId, statuses: &[TaskStatus]) -> Result<QueueState, StoreError> {
+        let removed = task::Entity::delete_many()
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        Ok(QueueState { paused: self.is_paused(owner).await?, removed })
+    }
+
+    pub async fn move_task_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
+        let txn = self.write_txn(owner).await?;
+        let first: Option<i64> = task::Entity::find()
+            .select_only()
+            .column_as(task::Column::QueueOrder.min(), "first")
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.is_in(WAITING))
+            .into_tuple::<Option<i64>>()
+            .one(&txn)
+            .await?
+            .flatten();
+        let moved = task::Entity::update_many()
+            .col_expr(task::Column::QueueOrder, Expr::value(first.unwrap_or(0) - 1))
+            .col_expr(task::Column::UpdatedAt, Expr::value(self.clock.now()))
+            .filter(task::Column::Id.eq(id))
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.eq(TaskStatus::Pending.as_str()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        if moved.rows_affected == 0 {
+            let status = self.status_of(owner, id).await?;
+            return Err(StoreError::Conflict(format!(
+                "The task is {}; only pending tasks can be moved.",
+                status.as_str()
+            )));
+        }
+        self.find(owner, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn pause(&self, owner: OwnerId, paused: bool) -> Result<QueueState, StoreError> {
+        owner::Entity::insert(owner::ActiveModel {
+            owner_id: Set(owner.0),
+            paused: Set(paused),
+            last_served_at: Set(None),
+        })
+        .on_conflict(OnConflict::column(owner::Column::OwnerId).update_column(owner::Column::Paused).to_owned())
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(QueueState { paused, removed: 0 })
+    }
+
+    async fn row(&self, owner: OwnerId, id: Uuid) -> Result<task::Model, StoreError> {
+        task::Entity::find_by_id(id)
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn status_of(&self, owner: OwnerId, id: Uuid) -> Result<TaskStatus, StoreError> {
+        let row = self.row(owner, id).await?;
+        TaskStatus::parse(&row.status).map_err(|_| corrupt(id, &row.status))
+    }
+}
+
+fn finished(status: TaskStatus, action: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "The task is already {}; only pending, retrying or processing tasks can be {action}.",
+        status.as_str()
+    ))
+}
+
+fn corrupt(id: Uuid, what: &str) -> StoreError {
+    StoreError::CorruptRow { id, what: "status or parameters", detail: what.to_owned() }
+}
