@@ -9,7 +9,8 @@ SHELL := /bin/bash
 # release (optimised, wasm-opt) or debug (faster to build while developing).
 PROFILE ?= release
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
-SITE := $(TARGET_DIR)/site
+# Apart from cargo-leptos' target/site, so neither build serves the other's files.
+SITE := $(TARGET_DIR)/make-site/$(PROFILE)
 PKG := $(SITE)/pkg
 NPX_BIN := end2end/node_modules/.bin
 

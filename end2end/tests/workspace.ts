@@ -8,8 +8,9 @@ export class Workspace {
   constructor(readonly page: Page) {
     page.on("pageerror", (e) => this.errors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
-      // A refused request is logged by Chromium itself; the tests that cause one expect it.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+      // A refused API call is logged by Chromium itself; the tests that cause one expect it.
+      const expected = m.text().startsWith("Failed to load resource") && m.location().url.includes("/api/");
+      if (m.type() === "error" && !expected) {
         this.errors.push(`console: ${m.text()}`);
       }
     });

@@ -1,5 +1,6 @@
 //! The page: whiteboard on the left, generation panel (form above queue) on the right.
 
+mod actions;
 mod field;
 mod form;
 mod form_state;
@@ -14,6 +15,11 @@ use leptos_router::StaticSegment;
 use queue::{Queue, QueuePanel};
 use whiteboard::Whiteboard;
 
+/// A small easel-blue square, inline so that no request is needed for it.
+const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E\
+%3Crect width='16' height='16' rx='3' fill='%233b5bdb'/%3E%3Cpath d='M4 12l3-8 2 5 1-2 2 5' fill='none' \
+stroke='white' stroke-width='1.5'/%3E%3C/svg%3E";
+
 /// The HTML document around [`App`], rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -22,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href=FAVICON/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

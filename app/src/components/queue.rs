@@ -4,6 +4,8 @@
 use crate::api::{list_tasks, ApiError, Strict};
 use crate::domain::{ListQuery, SubmitRequest, TaskKind, TaskPage, TaskView};
 use leptos::prelude::*;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// A submission on its way to the server, or refused by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +27,12 @@ pub struct Queue {
     older_cursor: RwSignal<Option<Option<String>>>,
     outbox: RwSignal<Vec<Outgoing>>,
     next_local_id: StoredValue<u64>,
+    /// Tasks changed (`Some`) or removed (`None`) by actions since they were loaded.
+    changed: RwSignal<HashMap<Uuid, Option<TaskView>>>,
+    /// The queue's paused state once an action changed it.
+    paused: RwSignal<Option<bool>>,
+    /// The outcome of the last action, when it needs saying.
+    pub(super) notice: RwSignal<Option<String>>,
 }
 
 impl Queue {
@@ -36,7 +44,53 @@ impl Queue {
             older_cursor: RwSignal::new(None),
             outbox: RwSignal::new(Vec::new()),
             next_local_id: StoredValue::new(0),
+            changed: RwSignal::new(HashMap::new()),
+            paused: RwSignal::new(None),
+            notice: RwSignal::new(None),
         }
+    }
+
+    /// Shows `task` as it now is.
+    pub(super) fn update(&self, task: TaskView) {
+        self.changed.update(|c| {
+            c.insert(task.id, Some(task));
+        });
+    }
+
+    /// Shows a task created by an action (a retry) at the top.
+    pub(super) fn prepend(&self, task: TaskView) {
+        self.added.update(|a| a.insert(0, task));
+    }
+
+    /// Takes tasks off the list.
+    pub(super) fn remove(&self, ids: impl IntoIterator<Item = Uuid>) {
+        self.changed.update(|c| c.extend(ids.into_iter().map(|id| (id, None))));
+    }
+
+    /// Every task on the list now, newest first.
+    pub(super) fn tasks(&self) -> Vec<TaskView> {
+        let loaded = self.page.get().and_then(Result::ok).map(|p| p.tasks).unwrap_or_default();
+        let changed = self.changed.get();
+        let mut seen = std::collections::HashSet::new();
+        self.added
+            .get()
+            .into_iter()
+            .chain(loaded)
+            .chain(self.older.get())
+            .filter(|t| seen.insert(t.id))
+            .filter_map(|t| match changed.get(&t.id) {
+                Some(now) => now.clone(),
+                None => Some(t),
+            })
+            .collect()
+    }
+
+    pub(super) fn is_paused(&self) -> bool {
+        self.paused.get().unwrap_or_else(|| self.page.get().and_then(Result::ok).is_some_and(|p| p.paused))
+    }
+
+    pub(super) fn set_paused(&self, paused: bool) {
+        self.paused.set(Some(paused));
     }
 
     /// Shows `request` as being sent; returns the id to settle it with.
@@ -113,21 +167,14 @@ pub fn QueuePanel() -> impl IntoView {
     let queue = expect_context::<Queue>();
     let form = expect_context::<super::form::FormHandle>();
     let rows = move || {
-        let page = queue.page.get();
-        let added = queue.added.get();
-        let loaded = match page {
-            Some(Ok(page)) => page.tasks,
-            _ => Vec::new(),
-        };
         let mut rows: Vec<Row> = queue.outbox.get().into_iter().map(Row::Outgoing).collect();
-        let mut seen = std::collections::HashSet::new();
-        let tasks = added.into_iter().chain(loaded).chain(queue.older.get());
-        rows.extend(tasks.filter(|t| seen.insert(t.id)).map(Row::Task));
+        rows.extend(queue.tasks().into_iter().map(Row::Task));
         rows
     };
     let total = move || {
         let loaded = queue.page.get().and_then(Result::ok).map_or(0, |p| p.counts.total());
-        loaded + queue.added.with(Vec::len) as u64
+        let removed = queue.changed.with(|c| c.values().filter(|t| t.is_none()).count());
+        (loaded + queue.added.with(Vec::len) as u64).saturating_sub(removed as u64)
     };
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| e.to_string());
     view! {
@@ -138,6 +185,10 @@ pub fn QueuePanel() -> impl IntoView {
                     <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
                 </Transition>
             </header>
+            <Transition fallback=|| ()>
+                <super::actions::QueueToolbar/>
+            </Transition>
+            {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
             <Transition fallback=|| view! { <p class="queue-empty">"Loading tasks…"</p> }>
                 {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
                 <ol class="task-list" data-testid="task-list" aria-live="polite">
@@ -179,6 +230,7 @@ fn TaskRow(task: TaskView) -> impl IntoView {
             <span class="task-meta">
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
                 <time datetime=task.created_at.to_rfc3339()>{task.created_at.format("%H:%M:%S UTC").to_string()}</time>
+                <super::actions::TaskActions task=task.clone()/>
             </span>
         </li>
     }
