@@ -94,7 +94,7 @@ impl TaskStore {
             .filter(task::Column::OwnerId.eq(owner.0))
             .filter(task::Column::Status.is_in(WAITING))
             .into_tuple::<Option<i64>>()
-            .one(&txn)
+            .one(&*txn)
             .await?
             .flatten();
         let moved = task::Entity::update_many()
@@ -103,7 +103,7 @@ impl TaskStore {
             .filter(task::Column::Id.eq(id))
             .filter(task::Column::OwnerId.eq(owner.0))
             .filter(task::Column::Status.eq(TaskStatus::Pending.as_str()))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         txn.commit().await?;
         if moved.rows_affected == 0 {

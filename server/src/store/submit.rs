@@ -21,7 +21,7 @@ impl TaskStore {
             earlier = submission::Entity::find()
                 .filter(submission::Column::OwnerId.eq(owner.0))
                 .filter(submission::Column::IdempotencyKey.eq(key.as_str()))
-                .one(&txn)
+                .one(&*txn)
                 .await?;
         }
         if earlier.is_none() && self.dedup_window > chrono::TimeDelta::zero() {
@@ -30,7 +30,7 @@ impl TaskStore {
                 .filter(submission::Column::RequestHash.eq(request_hash.as_str()))
                 .filter(submission::Column::CreatedAt.gt(now - self.dedup_window))
                 .order_by_desc(submission::Column::CreatedAt)
-                .one(&txn)
+                .one(&*txn)
                 .await?;
         }
         if let Some(earlier) = earlier {
@@ -48,7 +48,7 @@ impl TaskStore {
             variants: Set(submission.variants.get() as i32),
             created_at: Set(now),
         })
-        .exec_without_returning(&txn)
+        .exec_without_returning(&*txn)
         .await?;
         owner::Entity::insert(owner::ActiveModel {
             owner_id: Set(owner.0),
@@ -56,7 +56,7 @@ impl TaskStore {
             last_served_at: Set(None),
         })
         .on_conflict_do_nothing_on([owner::Column::OwnerId])
-        .exec_without_returning(&txn)
+        .exec_without_returning(&*txn)
         .await?;
         let random_seed = Uuid::new_v4().as_u128() as u32;
         let rows: Vec<task::Model> = submission
@@ -65,7 +65,7 @@ impl TaskStore {
             .map(|(params, hash)| new_row(owner, submission_id, &params, hash, now))
             .collect();
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
         txn.commit().await?;
         let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;

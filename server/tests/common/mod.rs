@@ -41,10 +41,36 @@ impl TestDb {
                 return None;
             }
         };
-        let name = format!("atelier_test_{}", Uuid::new_v4().simple());
+        sweep_stale(&admin).await;
+        let name = format!("{PG_PREFIX}{}_{}", unix_secs(), Uuid::new_v4().simple());
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = format!("{}/{name}", admin_url().rsplit_once('/').expect("url has a path").0);
         Some(Self { url, cleanup: Cleanup::PgDatabase(name) })
+    }
+}
+
+const PG_PREFIX: &str = "atelier_test_";
+
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Drops test databases an interrupted run left behind (named with their creation time;
+/// an hour old is certainly abandoned).
+async fn sweep_stale(admin: &sea_orm::DatabaseConnection) {
+    let listed = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"),
+        ))
+        .await
+        .unwrap_or_default();
+    for row in listed {
+        let Ok(name) = row.try_get::<String>("", "datname") else { continue };
+        let created = name.trim_start_matches(PG_PREFIX).split('_').next().and_then(|s| s.parse::<u64>().ok());
+        if created.is_none_or(|t| t + 3600 < unix_secs()) {
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
     }
 }
 
