@@ -149,6 +149,6 @@ fn finished(status: TaskStatus, action: &str) -> StoreError {
     ))
 }
 
-fn corrupt(id: Uuid, what: &str) -> StoreError {
-    StoreError::CorruptRow { id, what: "status or parameters", detail: what.to_owned() }
+fn corrupt(id: Uuid, detail: &str) -> StoreError {
+    StoreError::CorruptRow { id, what: "status or parameters", detail: detail.to_owned() }
 }
