@@ -11,7 +11,7 @@ mod router;
 mod store;
 pub mod telemetry;
 
-pub use store::TaskStore;
+pub use store::{Claimed, TaskStore};
 
 use clock::{Clock, SystemClock};
 use config::Settings;

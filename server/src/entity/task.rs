@@ -27,6 +27,8 @@ pub struct Model {
     pub cancel_requested_at: Option<DateTimeUtc>,
     pub queue_order: i64,
     pub retry_of: Option<Uuid>,
+    pub lease_owner: Option<String>,
+    pub lease_expires_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -87,7 +87,7 @@ impl TaskStore {
     }
 
     pub async fn move_task_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
-        let txn = self.write_txn(owner).await?;
+        let txn = self.write_txn(Some(owner)).await?;
         let first: Option<i64> = task::Entity::find()
             .select_only()
             .column_as(task::Column::QueueOrder.min(), "first")

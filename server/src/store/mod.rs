@@ -3,10 +3,13 @@
 //! submission's dedup check and insert) run in a write transaction that serialises them
 //! (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
+mod claim;
 mod manage;
 mod query;
 mod row;
 mod submit;
+
+pub use claim::Claimed;
 
 use crate::clock::Clock;
 use app::api::{ApiError, TaskService};
@@ -82,8 +85,9 @@ impl TaskStore {
         Self { db, clock, dedup_window, sqlite_writer: Arc::new(Mutex::new(())) }
     }
 
-    /// A transaction in which the owner's writes do not interleave with another's.
-    async fn write_txn(&self, owner: OwnerId) -> Result<WriteTxn, DbErr> {
+    /// A write transaction; given an owner, that owner's writes do not interleave with
+    /// another's (on SQLite no writes interleave at all).
+    async fn write_txn(&self, owner: Option<OwnerId>) -> Result<WriteTxn, DbErr> {
         let backend = self.db.get_database_backend();
         let turn = match backend {
             DbBackend::Sqlite => Some(self.sqlite_writer.clone().lock_owned().await),
@@ -94,7 +98,7 @@ impl TaskStore {
             ..Default::default()
         };
         let txn = self.db.begin_with_options(options).await?;
-        if backend == DbBackend::Postgres {
+        if let (DbBackend::Postgres, Some(owner)) = (backend, owner) {
             let lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
             txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [owner.0.to_string().into()]))
                 .await?;

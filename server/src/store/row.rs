@@ -36,6 +36,8 @@ pub fn new_row(
         cancel_requested_at: None,
         queue_order: 0,
         retry_of: None,
+        lease_owner: None,
+        lease_expires_at: None,
     }
 }
 

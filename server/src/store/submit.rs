@@ -13,7 +13,7 @@ use uuid::Uuid;
 impl TaskStore {
     /// Stores the submission's tasks, or returns the earlier identical submission's.
     pub async fn create(&self, owner: OwnerId, submission: &Submission) -> Result<SubmitResponse, StoreError> {
-        let txn = self.write_txn(owner).await?;
+        let txn = self.write_txn(Some(owner)).await?;
         let now = self.clock.now();
         let request_hash = submission.fingerprint();
         let mut earlier = None;

@@ -1,0 +1,88 @@
+//! Claiming work for the engine: the next runnable task, fairly across owners (the owner
+//! whose turn is oldest goes first, so one owner's long queue never holds another's
+//! first task back by more than one slot) and in queue order within an owner (FIFO,
+//! except tasks moved to the front). A claim makes the task `processing` under a lease
+//! held by the claiming instance and opens its attempt, all in one write transaction;
+//! on PostgreSQL the task row is taken `FOR UPDATE SKIP LOCKED`, so instances never
+//! claim the same task.
+
+use super::row::view;
+use super::{StoreError, TaskStore};
+use app::domain::{TaskStatus, TaskView};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, Value};
+use uuid::Uuid;
+
+/// A task handed to an instance to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claimed {
+    pub task: TaskView,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    pub lease_expires_at: DateTime<Utc>,
+}
+
+const RUNNABLE: &str = "t.cancel_requested_at IS NULL \
+    AND (t.status = 'pending' OR (t.status = 'retrying' AND t.next_retry_at <= $1))";
+
+impl TaskStore {
+    /// Takes the next runnable task for `instance`, leased for `lease`; `None` when
+    /// nothing is runnable now.
+    pub async fn claim_next(&self, instance: &str, lease: TimeDelta) -> Result<Option<Claimed>, StoreError> {
+        let txn = self.write_txn(None).await?;
+        let backend = txn.get_database_backend();
+        let now = self.clock.now();
+        // One statement over all owners: ordering by the owner's last turn first gives
+        // fair turns; SKIP LOCKED (PostgreSQL) passes over rows other claimers hold.
+        let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF t SKIP LOCKED" } else { "" };
+        let pick = stmt(
+            backend,
+            &format!(
+                "SELECT t.id, t.owner_id FROM tasks t JOIN owners o ON o.owner_id = t.owner_id \
+                 WHERE o.paused = {false_} AND {RUNNABLE} \
+                 ORDER BY o.last_served_at IS NOT NULL, o.last_served_at, o.owner_id, t.queue_order, t.id \
+                 LIMIT 1{lock}",
+                false_ = if backend == DbBackend::Postgres { "false" } else { "0" },
+            ),
+            [Value::from(now)],
+        );
+        let Some(picked) = txn.query_one_raw(pick).await? else { return Ok(None) };
+        let owner: Uuid = picked.try_get("", "owner_id")?;
+        let id: Uuid = picked.try_get("", "id")?;
+        let expires = now + lease;
+        txn.execute_raw(stmt(
+            backend,
+            "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, started_at = $3, \
+             updated_at = $3, next_retry_at = NULL, progress = 0, attempt_count = attempt_count + 1 WHERE id = $4",
+            [instance.into(), expires.into(), now.into(), id.into()],
+        ))
+        .await?;
+        txn.execute_raw(stmt(
+            backend,
+            "UPDATE owners SET last_served_at = $1 WHERE owner_id = $2",
+            [now.into(), owner.into()],
+        ))
+        .await?;
+        let row = crate::entity::task::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound)?;
+        let attempt = row.attempt_count.max(1) as u32;
+        txn.execute_raw(stmt(
+            backend,
+            "INSERT INTO attempts (id, task_id, number, instance, started_at) VALUES ($1, $2, $3, $4, $5)",
+            [Uuid::now_v7().into(), id.into(), (attempt as i32).into(), instance.into(), now.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        let task = view(row)?;
+        debug_assert_eq!(task.status, TaskStatus::Processing);
+        Ok(Some(Claimed { task, attempt, lease_expires_at: expires }))
+    }
+}
+
+/// A statement written with PostgreSQL's `$n` placeholders, as SQLite's `?n` on SQLite.
+fn stmt<const N: usize>(backend: DbBackend, sql: &str, values: [Value; N]) -> Statement {
+    let sql = match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}

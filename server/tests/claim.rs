@@ -1,0 +1,121 @@
+//! Claiming work for the engine, at the store: fair turns across owners, queue order
+//! within an owner (with move-to-front), paused queues skipped, cancelled tasks never
+//! claimed, and concurrent claimers never sharing a task.
+
+mod common;
+
+use app::domain::{OwnerId, SubmitRequest, TaskStatus};
+use chrono::TimeDelta;
+use common::TestDb;
+use server::clock::{Clock, ManualClock};
+use server::TaskStore;
+use std::sync::Arc;
+use uuid::Uuid;
+
+on_both_databases!(
+    owners_take_turns_and_each_queue_is_fifo,
+    moved_paused_and_cancelled_tasks,
+    a_claim_leases_the_task_and_opens_attempt_one,
+    concurrent_claimers_never_share_a_task,
+);
+
+const LEASE: TimeDelta = TimeDelta::seconds(30);
+
+async fn store(db: &TestDb) -> (TaskStore, Arc<ManualClock>) {
+    let settings = server::config::Settings { database_url: db.url.clone(), ..Default::default() };
+    let clock = Arc::new(ManualClock::starting_now());
+    let conn = server::db::connect(&settings).await.unwrap();
+    (TaskStore::new(conn, clock.clone(), TimeDelta::zero()), clock)
+}
+
+async fn queue(store: &TaskStore, owner: OwnerId, prompts: &[&str]) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for prompt in prompts {
+        let request = SubmitRequest { kind: "image".into(), prompt: prompt.to_string(), ..Default::default() };
+        ids.extend(store.create(owner, &request.validate().unwrap()).await.unwrap().tasks.iter().map(|t| t.id));
+    }
+    ids
+}
+
+/// Claims until nothing is runnable, moving the clock a millisecond per claim.
+async fn claim_all(store: &TaskStore, clock: &ManualClock) -> Vec<Uuid> {
+    let mut order = Vec::new();
+    while let Some(claimed) = store.claim_next("test-instance", LEASE).await.unwrap() {
+        order.push(claimed.task.id);
+        clock.advance(TimeDelta::milliseconds(1));
+    }
+    order
+}
+
+async fn owners_take_turns_and_each_queue_is_fifo(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    let (busy, newcomer) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::new_v4()));
+    let long = queue(&store, busy, &["a1", "a2", "a3", "a4", "a5"]).await;
+    let first = queue(&store, newcomer, &["b1"]).await;
+    let order = claim_all(&store, &clock).await;
+    assert_eq!(order.len(), 6);
+    let newcomer_at = order.iter().position(|id| *id == first[0]).unwrap();
+    assert!(newcomer_at <= 1, "the newcomer waits for at most one slot: {newcomer_at}");
+    let busy_order: Vec<_> = order.iter().filter(|id| long.contains(id)).copied().collect();
+    assert_eq!(busy_order, long, "one owner's tasks run in submission order");
+}
+
+async fn moved_paused_and_cancelled_tasks(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    let owner = OwnerId(Uuid::new_v4());
+    let ids = queue(&store, owner, &["t1", "t2", "t3", "t4", "t5"]).await;
+    store.move_task_to_front(owner, ids[2]).await.unwrap();
+    store.cancel_task(owner, ids[3]).await.unwrap();
+
+    store.pause(owner, true).await.unwrap();
+    assert!(store.claim_next("i", LEASE).await.unwrap().is_none(), "a paused queue starts nothing");
+    store.pause(owner, false).await.unwrap();
+
+    let order = claim_all(&store, &clock).await;
+    assert_eq!(order, [ids[2], ids[0], ids[1], ids[4]], "moved first, cancelled never");
+}
+
+async fn a_claim_leases_the_task_and_opens_attempt_one(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    assert!(store.claim_next("i", LEASE).await.unwrap().is_none(), "nothing to claim");
+    let owner = OwnerId(Uuid::new_v4());
+    let id = queue(&store, owner, &["leased"]).await[0];
+    let now = clock.now();
+    let claimed = store.claim_next("instance-7", LEASE).await.unwrap().unwrap();
+    assert_eq!((claimed.task.id, claimed.attempt, claimed.lease_expires_at), (id, 1, now + LEASE));
+    assert_eq!(claimed.task.status, TaskStatus::Processing);
+    assert_eq!((claimed.task.started_at, claimed.task.attempt_count), (Some(now), 1));
+    let seen = store.find(owner, id).await.unwrap().unwrap();
+    assert_eq!(seen.status, TaskStatus::Processing, "stored, not just returned");
+    assert!(store.claim_next("i", LEASE).await.unwrap().is_none(), "a processing task is not claimed again");
+}
+
+async fn concurrent_claimers_never_share_a_task(db: TestDb) {
+    let (store, _clock) = store(&db).await;
+    let mut all = Vec::new();
+    for n in 0..4 {
+        let owner = OwnerId(Uuid::new_v4());
+        all.extend(queue(&store, owner, &[&format!("{n}a"), &format!("{n}b"), &format!("{n}c")]).await);
+    }
+    let start = Arc::new(tokio::sync::Barrier::new(20));
+    let claimers: Vec<_> = (0..20)
+        .map(|i| {
+            let (store, start) = (store.clone(), start.clone());
+            tokio::spawn(async move {
+                store.find(OwnerId(Uuid::nil()), Uuid::nil()).await.unwrap();
+                start.wait().await;
+                store.claim_next(&format!("instance-{i}"), LEASE).await.unwrap().map(|c| c.task.id)
+            })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for claimer in claimers {
+        claimed.extend(claimer.await.unwrap());
+    }
+    claimed.sort();
+    let before = claimed.len();
+    claimed.dedup();
+    assert_eq!((before, claimed.len()), (12, 12), "every task claimed exactly once");
+    all.sort();
+    assert_eq!(claimed, all);
+}
