@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod engine;
 mod entity;
 mod guard;
 mod owner;

@@ -24,8 +24,18 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
     let queue = expect_context::<Queue>();
     let id = task.id;
     let target = move || Strict(TaskRef { id: id.to_string() });
-    let cancel = move |_| act(queue, async move { Ok(queue.update(cancel_task(target()).await?)) });
-    let retry = move |_| act(queue, async move { Ok(queue.prepend(retry_task(target()).await?)) });
+    let cancel = move |_| {
+        act(queue, async move {
+            queue.update(cancel_task(target()).await?);
+            Ok(())
+        })
+    };
+    let retry = move |_| {
+        act(queue, async move {
+            queue.prepend(retry_task(target()).await?);
+            Ok(())
+        })
+    };
     let delete = move |_| {
         act(queue, async move {
             delete_task(target()).await?;

@@ -5,6 +5,7 @@
 
 mod claim;
 mod manage;
+mod outcome;
 mod query;
 mod row;
 mod submit;

@@ -1,0 +1,123 @@
+//! Retries: a transient failure (service unavailable, refused connection, 5xx, 429, a
+//! timeout) is retried after each delay of the schedule (default 1, 5, 15 minutes, or the
+//! service's longer Retry-After); after the last one the task fails with a message that
+//! names the cause. A permanent failure (rejected parameters, content policy, auth) fails
+//! at once with the service's reason.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// How an attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Worth trying again; `retry_after` is what the service asked for, if anything.
+    Transient { cause: String, retry_after: Option<TimeDelta> },
+    /// Trying again cannot help; `code` is machine-readable, `message` the service's reason.
+    Permanent { code: String, message: String },
+}
+
+/// What the task becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// `retrying`, as retry number `retry` (1-based), due at `at`.
+    Retry { retry: u32, at: DateTime<Utc> },
+    /// `failed`, for good.
+    Fail { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    delays: Vec<TimeDelta>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::new([60, 300, 900].map(TimeDelta::seconds).to_vec())
+    }
+}
+
+impl RetryPolicy {
+    pub fn new(delays: Vec<TimeDelta>) -> Self {
+        Self { delays }
+    }
+
+    /// The verdict on a task that has been retried `retries_so_far` times.
+    pub fn judge(&self, failure: &Failure, retries_so_far: u32, now: DateTime<Utc>) -> Verdict {
+        match failure {
+            Failure::Permanent { code, message } => Verdict::Fail { code: code.clone(), message: message.clone() },
+            Failure::Transient { cause, retry_after } => match self.delays.get(retries_so_far as usize) {
+                Some(delay) => {
+                    let wait = retry_after.map_or(*delay, |asked| asked.max(*delay));
+                    Verdict::Retry { retry: retries_so_far + 1, at: now + wait }
+                }
+                None => Verdict::Fail {
+                    code: "service_unavailable".into(),
+                    message: format!("Generation service unavailable after {retries_so_far} retries: {cause}"),
+                },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transient(retry_after: Option<i64>) -> Failure {
+        Failure::Transient { cause: "HTTP 503".into(), retry_after: retry_after.map(TimeDelta::seconds) }
+    }
+
+    #[test]
+    fn schedule_is_one_five_fifteen_minutes_then_failed() {
+        let policy = RetryPolicy::default();
+        let now = Utc::now();
+        let waits: Vec<_> = (0..3)
+            .map(|n| match policy.judge(&transient(None), n, now) {
+                Verdict::Retry { retry, at } => (retry, (at - now).num_seconds()),
+                other => panic!("expected a retry, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(waits, [(1, 60), (2, 300), (3, 900)]);
+        assert_eq!(
+            policy.judge(&transient(None), 3, now),
+            Verdict::Fail {
+                code: "service_unavailable".into(),
+                message: "Generation service unavailable after 3 retries: HTTP 503".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_longer_retry_after_is_honoured_a_shorter_one_is_not() {
+        let policy = RetryPolicy::default();
+        let now = Utc::now();
+        assert_eq!(
+            policy.judge(&transient(Some(120)), 0, now),
+            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(120) }
+        );
+        assert_eq!(
+            policy.judge(&transient(Some(5)), 0, now),
+            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(60) }
+        );
+    }
+
+    #[test]
+    fn permanent_failures_are_not_retried() {
+        let failure =
+            Failure::Permanent { code: "content_policy".into(), message: "Refused by the safety filter.".into() };
+        assert_eq!(
+            RetryPolicy::default().judge(&failure, 0, Utc::now()),
+            Verdict::Fail { code: "content_policy".into(), message: "Refused by the safety filter.".into() }
+        );
+    }
+
+    #[test]
+    fn a_scaled_schedule_for_tests() {
+        let policy = RetryPolicy::new(vec![TimeDelta::milliseconds(10)]);
+        let now = Utc::now();
+        assert_eq!(
+            policy.judge(&transient(None), 0, now),
+            Verdict::Retry { retry: 1, at: now + TimeDelta::milliseconds(10) }
+        );
+        assert!(matches!(policy.judge(&transient(None), 1, now), Verdict::Fail { .. }));
+    }
+}

@@ -1,0 +1,178 @@
+//! How an attempt ends, written by the instance that claimed it. Every write is fenced
+//! (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an instance whose lease
+//! was rescued meanwhile changes nothing, and learns so from the `false` it gets back.
+
+use super::{StoreError, TaskStore};
+use crate::engine::{Failure, RetryPolicy, Verdict};
+use crate::entity::task;
+use app::domain::TaskStatus;
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+type Changes = Vec<(task::Column, SimpleExpr)>;
+
+impl TaskStore {
+    /// The attempt succeeded.
+    pub async fn complete(&self, id: Uuid, instance: &str, content: Option<Uuid>) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        let mut changes = finished(TaskStatus::Completed, now);
+        changes.push((task::Column::Progress, Expr::value(100)));
+        changes.push((task::Column::ResultContentId, Expr::value(content)));
+        self.end_attempt(id, instance, changes, "completed", None).await
+    }
+
+    /// The attempt failed: retrying on the policy's schedule, or failed for good; a task
+    /// whose cancel was requested becomes cancelled instead.
+    pub async fn fail(
+        &self,
+        id: Uuid,
+        instance: &str,
+        failure: &Failure,
+        policy: &RetryPolicy,
+    ) -> Result<bool, StoreError> {
+        let Some(row) = self.held(id, instance).await? else { return Ok(false) };
+        let now = self.clock.now();
+        let (changes, outcome) = after_failure(&row, failure, policy, now, None);
+        let error = match failure {
+            Failure::Transient { cause, .. } => cause.clone(),
+            Failure::Permanent { message, .. } => message.clone(),
+        };
+        self.end_attempt(id, instance, changes, outcome, Some(error)).await
+    }
+
+    /// Extends the lease of a running attempt (the heartbeat).
+    pub async fn renew_lease(&self, id: Uuid, instance: &str, lease: TimeDelta) -> Result<bool, StoreError> {
+        let until = self.clock.now() + lease;
+        let renewed =
+            fenced(id, instance).col_expr(task::Column::LeaseExpiresAt, Expr::value(until)).exec(&self.db).await?;
+        Ok(renewed.rows_affected == 1)
+    }
+
+    /// Attempts whose lease ran out (their instance died): each task goes back to
+    /// `retrying`, due now, with the attempt counted, or `failed` when the policy's
+    /// retries are used up, or `cancelled` if that was asked. Returns how many.
+    pub async fn rescue_expired(&self, policy: &RetryPolicy) -> Result<u64, StoreError> {
+        let now = self.clock.now();
+        let expired = task::Entity::find()
+            .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
+            .filter(task::Column::LeaseExpiresAt.lt(now))
+            .all(&self.db)
+            .await?;
+        let interrupted = Failure::Transient { cause: "the attempt was interrupted".into(), retry_after: None };
+        let mut rescued = 0;
+        for row in expired {
+            let Some(instance) = row.lease_owner.clone() else { continue };
+            let (changes, outcome) = after_failure(&row, &interrupted, policy, now, Some(now));
+            let error = Some("the attempt was interrupted: its server stopped answering".to_owned());
+            if self.end_attempt(row.id, &instance, changes, outcome, error).await? {
+                rescued += 1;
+            }
+        }
+        Ok(rescued)
+    }
+
+    /// The task, if `instance` still holds it.
+    async fn held(&self, id: Uuid, instance: &str) -> Result<Option<task::Model>, StoreError> {
+        Ok(task::Entity::find_by_id(id)
+            .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
+            .filter(task::Column::LeaseOwner.eq(instance))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Applies `changes` to the task, fenced on `instance`'s lease, and closes the attempt.
+    async fn end_attempt(
+        &self,
+        id: Uuid,
+        instance: &str,
+        changes: Changes,
+        outcome: &str,
+        error: Option<String>,
+    ) -> Result<bool, StoreError> {
+        let now = self.clock.now();
+        let txn = self.write_txn(None).await?;
+        let mut update = fenced(id, instance)
+            .col_expr(task::Column::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(task::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(task::Column::UpdatedAt, Expr::value(now));
+        for (column, value) in changes {
+            update = update.col_expr(column, value);
+        }
+        if update.exec(&*txn).await?.rows_affected == 0 {
+            return Ok(false);
+        }
+        let close = sea_orm::Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            match txn.get_database_backend() {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE attempts SET finished_at = $1, outcome = $2, error_message = $3 \
+                     WHERE task_id = $4 AND instance = $5 AND finished_at IS NULL"
+                }
+                _ => {
+                    "UPDATE attempts SET finished_at = ?, outcome = ?, error_message = ? \
+                     WHERE task_id = ? AND instance = ? AND finished_at IS NULL"
+                }
+            },
+            [now.into(), outcome.into(), error.into(), id.into(), instance.into()],
+        );
+        txn.execute_raw(close).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+fn fenced(id: Uuid, instance: &str) -> sea_orm::UpdateMany<task::Entity> {
+    task::Entity::update_many()
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
+        .filter(task::Column::LeaseOwner.eq(instance))
+}
+
+fn finished(status: TaskStatus, now: DateTime<Utc>) -> Changes {
+    vec![
+        (task::Column::Status, Expr::value(status.as_str())),
+        (task::Column::FinishedAt, Expr::value(now)),
+        (task::Column::NextRetryAt, Expr::value(Option::<DateTime<Utc>>::None)),
+    ]
+}
+
+/// The changes a failure makes, and the attempt's outcome; `due` overrides the retry time.
+fn after_failure(
+    row: &task::Model,
+    failure: &Failure,
+    policy: &RetryPolicy,
+    now: DateTime<Utc>,
+    due: Option<DateTime<Utc>>,
+) -> (Changes, &'static str) {
+    if row.cancel_requested_at.is_some() {
+        return (finished(TaskStatus::Cancelled, now), "cancelled");
+    }
+    let outcome = match failure {
+        Failure::Transient { .. } => "transient",
+        Failure::Permanent { .. } => "permanent",
+    };
+    match policy.judge(failure, row.retry_count.max(0) as u32, now) {
+        Verdict::Retry { retry, at } => {
+            let cause = match failure {
+                Failure::Transient { cause, .. } => cause.clone(),
+                Failure::Permanent { message, .. } => message.clone(),
+            };
+            let changes = vec![
+                (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
+                (task::Column::RetryCount, Expr::value(retry as i32)),
+                (task::Column::NextRetryAt, Expr::value(due.unwrap_or(at))),
+                (task::Column::ErrorCode, Expr::value("retrying")),
+                (task::Column::ErrorMessage, Expr::value(cause)),
+            ];
+            (changes, outcome)
+        }
+        Verdict::Fail { code, message } => {
+            let mut changes = finished(TaskStatus::Failed, now);
+            changes.push((task::Column::ErrorCode, Expr::value(code)));
+            changes.push((task::Column::ErrorMessage, Expr::value(message)));
+            (changes, outcome)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! How attempts end, at the store: fenced completion, the retry schedule (1, 5, 15
+//! minutes, then failed with the cause), permanent failures, cancel while running, lease
+//! renewal and the rescue of attempts whose instance died. Time moves by hand.
+
+mod common;
+
+use app::domain::{OwnerId, SubmitRequest, TaskStatus, TaskView};
+use chrono::TimeDelta;
+use common::TestDb;
+use server::clock::{Clock, ManualClock};
+use server::engine::{Failure, RetryPolicy};
+use server::TaskStore;
+use std::sync::Arc;
+use uuid::Uuid;
+
+on_both_databases!(
+    completion_is_fenced_by_the_lease,
+    outage_follows_the_schedule_then_fails_with_the_cause,
+    permanent_failure_and_cancel_while_running,
+    dead_instances_are_rescued_and_fenced_out,
+);
+
+const LEASE: TimeDelta = TimeDelta::seconds(30);
+
+async fn setup(db: &TestDb) -> (TaskStore, Arc<ManualClock>, OwnerId, Uuid) {
+    let settings = server::config::Settings { database_url: db.url.clone(), ..Default::default() };
+    let clock = Arc::new(ManualClock::starting_now());
+    let store = TaskStore::new(server::db::connect(&settings).await.unwrap(), clock.clone(), TimeDelta::zero());
+    let owner = OwnerId(Uuid::new_v4());
+    let request = SubmitRequest { kind: "image".into(), prompt: "a fox".into(), ..Default::default() };
+    let id = store.create(owner, &request.validate().unwrap()).await.unwrap().tasks[0].id;
+    (store, clock, owner, id)
+}
+
+async fn task(store: &TaskStore, owner: OwnerId, id: Uuid) -> TaskView {
+    store.find(owner, id).await.unwrap().unwrap()
+}
+
+fn unavailable() -> Failure {
+    Failure::Transient { cause: "HTTP 503".into(), retry_after: None }
+}
+
+async fn completion_is_fenced_by_the_lease(db: TestDb) {
+    let (store, _clock, owner, id) = setup(&db).await;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    assert!(!store.complete(id, "b", None).await.unwrap(), "another instance cannot complete it");
+    assert!(store.complete(id, "a", None).await.unwrap());
+    let done = task(&store, owner, id).await;
+    assert_eq!((done.status, done.progress), (TaskStatus::Completed, 100));
+    assert!(done.finished_at.is_some());
+    assert!(!store.complete(id, "a", None).await.unwrap(), "completed once only");
+}
+
+async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
+    let (store, clock, owner, id) = setup(&db).await;
+    let policy = RetryPolicy::default();
+    for (retry, wait_minutes) in [(1, 1), (2, 5), (3, 15)] {
+        store.claim_next("a", LEASE).await.unwrap().expect("runnable");
+        let failed_at = clock.now();
+        assert!(store.fail(id, "a", &unavailable(), &policy).await.unwrap());
+        let t = task(&store, owner, id).await;
+        assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, retry));
+        assert_eq!(t.next_retry_at, Some(failed_at + TimeDelta::minutes(wait_minutes)));
+        assert_eq!(t.error.as_ref().map(|e| e.message.as_str()), Some("HTTP 503"));
+        clock.advance(TimeDelta::minutes(wait_minutes) - TimeDelta::milliseconds(1));
+        assert!(store.claim_next("a", LEASE).await.unwrap().is_none(), "not before it is due");
+        clock.advance(TimeDelta::milliseconds(1));
+    }
+    store.claim_next("a", LEASE).await.unwrap().expect("the last try");
+    store.fail(id, "a", &unavailable(), &policy).await.unwrap();
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.attempt_count), (TaskStatus::Failed, 4));
+    let error = t.error.unwrap();
+    assert_eq!(error.message, "Generation service unavailable after 3 retries: HTTP 503");
+    assert!(store.claim_next("a", LEASE).await.unwrap().is_none(), "failed is final");
+}
+
+async fn permanent_failure_and_cancel_while_running(db: TestDb) {
+    let (store, _clock, owner, id) = setup(&db).await;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    let refused = Failure::Permanent { code: "content_policy".into(), message: "Refused by the safety filter.".into() };
+    store.fail(id, "a", &refused, &RetryPolicy::default()).await.unwrap();
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.retry_count), (TaskStatus::Failed, 0));
+    assert_eq!(t.error.unwrap().code, "content_policy");
+
+    // Cancel while running: recorded first, the attempt's end then makes it cancelled...
+    let again = store.retry_task(owner, id).await.unwrap().id;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    assert_eq!(store.cancel_task(owner, again).await.unwrap().status, TaskStatus::Processing);
+    store.fail(again, "a", &unavailable(), &RetryPolicy::default()).await.unwrap();
+    assert_eq!(task(&store, owner, again).await.status, TaskStatus::Cancelled);
+    // ...but a completion that lands before the abort stays completed.
+    let third = store.retry_task(owner, again).await.unwrap().id;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    store.cancel_task(owner, third).await.unwrap();
+    assert!(store.complete(third, "a", None).await.unwrap());
+    assert_eq!(task(&store, owner, third).await.status, TaskStatus::Completed);
+}
+
+async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
+    let (store, clock, owner, id) = setup(&db).await;
+    let policy = RetryPolicy::default();
+    store.claim_next("alive", LEASE).await.unwrap().unwrap();
+    clock.advance(TimeDelta::seconds(20));
+    assert!(store.renew_lease(id, "alive", LEASE).await.unwrap(), "the heartbeat extends the lease");
+    clock.advance(TimeDelta::seconds(20));
+    assert_eq!(store.rescue_expired(&policy).await.unwrap(), 0, "a renewed lease is not rescued");
+
+    clock.advance(TimeDelta::seconds(11));
+    assert_eq!(store.rescue_expired(&policy).await.unwrap(), 1);
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
+    assert!(!store.complete(id, "alive", None).await.unwrap(), "the old instance is fenced out");
+    assert!(!store.renew_lease(id, "alive", LEASE).await.unwrap());
+    let resumed = store.claim_next("next", LEASE).await.unwrap().expect("due at once");
+    assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
+}
