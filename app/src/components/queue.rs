@@ -229,7 +229,7 @@ fn TaskRow(task: TaskView) -> impl IntoView {
             <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">{status.label()}</span>
             <span class="task-meta">
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
-                <time datetime=task.created_at.to_rfc3339()>{task.created_at.format("%H:%M:%S UTC").to_string()}</time>
+                <LocalTime at=task.created_at/>
                 <super::actions::TaskActions task=task.clone()/>
             </span>
         </li>
@@ -280,4 +280,19 @@ fn excerpt(text: &str, max_chars: usize) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
+}
+
+/// A time of day: UTC as rendered by the server, then the browser's own time zone once
+/// the page has hydrated (the server cannot know the reader's zone).
+#[component]
+fn LocalTime(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let text = RwSignal::new(at.format("%H:%M:%S UTC").to_string());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let local = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
+            text.set(format!("{:02}:{:02}:{:02}", local.get_hours(), local.get_minutes(), local.get_seconds()));
+        }
+    });
+    view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid="task-time">{move || text.get()}</time> }
 }
