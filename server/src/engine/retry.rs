@@ -15,6 +15,16 @@ pub enum Failure {
     Permanent { code: String, message: String },
 }
 
+impl Failure {
+    /// What went wrong, in the words kept for the user.
+    pub fn reason(&self) -> &str {
+        match self {
+            Failure::Transient { cause, .. } => cause,
+            Failure::Permanent { message, .. } => message,
+        }
+    }
+}
+
 /// What the task becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

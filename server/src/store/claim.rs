@@ -7,10 +7,10 @@
 //! claim the same task.
 
 use super::row::view;
-use super::{StoreError, TaskStore};
+use super::{stmt, StoreError, TaskStore};
 use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Value};
 use uuid::Uuid;
 
 /// A task handed to an instance to run.
@@ -76,13 +76,4 @@ impl TaskStore {
         debug_assert_eq!(task.status, TaskStatus::Processing);
         Ok(Some(Claimed { task, attempt, lease_expires_at: expires }))
     }
-}
-
-/// A statement written with PostgreSQL's `$n` placeholders, as SQLite's `?n` on SQLite.
-fn stmt<const N: usize>(backend: DbBackend, sql: &str, values: [Value; N]) -> Statement {
-    let sql = match backend {
-        DbBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }

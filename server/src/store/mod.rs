@@ -108,6 +108,15 @@ impl TaskStore {
     }
 }
 
+/// A statement written with PostgreSQL's `$n` placeholders, as SQLite's `?n` on SQLite.
+fn stmt<const N: usize>(backend: DbBackend, sql: &str, values: [sea_orm::Value; N]) -> Statement {
+    let sql = match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
 #[async_trait::async_trait]
 impl TaskService for TaskStore {
     async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError> {

@@ -2,7 +2,7 @@
 //! (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an instance whose lease
 //! was rescued meanwhile changes nothing, and learns so from the `false` it gets back.
 
-use super::{StoreError, TaskStore};
+use super::{stmt, StoreError, TaskStore};
 use crate::engine::{Failure, RetryPolicy, Verdict};
 use crate::entity::task;
 use app::domain::TaskStatus;
@@ -35,11 +35,7 @@ impl TaskStore {
         let Some(row) = self.held(id, instance).await? else { return Ok(false) };
         let now = self.clock.now();
         let (changes, outcome) = after_failure(&row, failure, policy, now, None);
-        let error = match failure {
-            Failure::Transient { cause, .. } => cause.clone(),
-            Failure::Permanent { message, .. } => message.clone(),
-        };
-        self.end_attempt(id, instance, changes, outcome, Some(error)).await
+        self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned())).await
     }
 
     /// Extends the lease of a running attempt (the heartbeat).
@@ -103,18 +99,10 @@ impl TaskStore {
         if update.exec(&*txn).await?.rows_affected == 0 {
             return Ok(false);
         }
-        let close = sea_orm::Statement::from_sql_and_values(
+        let close = stmt(
             txn.get_database_backend(),
-            match txn.get_database_backend() {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE attempts SET finished_at = $1, outcome = $2, error_message = $3 \
-                     WHERE task_id = $4 AND instance = $5 AND finished_at IS NULL"
-                }
-                _ => {
-                    "UPDATE attempts SET finished_at = ?, outcome = ?, error_message = ? \
-                     WHERE task_id = ? AND instance = ? AND finished_at IS NULL"
-                }
-            },
+            "UPDATE attempts SET finished_at = $1, outcome = $2, error_message = $3 \
+             WHERE task_id = $4 AND instance = $5 AND finished_at IS NULL",
             [now.into(), outcome.into(), error.into(), id.into(), instance.into()],
         );
         txn.execute_raw(close).await?;
@@ -155,16 +143,12 @@ fn after_failure(
     };
     match policy.judge(failure, row.retry_count.max(0) as u32, now) {
         Verdict::Retry { retry, at } => {
-            let cause = match failure {
-                Failure::Transient { cause, .. } => cause.clone(),
-                Failure::Permanent { message, .. } => message.clone(),
-            };
             let changes = vec![
                 (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
                 (task::Column::RetryCount, Expr::value(retry as i32)),
                 (task::Column::NextRetryAt, Expr::value(due.unwrap_or(at))),
                 (task::Column::ErrorCode, Expr::value("retrying")),
-                (task::Column::ErrorMessage, Expr::value(cause)),
+                (task::Column::ErrorMessage, Expr::value(failure.reason())),
             ];
             (changes, outcome)
         }
