@@ -21,6 +21,16 @@ pub struct Settings {
     pub dedup_window_ms: u64,
     pub shutdown_grace_ms: u64,
     pub log: String,
+    pub concurrency: u32,
+    pub lease_ms: u64,
+    pub retry_delays_ms: Vec<u64>,
+    pub image_timeout_ms: u64,
+    pub video_timeout_ms: u64,
+    pub content_dir: String,
+    pub image_service: String,
+    pub video_service: String,
+    pub openai_base_url: String,
+    pub openai_image_model: String,
 }
 
 impl Default for Settings {
@@ -37,6 +47,16 @@ impl Default for Settings {
             dedup_window_ms: 5_000,
             shutdown_grace_ms: 10_000,
             log: "info".into(),
+            concurrency: 2,
+            lease_ms: 30_000,
+            retry_delays_ms: vec![60_000, 300_000, 900_000],
+            image_timeout_ms: 300_000,
+            video_timeout_ms: 1_200_000,
+            content_dir: "data/content".into(),
+            image_service: "embedded".into(),
+            video_service: "embedded".into(),
+            openai_base_url: "http://127.0.0.1:8080".into(),
+            openai_image_model: "gpt-image-1".into(),
         }
     }
 }
@@ -85,9 +105,17 @@ impl Settings {
             let Some((name, raw)) = names.into_iter().flatten().find_map(|n| env(&n).map(|v| (n, v))) else {
                 continue;
             };
+            let number = |raw: &str| {
+                raw.trim()
+                    .parse()
+                    .map(toml::Value::Integer)
+                    .map_err(|_| invalid(&name, format!("\"{raw}\" is not a whole number")))
+            };
             *value = match value {
-                toml::Value::Integer(_) => toml::Value::Integer(
-                    raw.trim().parse().map_err(|_| invalid(&name, format!("\"{raw}\" is not a whole number")))?,
+                toml::Value::Integer(_) => number(&raw)?,
+                // A list of numbers, comma-separated: `ATELIER_RETRY_DELAYS_MS=10,50,100`.
+                toml::Value::Array(_) => toml::Value::Array(
+                    raw.split(',').filter(|s| !s.trim().is_empty()).map(number).collect::<Result<_, _>>()?,
                 ),
                 _ => toml::Value::String(raw),
             };
@@ -131,6 +159,14 @@ mod tests {
         .unwrap();
         assert_eq!((s.database_url.as_str(), s.max_body_bytes), ("sqlite::memory:", 20));
         assert_eq!(s.site_addr.port(), 4000);
+    }
+
+    #[test]
+    fn lists_come_from_the_environment_comma_separated() {
+        let s = Settings::from_sources("", "t", env(&[("ATELIER_RETRY_DELAYS_MS", "10, 50,100")])).unwrap();
+        assert_eq!(s.retry_delays_ms, [10, 50, 100]);
+        let err = Settings::from_sources("", "t", env(&[("ATELIER_RETRY_DELAYS_MS", "10,soon")])).unwrap_err();
+        assert!(err.to_string().contains("\"soon\" is not a whole number"), "{err}");
     }
 
     #[test]

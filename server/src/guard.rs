@@ -1,5 +1,6 @@
 //! The front door of `/api/`: POST only (405), JSON bodies only (415) and no larger than
 //! the configured limit (413), answered with the same JSON error shape as every API error.
+//! The one exception is the live event stream, `GET /api/events`.
 
 use app::api::ApiError;
 use axum::extract::{Request, State};
@@ -19,7 +20,7 @@ pub async fn guard_api(State(max_body_bytes): State<u64>, req: Request, next: Ne
 }
 
 fn refusal(req: &Request, max_body_bytes: u64) -> Option<ApiError> {
-    if !req.uri().path().starts_with("/api/") {
+    if !req.uri().path().starts_with("/api/") || (req.uri().path() == "/api/events" && req.method() == Method::GET) {
         return None;
     }
     if req.method() != Method::POST {

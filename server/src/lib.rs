@@ -1,21 +1,33 @@
 //! The Atelier server: configuration, persistence, the owner cookie, the HTTP surface,
-//! and the task service the app's server functions call through Leptos context.
+//! the task service the app's server functions call through Leptos context, and the task
+//! engine that runs tasks against the generation services.
 
 pub mod clock;
 pub mod config;
+pub mod content;
 pub mod db;
 pub mod engine;
 mod entity;
+pub mod events;
+mod files;
 mod guard;
+mod live;
 mod owner;
+pub mod provider;
 mod router;
+mod service;
 mod store;
 pub mod telemetry;
 
-pub use store::{Claimed, TaskStore};
+pub use store::{Claimed, Lease, StoredContent, TaskStore};
 
+use chrono::TimeDelta;
 use clock::{Clock, SystemClock};
 use config::Settings;
+use content::ContentStore;
+use engine::{Engine, EngineConfig, EngineHandle, RetryPolicy};
+use events::Events;
+use provider::Providers;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,19 +40,27 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    engine: EngineHandle,
     grace: Duration,
+    db: sea_orm::DatabaseConnection,
 }
 
 impl Running {
-    /// Stops accepting and lets in-flight requests finish, for at most the grace period
-    /// (a client that never reads its response cannot hold the server up); then closes
-    /// the database.
+    /// Stops accepting requests and starting tasks; in-flight requests and running
+    /// attempts get the grace period to finish (a client that never reads its response
+    /// cannot hold the server up; attempts still running are handed back to the queue);
+    /// then the database is closed.
     pub async fn stop(mut self) {
         let _ = self.stop.send(());
-        if tokio::time::timeout(self.grace, &mut self.task).await.is_err() {
-            tracing::warn!("connections still open after {:?}; closing them", self.grace);
-            self.task.abort();
-        }
+        let http = async {
+            if tokio::time::timeout(self.grace, &mut self.task).await.is_err() {
+                tracing::warn!("connections still open after {:?}; closing them", self.grace);
+                self.task.abort();
+                let _ = (&mut self.task).await;
+            }
+        };
+        tokio::join!(http, self.engine.stop());
+        let _ = self.db.close().await;
     }
 }
 
@@ -55,11 +75,17 @@ pub async fn start_with_clock(
     listener: TcpListener,
     clock: Arc<dyn Clock>,
 ) -> Result<Running, StartError> {
+    let providers = Providers::from_settings(&settings)?;
     let db = db::connect(&settings).await?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
-    let dedup_window = chrono::TimeDelta::milliseconds(settings.dedup_window_ms as i64);
-    let app = router::build(&settings, addr, TaskStore::new(db.clone(), clock, dedup_window));
+    let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
+    let store = TaskStore::new(db.clone(), clock, dedup_window).with_services(providers.services());
+    let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
+    let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), engine_config(&settings));
+    let service = service::Service::new(store.clone(), events.clone(), content.clone());
+    let app = router::build(&settings, addr, service, events, files::Files { store, content });
+    let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -68,9 +94,21 @@ pub async fn start_with_clock(
         if let Err(e) = served.await {
             tracing::error!("server error: {e}");
         }
-        let _ = db.close().await;
     });
-    Ok(Running { addr, stop, task, grace })
+    Ok(Running { addr, stop, task, engine, grace, db })
+}
+
+fn engine_config(settings: &Settings) -> EngineConfig {
+    let ms = Duration::from_millis;
+    EngineConfig {
+        instance: format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        concurrency: settings.concurrency as usize,
+        lease: ms(settings.lease_ms.max(30)),
+        retry: RetryPolicy::new(settings.retry_delays_ms.iter().map(|d| TimeDelta::milliseconds(*d as i64)).collect()),
+        image_timeout: ms(settings.image_timeout_ms),
+        video_timeout: ms(settings.video_timeout_ms),
+        grace: ms(settings.shutdown_grace_ms),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,4 +117,6 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error("listening socket: {0}")]
     Listen(std::io::Error),
+    #[error("settings: {0}")]
+    Config(#[from] config::ConfigError),
 }

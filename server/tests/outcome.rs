@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use common::TestDb;
 use server::clock::{Clock, ManualClock};
 use server::engine::{Failure, RetryPolicy};
-use server::TaskStore;
+use server::{Lease, TaskStore};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -18,6 +18,7 @@ on_both_databases!(
     outage_follows_the_schedule_then_fails_with_the_cause,
     permanent_failure_and_cancel_while_running,
     dead_instances_are_rescued_and_fenced_out,
+    released_tasks_are_runnable_again_at_once,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -87,7 +88,9 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     // Cancel while running: recorded first, the attempt's end then makes it cancelled...
     let again = store.retry_task(owner, id).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    assert_eq!(store.cancel_task(owner, again).await.unwrap().status, TaskStatus::Processing);
+    let cancelling = store.cancel_task(owner, again).await.unwrap();
+    assert_eq!((cancelling.status, cancelling.cancel_requested), (TaskStatus::Processing, true));
+    assert_eq!(store.renew_lease(again, "a", LEASE).await.unwrap(), Lease::CancelRequested, "the heartbeat sees it");
     store.fail(again, "a", &unavailable(), &RetryPolicy::default()).await.unwrap();
     assert_eq!(task(&store, owner, again).await.status, TaskStatus::Cancelled);
     // ...but a completion that lands before the abort stays completed.
@@ -103,16 +106,27 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     let policy = RetryPolicy::default();
     store.claim_next("alive", LEASE).await.unwrap().unwrap();
     clock.advance(TimeDelta::seconds(20));
-    assert!(store.renew_lease(id, "alive", LEASE).await.unwrap(), "the heartbeat extends the lease");
+    assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Held, "the heartbeat extends the lease");
     clock.advance(TimeDelta::seconds(20));
-    assert_eq!(store.rescue_expired(&policy).await.unwrap(), 0, "a renewed lease is not rescued");
+    assert_eq!(store.rescue_expired(&policy).await.unwrap(), Vec::<Uuid>::new(), "a renewed lease is not rescued");
 
     clock.advance(TimeDelta::seconds(11));
-    assert_eq!(store.rescue_expired(&policy).await.unwrap(), 1);
+    assert_eq!(store.rescue_expired(&policy).await.unwrap(), vec![id]);
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
     assert!(!store.complete(id, "alive", None).await.unwrap(), "the old instance is fenced out");
-    assert!(!store.renew_lease(id, "alive", LEASE).await.unwrap());
+    assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Lost);
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("due at once");
+    assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
+}
+
+async fn released_tasks_are_runnable_again_at_once(db: TestDb) {
+    let (store, _clock, owner, id) = setup(&db).await;
+    store.claim_next("stopping", LEASE).await.unwrap().unwrap();
+    assert!(!store.release(id, "other").await.unwrap(), "only the holder releases");
+    assert!(store.release(id, "stopping").await.unwrap());
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.retry_count), (TaskStatus::Pending, 0), "a release is not a failure");
+    let resumed = store.claim_next("next", LEASE).await.unwrap().expect("runnable at once");
     assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
 }

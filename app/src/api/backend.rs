@@ -3,7 +3,9 @@
 //! (put into the request's extensions by the server's owner-cookie middleware).
 
 use super::ApiError;
-use crate::domain::{ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskPage, TaskStatus, TaskView};
+use crate::domain::{
+    ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskPage, TaskStatus, TaskView,
+};
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -15,8 +17,8 @@ pub trait TaskService: Send + Sync + 'static {
     async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError>;
     /// One page of the owner's tasks.
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
-    /// One of the owner's tasks; `NotFound` for any other id.
-    async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// One of the owner's tasks with its attempts; `NotFound` for any other id.
+    async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskDetails, ApiError>;
     /// Pending or retrying: cancelled at once. Processing: the cancel is recorded and the
     /// running attempt stops. Finished: `Conflict`.
     async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;

@@ -12,7 +12,9 @@ pub use backend::{Backend, TaskService};
 pub use error::ApiError;
 pub use strict::Strict;
 
-use crate::domain::{ClearRequest, ListQuery, QueueState, SubmitRequest, SubmitResponse, TaskPage, TaskRef, TaskView};
+use crate::domain::{
+    ClearRequest, ListQuery, QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -35,7 +37,7 @@ pub async fn list_tasks(#[server(flatten)] query: Strict<ListQuery>) -> Result<T
 /// `POST /api/get_task`: one of the caller's tasks; another owner's id is `404`, like an
 /// id that never existed.
 #[server(prefix = "/api", endpoint = "get_task", input = Json)]
-pub async fn get_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
+pub async fn get_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskDetails, ApiError> {
     let id = task.0.validate()?;
     let (service, owner) = backend::current()?;
     service.get(owner, id).await

@@ -2,8 +2,11 @@
 //! construction, so a value that exists is a value that may be stored. This module never
 //! touches I/O: the form uses it for instant feedback, the server as the authority.
 
+mod attempt;
 mod choice;
+mod content;
 mod error;
+mod event;
 mod image;
 mod list;
 mod prompt;
@@ -11,7 +14,10 @@ mod submission;
 mod task;
 mod video;
 
+pub use attempt::{AttemptView, TaskDetails};
+pub use content::{extension_for, ContentView};
 pub use error::{FieldError, ValidationErrors};
+pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
 pub use list::{ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE};
 pub use prompt::{NegativePrompt, Prompt};

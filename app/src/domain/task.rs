@@ -1,7 +1,7 @@
 //! Tasks as the rest of the world sees them: kind, status, parameters and the wire view.
 
 use super::choice::choice;
-use super::{ImageParams, VideoParams};
+use super::{ContentView, ImageParams, VideoParams};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -112,6 +112,17 @@ pub struct TaskView {
     /// 0 to 100.
     pub progress: u8,
     pub error: Option<TaskFailure>,
+    /// A cancel was asked for while the task ran; it stops shortly.
+    #[serde(default)]
+    pub cancel_requested: bool,
+    /// The generation service and model of the latest attempt.
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The file a completed task produced.
+    #[serde(default)]
+    pub result: Option<ContentView>,
 }
 
 /// How many of the owner's tasks are in each status.

@@ -29,6 +29,9 @@ pub struct Model {
     pub retry_of: Option<Uuid>,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTimeUtc>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub remote_job_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

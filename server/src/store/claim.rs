@@ -8,14 +8,29 @@
 
 use super::row::view;
 use super::{stmt, StoreError, TaskStore};
-use app::domain::{TaskStatus, TaskView};
+use app::domain::{OwnerId, TaskKind, TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Value};
 use uuid::Uuid;
 
+/// A generation service as recorded on a task: its name and the model asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub model: String,
+}
+
+/// Which service runs each kind of task.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Services {
+    pub image: Service,
+    pub video: Service,
+}
+
 /// A task handed to an instance to run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claimed {
+    pub owner: OwnerId,
     pub task: TaskView,
     /// 1 for the first attempt.
     pub attempt: u32,
@@ -38,7 +53,7 @@ impl TaskStore {
         let pick = stmt(
             backend,
             &format!(
-                "SELECT t.id, t.owner_id FROM tasks t JOIN owners o ON o.owner_id = t.owner_id \
+                "SELECT t.id, t.owner_id, t.kind FROM tasks t JOIN owners o ON o.owner_id = t.owner_id \
                  WHERE o.paused = {false_} AND {RUNNABLE} \
                  ORDER BY o.last_served_at IS NOT NULL, o.last_served_at, o.owner_id, t.queue_order, t.id \
                  LIMIT 1{lock}",
@@ -49,12 +64,22 @@ impl TaskStore {
         let Some(picked) = txn.query_one_raw(pick).await? else { return Ok(None) };
         let owner: Uuid = picked.try_get("", "owner_id")?;
         let id: Uuid = picked.try_get("", "id")?;
+        let kind: String = picked.try_get("", "kind")?;
+        let service = if kind == TaskKind::Video.as_str() { &self.services.video } else { &self.services.image };
         let expires = now + lease;
         txn.execute_raw(stmt(
             backend,
             "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, started_at = $3, \
-             updated_at = $3, next_retry_at = NULL, progress = 0, attempt_count = attempt_count + 1 WHERE id = $4",
-            [instance.into(), expires.into(), now.into(), id.into()],
+             updated_at = $3, next_retry_at = NULL, progress = 0, attempt_count = attempt_count + 1, \
+             provider = $5, model = $6 WHERE id = $4",
+            [
+                instance.into(),
+                expires.into(),
+                now.into(),
+                id.into(),
+                service.name.as_str().into(),
+                service.model.as_str().into(),
+            ],
         ))
         .await?;
         txn.execute_raw(stmt(
@@ -74,6 +99,6 @@ impl TaskStore {
         txn.commit().await?;
         let task = view(row)?;
         debug_assert_eq!(task.status, TaskStatus::Processing);
-        Ok(Some(Claimed { task, attempt, lease_expires_at: expires }))
+        Ok(Some(Claimed { owner: OwnerId(owner), task, attempt, lease_expires_at: expires }))
     }
 }

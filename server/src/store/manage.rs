@@ -5,11 +5,11 @@
 
 use super::row::{new_row, view};
 use super::{StoreError, TaskStore};
-use crate::entity::{owner, task};
+use crate::entity::{content, owner, task};
 use app::domain::{OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 const WAITING: [&str; 2] = ["pending", "retrying"];
@@ -62,28 +62,36 @@ impl TaskStore {
         view(again)
     }
 
-    pub async fn delete_task(&self, owner: OwnerId, id: Uuid) -> Result<(), StoreError> {
-        let deleted = task::Entity::delete_many()
-            .filter(task::Column::Id.eq(id))
+    /// Deletes a task that is not running, with its content row; returns the files to remove.
+    pub async fn delete_task(&self, owner: OwnerId, id: Uuid) -> Result<Removed, StoreError> {
+        let txn = self.write_txn(Some(owner)).await?;
+        let row = task::Entity::find_by_id(id)
             .filter(task::Column::OwnerId.eq(owner.0))
-            .filter(task::Column::Status.ne(TaskStatus::Processing.as_str()))
-            .exec(&self.db)
-            .await?;
-        if deleted.rows_affected == 0 {
-            self.status_of(owner, id).await?;
+            .one(&*txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if row.status == TaskStatus::Processing.as_str() {
             return Err(StoreError::Conflict("The task is running; cancel it first, then delete it.".into()));
         }
-        Ok(())
+        let removed = remove_rows(&txn, vec![id]).await?;
+        txn.commit().await?;
+        Ok(removed)
     }
 
-    pub async fn clear_tasks(&self, owner: OwnerId, statuses: &[TaskStatus]) -> Result<QueueState, StoreError> {
-        let removed = task::Entity::delete_many()
+    /// Deletes every task of the owner in the given (finished) statuses.
+    pub async fn clear_tasks(&self, owner: OwnerId, statuses: &[TaskStatus]) -> Result<Removed, StoreError> {
+        let txn = self.write_txn(Some(owner)).await?;
+        let ids: Vec<Uuid> = task::Entity::find()
+            .select_only()
+            .column(task::Column::Id)
             .filter(task::Column::OwnerId.eq(owner.0))
             .filter(task::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
-            .exec(&self.db)
-            .await?
-            .rows_affected;
-        Ok(QueueState { paused: self.is_paused(owner).await?, removed })
+            .into_tuple()
+            .all(&*txn)
+            .await?;
+        let removed = remove_rows(&txn, ids).await?;
+        txn.commit().await?;
+        Ok(removed)
     }
 
     pub async fn move_task_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
@@ -140,6 +148,31 @@ impl TaskStore {
         let row = self.row(owner, id).await?;
         TaskStatus::parse(&row.status).map_err(|_| corrupt(id, &row.status))
     }
+}
+
+/// What a delete or clear removed: the tasks, and their files for the content store.
+#[derive(Debug, Default)]
+pub struct Removed {
+    pub ids: Vec<Uuid>,
+    pub storage_keys: Vec<String>,
+}
+
+/// Deletes the tasks (their content rows go with them), in chunks that stay within every
+/// backend's limit on bound values.
+async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Removed, StoreError> {
+    let mut storage_keys = Vec::new();
+    for chunk in ids.chunks(500) {
+        let keys: Vec<String> = content::Entity::find()
+            .select_only()
+            .column(content::Column::StorageKey)
+            .filter(content::Column::TaskId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        storage_keys.extend(keys);
+        task::Entity::delete_many().filter(task::Column::Id.is_in(chunk.iter().copied())).exec(txn).await?;
+    }
+    Ok(Removed { ids, storage_keys })
 }
 
 fn finished(status: TaskStatus, action: &str) -> StoreError {

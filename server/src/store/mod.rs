@@ -1,20 +1,23 @@
-//! The task store: the `TaskService` the app's server functions call, over the database.
-//! Every query is scoped to the caller's owner id; writes that must not race (a
-//! submission's dedup check and insert) run in a write transaction that serialises them
-//! (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
+//! The task store: every read and write of tasks, for the service (users' actions) and
+//! the engine (attempts). Users' queries are scoped to the caller's owner id; writes that
+//! must not race (a submission's dedup check and insert) run in a write transaction that
+//! serialises them (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
 mod claim;
+mod files;
 mod manage;
 mod outcome;
 mod query;
 mod row;
 mod submit;
 
-pub use claim::Claimed;
+pub use claim::{Claimed, Service, Services};
+pub use manage::Removed;
+pub use outcome::{Lease, StoredContent};
 
 use crate::clock::Clock;
-use app::api::{ApiError, TaskService};
-use app::domain::{ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskPage, TaskStatus, TaskView};
+use app::api::ApiError;
+use app::domain::OwnerId;
 use chrono::TimeDelta;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, Statement,
@@ -60,6 +63,8 @@ pub struct TaskStore {
     /// SQLite's busy handler, which sleeps and polls (measured: it cost over half the
     /// submit rate); `BEGIN IMMEDIATE` still guards against other processes.
     sqlite_writer: Arc<Mutex<()>>,
+    /// Recorded on each task when it is claimed.
+    services: Arc<Services>,
 }
 
 /// A write transaction, holding this process's SQLite writer turn while it lives.
@@ -83,7 +88,16 @@ impl WriteTxn {
 
 impl TaskStore {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, dedup_window: TimeDelta) -> Self {
-        Self { db, clock, dedup_window, sqlite_writer: Arc::new(Mutex::new(())) }
+        Self { db, clock, dedup_window, sqlite_writer: Arc::new(Mutex::new(())), services: Arc::default() }
+    }
+
+    /// The same store, recording `services` on the tasks it hands out.
+    pub fn with_services(self, services: Services) -> Self {
+        Self { services: Arc::new(services), ..self }
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// A write transaction; given an owner, that owner's writes do not interleave with
@@ -115,45 +129,4 @@ fn stmt<const N: usize>(backend: DbBackend, sql: &str, values: [sea_orm::Value; 
         _ => sql.to_owned(),
     };
     Statement::from_sql_and_values(backend, sql, values)
-}
-
-#[async_trait::async_trait]
-impl TaskService for TaskStore {
-    async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError> {
-        let response = self.create(owner, &submission).await?;
-        tracing::debug!(owner = %owner.0, n = response.tasks.len(), deduplicated = response.deduplicated, "submitted");
-        Ok(response)
-    }
-
-    async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError> {
-        Ok(self.page(owner, &filter).await?)
-    }
-
-    async fn get(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        self.find(owner, id).await?.ok_or(ApiError::NotFound)
-    }
-
-    async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        Ok(self.cancel_task(owner, id).await?)
-    }
-
-    async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        Ok(self.retry_task(owner, id).await?)
-    }
-
-    async fn delete(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError> {
-        Ok(self.delete_task(owner, id).await?)
-    }
-
-    async fn clear(&self, owner: OwnerId, statuses: Vec<TaskStatus>) -> Result<QueueState, ApiError> {
-        Ok(self.clear_tasks(owner, &statuses).await?)
-    }
-
-    async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        Ok(self.move_task_to_front(owner, id).await?)
-    }
-
-    async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError> {
-        Ok(self.pause(owner, paused).await?)
-    }
 }

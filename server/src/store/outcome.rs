@@ -4,23 +4,57 @@
 
 use super::{stmt, StoreError, TaskStore};
 use crate::engine::{Failure, RetryPolicy, Verdict};
-use crate::entity::task;
+use crate::entity::{content, task};
 use app::domain::TaskStatus;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
 
+/// A saved result file, to record with the completed task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredContent {
+    pub id: Uuid,
+    pub storage_key: String,
+    pub media_type: String,
+    pub bytes: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_ms: Option<u32>,
+}
+
+/// What the heartbeat learns about a running attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// Go on.
+    Held,
+    /// The user cancelled it: stop, and record it as cancelled.
+    CancelRequested,
+    /// Another instance rescued it (this one was presumed dead): stop, write nothing.
+    Lost,
+}
+
 impl TaskStore {
-    /// The attempt succeeded.
-    pub async fn complete(&self, id: Uuid, instance: &str, content: Option<Uuid>) -> Result<bool, StoreError> {
+    /// The attempt succeeded; its file (already saved) is recorded with it.
+    pub async fn complete(&self, id: Uuid, instance: &str, content: Option<StoredContent>) -> Result<bool, StoreError> {
         let now = self.clock.now();
         let mut changes = finished(TaskStatus::Completed, now);
         changes.push((task::Column::Progress, Expr::value(100)));
-        changes.push((task::Column::ResultContentId, Expr::value(content)));
-        self.end_attempt(id, instance, changes, "completed", None).await
+        changes.push((task::Column::ResultContentId, Expr::value(content.as_ref().map(|c| c.id))));
+        let row = content.map(|c| content::ActiveModel {
+            id: Set(c.id),
+            task_id: Set(id),
+            storage_key: Set(c.storage_key),
+            media_type: Set(c.media_type),
+            bytes: Set(i64::try_from(c.bytes).unwrap_or(i64::MAX)),
+            width: Set(c.width.map(|n| n as i32)),
+            height: Set(c.height.map(|n| n as i32)),
+            duration_ms: Set(c.duration_ms.map(|n| n as i32)),
+            created_at: Set(now),
+        });
+        self.end_attempt(id, instance, changes, "completed", None, row).await
     }
 
     /// The attempt failed: retrying on the policy's schedule, or failed for good; a task
@@ -35,21 +69,58 @@ impl TaskStore {
         let Some(row) = self.held(id, instance).await? else { return Ok(false) };
         let now = self.clock.now();
         let (changes, outcome) = after_failure(&row, failure, policy, now, None);
-        self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned())).await
+        self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned()), None).await
     }
 
-    /// Extends the lease of a running attempt (the heartbeat).
-    pub async fn renew_lease(&self, id: Uuid, instance: &str, lease: TimeDelta) -> Result<bool, StoreError> {
+    /// Hands a running task back unfinished (the server is stopping): it is runnable again
+    /// at once, as it was before the claim, and the attempt is closed as `released`.
+    pub async fn release(&self, id: Uuid, instance: &str) -> Result<bool, StoreError> {
+        let Some(row) = self.held(id, instance).await? else { return Ok(false) };
+        let now = self.clock.now();
+        let changes = if row.cancel_requested_at.is_some() {
+            finished(TaskStatus::Cancelled, now)
+        } else if row.retry_count > 0 {
+            vec![
+                (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
+                (task::Column::NextRetryAt, Expr::value(now)),
+            ]
+        } else {
+            vec![(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))]
+        };
+        let error = Some("the server stopped; the task resumes on the next start".to_owned());
+        self.end_attempt(id, instance, changes, "released", error, None).await
+    }
+
+    /// Extends the lease of a running attempt (the heartbeat) and says whether the
+    /// attempt should go on.
+    pub async fn renew_lease(&self, id: Uuid, instance: &str, lease: TimeDelta) -> Result<Lease, StoreError> {
         let until = self.clock.now() + lease;
         let renewed =
             fenced(id, instance).col_expr(task::Column::LeaseExpiresAt, Expr::value(until)).exec(&self.db).await?;
-        Ok(renewed.rows_affected == 1)
+        if renewed.rows_affected == 0 {
+            return Ok(Lease::Lost);
+        }
+        let cancelled = task::Entity::find_by_id(id)
+            .filter(task::Column::CancelRequestedAt.is_not_null())
+            .one(&self.db)
+            .await?
+            .is_some();
+        Ok(if cancelled { Lease::CancelRequested } else { Lease::Held })
+    }
+
+    /// Records a running attempt's progress (0 to 100).
+    pub async fn set_progress(&self, id: Uuid, instance: &str, progress: u8) -> Result<bool, StoreError> {
+        let set = fenced(id, instance)
+            .col_expr(task::Column::Progress, Expr::value(i16::from(progress.min(100))))
+            .exec(&self.db)
+            .await?;
+        Ok(set.rows_affected == 1)
     }
 
     /// Attempts whose lease ran out (their instance died): each task goes back to
     /// `retrying`, due now, with the attempt counted, or `failed` when the policy's
-    /// retries are used up, or `cancelled` if that was asked. Returns how many.
-    pub async fn rescue_expired(&self, policy: &RetryPolicy) -> Result<u64, StoreError> {
+    /// retries are used up, or `cancelled` if that was asked. Returns the tasks rescued.
+    pub async fn rescue_expired(&self, policy: &RetryPolicy) -> Result<Vec<Uuid>, StoreError> {
         let now = self.clock.now();
         let expired = task::Entity::find()
             .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
@@ -57,13 +128,13 @@ impl TaskStore {
             .all(&self.db)
             .await?;
         let interrupted = Failure::Transient { cause: "the attempt was interrupted".into(), retry_after: None };
-        let mut rescued = 0;
+        let mut rescued = Vec::new();
         for row in expired {
             let Some(instance) = row.lease_owner.clone() else { continue };
             let (changes, outcome) = after_failure(&row, &interrupted, policy, now, Some(now));
             let error = Some("the attempt was interrupted: its server stopped answering".to_owned());
-            if self.end_attempt(row.id, &instance, changes, outcome, error).await? {
-                rescued += 1;
+            if self.end_attempt(row.id, &instance, changes, outcome, error, None).await? {
+                rescued.push(row.id);
             }
         }
         Ok(rescued)
@@ -86,6 +157,7 @@ impl TaskStore {
         changes: Changes,
         outcome: &str,
         error: Option<String>,
+        content: Option<content::ActiveModel>,
     ) -> Result<bool, StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
@@ -98,6 +170,9 @@ impl TaskStore {
         }
         if update.exec(&*txn).await?.rows_affected == 0 {
             return Ok(false);
+        }
+        if let Some(content) = content {
+            content::Entity::insert(content).exec_without_returning(&*txn).await?;
         }
         let close = stmt(
             txn.get_database_backend(),

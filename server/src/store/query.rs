@@ -1,11 +1,15 @@
-//! Reading an owner's tasks: one by id, a keyset page, counts per status.
+//! Reading tasks: an owner's one by id (with attempts), a keyset page, counts per status;
+//! and for the engine, any task by id and when work next comes due.
 
-use super::row::view;
+use super::row::{content_view, view};
 use super::{StoreError, TaskStore};
-use crate::entity::owner;
-use crate::entity::task::{Column, Entity as Tasks};
-use app::domain::{ListFilter, OwnerId, StatusCounts, TaskPage, TaskStatus, TaskView};
+use crate::entity::task::{self, Column, Entity as Tasks};
+use crate::entity::{attempt, content, owner};
+use app::domain::{AttemptView, ListFilter, OwnerId, StatusCounts, TaskDetails, TaskPage, TaskStatus, TaskView};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 impl TaskStore {
@@ -26,18 +30,98 @@ impl TaskStore {
         let mut rows = scope.order_by_desc(Column::Id).limit(limit as u64 + 1).all(&self.db).await?;
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
-        let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;
+        let tasks = self.with_results(rows).await?;
         Ok(TaskPage { tasks, next_cursor, counts, paused: self.is_paused(owner).await? })
     }
 
-    pub(super) async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {
+    pub async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {
         Ok(owner::Entity::find_by_id(owner.0).one(&self.db).await?.is_some_and(|o| o.paused))
     }
 
     /// The owner's task with this id, if there is one.
     pub async fn find(&self, owner: OwnerId, id: Uuid) -> Result<Option<TaskView>, StoreError> {
         let row = Tasks::find_by_id(id).filter(Column::OwnerId.eq(owner.0)).one(&self.db).await?;
-        row.map(view).transpose()
+        Ok(self.with_results(row.into_iter().collect()).await?.pop())
+    }
+
+    /// Any task by id, with its owner (for the engine, which serves every owner).
+    pub async fn find_any(&self, id: Uuid) -> Result<Option<(OwnerId, TaskView)>, StoreError> {
+        let Some(row) = Tasks::find_by_id(id).one(&self.db).await? else { return Ok(None) };
+        let owner = OwnerId(row.owner_id);
+        Ok(self.with_results(vec![row]).await?.pop().map(|view| (owner, view)))
+    }
+
+    /// The owner's task with every attempt, oldest first.
+    pub async fn details(&self, owner: OwnerId, id: Uuid) -> Result<Option<TaskDetails>, StoreError> {
+        let Some(task) = self.find(owner, id).await? else { return Ok(None) };
+        let attempts = attempt::Entity::find()
+            .filter(attempt::Column::TaskId.eq(id))
+            .order_by_asc(attempt::Column::Number)
+            .order_by_asc(attempt::Column::StartedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| AttemptView {
+                number: a.number.max(0) as u32,
+                instance: a.instance,
+                started_at: a.started_at,
+                finished_at: a.finished_at,
+                outcome: a.outcome,
+                error: a.error_message,
+            })
+            .collect();
+        Ok(Some(TaskDetails { task, attempts }))
+    }
+
+    /// When the engine next has something to do without being told: the earliest retry
+    /// coming due, or the earliest lease running out (a dead instance's task to rescue).
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let earliest = |status: TaskStatus, column: Column| {
+            Tasks::find()
+                .select_only()
+                .column_as(column.min(), "due")
+                .filter(Column::Status.eq(status.as_str()))
+                .filter(Column::CancelRequestedAt.is_null())
+        };
+        let paused = Query::select()
+            .column(owner::Column::OwnerId)
+            .from(owner::Entity)
+            .and_where(owner::Column::Paused.eq(true))
+            .to_owned();
+        let retry = earliest(TaskStatus::Retrying, Column::NextRetryAt)
+            .filter(Column::OwnerId.not_in_subquery(paused))
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(&self.db)
+            .await?
+            .flatten();
+        let lease = earliest(TaskStatus::Processing, Column::LeaseExpiresAt)
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(retry.into_iter().chain(lease).min())
+    }
+
+    /// Views of the rows, each completed one with its content.
+    async fn with_results(&self, rows: Vec<task::Model>) -> Result<Vec<TaskView>, StoreError> {
+        let content_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.result_content_id).collect();
+        let mut contents: HashMap<Uuid, content::Model> = if content_ids.is_empty() {
+            HashMap::new()
+        } else {
+            content::Entity::find()
+                .filter(content::Column::Id.is_in(content_ids))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect()
+        };
+        rows.into_iter()
+            .map(|row| {
+                let result = row.result_content_id.and_then(|id| contents.remove(&id)).map(content_view);
+                Ok(TaskView { result, ..view(row)? })
+            })
+            .collect()
     }
 
     async fn counts(&self, scope: Select<Tasks>) -> Result<StatusCounts, StoreError> {

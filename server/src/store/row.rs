@@ -1,8 +1,8 @@
-//! Between `tasks` rows and the API's `TaskView`.
+//! Between `tasks` and `contents` rows and the API's views.
 
 use super::StoreError;
-use crate::entity::task;
-use app::domain::{OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use crate::entity::{content, task};
+use app::domain::{ContentView, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -38,6 +38,9 @@ pub fn new_row(
         retry_of: None,
         lease_owner: None,
         lease_expires_at: None,
+        provider: None,
+        model: None,
+        remote_job_id: None,
     }
 }
 
@@ -45,8 +48,7 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
     let corrupt = |what, detail: String| StoreError::CorruptRow { id: row.id, what, detail };
     let kind = TaskKind::parse(&row.kind).map_err(|e| corrupt("kind", e.message))?;
     let status = TaskStatus::parse(&row.status).map_err(|e| corrupt("status", e.message))?;
-    let params: TaskParams =
-        serde_json::from_value(row.params.clone()).map_err(|e| corrupt("params", e.to_string()))?;
+    let params: TaskParams = serde_json::from_value(row.params).map_err(|e| corrupt("params", e.to_string()))?;
     let error =
         row.error_code.clone().map(|code| TaskFailure { code, message: row.error_message.clone().unwrap_or_default() });
     Ok(TaskView {
@@ -63,5 +65,21 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         next_retry_at: row.next_retry_at,
         progress: row.progress.clamp(0, 100) as u8,
         error,
+        cancel_requested: row.cancel_requested_at.is_some() && row.status == TaskStatus::Processing.as_str(),
+        provider: row.provider,
+        model: row.model,
+        result: None,
     })
+}
+
+pub fn content_view(row: content::Model) -> ContentView {
+    let positive = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok());
+    ContentView {
+        id: row.id,
+        media_type: row.media_type,
+        bytes: row.bytes.max(0) as u64,
+        width: positive(row.width),
+        height: positive(row.height),
+        duration_ms: positive(row.duration_ms),
+    }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
+pub mod fake;
+
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{json, Value};
@@ -18,7 +20,13 @@ const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// A database that exists for one test and is removed afterwards.
 pub struct TestDb {
     pub url: String,
+    /// The content folder of every server started on this database.
+    pub content_dir: PathBuf,
     cleanup: Cleanup,
+}
+
+fn temp_folder() -> PathBuf {
+    std::env::temp_dir().join(format!("atelier-test-{}", Uuid::new_v4().simple()))
 }
 
 enum Cleanup {
@@ -28,8 +36,12 @@ enum Cleanup {
 
 impl TestDb {
     pub fn sqlite() -> Self {
-        let dir = std::env::temp_dir().join(format!("atelier-test-{}", Uuid::new_v4().simple()));
-        Self { url: format!("sqlite://{}/atelier.db?mode=rwc", dir.display()), cleanup: Cleanup::Folder(dir) }
+        let dir = temp_folder();
+        Self {
+            url: format!("sqlite://{}/atelier.db?mode=rwc", dir.display()),
+            content_dir: dir.join("content"),
+            cleanup: Cleanup::Folder(dir),
+        }
     }
 
     /// A new PostgreSQL database, or `None` (with a notice) when no server answers.
@@ -45,7 +57,7 @@ impl TestDb {
         let name = format!("{PG_PREFIX}{}_{}", unix_secs(), Uuid::new_v4().simple());
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = format!("{}/{name}", admin_url().rsplit_once('/').expect("url has a path").0);
-        Some(Self { url, cleanup: Cleanup::PgDatabase(name) })
+        Some(Self { url, content_dir: temp_folder(), cleanup: Cleanup::PgDatabase(name) })
     }
 }
 
@@ -80,6 +92,7 @@ fn admin_url() -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.content_dir);
         match &self.cleanup {
             Cleanup::Folder(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
@@ -113,7 +126,14 @@ impl TestApp {
 
     /// A server on `clock`, with `adjust` applied to the default test settings.
     pub async fn spawn_with(db: &TestDb, clock: Arc<dyn Clock>, adjust: impl FnOnce(&mut Settings)) -> Self {
-        let mut settings = Settings { database_url: db.url.clone(), log: "warn".into(), ..Settings::default() };
+        let mut settings = Settings {
+            database_url: db.url.clone(),
+            content_dir: db.content_dir.display().to_string(),
+            log: "warn".into(),
+            // Tasks stay where the test puts them; engine tests start runners themselves.
+            concurrency: 0,
+            ..Settings::default()
+        };
         adjust(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let running = server::start_with_clock(settings, listener, clock).await.expect("server starts");
@@ -152,6 +172,39 @@ impl TestApp {
     pub async fn all_ids(&self, client: &reqwest::Client) -> Vec<String> {
         ids(&self.list(client, json!({ "limit": 200 })).await)
     }
+}
+
+impl TestApp {
+    /// Polls the owner's tasks until `done` holds for them (or fails the test after 30 s,
+    /// a guard against hanging, not a performance bound).
+    pub async fn wait_until(
+        &self,
+        client: &reqwest::Client,
+        what: &str,
+        done: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let page = self.list(client, json!({ "limit": 200 })).await;
+            let tasks = page["tasks"].as_array().unwrap().clone();
+            if done(&tasks) {
+                return tasks;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}: {tasks:#?}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn task(&self, client: &reqwest::Client, id: &str) -> Value {
+        let (status, body) = self.call(client, "get_task", json!({ "id": id })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+/// True when every task has one of the statuses.
+pub fn all_in(tasks: &[Value], statuses: &[&str]) -> bool {
+    !tasks.is_empty() && tasks.iter().all(|t| statuses.contains(&t["status"].as_str().unwrap_or_default()))
 }
 
 pub fn ids(page: &Value) -> Vec<String> {

@@ -1,0 +1,34 @@
+//! Live events: what the server streams to an owner's browsers at `GET /api/events`
+//! (one server-sent event each, JSON in the `data` field, its `event` field the type).
+
+use super::TaskView;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TaskEvent {
+    /// A task was created or changed state; the view is its whole new state.
+    Task { task: Box<TaskView> },
+    /// A running task's progress (0 to 100); at most four a second per task.
+    Progress { id: Uuid, progress: u8 },
+    /// Tasks were deleted or cleared.
+    Removed { ids: Vec<Uuid> },
+    /// The owner's queue was paused or resumed.
+    Queue { paused: bool },
+    /// Events were missed (a restart, or a resume point too old): fetch a fresh snapshot.
+    Resync,
+}
+
+impl TaskEvent {
+    /// The SSE `event` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TaskEvent::Task { .. } => "task",
+            TaskEvent::Progress { .. } => "progress",
+            TaskEvent::Removed { .. } => "removed",
+            TaskEvent::Queue { .. } => "queue",
+            TaskEvent::Resync => "resync",
+        }
+    }
+}

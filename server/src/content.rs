@@ -1,0 +1,133 @@
+//! The content store: result files in a local folder (`content-dir`). A file is written
+//! whole or not at all: into a temporary file in the same folder, flushed to disk, then
+//! renamed into place; a failed write is retried (3 tries in all) and leaves no partial
+//! file behind. Files are named by content id, in 256 sub-folders.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use uuid::Uuid;
+
+const TRIES: u32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+#[error("could not save the result after {TRIES} tries: {0}")]
+pub struct SaveError(std::io::Error);
+
+#[derive(Debug, Clone)]
+pub struct ContentStore {
+    root: PathBuf,
+}
+
+impl ContentStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Writes the file of content `id`; returns its storage key.
+    pub async fn save(&self, id: Uuid, extension: &str, bytes: &[u8]) -> Result<String, SaveError> {
+        let hex = id.simple().to_string();
+        let key = format!("{}/{hex}.{extension}", &hex[hex.len() - 2..]);
+        let mut last = None;
+        for attempt in 0..TRIES {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            }
+            match self.write_atomically(&key, bytes).await {
+                Ok(()) => return Ok(key),
+                Err(e) => {
+                    tracing::warn!(%key, attempt = attempt + 1, "saving a result failed: {e}");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(SaveError(last.expect("at least one try")))
+    }
+
+    async fn write_atomically(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.path(key);
+        let folder = path.parent().expect("keys have a folder");
+        tokio::fs::create_dir_all(folder).await?;
+        let temp = folder.join(format!(".{}.part", Uuid::new_v4().simple()));
+        let written = async {
+            let mut file = tokio::fs::File::create(&temp).await?;
+            tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+            file.sync_all().await?;
+            tokio::fs::rename(&temp, &path).await
+        }
+        .await;
+        if written.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
+        }
+        written
+    }
+
+    /// Where the file of `key` lives.
+    pub fn path(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+
+    /// Removes files (deleted tasks' content); a file already gone is fine.
+    pub async fn remove(&self, keys: &[String]) {
+        for key in keys {
+            match tokio::fs::remove_file(self.path(key)).await {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::warn!(%key, "removing a result file: {e}"),
+            }
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_root() -> PathBuf {
+        std::env::temp_dir().join(format!("atelier-content-{}", Uuid::new_v4().simple()))
+    }
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(files_under(&path));
+            } else {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    #[tokio::test]
+    async fn saves_whole_files_and_removes_them() {
+        let store = ContentStore::new(temp_root());
+        let id = Uuid::new_v4();
+        let key = store.save(id, "png", b"picture").await.unwrap();
+        assert!(key.ends_with(&format!("{}.png", id.simple())));
+        assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
+        assert_eq!(files_under(store.root()), vec![store.path(&key)], "no temporary file is left");
+        store.remove(std::slice::from_ref(&key)).await;
+        store.remove(&[key]).await; // twice is fine
+        assert!(files_under(store.root()).is_empty());
+        std::fs::remove_dir_all(store.root()).unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_store_fails_clearly_after_three_tries_leaving_nothing() {
+        let root = temp_root();
+        std::fs::create_dir_all(&root).unwrap();
+        // Every key's folder is a file here, so every try fails.
+        let id = Uuid::new_v4();
+        let hex = id.simple().to_string();
+        std::fs::write(root.join(&hex[30..]), b"in the way").unwrap();
+        let err = ContentStore::new(&root).save(id, "png", b"picture").await.unwrap_err();
+        assert!(err.to_string().starts_with("could not save the result after 3 tries"), "{err}");
+        assert_eq!(files_under(&root), vec![root.join(&hex[30..])]);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+}

@@ -1,0 +1,168 @@
+//! One attempt at a task: the provider's work raced against the attempt's deadline, the
+//! user's cancel, the shutdown release and the heartbeat (which renews the lease and
+//! notices a cancel made on another instance or a lease lost); progress is recorded and
+//! published at most four times a second; then the outcome is saved and written.
+
+use super::{human, Engine, Failure};
+use crate::provider::{Job, Output};
+use crate::store::{Claimed, Lease, StoredContent};
+use app::domain::{extension_for, OwnerId, TaskEvent, TaskKind};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// At most this often, a running task's progress is written and published.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+enum Ended {
+    Done(Output),
+    Failed(Failure),
+    /// The user cancelled it.
+    Cancelled,
+    /// The server is stopping: hand the task back.
+    Released,
+    /// Another instance holds it now; write nothing.
+    Lost,
+}
+
+/// The latest progress a provider reported, and a nudge for the writer.
+#[derive(Default)]
+struct ProgressCell {
+    value: AtomicU8,
+    changed: Notify,
+}
+
+impl Engine {
+    pub(super) async fn attempt(
+        self: Arc<Self>,
+        claimed: Claimed,
+        cancel: CancellationToken,
+        release: CancellationToken,
+    ) {
+        let (id, owner) = (claimed.task.id, claimed.owner);
+        self.events.publish(owner, TaskEvent::Task { task: Box::new(claimed.task.clone()) });
+        let ended = self.run(&claimed, &cancel, &release).await;
+        self.lock_running().remove(&id);
+        if let Err(e) = self.record(id, ended).await {
+            // The lease runs out and the task is rescued: its state stays truthful.
+            tracing::error!(%id, "recording an attempt's outcome: {e}");
+        }
+        self.publish_state(id).await;
+    }
+
+    async fn run(&self, claimed: &Claimed, cancel: &CancellationToken, release: &CancellationToken) -> Ended {
+        let task = &claimed.task;
+        let provider = self.providers.for_kind(task.kind);
+        let job = Job { task_id: task.id, params: task.params.clone() };
+        let deadline = match task.kind {
+            TaskKind::Image => self.config.image_timeout,
+            TaskKind::Video => self.config.video_timeout,
+        };
+        let progress = ProgressCell::default();
+        let report = |p: u8| {
+            progress.value.store(p, Ordering::Relaxed);
+            progress.changed.notify_one();
+        };
+        tokio::select! {
+            generated = provider.generate(&job, &report) => match generated {
+                Ok(output) => Ended::Done(output),
+                Err(failure) => Ended::Failed(failure),
+            },
+            _ = tokio::time::sleep(deadline) => Ended::Failed(Failure::Transient {
+                cause: format!("no result within {} (the attempt timed out)", human(deadline)),
+                retry_after: None,
+            }),
+            _ = cancel.cancelled() => Ended::Cancelled,
+            _ = release.cancelled() => Ended::Released,
+            lease = self.heartbeat(task.id) => match lease {
+                Lease::CancelRequested => Ended::Cancelled,
+                Lease::Lost | Lease::Held => Ended::Lost,
+            },
+            never = self.write_progress(claimed.owner, task.id, &progress) => match never {},
+        }
+    }
+
+    /// Renews the lease every third of it; returns when the attempt must stop.
+    async fn heartbeat(&self, id: Uuid) -> Lease {
+        let lease = chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1));
+        loop {
+            tokio::time::sleep(self.config.lease / 3).await;
+            match self.store.renew_lease(id, &self.config.instance, lease).await {
+                Ok(Lease::Held) => {}
+                Ok(stop) => return stop,
+                Err(e) => tracing::warn!(%id, "renewing a lease: {e}"),
+            }
+        }
+    }
+
+    async fn write_progress(&self, owner: OwnerId, id: Uuid, cell: &ProgressCell) -> std::convert::Infallible {
+        let mut written = 0;
+        loop {
+            cell.changed.notified().await;
+            let progress = cell.value.load(Ordering::Relaxed).min(99);
+            if progress != written {
+                written = progress;
+                if let Err(e) = self.store.set_progress(id, &self.config.instance, progress).await {
+                    tracing::warn!(%id, "recording progress: {e}");
+                }
+                self.events.publish(owner, TaskEvent::Progress { id, progress });
+            }
+            tokio::time::sleep(PROGRESS_EVERY).await;
+        }
+    }
+
+    async fn record(&self, id: Uuid, ended: Ended) -> Result<(), crate::store::StoreError> {
+        let (store, instance, policy) = (&self.store, self.config.instance.as_str(), &self.config.retry);
+        match ended {
+            Ended::Done(output) => {
+                let content_id = Uuid::now_v7();
+                match self.content.save(content_id, extension_for(&output.media_type), &output.bytes).await {
+                    Ok(storage_key) => {
+                        let stored = StoredContent {
+                            id: content_id,
+                            storage_key: storage_key.clone(),
+                            media_type: output.media_type,
+                            bytes: output.bytes.len() as u64,
+                            width: output.width,
+                            height: output.height,
+                            duration_ms: output.duration_ms,
+                        };
+                        if !store.complete(id, instance, Some(stored)).await? {
+                            self.content.remove(&[storage_key]).await; // no longer ours to finish
+                        }
+                    }
+                    Err(e) => {
+                        let failure = Failure::Permanent { code: "storage".into(), message: e.to_string() };
+                        store.fail(id, instance, &failure, policy).await?;
+                    }
+                }
+            }
+            Ended::Failed(failure) => {
+                tracing::info!(%id, reason = failure.reason(), "attempt failed");
+                store.fail(id, instance, &failure, policy).await?;
+            }
+            Ended::Cancelled => {
+                let cancelled =
+                    Failure::Permanent { code: "cancelled".into(), message: "Cancelled by the user.".into() };
+                store.fail(id, instance, &cancelled, policy).await?;
+            }
+            Ended::Released => {
+                store.release(id, instance).await?;
+            }
+            Ended::Lost => tracing::warn!(%id, "lease lost; another instance took the task over"),
+        }
+        Ok(())
+    }
+
+    /// Publishes the task's state as stored now.
+    pub(super) async fn publish_state(&self, id: Uuid) {
+        match self.store.find_any(id).await {
+            Ok(Some((owner, task))) => self.events.publish(owner, TaskEvent::Task { task: Box::new(task) }),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(%id, "reading a task to publish it: {e}"),
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The scheduler loop: while a slot is free it claims the next runnable task and starts
+//! its attempt; then it sleeps until something can change that: a live event that makes
+//! work runnable (a submission, a retry, a resumed queue), an attempt ending, the next
+//! retry or lease expiry coming due (the only timer: an idle server does nothing), or
+//! shutdown. On shutdown it stops claiming, lets running attempts finish for the grace
+//! period, then releases the rest so the next start resumes them at once.
+
+use super::EngineConfig;
+use crate::content::ContentStore;
+use crate::events::{Events, Published};
+use crate::provider::Providers;
+use crate::store::TaskStore;
+use app::domain::{TaskEvent, TaskStatus};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// What the engine works with; cheap to share with every attempt.
+pub struct Engine {
+    pub(super) store: TaskStore,
+    pub(super) providers: Providers,
+    pub(super) content: ContentStore,
+    pub(super) events: Events,
+    pub(super) config: EngineConfig,
+    /// The user-cancel signal of each running attempt.
+    pub(super) running: Mutex<HashMap<Uuid, CancellationToken>>,
+}
+
+/// The running scheduler.
+pub struct EngineHandle {
+    stop: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// Stops claiming, waits up to the grace period for running attempts, releases the
+    /// rest, and returns when all is written.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        if let Err(e) = self.task.await {
+            tracing::error!("the scheduler ended abnormally: {e}");
+        }
+    }
+}
+
+/// Why the scheduler woke.
+enum Wake {
+    Work,
+    Stop,
+}
+
+impl Engine {
+    pub fn new(
+        store: TaskStore,
+        providers: Providers,
+        content: ContentStore,
+        events: Events,
+        config: EngineConfig,
+    ) -> Self {
+        Self { store, providers, content, events, config, running: Mutex::default() }
+    }
+
+    /// Starts the scheduler on the current runtime.
+    pub fn start(self) -> EngineHandle {
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(Arc::new(self).schedule(stop.clone()));
+        EngineHandle { stop, task }
+    }
+
+    async fn schedule(self: Arc<Self>, stop: CancellationToken) {
+        let mut events = self.events.subscribe();
+        let release = CancellationToken::new();
+        let mut attempts = JoinSet::new();
+        self.rescue().await;
+        loop {
+            self.fill_slots(&mut attempts, &release).await;
+            let sleep = self.time_to_next_due(attempts.len()).await;
+            match self.wait(&stop, &mut events, &mut attempts, sleep).await {
+                Wake::Work => continue,
+                Wake::Stop => break,
+            }
+        }
+        tracing::info!(running = attempts.len(), "scheduler stopping; no new attempts start");
+        let drain = async { while attempts.join_next().await.is_some() {} };
+        if tokio::time::timeout(self.config.grace, drain).await.is_err() {
+            tracing::warn!(running = attempts.len(), "grace period over; releasing the running tasks");
+            release.cancel();
+            while attempts.join_next().await.is_some() {}
+        }
+    }
+
+    /// Claims tasks while slots are free and there is work.
+    async fn fill_slots(self: &Arc<Self>, attempts: &mut JoinSet<()>, release: &CancellationToken) {
+        let lease = chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1));
+        while attempts.len() < self.config.concurrency {
+            match self.store.claim_next(&self.config.instance, lease).await {
+                Ok(Some(claimed)) => {
+                    let cancel = CancellationToken::new();
+                    self.lock_running().insert(claimed.task.id, cancel.clone());
+                    attempts.spawn(self.clone().attempt(claimed, cancel, release.clone()));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!("claiming a task: {e}");
+                    break;
+                }
+            }
+        }
+    }
+
+    /// How long until the next retry or lease expiry, if a slot is free to act on it.
+    async fn time_to_next_due(&self, running: usize) -> Option<Duration> {
+        if running >= self.config.concurrency {
+            return None; // an attempt ending wakes the loop
+        }
+        match self.store.next_due().await {
+            Ok(due) => due.map(|at| (at - self.store.clock().now()).to_std().unwrap_or_default()),
+            Err(e) => {
+                tracing::error!("reading the next due time: {e}");
+                Some(Duration::from_secs(1))
+            }
+        }
+    }
+
+    async fn wait(
+        &self,
+        stop: &CancellationToken,
+        events: &mut tokio::sync::broadcast::Receiver<Published>,
+        attempts: &mut JoinSet<()>,
+        sleep: Option<Duration>,
+    ) -> Wake {
+        // Never spin: something due "now" that could not be claimed (its owner paused)
+        // is looked at again a little later.
+        let timer = async {
+            match sleep {
+                Some(d) => tokio::time::sleep(d.max(Duration::from_millis(5))).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(timer);
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return Wake::Stop,
+                Some(_) = attempts.join_next(), if !attempts.is_empty() => return Wake::Work,
+                _ = &mut timer => {
+                    self.rescue().await;
+                    return Wake::Work;
+                }
+                received = events.recv() => match received {
+                    Ok(published) => if self.on_event(&published.event) { return Wake::Work },
+                    Err(RecvError::Lagged(_)) => return Wake::Work,
+                    Err(RecvError::Closed) => return Wake::Stop,
+                },
+            }
+        }
+    }
+
+    /// Signals a running attempt its user's cancel; true if the event may make work runnable.
+    fn on_event(&self, event: &TaskEvent) -> bool {
+        match event {
+            TaskEvent::Task { task } if task.cancel_requested => {
+                if let Some(cancel) = self.lock_running().get(&task.id) {
+                    cancel.cancel();
+                }
+                false
+            }
+            TaskEvent::Task { task } => matches!(task.status, TaskStatus::Pending | TaskStatus::Retrying),
+            TaskEvent::Queue { paused } => !paused,
+            TaskEvent::Progress { .. } | TaskEvent::Removed { .. } | TaskEvent::Resync => false,
+        }
+    }
+
+    /// Hands tasks of instances that stopped renewing their leases back to the queue.
+    async fn rescue(&self) {
+        match self.store.rescue_expired(&self.config.retry).await {
+            Ok(rescued) => {
+                if !rescued.is_empty() {
+                    tracing::warn!(n = rescued.len(), "rescued tasks whose server stopped answering");
+                }
+                for id in rescued {
+                    self.publish_state(id).await;
+                }
+            }
+            Err(e) => tracing::error!("rescuing expired leases: {e}"),
+        }
+    }
+
+    pub(super) fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CancellationToken>> {
+        self.running.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,133 @@
+//! Live events, in process: every change to a task is published here (by the store for
+//! users' actions, by the engine for attempts) and fanned out to the owner's open
+//! `/api/events` streams and to the scheduler. Each event gets an id `<boot>-<seq>`; a
+//! stream that reconnects with `Last-Event-ID` is replayed what it missed from a window of
+//! recent events, or told to resync when that is impossible (another boot, too old).
+
+use app::domain::{OwnerId, TaskEvent};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// How many recent events are kept for replay, and buffered per slow subscriber.
+const WINDOW: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub seq: u64,
+    pub owner: OwnerId,
+    pub event: TaskEvent,
+}
+
+#[derive(Clone)]
+pub struct Events {
+    boot: Arc<str>,
+    tx: broadcast::Sender<Published>,
+    /// The next sequence number and the replay window, under one lock so that sequence
+    /// order is send order.
+    recent: Arc<Mutex<(u64, VecDeque<Published>)>>,
+}
+
+impl Default for Events {
+    fn default() -> Self {
+        Self {
+            boot: uuid::Uuid::new_v4().simple().to_string()[..8].into(),
+            tx: broadcast::channel(WINDOW).0,
+            recent: Arc::new(Mutex::new((1, VecDeque::with_capacity(WINDOW)))),
+        }
+    }
+}
+
+impl Events {
+    pub fn publish(&self, owner: OwnerId, event: TaskEvent) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let published = Published { seq: recent.0, owner, event };
+        recent.0 += 1;
+        if recent.1.len() == WINDOW {
+            recent.1.pop_front();
+        }
+        recent.1.push_back(published.clone());
+        let _ = self.tx.send(published); // no subscriber is fine
+    }
+
+    /// The sequence number of the latest event (0 before the first).
+    pub fn last_seq(&self) -> u64 {
+        self.recent.lock().unwrap_or_else(|e| e.into_inner()).0 - 1
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Published> {
+        self.tx.subscribe()
+    }
+
+    /// The SSE id of an event.
+    pub fn id_of(&self, seq: u64) -> String {
+        format!("{}-{seq}", self.boot)
+    }
+
+    /// The owner's events after `last_id`, or `None` when they cannot all be given.
+    pub fn since(&self, owner: OwnerId, last_id: &str) -> Option<Vec<Published>> {
+        let (boot, seq) = last_id.split_once('-')?;
+        let seq: u64 = seq.parse().ok()?;
+        if boot != &*self.boot {
+            return None;
+        }
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let oldest = recent.1.front().map_or(recent.0, |p| p.seq);
+        if seq + 1 < oldest || seq >= recent.0 {
+            return None;
+        }
+        Some(recent.1.iter().filter(|p| p.seq > seq && p.owner == owner).cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn queue(paused: bool) -> TaskEvent {
+        TaskEvent::Queue { paused }
+    }
+
+    #[test]
+    fn replays_the_owners_missed_events_in_order() {
+        let events = Events::default();
+        let (a, b) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::new_v4()));
+        events.publish(a, queue(true));
+        events.publish(b, queue(true));
+        events.publish(a, queue(false));
+        let missed = events.since(a, &events.id_of(1)).unwrap();
+        assert_eq!(missed.iter().map(|p| (p.seq, &p.event)).collect::<Vec<_>>(), vec![(3, &queue(false))]);
+        assert_eq!(events.since(a, &events.id_of(3)).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn unknown_future_or_foreign_ids_ask_for_a_resync() {
+        let events = Events::default();
+        let a = OwnerId(Uuid::new_v4());
+        events.publish(a, queue(true));
+        assert!(events.since(a, &events.id_of(9)).is_none());
+        assert!(events.since(a, "otherboot-1").is_none());
+        assert!(events.since(a, "garbage").is_none());
+    }
+
+    #[test]
+    fn ids_older_than_the_window_ask_for_a_resync() {
+        let events = Events::default();
+        let a = OwnerId(Uuid::new_v4());
+        for _ in 0..WINDOW + 2 {
+            events.publish(a, queue(true));
+        }
+        assert!(events.since(a, &events.id_of(1)).is_none());
+        assert_eq!(events.since(a, &events.id_of(3)).unwrap().len(), WINDOW - 1);
+    }
+
+    #[tokio::test]
+    async fn subscribers_receive_what_is_published() {
+        let events = Events::default();
+        let mut rx = events.subscribe();
+        let a = OwnerId(Uuid::new_v4());
+        events.publish(a, queue(true));
+        assert_eq!(rx.recv().await.unwrap(), Published { seq: 1, owner: a, event: queue(true) });
+    }
+}

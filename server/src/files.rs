@@ -1,0 +1,63 @@
+//! `GET /content/{id}`: a result file, to its owner only (anyone else gets 404), with its
+//! media type, byte ranges (so videos seek) and a long private cache (a content id never
+//! changes). `?download` serves it as an attachment named `atelier-<kind>-<short id>.<ext>`.
+
+use crate::content::ContentStore;
+use crate::store::TaskStore;
+use app::api::ApiError;
+use app::domain::{extension_for, OwnerId};
+use axum::extract::{Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use http::{HeaderValue, StatusCode};
+use std::collections::HashMap;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Files {
+    pub store: TaskStore,
+    pub content: ContentStore,
+}
+
+pub async fn serve(
+    State(files): State<Files>,
+    Extension(owner): Extension<OwnerId>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, axum::Json(ApiError::NotFound)).into_response();
+    let Ok(id) = Uuid::parse_str(&id) else { return not_found() };
+    let file = match files.store.content_file(owner, id).await {
+        Ok(Some(file)) => file,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(%id, "looking up content: {e}");
+            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(ApiError::Internal)).into_response();
+        }
+    };
+    let served = tower_http::services::ServeFile::new(files.content.path(&file.storage_key)).oneshot(req).await;
+    let mut res = match served {
+        Ok(res) if res.status() == StatusCode::NOT_FOUND => {
+            tracing::error!(%id, key = file.storage_key, "a recorded content file is missing");
+            return not_found();
+        }
+        Ok(res) => res.into_response(),
+        Err(infallible) => match infallible {},
+    };
+    let headers = res.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&file.media_type) {
+        headers.insert(CONTENT_TYPE, value);
+    }
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    if query.contains_key("download") {
+        let short = &file.task_id.simple().to_string()[..8];
+        let name = format!("atelier-{}-{short}.{}", file.kind.as_str(), extension_for(&file.media_type));
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            headers.insert(CONTENT_DISPOSITION, value);
+        }
+    }
+    res
+}

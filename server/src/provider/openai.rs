@@ -1,0 +1,158 @@
+//! OpenAI-compatible image generation (`POST /v1/images/generations`, answered with
+//! `b64_json` or a `url`); the same shape serves LocalAI and many gateways. Errors are
+//! classified for the engine: unreachable, 5xx, 429 (with `retry-after-ms` or
+//! `Retry-After`) are transient; rejected parameters, content policy and authentication
+//! are permanent, with the service's own message.
+
+use super::{Job, Output, Progress, Provider};
+use crate::engine::Failure;
+use app::domain::TaskParams;
+use base64::Engine as _;
+use chrono::TimeDelta;
+use reqwest::{header::HeaderMap, Response, StatusCode};
+use serde_json::{json, Value};
+
+pub struct OpenAi {
+    client: reqwest::Client,
+    base_url: String,
+    model: String,
+    api_key: Option<String>,
+}
+
+impl OpenAi {
+    pub fn new(base_url: &str, model: &str, api_key: Option<String>) -> Self {
+        let client = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("a client without TLS settings always builds");
+        Self { client, base_url: base_url.trim_end_matches('/').to_owned(), model: model.to_owned(), api_key }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value, Failure> {
+        let mut request = self.client.post(format!("{}{path}", self.base_url)).json(&body);
+        if let Some(key) = &self.api_key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().await.map_err(unreachable)?;
+        let response = check(response).await?;
+        response.json().await.map_err(|e| protocol(format!("the service's answer is not the expected JSON: {e}")))
+    }
+
+    async fn download(&self, url: &str) -> Result<Vec<u8>, Failure> {
+        let response = check(self.client.get(url).send().await.map_err(unreachable)?).await?;
+        Ok(response.bytes().await.map_err(unreachable)?.to_vec())
+    }
+}
+
+#[async_trait::async_trait]
+impl Provider for OpenAi {
+    fn name(&self) -> &str {
+        "openai"
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure> {
+        let TaskParams::Image(params) = &job.params else {
+            return Err(Failure::Permanent {
+                code: "unsupported".into(),
+                message: "This OpenAI-compatible service is configured for images only.".into(),
+            });
+        };
+        let body = json!({
+            "model": self.model,
+            "prompt": params.prompt.as_str(),
+            "n": 1,
+            "size": params.size.as_str(),
+        });
+        let answer = self.post("/v1/images/generations", body).await?;
+        progress(90);
+        let first = &answer["data"][0];
+        let bytes = if let Some(b64) = first["b64_json"].as_str() {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| protocol(format!("the image is not valid base64: {e}")))?
+        } else if let Some(url) = first["url"].as_str() {
+            self.download(url).await?
+        } else {
+            return Err(protocol("the answer has neither data[0].b64_json nor data[0].url".into()));
+        };
+        image_output(bytes)
+    }
+}
+
+/// The bytes as an image output, if they are one (a service answering with an HTML page
+/// instead fails clearly).
+fn image_output(bytes: Vec<u8>) -> Result<Output, Failure> {
+    let (media_type, size) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 {
+        let dim = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        ("image/png", Some((dim(16), dim(20))))
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        ("image/jpeg", None)
+    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        ("image/webp", None)
+    } else {
+        let start = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
+        return Err(protocol(format!("the service sent something that is not an image (it starts with {start:?})")));
+    };
+    Ok(Output {
+        media_type: media_type.into(),
+        bytes,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        duration_ms: None,
+    })
+}
+
+/// Passes a success through; classifies an error status.
+async fn check(response: Response) -> Result<Response, Failure> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = retry_after(response.headers());
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let message = body["error"]["message"].as_str().map(str::to_owned);
+    let cause = match &message {
+        Some(m) => format!("HTTP {}: {m}", status.as_u16()),
+        None => format!("HTTP {}", status.as_u16()),
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
+        return Err(Failure::Transient { cause: format!("HTTP {}", status.as_u16()), retry_after });
+    }
+    let code = match (status, body["error"]["code"].as_str()) {
+        (_, Some("content_policy_violation")) => "content_policy",
+        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => "auth",
+        (StatusCode::NOT_FOUND, _) => "not_found",
+        (StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY, _) => "rejected",
+        _ => "protocol",
+    };
+    Err(Failure::Permanent { code: code.into(), message: format!("The generation service refused: {cause}") })
+}
+
+/// `retry-after-ms` (OpenAI's) or `Retry-After` in seconds.
+fn retry_after(headers: &HeaderMap) -> Option<TimeDelta> {
+    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
+    let ms = number("retry-after-ms").or_else(|| number("retry-after").map(|s| s * 1000.0))?;
+    (ms.is_finite() && ms >= 0.0).then(|| TimeDelta::milliseconds(ms.min(86_400_000.0) as i64))
+}
+
+fn unreachable(e: reqwest::Error) -> Failure {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection refused"
+    } else {
+        "connection lost"
+    };
+    Failure::Transient { cause: format!("generation service {what}"), retry_after: None }
+}
+
+fn protocol(message: String) -> Failure {
+    Failure::Permanent {
+        code: "protocol".into(),
+        message: format!("The generation service answered wrongly: {message}"),
+    }
+}
