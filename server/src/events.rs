@@ -8,6 +8,7 @@ use app::domain::{OwnerId, TaskEvent};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
 
 /// How many recent events are kept for replay, and buffered per slow subscriber.
 const WINDOW: usize = 4096;
@@ -26,6 +27,8 @@ pub struct Events {
     /// The next sequence number and the replay window, under one lock so that sequence
     /// order is send order.
     recent: Arc<Mutex<(u64, VecDeque<Published>)>>,
+    /// Cancelled when the server stops, ending every open stream.
+    closing: CancellationToken,
 }
 
 impl Default for Events {
@@ -34,6 +37,7 @@ impl Default for Events {
             boot: uuid::Uuid::new_v4().simple().to_string()[..8].into(),
             tx: broadcast::channel(WINDOW).0,
             recent: Arc::new(Mutex::new((1, VecDeque::with_capacity(WINDOW)))),
+            closing: CancellationToken::new(),
         }
     }
 }
@@ -48,6 +52,16 @@ impl Events {
         }
         recent.1.push_back(published.clone());
         let _ = self.tx.send(published); // no subscriber is fine
+    }
+
+    /// Ends every open stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.cancel();
+    }
+
+    /// Resolves once [`Self::close`] was called.
+    pub fn closed(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
+        self.closing.clone().cancelled_owned()
     }
 
     /// The sequence number of the latest event (0 before the first).

@@ -41,6 +41,7 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
     engine: EngineHandle,
+    events: Events,
     grace: Duration,
     db: sea_orm::DatabaseConnection,
 }
@@ -52,6 +53,7 @@ impl Running {
     /// then the database is closed.
     pub async fn stop(mut self) {
         let _ = self.stop.send(());
+        self.events.close();
         let http = async {
             if tokio::time::timeout(self.grace, &mut self.task).await.is_err() {
                 tracing::warn!("connections still open after {:?}; closing them", self.grace);
@@ -84,7 +86,7 @@ pub async fn start_with_clock(
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), engine_config(&settings));
     let service = service::Service::new(store.clone(), events.clone(), content.clone());
-    let app = router::build(&settings, addr, service, events, files::Files { store, content });
+    let app = router::build(&settings, addr, service, events.clone(), files::Files { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -95,7 +97,7 @@ pub async fn start_with_clock(
             tracing::error!("server error: {e}");
         }
     });
-    Ok(Running { addr, stop, task, engine, grace, db })
+    Ok(Running { addr, stop, task, engine, events, grace, db })
 }
 
 fn engine_config(settings: &Settings) -> EngineConfig {

@@ -30,7 +30,7 @@ pub async fn events(
             (vec![resync(&events, now)], now)
         }
     };
-    let follow = stream::unfold((live, events, after), move |(mut live, events, after)| async move {
+    let follow = stream::unfold((live, events.clone(), after), move |(mut live, events, after)| async move {
         loop {
             match live.recv().await {
                 Ok(p) if p.owner == owner && p.seq > after => {
@@ -47,7 +47,8 @@ pub async fn events(
             }
         }
     });
-    Sse::new(stream::iter(first).chain(follow).map(Ok)).keep_alive(KeepAlive::default())
+    let closed = events.closed();
+    Sse::new(stream::iter(first).chain(follow).take_until(closed).map(Ok)).keep_alive(KeepAlive::default())
 }
 
 fn seq_of(id: Option<&str>) -> u64 {

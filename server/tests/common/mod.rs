@@ -113,10 +113,10 @@ impl Drop for TestDb {
     }
 }
 
-/// A running server.
+/// A running server: in this process, or another process's at `base`.
 pub struct TestApp {
     pub base: String,
-    running: server::Running,
+    running: Option<server::Running>,
 }
 
 impl TestApp {
@@ -137,11 +137,18 @@ impl TestApp {
         adjust(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let running = server::start_with_clock(settings, listener, clock).await.expect("server starts");
-        Self { base: format!("http://{}", running.addr), running }
+        Self { base: format!("http://{}", running.addr), running: Some(running) }
+    }
+
+    /// A server some other process runs.
+    pub fn at(base: String) -> Self {
+        Self { base, running: None }
     }
 
     pub async fn stop(self) {
-        self.running.stop().await;
+        if let Some(running) = self.running {
+            running.stop().await;
+        }
     }
 
     /// A browser stand-in: its own cookie jar, so its own owner.
