@@ -18,7 +18,10 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("atelier-bench-{}", Uuid::new_v4().simple()));
     let settings = |name: &str| Settings {
         database_url: format!("sqlite://{}/{name}.db?mode=rwc", dir.display()),
+        content_dir: dir.join("content").display().to_string(),
         log: "warn".into(),
+        // Submissions alone: no attempts compete for the CPU or the write lock.
+        concurrency: 0,
         ..Settings::default()
     };
 

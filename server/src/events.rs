@@ -6,8 +6,8 @@
 
 use app::domain::{OwnerId, TaskEvent};
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use tokio::sync::broadcast;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
 /// How many recent events are kept for replay, and buffered per slow subscriber.
@@ -20,6 +20,13 @@ pub struct Published {
     pub event: TaskEvent,
 }
 
+impl Published {
+    /// Whether the owner's streams carry this event.
+    pub fn is_for(&self, owner: OwnerId) -> bool {
+        self.owner == owner || self.owner == OwnerId::EVERYONE
+    }
+}
+
 #[derive(Clone)]
 pub struct Events {
     boot: Arc<str>,
@@ -29,6 +36,8 @@ pub struct Events {
     recent: Arc<Mutex<(u64, VecDeque<Published>)>>,
     /// Cancelled when the server stops, ending every open stream.
     closing: CancellationToken,
+    /// Where published events also go for other instances (PostgreSQL only).
+    relay: Arc<OnceLock<mpsc::UnboundedSender<(OwnerId, TaskEvent)>>>,
 }
 
 impl Default for Events {
@@ -38,12 +47,28 @@ impl Default for Events {
             tx: broadcast::channel(WINDOW).0,
             recent: Arc::new(Mutex::new((1, VecDeque::with_capacity(WINDOW)))),
             closing: CancellationToken::new(),
+            relay: Arc::default(),
         }
     }
 }
 
 impl Events {
+    /// Delivers the event here and relays it to other instances.
     pub fn publish(&self, owner: OwnerId, event: TaskEvent) {
+        if let Some(relay) = self.relay.get() {
+            let _ = relay.send((owner, event.clone()));
+        }
+        self.deliver(owner, event);
+    }
+
+    /// Also hands every published event to `relay`.
+    pub fn relay_to(&self, relay: mpsc::UnboundedSender<(OwnerId, TaskEvent)>) {
+        let _ = self.relay.set(relay);
+    }
+
+    /// Delivers the event to this instance's subscribers only ([`OwnerId::EVERYONE`]
+    /// reaches every owner's streams).
+    pub fn deliver(&self, owner: OwnerId, event: TaskEvent) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
         let published = Published { seq: recent.0, owner, event };
         recent.0 += 1;
@@ -90,7 +115,7 @@ impl Events {
         if seq + 1 < oldest || seq >= recent.0 {
             return None;
         }
-        Some(recent.1.iter().filter(|p| p.seq > seq && p.owner == owner).cloned().collect())
+        Some(recent.1.iter().filter(|p| p.seq > seq && p.is_for(owner)).cloned().collect())
     }
 }
 

@@ -14,8 +14,9 @@ mod guard;
 mod live;
 mod owner;
 pub mod provider;
+mod relay;
 mod router;
-mod service;
+pub mod service;
 mod store;
 pub mod telemetry;
 
@@ -42,6 +43,7 @@ pub struct Running {
     task: JoinHandle<()>,
     engine: EngineHandle,
     events: Events,
+    relay: Option<relay::Relay>,
     grace: Duration,
     db: sea_orm::DatabaseConnection,
 }
@@ -62,6 +64,9 @@ impl Running {
             }
         };
         tokio::join!(http, self.engine.stop());
+        if let Some(relay) = self.relay {
+            relay.stop().await;
+        }
         let _ = self.db.close().await;
     }
 }
@@ -84,7 +89,9 @@ pub async fn start_with_clock(
     let store = TaskStore::new(db.clone(), clock, dedup_window).with_services(providers.services());
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
-    let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), engine_config(&settings));
+    let config = engine_config(&settings);
+    let relay = relay::start(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
+    let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), config);
     let service = service::Service::new(store.clone(), events.clone(), content.clone());
     let app = router::build(&settings, addr, service, events.clone(), files::Files { store, content });
     let engine = engine.start();
@@ -97,7 +104,7 @@ pub async fn start_with_clock(
             tracing::error!("server error: {e}");
         }
     });
-    Ok(Running { addr, stop, task, engine, events, grace, db })
+    Ok(Running { addr, stop, task, engine, events, relay, grace, db })
 }
 
 fn engine_config(settings: &Settings) -> EngineConfig {
@@ -119,6 +126,8 @@ pub enum StartError {
     Database(#[from] db::DbError),
     #[error("listening socket: {0}")]
     Listen(std::io::Error),
+    #[error("live events across instances: {0}")]
+    Relay(sea_orm::DbErr),
     #[error("settings: {0}")]
     Config(#[from] config::ConfigError),
 }

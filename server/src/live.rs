@@ -33,7 +33,7 @@ pub async fn events(
     let follow = stream::unfold((live, events.clone(), after), move |(mut live, events, after)| async move {
         loop {
             match live.recv().await {
-                Ok(p) if p.owner == owner && p.seq > after => {
+                Ok(p) if p.is_for(owner) && p.seq > after => {
                     let event = sse(&events, &p);
                     return Some((event, (live, events, p.seq)));
                 }
