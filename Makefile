@@ -70,9 +70,11 @@ e2e: build
 	cd end2end && SERVER_BIN="$(abspath $(SERVER_BIN))" E2E_DIR="$(abspath $(TARGET_DIR)/e2e)" \
 	    SITE_ROOT="$(abspath $(SITE))" $(abspath $(NPX_BIN))/playwright test
 
-## bench: submit throughput and latency over HTTP against raw SQLite inserts.
+## bench: submit throughput and latency over HTTP against raw SQLite inserts; engine
+## throughput (claim → complete) against raw INSERT+UPDATE pairs; enqueue-to-start latency.
 bench: setup
 	cargo bench -p server --bench submit
+	cargo bench -p server --bench engine
 
 fmt:
 	cargo fmt --all

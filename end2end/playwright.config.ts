@@ -1,10 +1,33 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against the server
-// binary that `make e2e` built, on a fresh SQLite database in E2E_DIR.
+// binary that `make e2e` built, on fresh SQLite databases in E2E_DIR: two instances of it.
+// The first runs no tasks (concurrency 0), so the form and queue tests see tasks exactly
+// as they left them; the second runs them with the embedded generator (`*.live.spec.ts`).
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+const livePort = port + 1;
 const baseURL = `http://127.0.0.1:${port}`;
+export const liveURL = `http://127.0.0.1:${livePort}`;
 const e2eDir = process.env.E2E_DIR ?? "../target/e2e";
+
+function server(at: number, name: string, concurrency: number) {
+  return {
+    command: process.env.SERVER_BIN ?? "../target/release/server",
+    cwd: "..",
+    url: `http://127.0.0.1:${at}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe" as const,
+    env: {
+      ATELIER_SITE_ADDR: `127.0.0.1:${at}`,
+      ATELIER_SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
+      ATELIER_DATABASE_URL: `sqlite://${e2eDir}/${name}.db?mode=rwc`,
+      ATELIER_CONTENT_DIR: `${e2eDir}/${name}-content`,
+      ATELIER_CONCURRENCY: String(concurrency),
+      ATELIER_LOG: "warn",
+    },
+  };
+}
 
 export default defineConfig({
   testDir: "./tests",
@@ -34,18 +57,5 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium" }],
-  webServer: {
-    command: process.env.SERVER_BIN ?? "../target/release/server",
-    cwd: "..",
-    url: `${baseURL}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    env: {
-      ATELIER_SITE_ADDR: `127.0.0.1:${port}`,
-      ATELIER_SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
-      ATELIER_DATABASE_URL: `sqlite://${e2eDir}/atelier.db?mode=rwc`,
-      ATELIER_LOG: "warn",
-    },
-  },
+  webServer: [server(port, "atelier", 0), server(livePort, "live", 2)],
 });

@@ -61,6 +61,21 @@ impl ContentStore {
         written
     }
 
+    /// Removes temporary files a crash left mid-write (run at start, before any save).
+    pub async fn sweep_partials(&self) {
+        let Ok(mut folders) = tokio::fs::read_dir(&self.root).await else { return };
+        while let Ok(Some(folder)) = folders.next_entry().await {
+            let Ok(mut files) = tokio::fs::read_dir(folder.path()).await else { continue };
+            while let Ok(Some(file)) = files.next_entry().await {
+                let name = file.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with('.') && name.ends_with(".part") {
+                    let _ = tokio::fs::remove_file(file.path()).await;
+                }
+            }
+        }
+    }
+
     /// Where the file of `key` lives.
     pub fn path(&self, key: &str) -> PathBuf {
         self.root.join(key)
@@ -111,6 +126,10 @@ mod tests {
         assert!(key.ends_with(&format!("{}.png", id.simple())));
         assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
         assert_eq!(files_under(store.root()), vec![store.path(&key)], "no temporary file is left");
+        let partial = store.path(&key).with_file_name(".leftover.part");
+        std::fs::write(&partial, b"half").unwrap();
+        store.sweep_partials().await;
+        assert!(!partial.exists() && store.path(&key).exists(), "only the crash's leftover goes");
         store.remove(std::slice::from_ref(&key)).await;
         store.remove(&[key]).await; // twice is fine
         assert!(files_under(store.root()).is_empty());

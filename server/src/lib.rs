@@ -88,6 +88,7 @@ pub async fn start_with_clock(
     let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
     let store = TaskStore::new(db.clone(), clock, dedup_window).with_services(providers.services());
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
+    content.sweep_partials().await;
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
     let relay = relay::start(&db, &events, &config.instance).await.map_err(StartError::Relay)?;

@@ -26,13 +26,13 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
     let target = move || Strict(TaskRef { id: id.to_string() });
     let cancel = move |_| {
         act(queue, async move {
-            queue.update(cancel_task(target()).await?);
+            queue.upsert(cancel_task(target()).await?);
             Ok(())
         })
     };
     let retry = move |_| {
         act(queue, async move {
-            queue.prepend(retry_task(target()).await?);
+            queue.upsert(retry_task(target()).await?);
             Ok(())
         })
     };
@@ -46,7 +46,7 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
     let status = task.status;
     view! {
         <span class="task-actions">
-            {(!status.is_finished()).then(|| view! {
+            {(!status.is_finished() && !task.cancel_requested).then(|| view! {
                 <button type="button" class="link" data-testid="cancel" on:click=cancel>"Cancel"</button>
             })}
             {matches!(status, TaskStatus::Failed | TaskStatus::Cancelled).then(|| view! {
@@ -67,7 +67,7 @@ pub fn QueueToolbar() -> impl IntoView {
         let pause = !queue.is_paused();
         act(queue, async move {
             let state = if pause { pause_queue().await? } else { resume_queue().await? };
-            queue.set_paused(state.paused);
+            queue.apply(crate::domain::TaskEvent::Queue { paused: state.paused });
             Ok(())
         })
     };

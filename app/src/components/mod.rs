@@ -4,7 +4,9 @@ mod actions;
 mod field;
 mod form;
 mod form_state;
+mod live;
 mod queue;
+mod task_row;
 mod whiteboard;
 
 use form::{FormHandle, GenerateForm};
@@ -61,7 +63,9 @@ pub fn App() -> impl IntoView {
 fn Workspace() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    provide_context(Queue::new());
+    let queue = Queue::new();
+    provide_context(queue);
+    live::follow(queue);
     provide_context(FormHandle::new());
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>

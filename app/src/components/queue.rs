@@ -2,7 +2,7 @@
 //! `list_tasks` and kept current in the browser as submissions go out and come back.
 
 use crate::api::{list_tasks, ApiError, Strict};
-use crate::domain::{ListQuery, SubmitRequest, TaskKind, TaskPage, TaskView};
+use crate::domain::{ListQuery, SubmitRequest, TaskEvent, TaskPage, TaskView};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -19,6 +19,8 @@ pub struct Outgoing {
 #[derive(Clone, Copy)]
 pub struct Queue {
     page: Resource<Result<TaskPage, ApiError>>,
+    /// A newer first page than `page`, fetched on a live `resync`.
+    snapshot: RwSignal<Option<TaskPage>>,
     /// Tasks created from this page since it loaded, newest first.
     added: RwSignal<Vec<TaskView>>,
     /// Pages older than the first, fetched on demand.
@@ -39,6 +41,7 @@ impl Queue {
     pub fn new() -> Self {
         Self {
             page: Resource::new(|| (), |_| list_tasks(Strict(ListQuery::default()))),
+            snapshot: RwSignal::new(None),
             added: RwSignal::new(Vec::new()),
             older: RwSignal::new(Vec::new()),
             older_cursor: RwSignal::new(None),
@@ -50,16 +53,69 @@ impl Queue {
         }
     }
 
-    /// Shows `task` as it now is.
-    pub(super) fn update(&self, task: TaskView) {
+    /// Brings the list up to date with one live event.
+    pub fn apply(&self, event: TaskEvent) {
+        match event {
+            TaskEvent::Task { task } => self.upsert(*task),
+            TaskEvent::Progress { id, progress } => self.set_progress(id, progress),
+            TaskEvent::Removed { ids } => self.remove(ids),
+            TaskEvent::Queue { paused } => self.paused.set(Some(paused)),
+            TaskEvent::Resync => self.reload(),
+        }
+    }
+
+    /// The first page: the latest snapshot, else the one loaded with the page.
+    fn first_page(&self) -> Option<TaskPage> {
+        self.snapshot.get().or_else(|| self.page.get().and_then(Result::ok))
+    }
+
+    /// Shows `task` as it now is: replaces the listed one unless that one is newer; a
+    /// task not listed yet (made in another tab, or not yet answered) goes on top; a
+    /// removed one stays removed.
+    pub(super) fn upsert(&self, task: TaskView) {
+        if self.changed.with_untracked(|c| matches!(c.get(&task.id), Some(None))) {
+            return;
+        }
+        match self.tasks_untracked().into_iter().find(|t| t.id == task.id) {
+            Some(current) if current.updated_at > task.updated_at => {}
+            Some(_) => self.changed.update(|c| {
+                c.insert(task.id, Some(task));
+            }),
+            None => self.added.update(|a| {
+                if !a.iter().any(|t| t.id == task.id) {
+                    a.insert(0, task);
+                }
+            }),
+        }
+    }
+
+    /// A running task's progress.
+    fn set_progress(&self, id: Uuid, progress: u8) {
+        let Some(mut task) = self.tasks_untracked().into_iter().find(|t| t.id == id) else { return };
+        task.progress = progress;
         self.changed.update(|c| {
-            c.insert(task.id, Some(task));
+            c.insert(id, Some(task));
         });
     }
 
-    /// Shows a task created by an action (a retry) at the top.
-    pub(super) fn prepend(&self, task: TaskView) {
-        self.added.update(|a| a.insert(0, task));
+    /// Replaces the list with a fresh first page (everything else known is dropped at the
+    /// same moment, so nothing flickers).
+    fn reload(&self) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = list_tasks(Strict(ListQuery::default())).await {
+                this.added.set(Vec::new());
+                this.older.set(Vec::new());
+                this.older_cursor.set(None);
+                this.changed.set(HashMap::new());
+                this.paused.set(None);
+                this.snapshot.set(Some(page));
+            }
+        });
+    }
+
+    fn tasks_untracked(&self) -> Vec<TaskView> {
+        leptos::prelude::untrack(|| self.tasks())
     }
 
     /// Takes tasks off the list.
@@ -69,7 +125,7 @@ impl Queue {
 
     /// Every task on the list now, newest first.
     pub(super) fn tasks(&self) -> Vec<TaskView> {
-        let loaded = self.page.get().and_then(Result::ok).map(|p| p.tasks).unwrap_or_default();
+        let loaded = self.first_page().map(|p| p.tasks).unwrap_or_default();
         let changed = self.changed.get();
         let mut seen = std::collections::HashSet::new();
         self.added
@@ -86,11 +142,7 @@ impl Queue {
     }
 
     pub(super) fn is_paused(&self) -> bool {
-        self.paused.get().unwrap_or_else(|| self.page.get().and_then(Result::ok).is_some_and(|p| p.paused))
-    }
-
-    pub(super) fn set_paused(&self, paused: bool) {
-        self.paused.set(Some(paused));
+        self.paused.get().unwrap_or_else(|| self.first_page().is_some_and(|p| p.paused))
     }
 
     /// Shows `request` as being sent; returns the id to settle it with.
@@ -106,11 +158,9 @@ impl Queue {
         match result {
             Ok(tasks) => {
                 self.outbox.update(|o| o.retain(|x| x.local_id != local_id));
-                self.added.update(|added| {
-                    for task in tasks {
-                        added.insert(0, task);
-                    }
-                });
+                for task in tasks {
+                    self.upsert(task);
+                }
             }
             Err(err) => self.outbox.update(|o| {
                 if let Some(x) = o.iter_mut().find(|x| x.local_id == local_id) {
@@ -124,7 +174,7 @@ impl Queue {
     fn next_cursor(&self) -> Option<String> {
         match self.older_cursor.get() {
             Some(cursor) => cursor,
-            None => self.page.get().and_then(Result::ok).and_then(|p| p.next_cursor),
+            None => self.first_page().and_then(|p| p.next_cursor),
         }
     }
 
@@ -156,7 +206,7 @@ impl Row {
     fn key(&self) -> String {
         match self {
             Row::Outgoing(o) => format!("out-{}-{}", o.local_id, o.refusal.is_some()),
-            Row::Task(t) => format!("{}-{}", t.id, t.status.as_str()),
+            Row::Task(t) => format!("{}-{}-{}", t.id, t.updated_at.timestamp_micros(), t.progress),
         }
     }
 }
@@ -172,7 +222,7 @@ pub fn QueuePanel() -> impl IntoView {
         rows
     };
     let total = move || {
-        let loaded = queue.page.get().and_then(Result::ok).map_or(0, |p| p.counts.total());
+        let loaded = queue.first_page().map_or(0, |p| p.counts.total());
         let removed = queue.changed.with(|c| c.values().filter(|t| t.is_none()).count());
         (loaded + queue.added.with(Vec::len) as u64).saturating_sub(removed as u64)
     };
@@ -194,7 +244,7 @@ pub fn QueuePanel() -> impl IntoView {
                 <ol class="task-list" data-testid="task-list" aria-live="polite">
                     <For each=rows key=Row::key let:row>
                         {match row {
-                            Row::Task(task) => view! { <TaskRow task/> }.into_any(),
+                            Row::Task(task) => view! { <super::task_row::TaskRow task/> }.into_any(),
                             Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
                         }}
                     </For>
@@ -213,29 +263,6 @@ pub fn QueuePanel() -> impl IntoView {
     .into_any()
 }
 
-/// One task: kind, prompt excerpt, status badge, short id and creation time.
-#[component]
-fn TaskRow(task: TaskView) -> impl IntoView {
-    let status = task.status;
-    let short_id = task.id.simple().to_string()[24..].to_owned();
-    view! {
-        <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
-            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label()
-                data-testid="task-kind" data-kind=task.kind.as_str()>
-                {kind_icon(task.kind)}
-                <span class="sr-only">{task.kind.label()}</span>
-            </span>
-            <span class="task-prompt" title=task.params.prompt().to_owned()>{excerpt(task.params.prompt(), 80)}</span>
-            <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">{status.label()}</span>
-            <span class="task-meta">
-                <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
-                <LocalTime at=task.created_at/>
-                <super::actions::TaskActions task=task.clone()/>
-            </span>
-        </li>
-    }
-}
-
 /// A submission still travelling, or refused with the reason and a way back to the form.
 #[component]
 fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
@@ -245,7 +272,7 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
     let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
     view! {
         <li class="task outgoing" data-testid=test_id>
-            <span class="task-prompt">{excerpt(&out.request.prompt, 80)}</span>
+            <span class="task-prompt">{super::task_row::excerpt(&out.request.prompt, 80)}</span>
             {match refused {
                 None => view! { <span class="badge status-sending">"Sending…"</span> }.into_any(),
                 Some(err) => view! {
@@ -259,40 +286,4 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
             }}
         </li>
     }
-}
-
-/// A small line icon for the kind (SVG: no font needed for it to render).
-fn kind_icon(kind: TaskKind) -> impl IntoView {
-    let path = match kind {
-        TaskKind::Image => "M3 5h18v14H3z M3 16l5-5 4 4 3-3 6 6 M15.5 9.5a1.5 1.5 0 1 0 0.01 0",
-        TaskKind::Video => "M3 6h13v12H3z M16 10l5-3v10l-5-3",
-    };
-    view! {
-        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor"
-            stroke-width="1.6" stroke-linejoin="round">
-            <path d=path></path>
-        </svg>
-    }
-}
-
-fn excerpt(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-/// A time of day: UTC as rendered by the server, then the browser's own time zone once
-/// the page has hydrated (the server cannot know the reader's zone).
-#[component]
-fn LocalTime(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let text = RwSignal::new(at.format("%H:%M:%S UTC").to_string());
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let local = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
-            text.set(format!("{:02}:{:02}:{:02}", local.get_hours(), local.get_minutes(), local.get_seconds()));
-        }
-    });
-    view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid="task-time">{move || text.get()}</time> }
 }

@@ -156,3 +156,36 @@ fn protocol(message: String) -> Failure {
         message: format!("The generation service answered wrongly: {message}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_milliseconds_or_seconds() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = HeaderMap::new();
+            for (k, v) in pairs {
+                map.insert(*k, v.parse().unwrap());
+            }
+            map
+        };
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1500")])), Some(TimeDelta::milliseconds(1500)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "120")])), Some(TimeDelta::seconds(120)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")])), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", "-3")])), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn only_images_pass_as_images() {
+        let png = image_output(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x02\0\0\0\x01\0".to_vec()).unwrap();
+        assert_eq!((png.media_type.as_str(), png.width, png.height), ("image/png", Some(512), Some(256)));
+        assert_eq!(image_output(vec![0xff, 0xd8, 0xff, 0xe0]).unwrap().media_type, "image/jpeg");
+        let Err(Failure::Permanent { code, message }) = image_output(b"<!DOCTYPE html><html>".to_vec()) else {
+            panic!("an HTML page is not an image")
+        };
+        assert_eq!(code, "protocol");
+        assert!(message.contains("not an image") && message.contains("<!DOCTYPE html>"), "{message}");
+    }
+}

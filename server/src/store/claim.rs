@@ -37,8 +37,18 @@ pub struct Claimed {
     pub lease_expires_at: DateTime<Utc>,
 }
 
-const RUNNABLE: &str = "t.cancel_requested_at IS NULL \
-    AND (t.status = 'pending' OR (t.status = 'retrying' AND t.next_retry_at <= $1))";
+/// A task of owner `$1` that may start now: the head of its pending queue or of its due
+/// retries. Each is one probe of the `(owner_id, status, queue_order, id)` index.
+const PENDING_HEAD: &str = "SELECT t.id, t.kind, t.queue_order FROM tasks t \
+    WHERE t.owner_id = $1 AND t.status = 'pending' AND t.cancel_requested_at IS NULL \
+    ORDER BY t.queue_order, t.id LIMIT 1";
+const RETRY_HEAD: &str = "SELECT t.id, t.kind, t.queue_order FROM tasks t \
+    WHERE t.owner_id = $1 AND t.status = 'retrying' AND t.next_retry_at <= $2 AND t.cancel_requested_at IS NULL \
+    ORDER BY t.queue_order, t.id LIMIT 1";
+
+/// How many owners with runnable work one claim looks at, in turn order (on PostgreSQL an
+/// owner whose runnable tasks other claimers hold is passed over for the next).
+const OWNER_CANDIDATES: u32 = 32;
 
 impl TaskStore {
     /// Takes the next runnable task for `instance`, leased for `lease`; `None` when
@@ -47,24 +57,43 @@ impl TaskStore {
         let txn = self.write_txn(None).await?;
         let backend = txn.get_database_backend();
         let now = self.clock.now();
-        // One statement over all owners: ordering by the owner's last turn first gives
-        // fair turns; SKIP LOCKED (PostgreSQL) passes over rows other claimers hold.
-        let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF t SKIP LOCKED" } else { "" };
-        let pick = stmt(
-            backend,
-            &format!(
-                "SELECT t.id, t.owner_id, t.kind FROM tasks t JOIN owners o ON o.owner_id = t.owner_id \
-                 WHERE o.paused = {false_} AND {RUNNABLE} \
-                 ORDER BY o.last_served_at IS NOT NULL, o.last_served_at, o.owner_id, t.queue_order, t.id \
-                 LIMIT 1{lock}",
-                false_ = if backend == DbBackend::Postgres { "false" } else { "0" },
-            ),
-            [Value::from(now)],
-        );
-        let Some(picked) = txn.query_one_raw(pick).await? else { return Ok(None) };
-        let owner: Uuid = picked.try_get("", "owner_id")?;
-        let id: Uuid = picked.try_get("", "id")?;
-        let kind: String = picked.try_get("", "kind")?;
+        // Owners in turn order (oldest last turn first: fair turns), those with work only;
+        // then the owner's next task in queue order. SKIP LOCKED (PostgreSQL) passes over
+        // rows other claimers hold.
+        let (false_, lock) = match backend {
+            DbBackend::Postgres => ("false", " FOR UPDATE SKIP LOCKED"),
+            _ => ("0", ""),
+        };
+        let owners = txn
+            .query_all_raw(stmt(
+                backend,
+                &format!(
+                    "SELECT o.owner_id FROM owners o WHERE o.paused = {false_} \
+                     AND (EXISTS ({PENDING_HEAD}) OR EXISTS ({RETRY_HEAD})) \
+                     ORDER BY o.last_served_at IS NOT NULL, o.last_served_at, o.owner_id LIMIT {OWNER_CANDIDATES}"
+                )
+                .replace("$1", "o.owner_id")
+                .replace("$2", "$1"),
+                [Value::from(now)],
+            ))
+            .await?;
+        let mut picked = None;
+        for row in owners {
+            let owner: Uuid = row.try_get("", "owner_id")?;
+            let mut heads = Vec::with_capacity(2);
+            for probe in [format!("{PENDING_HEAD}{lock}"), format!("{RETRY_HEAD}{lock}")] {
+                if let Some(head) = txn.query_one_raw(stmt(backend, &probe, [owner.into(), now.into()])).await? {
+                    let order: i64 = head.try_get("", "queue_order")?;
+                    let id: Uuid = head.try_get("", "id")?;
+                    heads.push((order, id, head.try_get::<String>("", "kind")?));
+                }
+            }
+            if let Some(first) = heads.into_iter().min() {
+                picked = Some((owner, first));
+                break;
+            }
+        }
+        let Some((owner, (_, id, kind))) = picked else { return Ok(None) };
         let service = if kind == TaskKind::Video.as_str() { &self.services.video } else { &self.services.image };
         let expires = now + lease;
         txn.execute_raw(stmt(

@@ -1,0 +1,40 @@
+// Against the instance that runs tasks (embedded generator): a submitted image completes
+// in front of the user with no reload, shows its picture and downloads under its name;
+// a second tab of the same owner follows along live.
+import { test, expect } from "./workspace";
+import { liveURL } from "../playwright.config";
+
+test.use({ baseURL: liveURL });
+
+test("a task completes live with its picture and a named download", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("A lighthouse at dusk, live");
+  await w.field("size").selectOption("512x512");
+  await w.generate.click();
+  const row = w.tasks.filter({ hasText: "A lighthouse at dusk, live" });
+  await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
+  await expect(row.getByTestId("task-service")).toHaveText("embedded · atelier-sketch-1");
+
+  const picture = row.getByTestId("task-result");
+  await expect(picture).toBeVisible();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
+
+  const href = await row.getByTestId("task-download").getAttribute("href");
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("image/png");
+  const id = (await row.getAttribute("data-task-id"))!.replaceAll("-", "");
+  expect(res.headers()["content-disposition"]).toBe(`attachment; filename="atelier-image-${id.slice(0, 8)}.png"`);
+});
+
+test("a second tab of the same owner follows live", async ({ workspace: w, context }) => {
+  const other = await context.newPage();
+  await other.goto("/");
+  await expect(other.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+
+  await w.field("prompt").fill("Seen from the other tab");
+  await w.generate.click();
+  const there = other.getByTestId("task").filter({ hasText: "Seen from the other tab" });
+  await expect(there).toHaveCount(1);
+  await expect(there.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
+  await expect(there.getByTestId("task-result")).toBeVisible();
+});
