@@ -52,6 +52,9 @@ test("pause, resume and clear finished from the toolbar", async ({ workspace: w,
 });
 
 test("a refused action is said and changes nothing", async ({ workspace: w, page }) => {
+  // This tab hears nothing live (its event stream is cut), so it still offers Cancel.
+  await page.route("**/api/events", (route) => route.abort());
+  await w.open();
   await w.field("prompt").fill("Finished elsewhere");
   await w.generate.click();
   await expect(w.tasks).toHaveCount(1);

@@ -77,8 +77,10 @@ test("a lost connection is retried with the same idempotency key, creating one t
   });
   await w.field("prompt").fill("Sent over a flaky network");
   await w.generate.click();
+  // The live stream may show the task before the resend's answer; wait for the resend.
+  await expect.poll(() => keys.length).toBe(2);
+  await expect(page.getByTestId("task-sending")).toHaveCount(0);
   await expect(w.tasks).toHaveCount(1);
-  expect(keys).toHaveLength(2);
   expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
   expect(keys[1]).toBe(keys[0]);
   expect((await w.listed()).tasks).toHaveLength(1);

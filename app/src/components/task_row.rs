@@ -56,9 +56,10 @@ fn state_detail(task: &TaskView) -> impl IntoView + use<> {
             }
             .into_any()
         }),
-        TaskStatus::Failed => task.error.as_ref().map(|e| {
-            view! { <span class="task-error" data-testid="task-error">{e.message.clone()}</span> }.into_any()
-        }),
+        TaskStatus::Failed => task
+            .error
+            .as_ref()
+            .map(|e| view! { <span class="task-error" data-testid="task-error">{e.message.clone()}</span> }.into_any()),
         TaskStatus::Completed => task.result.as_ref().map(|content| result_view(task, content).into_any()),
         _ => None,
     };
