@@ -17,6 +17,7 @@ on_both_databases!(
     moved_paused_and_cancelled_tasks,
     a_claim_leases_the_task_and_opens_attempt_one,
     concurrent_claimers_never_share_a_task,
+    a_batch_claim_rotates_owners_like_single_claims,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -118,4 +119,17 @@ async fn concurrent_claimers_never_share_a_task(db: TestDb) {
     assert_eq!((before, claimed.len()), (12, 12), "every task claimed exactly once");
     all.sort();
     assert_eq!(claimed, all);
+}
+
+async fn a_batch_claim_rotates_owners_like_single_claims(db: TestDb) {
+    let (store, _clock) = store(&db).await;
+    let (a, b) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::new_v4()));
+    let a_ids = queue(&store, a, &["a1", "a2", "a3"]).await;
+    let b_ids = queue(&store, b, &["b1"]).await;
+    let batch: Vec<_> = store.claim("i", LEASE, 3).await.unwrap().into_iter().map(|c| c.task.id).collect();
+    assert_eq!(batch, [a_ids[0], b_ids[0], a_ids[1]], "one task per turn, each queue in order");
+    // The next claim goes on with the rotation: b has nothing left, so a's last task.
+    let rest: Vec<_> = store.claim("i", LEASE, 5).await.unwrap().into_iter().map(|c| c.task.id).collect();
+    assert_eq!(rest, [a_ids[2]]);
+    assert!(store.claim("i", LEASE, 0).await.unwrap().is_empty());
 }

@@ -44,12 +44,12 @@ fn unavailable() -> Failure {
 async fn completion_is_fenced_by_the_lease(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    assert!(!store.complete(id, "b", None).await.unwrap(), "another instance cannot complete it");
-    assert!(store.complete(id, "a", None).await.unwrap());
+    assert!(!store.complete(id, "b", None).await.unwrap().is_some(), "another instance cannot complete it");
+    assert!(store.complete(id, "a", None).await.unwrap().is_some());
     let done = task(&store, owner, id).await;
     assert_eq!((done.status, done.progress), (TaskStatus::Completed, 100));
     assert!(done.finished_at.is_some());
-    assert!(!store.complete(id, "a", None).await.unwrap(), "completed once only");
+    assert!(!store.complete(id, "a", None).await.unwrap().is_some(), "completed once only");
 }
 
 async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
@@ -58,7 +58,7 @@ async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
     for (retry, wait_minutes) in [(1, 1), (2, 5), (3, 15)] {
         store.claim_next("a", LEASE).await.unwrap().expect("runnable");
         let failed_at = clock.now();
-        assert!(store.fail(id, "a", &unavailable(), &policy).await.unwrap());
+        assert!(store.fail(id, "a", &unavailable(), &policy).await.unwrap().is_some());
         let t = task(&store, owner, id).await;
         assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, retry));
         assert_eq!(t.next_retry_at, Some(failed_at + TimeDelta::minutes(wait_minutes)));
@@ -97,7 +97,7 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     let third = store.retry_task(owner, again).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
     store.cancel_task(owner, third).await.unwrap();
-    assert!(store.complete(third, "a", None).await.unwrap());
+    assert!(store.complete(third, "a", None).await.unwrap().is_some());
     assert_eq!(task(&store, owner, third).await.status, TaskStatus::Completed);
 }
 
@@ -114,7 +114,7 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     assert_eq!(store.rescue_expired(&policy).await.unwrap(), vec![id]);
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
-    assert!(!store.complete(id, "alive", None).await.unwrap(), "the old instance is fenced out");
+    assert!(!store.complete(id, "alive", None).await.unwrap().is_some(), "the old instance is fenced out");
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Lost);
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("due at once");
     assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
@@ -123,8 +123,8 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
 async fn released_tasks_are_runnable_again_at_once(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("stopping", LEASE).await.unwrap().unwrap();
-    assert!(!store.release(id, "other").await.unwrap(), "only the holder releases");
-    assert!(store.release(id, "stopping").await.unwrap());
+    assert!(!store.release(id, "other").await.unwrap().is_some(), "only the holder releases");
+    assert!(store.release(id, "stopping").await.unwrap().is_some());
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Pending, 0), "a release is not a failure");
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("runnable at once");

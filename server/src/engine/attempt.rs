@@ -6,7 +6,7 @@
 use super::{human, Engine, Failure};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
-use app::domain::{extension_for, OwnerId, TaskEvent, TaskKind};
+use app::domain::{extension_for, OwnerId, TaskEvent, TaskKind, TaskView};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,11 +46,12 @@ impl Engine {
         self.events.publish(owner, TaskEvent::Task { task: Box::new(claimed.task.clone()) });
         let ended = self.run(&claimed, &cancel, &release).await;
         self.lock_running().remove(&id);
-        if let Err(e) = self.record(id, ended).await {
+        match self.record(id, ended).await {
+            Ok(Some(task)) => self.events.publish(owner, TaskEvent::Task { task: Box::new(task) }),
+            Ok(None) => self.publish_state(id).await, // someone else's write: say what is stored
             // The lease runs out and the task is rescued: its state stays truthful.
-            tracing::error!(%id, "recording an attempt's outcome: {e}");
+            Err(e) => tracing::error!(%id, "recording an attempt's outcome: {e}"),
         }
-        self.publish_state(id).await;
     }
 
     async fn run(&self, claimed: &Claimed, cancel: &CancellationToken, release: &CancellationToken) -> Ended {
@@ -114,7 +115,8 @@ impl Engine {
         }
     }
 
-    async fn record(&self, id: Uuid, ended: Ended) -> Result<(), crate::store::StoreError> {
+    /// Writes the outcome; returns the task as it now is, if this instance still held it.
+    async fn record(&self, id: Uuid, ended: Ended) -> Result<Option<TaskView>, crate::store::StoreError> {
         let (store, instance, policy) = (&self.store, self.config.instance.as_str(), &self.config.retry);
         match ended {
             Ended::Done(output) => {
@@ -130,31 +132,33 @@ impl Engine {
                             height: output.height,
                             duration_ms: output.duration_ms,
                         };
-                        if !store.complete(id, instance, Some(stored)).await? {
+                        let completed = store.complete(id, instance, Some(stored)).await?;
+                        if completed.is_none() {
                             self.content.remove(&[storage_key]).await; // no longer ours to finish
                         }
+                        Ok(completed)
                     }
                     Err(e) => {
                         let failure = Failure::Permanent { code: "storage".into(), message: e.to_string() };
-                        store.fail(id, instance, &failure, policy).await?;
+                        store.fail(id, instance, &failure, policy).await
                     }
                 }
             }
             Ended::Failed(failure) => {
                 tracing::info!(%id, reason = failure.reason(), "attempt failed");
-                store.fail(id, instance, &failure, policy).await?;
+                store.fail(id, instance, &failure, policy).await
             }
             Ended::Cancelled => {
                 let cancelled =
                     Failure::Permanent { code: "cancelled".into(), message: "Cancelled by the user.".into() };
-                store.fail(id, instance, &cancelled, policy).await?;
+                store.fail(id, instance, &cancelled, policy).await
             }
-            Ended::Released => {
-                store.release(id, instance).await?;
+            Ended::Released => store.release(id, instance).await,
+            Ended::Lost => {
+                tracing::warn!(%id, "lease lost; another instance took the task over");
+                Ok(None)
             }
-            Ended::Lost => tracing::warn!(%id, "lease lost; another instance took the task over"),
         }
-        Ok(())
     }
 
     /// Publishes the task's state as stored now.

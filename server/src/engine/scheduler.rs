@@ -93,22 +93,20 @@ impl Engine {
         }
     }
 
-    /// Claims tasks while slots are free and there is work.
+    /// Claims tasks for the free slots (one transaction for all of them) and starts them.
     async fn fill_slots(self: &Arc<Self>, attempts: &mut JoinSet<()>, release: &CancellationToken) {
         let lease = chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1));
-        while attempts.len() < self.config.concurrency {
-            match self.store.claim_next(&self.config.instance, lease).await {
-                Ok(Some(claimed)) => {
+        while attempts.try_join_next().is_some() {} // finished ones free their slots
+        let free = self.config.concurrency.saturating_sub(attempts.len());
+        match self.store.claim(&self.config.instance, lease, free).await {
+            Ok(claimed) => {
+                for claimed in claimed {
                     let cancel = CancellationToken::new();
                     self.lock_running().insert(claimed.task.id, cancel.clone());
                     attempts.spawn(self.clone().attempt(claimed, cancel, release.clone()));
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::error!("claiming a task: {e}");
-                    break;
-                }
             }
+            Err(e) => tracing::error!("claiming tasks: {e}"),
         }
     }
 

@@ -8,9 +8,11 @@
 
 use super::row::view;
 use super::{stmt, StoreError, TaskStore};
+use crate::entity::task;
 use app::domain::{OwnerId, TaskKind, TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Value};
+use std::collections::VecDeque;
 use uuid::Uuid;
 
 /// A generation service as recorded on a task: its name and the model asked for.
@@ -54,16 +56,20 @@ impl TaskStore {
     /// Takes the next runnable task for `instance`, leased for `lease`; `None` when
     /// nothing is runnable now.
     pub async fn claim_next(&self, instance: &str, lease: TimeDelta) -> Result<Option<Claimed>, StoreError> {
+        Ok(self.claim(instance, lease, 1).await?.pop())
+    }
+
+    /// Takes up to `max` runnable tasks for `instance` in one write transaction, in the
+    /// order single claims would take them: owners in turn order (oldest last turn first),
+    /// one task per turn, each owner's tasks in queue order.
+    pub async fn claim(&self, instance: &str, lease: TimeDelta, max: usize) -> Result<Vec<Claimed>, StoreError> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
         let txn = self.write_txn(None).await?;
         let backend = txn.get_database_backend();
         let now = self.clock.now();
-        // Owners in turn order (oldest last turn first: fair turns), those with work only;
-        // then the owner's next task in queue order. SKIP LOCKED (PostgreSQL) passes over
-        // rows other claimers hold.
-        let (false_, lock) = match backend {
-            DbBackend::Postgres => ("false", " FOR UPDATE SKIP LOCKED"),
-            _ => ("0", ""),
-        };
+        let false_ = if backend == DbBackend::Postgres { "false" } else { "0" };
         let owners = txn
             .query_all_raw(stmt(
                 backend,
@@ -77,57 +83,78 @@ impl TaskStore {
                 [Value::from(now)],
             ))
             .await?;
-        let mut picked = None;
-        for row in owners {
-            let owner: Uuid = row.try_get("", "owner_id")?;
-            let mut heads = Vec::with_capacity(2);
-            for probe in [format!("{PENDING_HEAD}{lock}"), format!("{RETRY_HEAD}{lock}")] {
-                if let Some(head) = txn.query_one_raw(stmt(backend, &probe, [owner.into(), now.into()])).await? {
-                    let order: i64 = head.try_get("", "queue_order")?;
-                    let id: Uuid = head.try_get("", "id")?;
-                    heads.push((order, id, head.try_get::<String>("", "kind")?));
-                }
-            }
-            if let Some(first) = heads.into_iter().min() {
-                picked = Some((owner, first));
-                break;
-            }
+        let mut turns =
+            owners.iter().map(|row| row.try_get::<Uuid>("", "owner_id")).collect::<Result<VecDeque<_>, _>>()?;
+        let (mut claimed, mut served) = (Vec::new(), Vec::new());
+        while claimed.len() < max {
+            let Some(owner) = turns.pop_front() else { break };
+            let Some((id, kind)) = head(&txn, owner, now).await? else { continue };
+            let service = if kind == TaskKind::Video.as_str() { &self.services.video } else { &self.services.image };
+            let expires = now + lease;
+            let returned = txn
+                .query_one_raw(stmt(
+                    backend,
+                    "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, \
+                     started_at = $3, updated_at = $3, next_retry_at = NULL, progress = 0, \
+                     attempt_count = attempt_count + 1, provider = $5, model = $6 WHERE id = $4 RETURNING *",
+                    [
+                        instance.into(),
+                        expires.into(),
+                        now.into(),
+                        id.into(),
+                        service.name.as_str().into(),
+                        service.model.as_str().into(),
+                    ],
+                ))
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let row = task::Model::from_query_result(&returned, "")?;
+            let attempt = row.attempt_count.max(1) as u32;
+            txn.execute_raw(stmt(
+                backend,
+                "INSERT INTO attempts (id, task_id, number, instance, started_at) VALUES ($1, $2, $3, $4, $5)",
+                [Uuid::now_v7().into(), id.into(), (attempt as i32).into(), instance.into(), now.into()],
+            ))
+            .await?;
+            let task = view(row)?;
+            debug_assert_eq!(task.status, TaskStatus::Processing);
+            claimed.push(Claimed { owner: OwnerId(owner), task, attempt, lease_expires_at: expires });
+            served.retain(|o| *o != owner);
+            served.push(owner);
+            turns.push_back(owner);
         }
-        let Some((owner, (_, id, kind))) = picked else { return Ok(None) };
-        let service = if kind == TaskKind::Video.as_str() { &self.services.video } else { &self.services.image };
-        let expires = now + lease;
-        txn.execute_raw(stmt(
-            backend,
-            "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, started_at = $3, \
-             updated_at = $3, next_retry_at = NULL, progress = 0, attempt_count = attempt_count + 1, \
-             provider = $5, model = $6 WHERE id = $4",
-            [
-                instance.into(),
-                expires.into(),
-                now.into(),
-                id.into(),
-                service.name.as_str().into(),
-                service.model.as_str().into(),
-            ],
-        ))
-        .await?;
-        txn.execute_raw(stmt(
-            backend,
-            "UPDATE owners SET last_served_at = $1 WHERE owner_id = $2",
-            [now.into(), owner.into()],
-        ))
-        .await?;
-        let row = crate::entity::task::Entity::find_by_id(id).one(&*txn).await?.ok_or(StoreError::NotFound)?;
-        let attempt = row.attempt_count.max(1) as u32;
-        txn.execute_raw(stmt(
-            backend,
-            "INSERT INTO attempts (id, task_id, number, instance, started_at) VALUES ($1, $2, $3, $4, $5)",
-            [Uuid::now_v7().into(), id.into(), (attempt as i32).into(), instance.into(), now.into()],
-        ))
-        .await?;
+        // Each owner's last turn, a millisecond apart in serving order, so that the next
+        // claim continues the rotation where this one stopped.
+        for (n, owner) in served.iter().enumerate() {
+            let turn = now + TimeDelta::milliseconds(n as i64);
+            txn.execute_raw(stmt(
+                backend,
+                "UPDATE owners SET last_served_at = $1 WHERE owner_id = $2",
+                [turn.into(), (*owner).into()],
+            ))
+            .await?;
+        }
         txn.commit().await?;
-        let task = view(row)?;
-        debug_assert_eq!(task.status, TaskStatus::Processing);
-        Ok(Some(Claimed { owner: OwnerId(owner), task, attempt, lease_expires_at: expires }))
+        Ok(claimed)
     }
+}
+
+/// The owner's next task, locked on PostgreSQL (passing over rows other claimers hold):
+/// the earlier in queue order of its pending head and its due-retry head.
+async fn head(
+    txn: &DatabaseTransaction,
+    owner: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<(Uuid, String)>, StoreError> {
+    let backend = txn.get_database_backend();
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let mut heads = Vec::with_capacity(2);
+    for probe in [PENDING_HEAD, RETRY_HEAD] {
+        let probe = stmt(backend, &format!("{probe}{lock}"), [owner.into(), now.into()]);
+        if let Some(head) = txn.query_one_raw(probe).await? {
+            let order: i64 = head.try_get("", "queue_order")?;
+            heads.push((order, head.try_get::<Uuid>("", "id")?, head.try_get::<String>("", "kind")?));
+        }
+    }
+    Ok(heads.into_iter().min().map(|(_, id, kind)| (id, kind)))
 }

@@ -2,13 +2,14 @@
 //! (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an instance whose lease
 //! was rescued meanwhile changes nothing, and learns so from the `false` it gets back.
 
+use super::row::{content_view, view};
 use super::{stmt, StoreError, TaskStore};
 use crate::engine::{Failure, RetryPolicy, Verdict};
 use crate::entity::{content, task};
-use app::domain::TaskStatus;
+use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
@@ -37,24 +38,32 @@ pub enum Lease {
 }
 
 impl TaskStore {
-    /// The attempt succeeded; its file (already saved) is recorded with it.
-    pub async fn complete(&self, id: Uuid, instance: &str, content: Option<StoredContent>) -> Result<bool, StoreError> {
+    /// The attempt succeeded; its file (already saved) is recorded with it. Returns the
+    /// task as it now is, or `None` when `instance` no longer holds it (nothing written).
+    pub async fn complete(
+        &self,
+        id: Uuid,
+        instance: &str,
+        content: Option<StoredContent>,
+    ) -> Result<Option<TaskView>, StoreError> {
         let now = self.clock.now();
         let mut changes = finished(TaskStatus::Completed, now);
         changes.push((task::Column::Progress, Expr::value(100)));
         changes.push((task::Column::ResultContentId, Expr::value(content.as_ref().map(|c| c.id))));
-        let row = content.map(|c| content::ActiveModel {
-            id: Set(c.id),
-            task_id: Set(id),
-            storage_key: Set(c.storage_key),
-            media_type: Set(c.media_type),
-            bytes: Set(i64::try_from(c.bytes).unwrap_or(i64::MAX)),
-            width: Set(c.width.map(|n| n as i32)),
-            height: Set(c.height.map(|n| n as i32)),
-            duration_ms: Set(c.duration_ms.map(|n| n as i32)),
-            created_at: Set(now),
+        let row = content.map(|c| content::Model {
+            id: c.id,
+            task_id: id,
+            storage_key: c.storage_key,
+            media_type: c.media_type,
+            bytes: i64::try_from(c.bytes).unwrap_or(i64::MAX),
+            width: c.width.map(|n| n as i32),
+            height: c.height.map(|n| n as i32),
+            duration_ms: c.duration_ms.map(|n| n as i32),
+            created_at: now,
         });
-        self.end_attempt(id, instance, changes, "completed", None, row).await
+        let result = row.clone().map(content_view);
+        let ended = self.end_attempt(id, instance, changes, "completed", None, row.map(Into::into)).await?;
+        ended.map(|task| Ok(TaskView { result, ..view(task)? })).transpose()
     }
 
     /// The attempt failed: retrying on the policy's schedule, or failed for good; a task
@@ -65,17 +74,18 @@ impl TaskStore {
         instance: &str,
         failure: &Failure,
         policy: &RetryPolicy,
-    ) -> Result<bool, StoreError> {
-        let Some(row) = self.held(id, instance).await? else { return Ok(false) };
+    ) -> Result<Option<TaskView>, StoreError> {
+        let Some(row) = self.held(id, instance).await? else { return Ok(None) };
         let now = self.clock.now();
         let (changes, outcome) = after_failure(&row, failure, policy, now, None);
-        self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned()), None).await
+        let ended = self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned()), None).await?;
+        ended.map(view).transpose()
     }
 
     /// Hands a running task back unfinished (the server is stopping): it is runnable again
     /// at once, as it was before the claim, and the attempt is closed as `released`.
-    pub async fn release(&self, id: Uuid, instance: &str) -> Result<bool, StoreError> {
-        let Some(row) = self.held(id, instance).await? else { return Ok(false) };
+    pub async fn release(&self, id: Uuid, instance: &str) -> Result<Option<TaskView>, StoreError> {
+        let Some(row) = self.held(id, instance).await? else { return Ok(None) };
         let now = self.clock.now();
         let changes = if row.cancel_requested_at.is_some() {
             finished(TaskStatus::Cancelled, now)
@@ -88,7 +98,7 @@ impl TaskStore {
             vec![(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))]
         };
         let error = Some("the server stopped; the task resumes on the next start".to_owned());
-        self.end_attempt(id, instance, changes, "released", error, None).await
+        self.end_attempt(id, instance, changes, "released", error, None).await?.map(view).transpose()
     }
 
     /// Extends the lease of a running attempt (the heartbeat) and says whether the
@@ -133,7 +143,7 @@ impl TaskStore {
             let Some(instance) = row.lease_owner.clone() else { continue };
             let (changes, outcome) = after_failure(&row, &interrupted, policy, now, Some(now));
             let error = Some("the attempt was interrupted: its server stopped answering".to_owned());
-            if self.end_attempt(row.id, &instance, changes, outcome, error, None).await? {
+            if self.end_attempt(row.id, &instance, changes, outcome, error, None).await?.is_some() {
                 rescued.push(row.id);
             }
         }
@@ -149,7 +159,8 @@ impl TaskStore {
             .await?)
     }
 
-    /// Applies `changes` to the task, fenced on `instance`'s lease, and closes the attempt.
+    /// Applies `changes` to the task, fenced on `instance`'s lease, and closes the attempt;
+    /// returns the changed row, or `None` when the fence kept it unchanged.
     async fn end_attempt(
         &self,
         id: Uuid,
@@ -158,7 +169,7 @@ impl TaskStore {
         outcome: &str,
         error: Option<String>,
         content: Option<content::ActiveModel>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<task::Model>, StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
         let mut update = fenced(id, instance)
@@ -168,9 +179,7 @@ impl TaskStore {
         for (column, value) in changes {
             update = update.col_expr(column, value);
         }
-        if update.exec(&*txn).await?.rows_affected == 0 {
-            return Ok(false);
-        }
+        let Some(row) = update.exec_with_returning(&*txn).await?.pop() else { return Ok(None) };
         if let Some(content) = content {
             content::Entity::insert(content).exec_without_returning(&*txn).await?;
         }
@@ -182,7 +191,7 @@ impl TaskStore {
         );
         txn.execute_raw(close).await?;
         txn.commit().await?;
-        Ok(true)
+        Ok(Some(row))
     }
 }
 
