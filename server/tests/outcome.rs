@@ -44,12 +44,12 @@ fn unavailable() -> Failure {
 async fn completion_is_fenced_by_the_lease(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    assert!(!store.complete(id, "b", None).await.unwrap().is_some(), "another instance cannot complete it");
+    assert!(store.complete(id, "b", None).await.unwrap().is_none(), "another instance cannot complete it");
     assert!(store.complete(id, "a", None).await.unwrap().is_some());
     let done = task(&store, owner, id).await;
     assert_eq!((done.status, done.progress), (TaskStatus::Completed, 100));
     assert!(done.finished_at.is_some());
-    assert!(!store.complete(id, "a", None).await.unwrap().is_some(), "completed once only");
+    assert!(store.complete(id, "a", None).await.unwrap().is_none(), "completed once only");
 }
 
 async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
@@ -114,7 +114,7 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     assert_eq!(store.rescue_expired(&policy).await.unwrap(), vec![id]);
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
-    assert!(!store.complete(id, "alive", None).await.unwrap().is_some(), "the old instance is fenced out");
+    assert!(store.complete(id, "alive", None).await.unwrap().is_none(), "the old instance is fenced out");
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Lost);
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("due at once");
     assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
