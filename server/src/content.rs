@@ -3,7 +3,7 @@
 //! renamed into place; a failed write is retried (3 tries in all) and leaves no partial
 //! file behind. Files are named by content id, in 256 sub-folders.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -91,10 +91,6 @@ impl ContentStore {
             }
         }
     }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
 
 #[cfg(test)]
@@ -105,7 +101,7 @@ mod tests {
         std::env::temp_dir().join(format!("atelier-content-{}", Uuid::new_v4().simple()))
     }
 
-    fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
         let mut found = Vec::new();
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -120,20 +116,21 @@ mod tests {
 
     #[tokio::test]
     async fn saves_whole_files_and_removes_them() {
-        let store = ContentStore::new(temp_root());
+        let root = temp_root();
+        let store = ContentStore::new(&root);
         let id = Uuid::new_v4();
         let key = store.save(id, "png", b"picture").await.unwrap();
         assert!(key.ends_with(&format!("{}.png", id.simple())));
         assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
-        assert_eq!(files_under(store.root()), vec![store.path(&key)], "no temporary file is left");
+        assert_eq!(files_under(&root), vec![store.path(&key)], "no temporary file is left");
         let partial = store.path(&key).with_file_name(".leftover.part");
         std::fs::write(&partial, b"half").unwrap();
         store.sweep_partials().await;
         assert!(!partial.exists() && store.path(&key).exists(), "only the crash's leftover goes");
         store.remove(std::slice::from_ref(&key)).await;
         store.remove(&[key]).await; // twice is fine
-        assert!(files_under(store.root()).is_empty());
-        std::fs::remove_dir_all(store.root()).unwrap();
+        assert!(files_under(&root).is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[tokio::test]

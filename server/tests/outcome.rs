@@ -123,7 +123,7 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
 async fn released_tasks_are_runnable_again_at_once(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("stopping", LEASE).await.unwrap().unwrap();
-    assert!(!store.release(id, "other").await.unwrap().is_some(), "only the holder releases");
+    assert!(store.release(id, "other").await.unwrap().is_none(), "only the holder releases");
     assert!(store.release(id, "stopping").await.unwrap().is_some());
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Pending, 0), "a release is not a failure");

@@ -261,6 +261,21 @@ mod tests {
             .unwrap();
         let seen = seen.into_inner().unwrap();
         assert!(!seen.is_empty() && seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+
+        let video = app::domain::VideoParams {
+            prompt: Prompt::parse("waves").unwrap(),
+            negative_prompt: None,
+            duration_secs: app::domain::VideoDuration::parse(4).unwrap(),
+            resolution: app::domain::Resolution::P480,
+            fps: app::domain::Fps::from_number(12).unwrap(),
+            seed: Some(1),
+        };
+        let job = Job { task_id: uuid::Uuid::nil(), params: TaskParams::Video(video) };
+        let Err(Failure::Permanent { code, message }) = Embedded.generate(&job, &|_| {}).await else {
+            panic!("video is refused until the embedded encoder exists")
+        };
+        assert_eq!(code, "unsupported");
+        assert!(message.contains("video-service"), "the message says what to configure: {message}");
     }
 
     #[test]
