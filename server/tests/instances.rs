@@ -1,7 +1,7 @@
 //! Several server instances on one PostgreSQL database: a web-only instance
 //! (`concurrency = 0`) takes a submission, a worker instance runs it at once (woken by
 //! the relayed event, not by polling), and the browser following the web instance's event
-//! stream sees every state change.
+//! stream sees every state change, even of tasks whose events are too large to relay.
 
 mod common;
 
@@ -42,6 +42,11 @@ async fn a_web_only_instance_and_a_worker_share_the_queue() {
         text.push_str(&String::from_utf8_lossy(&chunk));
     }
     assert!(text.contains(&id) && text.contains("\"status\":\"processing\""), "{text}");
+
+    // An event too large for NOTIFY (a long CJK prompt) travels as a resync, which still
+    // wakes the idle worker.
+    web.submit(&client, json!({ "kind": "image", "prompt": "猫".repeat(3000) })).await;
+    web.wait_until(&client, "both completed", |t| t.len() == 2 && all_in(t, &["completed"])).await;
     worker.stop().await;
     web.stop().await;
 }

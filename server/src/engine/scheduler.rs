@@ -168,7 +168,9 @@ impl Engine {
             }
             TaskEvent::Task { task } => matches!(task.status, TaskStatus::Pending | TaskStatus::Retrying),
             TaskEvent::Queue { paused } => !paused,
-            TaskEvent::Progress { .. } | TaskEvent::Removed { .. } | TaskEvent::Resync => false,
+            // A relayed event too large to carry arrives as a resync: it may be new work.
+            TaskEvent::Resync => true,
+            TaskEvent::Progress { .. } | TaskEvent::Removed { .. } => false,
         }
     }
 
