@@ -17,9 +17,14 @@ on_both_databases!(killed_mid_run_every_task_completes_once);
 
 const TASKS: usize = 100;
 
-struct Server {
-    child: Child,
-    app: TestApp,
+/// The server process; killed when dropped, so a failing test leaves none behind.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn free_port() -> u16 {
@@ -55,26 +60,20 @@ async fn start(db: &TestDb, fake: &FakeService, port: u16) -> Child {
 async fn killed_mid_run_every_task_completes_once(db: TestDb) {
     let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(60) }).await;
     let port = free_port();
-    let mut server =
-        Server { child: start(&db, &fake, port).await, app: TestApp::at(format!("http://127.0.0.1:{port}")) };
+    let app = TestApp::at(format!("http://127.0.0.1:{port}"));
+    let server = Server(start(&db, &fake, port).await);
     let client = TestApp::client();
     for n in 0..TASKS {
-        server.app.submit(&client, json!({ "kind": "image", "prompt": format!("crash {n}") })).await;
+        app.submit(&client, json!({ "kind": "image", "prompt": format!("crash {n}") })).await;
     }
-    server
-        .app
-        .wait_until(&client, "some completed", |t| t.iter().filter(|t| t["status"] == "completed").count() >= 10)
-        .await;
-    server.child.kill().unwrap(); // SIGKILL: no shutdown, leases left behind
-    server.child.wait().unwrap();
+    app.wait_until(&client, "some completed", |t| t.iter().filter(|t| t["status"] == "completed").count() >= 10).await;
+    drop(server); // SIGKILL: no shutdown, leases left behind
     let at_kill = fake.calls().len();
     assert!(at_kill < TASKS + 4, "killed mid-run ({at_kill} calls)");
 
-    let mut server = Server { child: start(&db, &fake, port).await, ..server };
-    let tasks =
-        server.app.wait_until(&client, "all completed", |t| t.len() == TASKS && all_in(t, &["completed"])).await;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    let server = Server(start(&db, &fake, port).await);
+    let tasks = app.wait_until(&client, "all completed", |t| t.len() == TASKS && all_in(t, &["completed"])).await;
+    drop(server);
     assert_eq!(tasks.len(), TASKS, "none lost");
 
     let conn = Database::connect(&db.url).await.unwrap();

@@ -131,11 +131,12 @@ impl Engine {
         attempts: &mut JoinSet<()>,
         sleep: Option<Duration>,
     ) -> Wake {
-        // Never spin: something due "now" that could not be claimed (its owner paused)
-        // is looked at again a little later.
+        // Never spin: something already due that the claim did not take (a lease whose
+        // rescue failed, say) is looked at again a little later.
         let timer = async {
             match sleep {
-                Some(d) => tokio::time::sleep(d.max(Duration::from_millis(5))).await,
+                Some(d) if d.is_zero() => tokio::time::sleep(Duration::from_millis(100)).await,
+                Some(d) => tokio::time::sleep(d).await,
                 None => std::future::pending().await,
             }
         };
