@@ -11,7 +11,7 @@ pub use openai::OpenAi;
 
 use crate::config::{ConfigError, Settings};
 use crate::engine::Failure;
-use crate::store::{Service, Services};
+use crate::store::{ServiceName, Services};
 use app::domain::{TaskKind, TaskParams};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -77,7 +77,7 @@ impl Providers {
 
     /// The names recorded on each task the store hands out.
     pub fn services(&self) -> Services {
-        let of = |p: &Arc<dyn Provider>| Service { name: p.name().to_owned(), model: p.model().to_owned() };
+        let of = |p: &Arc<dyn Provider>| ServiceName { name: p.name().to_owned(), model: p.model().to_owned() };
         Services { image: of(&self.image), video: of(&self.video) }
     }
 

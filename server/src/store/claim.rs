@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 /// A generation service as recorded on a task: its name and the model asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Service {
+pub struct ServiceName {
     pub name: String,
     pub model: String,
 }
@@ -25,8 +25,8 @@ pub struct Service {
 /// Which service runs each kind of task.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Services {
-    pub image: Service,
-    pub video: Service,
+    pub image: ServiceName,
+    pub video: ServiceName,
 }
 
 /// A task handed to an instance to run.

@@ -11,7 +11,7 @@ mod query;
 mod row;
 mod submit;
 
-pub use claim::{Claimed, Service, Services};
+pub use claim::{Claimed, ServiceName, Services};
 pub use manage::Removed;
 pub use outcome::{Lease, StoredContent};
 
