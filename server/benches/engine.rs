@@ -160,7 +160,7 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     println!("| {TASKS} tasks, {OWNERS} owners, concurrency | engine tasks/s | raw INSERT+UPDATE pairs/s | ratio |");
     println!("|---|---|---|---|");
-    for concurrency in [2, 8] {
+    for concurrency in [2, 8, 32] {
         let engine = throughput(&dir, concurrency).await;
         let raw = raw_insert_update(&dir, concurrency).await;
         println!("| {concurrency} | {engine:.0} | {raw:.0} | {:.2} |", engine / raw);

@@ -24,12 +24,19 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError>
         std::fs::create_dir_all(folder).map_err(|source| DbError::Folder { url: url.clone(), source })?;
     }
     let mut options = ConnectOptions::new(url.clone());
-    options.max_connections(settings.database_max_connections).sqlx_logging(false).map_sqlx_sqlite_opts(|opts| {
-        opts.journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true)
-    });
+    // A connection is pinged before use only after 30 s idle (a server or proxy may have
+    // dropped it), not on every checkout: that ping is a round trip per query (measured in
+    // BENCHMARKS.md).
+    options
+        .max_connections(settings.database_max_connections)
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
     let db = Database::connect(options).await.map_err(|source| DbError::Connect { url, source })?;
     Migrator::up(&db, None).await.map_err(DbError::Migrate)?;
     Ok(db)

@@ -229,17 +229,18 @@ pub fn QueuePanel() -> impl IntoView {
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <section class="queue" aria-label="Task queue">
-            <header class="queue-head">
-                <h2>"Queue"</h2>
-                <Transition fallback=|| ()>
+            // One boundary reads the page: Leptos' streaming SSR has hung, rarely, when
+            // several boundaries read one resource (leptos-rs/leptos#4851, #4578).
+            <Transition fallback=|| view! {
+                <header class="queue-head"><h2>"Queue"</h2></header>
+                <p class="queue-empty">"Loading tasks…"</p>
+            }>
+                <header class="queue-head">
+                    <h2>"Queue"</h2>
                     <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
-                </Transition>
-            </header>
-            <Transition fallback=|| ()>
+                </header>
                 <super::actions::QueueToolbar/>
-            </Transition>
-            {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
-            <Transition fallback=|| view! { <p class="queue-empty">"Loading tasks…"</p> }>
+                {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
                 {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
                 <ol class="task-list" data-testid="task-list" aria-live="polite">
                     <For each=rows key=Row::key let:row>

@@ -35,6 +35,32 @@ struct ProgressCell {
     changed: Notify,
 }
 
+impl ProgressCell {
+    fn report(&self, progress: u8) {
+        self.value.store(progress, Ordering::Relaxed);
+        self.changed.notify_one();
+    }
+
+    /// Hands each new value to `write`, at most once per `every` (the first at once);
+    /// values reported meanwhile are folded into the next. 100 waits for the outcome.
+    async fn throttled<F, W>(&self, every: Duration, mut write: W) -> std::convert::Infallible
+    where
+        W: FnMut(u8) -> F,
+        F: std::future::Future<Output = ()>,
+    {
+        let mut written = 0;
+        loop {
+            self.changed.notified().await;
+            let progress = self.value.load(Ordering::Relaxed).min(99);
+            if progress != written {
+                written = progress;
+                write(progress).await;
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
 impl Engine {
     pub(super) async fn attempt(
         self: Arc<Self>,
@@ -63,10 +89,7 @@ impl Engine {
             TaskKind::Video => self.config.video_timeout,
         };
         let progress = ProgressCell::default();
-        let report = |p: u8| {
-            progress.value.store(p, Ordering::Relaxed);
-            progress.changed.notify_one();
-        };
+        let report = |p: u8| progress.report(p);
         tokio::select! {
             generated = provider.generate(&job, &report) => match generated {
                 Ok(output) => Ended::Done(output),
@@ -100,19 +123,13 @@ impl Engine {
     }
 
     async fn write_progress(&self, owner: OwnerId, id: Uuid, cell: &ProgressCell) -> std::convert::Infallible {
-        let mut written = 0;
-        loop {
-            cell.changed.notified().await;
-            let progress = cell.value.load(Ordering::Relaxed).min(99);
-            if progress != written {
-                written = progress;
-                if let Err(e) = self.store.set_progress(id, &self.config.instance, progress).await {
-                    tracing::warn!(%id, "recording progress: {e}");
-                }
-                self.events.publish(owner, TaskEvent::Progress { id, progress });
+        cell.throttled(PROGRESS_EVERY, |progress| async move {
+            if let Err(e) = self.store.set_progress(id, &self.config.instance, progress).await {
+                tracing::warn!(%id, "recording progress: {e}");
             }
-            tokio::time::sleep(PROGRESS_EVERY).await;
-        }
+            self.events.publish(owner, TaskEvent::Progress { id, progress });
+        })
+        .await
     }
 
     /// Writes the outcome; returns the task as it now is, if this instance still held it.
@@ -121,13 +138,14 @@ impl Engine {
         match ended {
             Ended::Done(output) => {
                 let content_id = Uuid::now_v7();
-                match self.content.save(content_id, extension_for(&output.media_type), &output.bytes).await {
+                let (extension, bytes) = (extension_for(&output.media_type), output.bytes.len() as u64);
+                match self.content.save(content_id, extension, output.bytes).await {
                     Ok(storage_key) => {
                         let stored = StoredContent {
                             id: content_id,
                             storage_key: storage_key.clone(),
                             media_type: output.media_type,
-                            bytes: output.bytes.len() as u64,
+                            bytes,
                             width: output.width,
                             height: output.height,
                             duration_ms: output.duration_ms,
@@ -168,5 +186,41 @@ impl Engine {
             Ok(None) => {}
             Err(e) => tracing::warn!(%id, "reading a task to publish it: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ProgressCell, PROGRESS_EVERY};
+    use std::cell::RefCell;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    #[tokio::test(start_paused = true)]
+    async fn progress_is_written_at_most_four_times_a_second() {
+        let cell = ProgressCell::default();
+        let writes = RefCell::new(Vec::new());
+        // A provider reporting every 10 ms for about two seconds.
+        let reporter = async {
+            for p in 1..=200u32 {
+                cell.report((p / 2) as u8);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        };
+        let writer = cell.throttled(PROGRESS_EVERY, |p| {
+            writes.borrow_mut().push((Instant::now(), p));
+            async {}
+        });
+        tokio::select! {
+            () = reporter => {}
+            never = writer => match never {},
+        }
+        let writes = writes.into_inner();
+        assert!((7..=9).contains(&writes.len()), "{} writes in 2 s: {writes:?}", writes.len());
+        for pair in writes.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= PROGRESS_EVERY, "{writes:?}");
+            assert!(pair[1].1 > pair[0].1, "progress only grows: {writes:?}");
+        }
+        assert!(writes.iter().all(|(_, p)| *p <= 99), "100 is the outcome's to write");
     }
 }

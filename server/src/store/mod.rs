@@ -4,6 +4,7 @@
 //! serialises them (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
 mod claim;
+mod complete;
 mod files;
 mod manage;
 mod outcome;
@@ -12,8 +13,9 @@ mod row;
 mod submit;
 
 pub use claim::{Claimed, ServiceName, Services};
+pub use complete::StoredContent;
 pub use manage::Removed;
-pub use outcome::{Lease, StoredContent};
+pub use outcome::Lease;
 
 use crate::clock::Clock;
 use app::api::ApiError;
@@ -123,10 +125,15 @@ impl TaskStore {
 }
 
 /// A statement written with PostgreSQL's `$n` placeholders, as SQLite's `?n` on SQLite.
-fn stmt<const N: usize>(backend: DbBackend, sql: &str, values: [sea_orm::Value; N]) -> Statement {
+fn stmt(backend: DbBackend, sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
     let sql = match backend {
         DbBackend::Sqlite => sql.replace('$', "?"),
         _ => sql.to_owned(),
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `n` numbered placeholders from `$first` on, comma separated: `$4, $5, $6`.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

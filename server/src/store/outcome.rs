@@ -1,11 +1,12 @@
-//! How an attempt ends, written by the instance that claimed it. Every write is fenced
+//! How an attempt fails, is handed back or is rescued, and the heartbeat's lease renewal
+//! (success is `complete.rs`), written by the instance that claimed it. Every write is fenced
 //! (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an instance whose lease
 //! was rescued meanwhile changes nothing, and learns so from the `false` it gets back.
 
-use super::row::{content_view, view};
+use super::row::view;
 use super::{stmt, StoreError, TaskStore};
 use crate::engine::{Failure, RetryPolicy, Verdict};
-use crate::entity::{content, task};
+use crate::entity::task;
 use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -13,18 +14,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
-
-/// A saved result file, to record with the completed task.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredContent {
-    pub id: Uuid,
-    pub storage_key: String,
-    pub media_type: String,
-    pub bytes: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub duration_ms: Option<u32>,
-}
 
 /// What the heartbeat learns about a running attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,34 +27,6 @@ pub enum Lease {
 }
 
 impl TaskStore {
-    /// The attempt succeeded; its file (already saved) is recorded with it. Returns the
-    /// task as it now is, or `None` when `instance` no longer holds it (nothing written).
-    pub async fn complete(
-        &self,
-        id: Uuid,
-        instance: &str,
-        content: Option<StoredContent>,
-    ) -> Result<Option<TaskView>, StoreError> {
-        let now = self.clock.now();
-        let mut changes = finished(TaskStatus::Completed, now);
-        changes.push((task::Column::Progress, Expr::value(100)));
-        changes.push((task::Column::ResultContentId, Expr::value(content.as_ref().map(|c| c.id))));
-        let row = content.map(|c| content::Model {
-            id: c.id,
-            task_id: id,
-            storage_key: c.storage_key,
-            media_type: c.media_type,
-            bytes: i64::try_from(c.bytes).unwrap_or(i64::MAX),
-            width: c.width.map(|n| n as i32),
-            height: c.height.map(|n| n as i32),
-            duration_ms: c.duration_ms.map(|n| n as i32),
-            created_at: now,
-        });
-        let result = row.clone().map(content_view);
-        let ended = self.end_attempt(id, instance, changes, "completed", None, row.map(Into::into)).await?;
-        ended.map(|task| Ok(TaskView { result, ..view(task)? })).transpose()
-    }
-
     /// The attempt failed: retrying on the policy's schedule, or failed for good; a task
     /// whose cancel was requested becomes cancelled instead.
     pub async fn fail(
@@ -78,7 +39,7 @@ impl TaskStore {
         let Some(row) = self.held(id, instance).await? else { return Ok(None) };
         let now = self.clock.now();
         let (changes, outcome) = after_failure(&row, failure, policy, now, None);
-        let ended = self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned()), None).await?;
+        let ended = self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned())).await?;
         ended.map(view).transpose()
     }
 
@@ -98,7 +59,7 @@ impl TaskStore {
             vec![(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))]
         };
         let error = Some("the server stopped; the task resumes on the next start".to_owned());
-        self.end_attempt(id, instance, changes, "released", error, None).await?.map(view).transpose()
+        self.end_attempt(id, instance, changes, "released", error).await?.map(view).transpose()
     }
 
     /// Extends the lease of a running attempt (the heartbeat) and says whether the
@@ -143,7 +104,7 @@ impl TaskStore {
             let Some(instance) = row.lease_owner.clone() else { continue };
             let (changes, outcome) = after_failure(&row, &interrupted, policy, now, Some(now));
             let error = Some("the attempt was interrupted: its server stopped answering".to_owned());
-            if self.end_attempt(row.id, &instance, changes, outcome, error, None).await?.is_some() {
+            if self.end_attempt(row.id, &instance, changes, outcome, error).await?.is_some() {
                 rescued.push(row.id);
             }
         }
@@ -168,7 +129,6 @@ impl TaskStore {
         changes: Changes,
         outcome: &str,
         error: Option<String>,
-        content: Option<content::ActiveModel>,
     ) -> Result<Option<task::Model>, StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
@@ -180,9 +140,6 @@ impl TaskStore {
             update = update.col_expr(column, value);
         }
         let Some(row) = update.exec_with_returning(&*txn).await?.pop() else { return Ok(None) };
-        if let Some(content) = content {
-            content::Entity::insert(content).exec_without_returning(&*txn).await?;
-        }
         let close = stmt(
             txn.get_database_backend(),
             "UPDATE attempts SET finished_at = $1, outcome = $2, error_message = $3 \

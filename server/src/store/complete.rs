@@ -1,0 +1,75 @@
+//! Recording a succeeded attempt: the task completed with its result's content row, its
+//! attempt closed, fenced like every outcome (a task `instance` no longer holds, its lease
+//! rescued meanwhile, is left unchanged and its content is not recorded).
+
+use super::row::{content_view, view};
+use super::{stmt, StoreError, TaskStore};
+use crate::entity::{content, task};
+use app::domain::TaskView;
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
+use uuid::Uuid;
+
+/// A saved result file, to record with the completed task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredContent {
+    pub id: Uuid,
+    pub storage_key: String,
+    pub media_type: String,
+    pub bytes: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub duration_ms: Option<u32>,
+}
+
+impl TaskStore {
+    /// The attempt succeeded; its file (already saved) is recorded with it, in one write
+    /// transaction: the fenced task update, the content row, the attempt closed. Returns
+    /// the task as it now is, or `None` when `instance` no longer holds it (nothing
+    /// written; the caller removes the file).
+    pub async fn complete(
+        &self,
+        id: Uuid,
+        instance: &str,
+        content: Option<StoredContent>,
+    ) -> Result<Option<TaskView>, StoreError> {
+        let now = self.clock.now();
+        let txn = self.write_txn(None).await?;
+        let backend = txn.get_database_backend();
+        let done = stmt(
+            backend,
+            "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, next_retry_at = NULL, \
+             progress = 100, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
+             result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 RETURNING *",
+            [now.into(), content.as_ref().map(|c| c.id).into(), id.into(), instance.into()],
+        );
+        let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
+        let row = task::Model::from_query_result(&row, "")?;
+        let content = content.map(|c| content_row(id, c, now));
+        if let Some(content) = content.clone() {
+            content::Entity::insert(content::ActiveModel::from(content)).exec_without_returning(&*txn).await?;
+        }
+        let close = stmt(
+            backend,
+            "UPDATE attempts SET finished_at = $1, outcome = 'completed', error_message = NULL \
+             WHERE task_id = $2 AND instance = $3 AND finished_at IS NULL",
+            [now.into(), id.into(), instance.into()],
+        );
+        txn.execute_raw(close).await?;
+        txn.commit().await?;
+        Ok(Some(TaskView { result: content.map(content_view), ..view(row)? }))
+    }
+}
+
+fn content_row(task_id: Uuid, c: StoredContent, now: chrono::DateTime<chrono::Utc>) -> content::Model {
+    content::Model {
+        id: c.id,
+        task_id,
+        storage_key: c.storage_key,
+        media_type: c.media_type,
+        bytes: i64::try_from(c.bytes).unwrap_or(i64::MAX),
+        width: c.width.map(|n| n as i32),
+        height: c.height.map(|n| n as i32),
+        duration_ms: c.duration_ms.map(|n| n as i32),
+        created_at: now,
+    }
+}
