@@ -123,6 +123,10 @@ async fn an_outage_is_ridden_out_with_no_user_action(db: TestDb) {
     let tasks = app.wait_until(&client, "all completed", |t| all_in(t, &["completed", "failed"])).await;
     let completed = tasks.iter().filter(|t| status(t) == "completed").count();
     assert_eq!(completed, 10, "SC-009 asks 90 %, the goal is all");
+    // The outage's message belongs to the attempts it ended, not to the completed task.
+    assert!(tasks.iter().all(|t| t["error"].is_null()), "{tasks:?}");
+    let details = app.task(&client, tasks[0]["id"].as_str().unwrap()).await;
+    assert_eq!(details["attempts"][0]["error"], "HTTP 503", "{details}");
     app.stop().await;
 }
 
