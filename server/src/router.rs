@@ -1,4 +1,5 @@
-//! The HTTP surface: server-rendered pages, the server functions under `/api/`, the live
+//! The HTTP surface: server-rendered pages (with the caller's first page of tasks read
+//! before rendering), the server functions under `/api/`, the live
 //! event stream, result files, the built assets, and the middleware in front of them
 //! (owner cookie, API guard, body limit).
 
@@ -9,12 +10,16 @@ use crate::guard::guard_api;
 use crate::live;
 use crate::owner::assign_owner;
 use crate::service::Service;
-use app::api::Backend;
+use app::api::{Backend, FirstPage};
+use app::domain::{ListQuery, OwnerId};
 use app::{shell, App};
-use axum::extract::DefaultBodyLimit;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
+use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,10 +29,16 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
     let backend = Backend(Arc::new(service));
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
+    let pages = Pages { backend: backend.clone(), options: options.clone() };
     Router::new()
-        .leptos_routes_with_context(&options, routes, move || provide_context(backend.clone()), {
+        // The server functions (no page routes here: `render` serves those).
+        .leptos_routes_with_context(&options, Vec::new(), move || provide_context(backend.clone()), {
             let options = options.clone();
             move || shell(options.clone())
+        })
+        .leptos_routes_with_handler(routes, move |req: Request<Body>| {
+            let pages = pages.clone();
+            async move { pages.render(req).await }
         })
         .merge(Router::new().route("/api/events", get(live::events)).with_state(events))
         .merge(Router::new().route("/content/{id}", get(files::serve)).with_state(files))
@@ -36,4 +47,29 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(settings.max_body_bytes, guard_api))
         .layer(middleware::from_fn(assign_owner))
+}
+
+/// What rendering a page takes.
+#[derive(Clone)]
+struct Pages {
+    backend: Backend,
+    options: LeptosOptions,
+}
+
+impl Pages {
+    /// Reads the caller's first page of tasks, then renders the page with it in context:
+    /// the page waits on nothing while it streams (see `app::components::Queue::new`).
+    async fn render(self, req: Request<Body>) -> Response {
+        let first = match (req.extensions().get::<OwnerId>(), ListQuery::default().validate()) {
+            (Some(owner), Ok(filter)) => self.backend.0.list(*owner, filter).await,
+            (None, _) => Err(app::api::ApiError::Internal), // the owner middleware always sets it
+            (_, Err(e)) => Err(e.into()),
+        };
+        let Pages { backend, options } = self;
+        let context = move || {
+            provide_context(backend.clone());
+            provide_context(FirstPage(first.clone()));
+        };
+        leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()))(req).await
+    }
 }

@@ -1,6 +1,7 @@
-//! What the server functions need from the server, declared here and provided by the
-//! server crate through Leptos context: the task service, and the caller's owner id
-//! (put into the request's extensions by the server's owner-cookie middleware).
+//! What the server functions and pages need from the server, declared here and provided
+//! by the server crate through Leptos context: the task service, the caller's owner id
+//! (put into the request's extensions by the server's owner-cookie middleware), and for
+//! pages the caller's first page of tasks.
 
 use super::ApiError;
 use crate::domain::{
@@ -37,6 +38,11 @@ pub trait TaskService: Send + Sync + 'static {
 /// The context value the server provides to every request.
 #[derive(Clone)]
 pub struct Backend(pub Arc<dyn TaskService>);
+
+/// The caller's first page of tasks, read by the server before it renders a page, so the
+/// page renders in one pass with nothing to wait for (see `Queue::new`).
+#[derive(Clone)]
+pub struct FirstPage(pub Result<TaskPage, ApiError>);
 
 /// The backend and the caller's owner id, or `Internal` if the server did not wire them.
 pub(super) fn current() -> Result<(Arc<dyn TaskService>, OwnerId), ApiError> {

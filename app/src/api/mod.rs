@@ -8,7 +8,7 @@ mod error;
 mod strict;
 
 #[cfg(feature = "ssr")]
-pub use backend::{Backend, TaskService};
+pub use backend::{Backend, FirstPage, TaskService};
 pub use error::ApiError;
 pub use strict::Strict;
 

@@ -18,7 +18,8 @@ pub struct Outgoing {
 /// The queue's state, shared through context by the form and the panel.
 #[derive(Clone, Copy)]
 pub struct Queue {
-    page: Resource<Result<TaskPage, ApiError>>,
+    /// The first page as the page was rendered with; `None` until it is known.
+    page: RwSignal<Option<Result<TaskPage, ApiError>>>,
     /// A newer first page than `page`, fetched on a live `resync`.
     snapshot: RwSignal<Option<TaskPage>>,
     /// Tasks created from this page since it loaded, newest first.
@@ -38,9 +39,20 @@ pub struct Queue {
 }
 
 impl Queue {
+    /// The server reads the first page before rendering (`FirstPage`) and the browser
+    /// takes it over from the rendered page, so nothing waits on a resource: Leptos'
+    /// streamed rendering left about one page in two thousand stuck on a `<Suspense>`
+    /// fallback under concurrent loads (server test `pages_render_whole_under_concurrent_load`).
     pub fn new() -> Self {
+        let first = SharedValue::new(first_page_from_server).into_inner();
+        let page = RwSignal::new(first);
+        #[cfg(feature = "hydrate")]
+        if page.with_untracked(Option::is_none) {
+            // A page rendered without it (an error page): fetch it now.
+            leptos::task::spawn_local(async move { page.set(Some(list_tasks(Strict(ListQuery::default())).await)) });
+        }
         Self {
-            page: Resource::new(|| (), |_| list_tasks(Strict(ListQuery::default()))),
+            page,
             snapshot: RwSignal::new(None),
             added: RwSignal::new(Vec::new()),
             older: RwSignal::new(Vec::new()),
@@ -229,39 +241,43 @@ pub fn QueuePanel() -> impl IntoView {
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <section class="queue" aria-label="Task queue">
-            // One boundary reads the page: Leptos' streaming SSR has hung, rarely, when
-            // several boundaries read one resource (leptos-rs/leptos#4851, #4578).
-            <Transition fallback=|| view! {
-                <header class="queue-head"><h2>"Queue"</h2></header>
+            <header class="queue-head">
+                <h2>"Queue"</h2>
+                <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
+            </header>
+            <super::actions::QueueToolbar/>
+            {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
+            {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
+            <ol class="task-list" data-testid="task-list" aria-live="polite">
+                <For each=rows key=Row::key let:row>
+                    {match row {
+                        Row::Task(task) => view! { <super::task_row::TaskRow task/> }.into_any(),
+                        Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
+                    }}
+                </For>
+            </ol>
+            <Show when=move || queue.next_cursor().is_some()>
+                <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
+                    "Show older tasks"
+                </button>
+            </Show>
+            <Show when=move || queue.page.with(Option::is_none)>
                 <p class="queue-empty">"Loading tasks…"</p>
-            }>
-                <header class="queue-head">
-                    <h2>"Queue"</h2>
-                    <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
-                </header>
-                <super::actions::QueueToolbar/>
-                {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
-                {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
-                <ol class="task-list" data-testid="task-list" aria-live="polite">
-                    <For each=rows key=Row::key let:row>
-                        {match row {
-                            Row::Task(task) => view! { <super::task_row::TaskRow task/> }.into_any(),
-                            Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
-                        }}
-                    </For>
-                </ol>
-                <Show when=move || queue.next_cursor().is_some()>
-                    <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
-                        "Show older tasks"
-                    </button>
-                </Show>
-                <Show when=move || total() == 0 && queue.outbox.with(Vec::is_empty)>
-                    <p class="queue-empty" data-testid="queue-empty">"No tasks yet. Fill the form and press Generate."</p>
-                </Show>
-            </Transition>
+            </Show>
+            <Show when=move || queue.page.with(Option::is_some) && total() == 0 && queue.outbox.with(Vec::is_empty)>
+                <p class="queue-empty" data-testid="queue-empty">"No tasks yet. Fill the form and press Generate."</p>
+            </Show>
         </section>
     }
     .into_any()
+}
+
+/// The first page the server read for this request, if it did.
+fn first_page_from_server() -> Option<Result<TaskPage, ApiError>> {
+    #[cfg(feature = "ssr")]
+    return use_context::<crate::api::FirstPage>().map(|first| first.0);
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 /// A submission still travelling, or refused with the reason and a way back to the form.
