@@ -4,14 +4,14 @@
 //! the figure); and the enqueue-to-start latency of one task with a free slot.
 
 use app::api::TaskService;
-use app::domain::{OwnerId, SubmitRequest, TaskEvent, TaskStatus};
+use app::domain::{OwnerId, SubmitRequest, TaskEvent, TaskKind, TaskStatus};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::clock::SystemClock;
 use server::config::Settings;
 use server::content::ContentStore;
 use server::engine::{Engine, EngineConfig, Failure, RetryPolicy};
 use server::events::Events;
-use server::provider::{Job, Output, Progress, Provider, Providers};
+use server::provider::{Health, Job, Output, Progress, Provider, Providers};
 use server::service::Service;
 use server::TaskStore;
 use std::sync::Arc;
@@ -36,6 +36,9 @@ impl Provider for InstantService {
     async fn generate(&self, _job: &Job, _progress: Progress<'_>) -> Result<Output, Failure> {
         let bytes = self.0.clone();
         Ok(Output { media_type: "image/png".into(), bytes, width: Some(1), height: Some(1), duration_ms: None })
+    }
+    async fn check(&self, _kind: TaskKind) -> Health {
+        Health::Ready("instant".into())
     }
 }
 

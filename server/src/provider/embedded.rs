@@ -4,9 +4,9 @@
 //! and different prompts look visibly different. Rendering runs on a blocking thread that
 //! reports progress and stops at the next row once the engine drops the future.
 
-use super::{Job, Output, Progress, Provider};
+use super::{Health, Job, Output, Progress, Provider};
 use crate::engine::Failure;
-use app::domain::{ImageParams, TaskParams};
+use app::domain::{ImageParams, TaskKind, TaskParams};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -25,15 +25,20 @@ impl Provider for Embedded {
     async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure> {
         match &job.params {
             TaskParams::Image(params) => render_image(params.clone(), progress).await,
-            TaskParams::Video(_) => Err(Failure::Permanent {
-                code: "unsupported".into(),
-                message: "The embedded generator does not make video yet; configure a video service \
-                          (video-service in Leptos.toml)."
-                    .into(),
-            }),
+            TaskParams::Video(_) => Err(Failure::Permanent { code: "unsupported".into(), message: NO_VIDEO.into() }),
+        }
+    }
+
+    async fn check(&self, kind: TaskKind) -> Health {
+        match kind {
+            TaskKind::Image => Health::Ready("built in, offline: PNG images".into()),
+            TaskKind::Video => Health::Unavailable(NO_VIDEO.into()),
         }
     }
 }
+
+const NO_VIDEO: &str =
+    "The embedded generator does not make video yet; configure a video service (video-service in Leptos.toml).";
 
 /// Sets the flag when the generating future is dropped (cancelled or timed out).
 struct StopOnDrop(Arc<AtomicBool>);

@@ -3,9 +3,11 @@
 //! (transient failures are retried by the engine; permanent ones fail the task). The
 //! engine owns timeouts and cancellation: it drops the `generate` future to stop it.
 
+mod check;
 mod embedded;
 mod openai;
 
+pub use check::{Health, Report};
 pub use embedded::Embedded;
 pub use openai::OpenAi;
 
@@ -43,6 +45,8 @@ pub trait Provider: Send + Sync + 'static {
     /// The model the service is asked for.
     fn model(&self) -> &str;
     async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure>;
+    /// Whether the service answers and can serve tasks of `kind` (`server providers check`).
+    async fn check(&self, kind: TaskKind) -> Health;
 }
 
 /// The provider for each kind of task.

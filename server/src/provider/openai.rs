@@ -2,11 +2,12 @@
 //! `b64_json` or a `url`); the same shape serves LocalAI and many gateways. Errors are
 //! classified for the engine: unreachable, 5xx, 429 (with `retry-after-ms` or
 //! `Retry-After`) are transient; rejected parameters, content policy and authentication
-//! are permanent, with the service's own message.
+//! are permanent, with the service's own message. `GET /v1/models` tells whether it
+//! answers and lists the configured model.
 
-use super::{Job, Output, Progress, Provider};
+use super::{Health, Job, Output, Progress, Provider};
 use crate::engine::Failure;
-use app::domain::TaskParams;
+use app::domain::{TaskKind, TaskParams};
 use base64::Engine as _;
 use chrono::TimeDelta;
 use reqwest::{header::HeaderMap, Response, StatusCode};
@@ -38,6 +39,19 @@ impl OpenAi {
         response.json().await.map_err(|e| protocol(format!("the service's answer is not the expected JSON: {e}")))
     }
 
+    /// `GET /v1/models`: the ids of the models the service lists.
+    async fn models(&self) -> Result<Vec<String>, Failure> {
+        let mut request = self.client.get(format!("{}/v1/models", self.base_url));
+        if let Some(key) = &self.api_key {
+            request = request.bearer_auth(key);
+        }
+        let response = check(request.send().await.map_err(unreachable)?).await?;
+        let list: Value =
+            response.json().await.map_err(|e| protocol(format!("the model list is not the expected JSON: {e}")))?;
+        let ids = list["data"].as_array().ok_or_else(|| protocol("the model list has no data array".into()))?;
+        Ok(ids.iter().filter_map(|m| m["id"].as_str().map(str::to_owned)).collect())
+    }
+
     async fn download(&self, url: &str) -> Result<Vec<u8>, Failure> {
         let response = check(self.client.get(url).send().await.map_err(unreachable)?).await?;
         Ok(response.bytes().await.map_err(unreachable)?.to_vec())
@@ -56,10 +70,7 @@ impl Provider for OpenAi {
 
     async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure> {
         let TaskParams::Image(params) = &job.params else {
-            return Err(Failure::Permanent {
-                code: "unsupported".into(),
-                message: "This OpenAI-compatible service is configured for images only.".into(),
-            });
+            return Err(Failure::Permanent { code: "unsupported".into(), message: IMAGES_ONLY.into() });
         };
         let body = json!({
             "model": self.model,
@@ -81,7 +92,27 @@ impl Provider for OpenAi {
         };
         image_output(bytes)
     }
+
+    async fn check(&self, kind: TaskKind) -> Health {
+        if kind == TaskKind::Video {
+            return Health::Unavailable(IMAGES_ONLY.into());
+        }
+        let at = &self.base_url;
+        match self.models().await {
+            Ok(models) if models.iter().any(|m| *m == self.model) => {
+                Health::Ready(format!("answers at {at} and lists the model {}", self.model))
+            }
+            Ok(models) => Health::Ready(format!(
+                "answers at {at}, but does not list the model {} (it lists: {})",
+                self.model,
+                if models.is_empty() { "nothing".into() } else { models.join(", ") }
+            )),
+            Err(failure) => Health::Unavailable(format!("{at}: {}", failure.reason())),
+        }
+    }
 }
+
+const IMAGES_ONLY: &str = "This OpenAI-compatible service is configured for images only.";
 
 /// The bytes as an image output, if they are one (a service answering with an HTML page
 /// instead fails clearly).

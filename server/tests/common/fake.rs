@@ -1,12 +1,13 @@
 //! A fake OpenAI-compatible image service on 127.0.0.1:0 that speaks the real protocol
-//! (`POST /v1/images/generations` → `{"data":[{"b64_json": ...}]}`) and can be scripted:
+//! (`POST /v1/images/generations` → `{"data":[{"b64_json": ...}]}`, `GET /v1/models`
+//! → `{"data":[{"id": ...}]}`, answered as the default behaviour says) and can be scripted:
 //! each call takes the next scripted behaviour, or the default one when the script is
 //! empty. It logs every call's prompt.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -54,7 +55,10 @@ pub fn tiny_png() -> Vec<u8> {
 impl FakeService {
     pub async fn start(default: Behaviour) -> Self {
         let script = Arc::new(Mutex::new(Script { default: Some(default), ..Script::default() }));
-        let app = Router::new().route("/v1/images/generations", post(generate)).with_state(script.clone());
+        let app = Router::new()
+            .route("/v1/images/generations", post(generate))
+            .route("/v1/models", get(models))
+            .with_state(script.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -80,16 +84,31 @@ impl FakeService {
     }
 }
 
+/// The models it serves, unless the default behaviour is a failure.
+async fn models(State(script): State<Arc<Mutex<Script>>>) -> Response {
+    let behaviour = script.lock().unwrap().default.clone().expect("a default behaviour");
+    match behaviour {
+        Behaviour::Status(status) => error(status, "invalid_api_key", "Incorrect API key provided."),
+        Behaviour::Hang => std::future::pending().await,
+        _ => Json(json!({ "object": "list", "data": [
+            { "id": "gpt-image-1", "object": "model" },
+            { "id": "dall-e-3", "object": "model" },
+        ] }))
+        .into_response(),
+    }
+}
+
+fn error(status: u16, code: &str, message: &str) -> Response {
+    let body = json!({ "error": { "message": message, "type": "error", "code": code } });
+    (StatusCode::from_u16(status).unwrap(), Json(body)).into_response()
+}
+
 async fn generate(State(script): State<Arc<Mutex<Script>>>, Json(body): Json<Value>) -> Response {
     let behaviour = {
         let mut script = script.lock().unwrap();
         script.calls.push(body["prompt"].as_str().unwrap_or_default().to_owned());
         let next = script.queue.pop_front();
         next.or_else(|| script.default.clone()).expect("a default behaviour")
-    };
-    let error = |status: u16, code: &str, message: &str| {
-        let body = json!({ "error": { "message": message, "type": "error", "code": code } });
-        (StatusCode::from_u16(status).unwrap(), Json(body)).into_response()
     };
     match behaviour {
         Behaviour::Succeed { after } => {

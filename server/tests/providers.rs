@@ -1,0 +1,75 @@
+//! `server providers check`: the real binary asks each configured generation service
+//! whether it answers and can serve its kind of task, prints a line per kind, and exits
+//! with 1 when a kind has no service that answers.
+
+mod common;
+
+use common::fake::{Behaviour, FakeService};
+use std::process::Command;
+use std::time::Duration;
+
+/// Runs `server providers check` with these settings; its success and its output.
+async fn check(settings: &[(&str, &str)]) -> (bool, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.args(["--config", "/nonexistent/Leptos.toml", "providers", "check"]).env("ATELIER_LOG", "warn");
+    for (key, value) in settings {
+        command.env(key, value);
+    }
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    (output.status.success(), String::from_utf8(output.stdout).unwrap())
+}
+
+/// The check with images from the OpenAI-compatible service at `base_url`.
+async fn check_openai(base_url: &str, model: Option<&str>) -> (bool, String) {
+    let mut settings = vec![("ATELIER_IMAGE_SERVICE", "openai"), ("ATELIER_OPENAI_BASE_URL", base_url)];
+    settings.extend(model.map(|model| ("ATELIER_OPENAI_IMAGE_MODEL", model)));
+    check(&settings).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_defaults_serve_images_offline_and_say_video_is_missing() {
+    let (ok, out) = check(&[]).await;
+    assert!(out.contains("image: embedded · atelier-sketch-1: ready: built in, offline: PNG images"), "{out}");
+    assert!(
+        out.contains("video: embedded · atelier-sketch-1: unavailable: The embedded generator does not make video yet"),
+        "{out}"
+    );
+    assert!(!ok, "a kind of task with no service is a failed check");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_that_lists_the_model_is_ready() {
+    let fake = FakeService::start(Behaviour::Succeed { after: Duration::ZERO }).await;
+    let (_, out) = check_openai(&fake.base_url, None).await;
+    let expected =
+        format!("image: openai · gpt-image-1: ready: answers at {} and lists the model gpt-image-1", fake.base_url);
+    assert!(out.contains(&expected), "{out}");
+
+    let (_, out) = check_openai(&fake.base_url, Some("sdxl-turbo")).await;
+    assert!(out.contains("but does not list the model sdxl-turbo (it lists: gpt-image-1, dall-e-3)"), "{out}");
+    assert!(fake.calls().is_empty(), "checking generates nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_and_silence_are_unavailable_with_the_reason() {
+    let fake = FakeService::start(Behaviour::Status(401)).await;
+    let (ok, out) = check_openai(&fake.base_url, None).await;
+    let expected = format!(
+        "image: openai · gpt-image-1: unavailable: {}: The generation service refused: HTTP 401: Incorrect API key provided.",
+        fake.base_url
+    );
+    assert!(out.contains(&expected), "{out}");
+    assert!(!ok);
+
+    let closed = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    );
+    let (_, out) = check_openai(&closed, None).await;
+    assert!(
+        out.contains(&format!(
+            "image: openai · gpt-image-1: unavailable: {closed}: generation service connection refused"
+        )),
+        "{out}"
+    );
+}
