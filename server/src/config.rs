@@ -31,6 +31,7 @@ pub struct Settings {
     pub video_service: String,
     pub openai_base_url: String,
     pub openai_image_model: String,
+    pub max_result_bytes: u64,
 }
 
 impl Default for Settings {
@@ -57,6 +58,7 @@ impl Default for Settings {
             video_service: "embedded".into(),
             openai_base_url: "http://127.0.0.1:8080".into(),
             openai_image_model: "gpt-image-1".into(),
+            max_result_bytes: 200 * 1024 * 1024,
         }
     }
 }

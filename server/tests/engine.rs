@@ -22,6 +22,7 @@ on_both_databases!(
     a_lasting_outage_fails_naming_the_cause,
     retry_after_is_honoured,
     permanent_failures_fail_at_once,
+    results_over_the_size_cap_fail_clearly,
     attempts_past_their_deadline_are_retried,
     cancelling_a_running_task_stops_it,
     cancel_racing_completion_leaves_a_truthful_state,
@@ -170,6 +171,21 @@ async fn permanent_failures_fail_at_once(db: TestDb) {
     let message = tasks[0]["error"]["message"].as_str().unwrap();
     assert!(message.contains("rejected by the safety system"), "the service's reason is kept: {message}");
     assert_eq!((tasks[0]["retry_count"].as_u64(), fake.calls().len()), (Some(0), 1), "not retried");
+    app.stop().await;
+}
+
+async fn results_over_the_size_cap_fail_clearly(db: TestDb) {
+    let fake = FakeService::start(QUICK).await;
+    let app = spawn(&db, &fake, &[10], |s| s.max_result_bytes = 32).await;
+    let client = TestApp::client();
+    submit(&app, &client, "too big to keep").await;
+    let tasks = app.wait_until(&client, "failed", |t| all_in(t, &["failed"])).await;
+    assert_eq!(tasks[0]["error"]["code"], "too_large");
+    assert_eq!(
+        tasks[0]["error"]["message"],
+        "The generation service sent a result over 32 bytes (max-result-bytes in Leptos.toml)."
+    );
+    assert!(walk(&db.content_dir).is_empty(), "nothing is stored");
     app.stop().await;
 }
 

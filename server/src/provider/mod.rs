@@ -69,6 +69,7 @@ impl Providers {
                 &settings.openai_base_url,
                 &settings.openai_image_model,
                 std::env::var("ATELIER_OPENAI_API_KEY").ok(),
+                settings.max_result_bytes,
             )),
             other => return Err(unknown("image-service", other, "\"embedded\" or \"openai\"")),
         };

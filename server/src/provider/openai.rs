@@ -18,15 +18,18 @@ pub struct OpenAi {
     base_url: String,
     model: String,
     api_key: Option<String>,
+    /// The largest image accepted, in bytes.
+    max_bytes: u64,
 }
 
 impl OpenAi {
-    pub fn new(base_url: &str, model: &str, api_key: Option<String>) -> Self {
+    pub fn new(base_url: &str, model: &str, api_key: Option<String>, max_bytes: u64) -> Self {
         let client = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("a client without TLS settings always builds");
-        Self { client, base_url: base_url.trim_end_matches('/').to_owned(), model: model.to_owned(), api_key }
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        Self { client, base_url, model: model.to_owned(), api_key, max_bytes }
     }
 
     async fn post(&self, path: &str, body: Value) -> Result<Value, Failure> {
@@ -34,9 +37,11 @@ impl OpenAi {
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key);
         }
-        let response = request.send().await.map_err(unreachable)?;
-        let response = check(response).await?;
-        response.json().await.map_err(|e| protocol(format!("the service's answer is not the expected JSON: {e}")))
+        let response = check(request.send().await.map_err(unreachable)?).await?;
+        // The image may come inside as base64: 4 bytes for 3, plus the JSON around it.
+        let body = read_capped(response, self.max_bytes / 3 * 4 + 64 * 1024, self.max_bytes).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| protocol(format!("the service's answer is not the expected JSON: {e}")))
     }
 
     /// `GET /v1/models`: the ids of the models the service lists.
@@ -54,7 +59,7 @@ impl OpenAi {
 
     async fn download(&self, url: &str) -> Result<Vec<u8>, Failure> {
         let response = check(self.client.get(url).send().await.map_err(unreachable)?).await?;
-        Ok(response.bytes().await.map_err(unreachable)?.to_vec())
+        read_capped(response, self.max_bytes, self.max_bytes).await
     }
 }
 
@@ -90,6 +95,9 @@ impl Provider for OpenAi {
         } else {
             return Err(protocol("the answer has neither data[0].b64_json nor data[0].url".into()));
         };
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(too_large(self.max_bytes));
+        }
         image_output(bytes)
     }
 
@@ -163,6 +171,30 @@ async fn check(response: Response) -> Result<Response, Failure> {
     Err(Failure::Permanent { code: code.into(), message: format!("The generation service refused: {cause}") })
 }
 
+/// The body, refused as soon as it passes `limit` bytes (before any is read when its
+/// announced length does); `max_result` is what the message names.
+async fn read_capped(mut response: Response, limit: u64, max_result: u64) -> Result<Vec<u8>, Failure> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_large(max_result));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large(max_result));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(max: u64) -> Failure {
+    let size = if max >= 1 << 20 { format!("{} MB", max >> 20) } else { format!("{max} bytes") };
+    Failure::Permanent {
+        code: "too_large".into(),
+        message: format!("The generation service sent a result over {size} (max-result-bytes in Leptos.toml)."),
+    }
+}
+
 /// `retry-after-ms` (OpenAI's) or `Retry-After` in seconds.
 fn retry_after(headers: &HeaderMap) -> Option<TimeDelta> {
     let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
@@ -206,6 +238,31 @@ mod tests {
         assert_eq!(retry_after(&headers(&[("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")])), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-3")])), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_refused_announced_or_not() {
+        // `/announced` sends its length; `/streamed` sends chunks with no length.
+        let app = axum::Router::new().route("/announced", axum::routing::get(|| async { "0123456789" })).route(
+            "/streamed",
+            axum::routing::get(|| async {
+                let halves = ["01234", "56789"].map(Ok::<_, std::io::Error>);
+                axum::body::Body::from_stream(futures_util::stream::iter(halves))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let get = |path: &str| reqwest::get(format!("{base}{path}"));
+        for path in ["/announced", "/streamed"] {
+            assert_eq!(read_capped(get(path).await.unwrap(), 10, 10).await.unwrap(), b"0123456789");
+            let Err(Failure::Permanent { code, message }) = read_capped(get(path).await.unwrap(), 9, 9).await else {
+                panic!("{path} is over the limit")
+            };
+            assert_eq!(code, "too_large");
+            assert_eq!(message, "The generation service sent a result over 9 bytes (max-result-bytes in Leptos.toml).");
+        }
+        assert!(too_large(200 << 20).reason().contains("over 200 MB"));
     }
 
     #[test]
