@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 const TRIES: u32 = 3;
@@ -13,6 +13,15 @@ const TRIES: u32 = 3;
 #[derive(Debug, thiserror::Error)]
 #[error("could not save the result after {TRIES} tries: {0}")]
 pub struct SaveError(std::io::Error);
+
+/// A file found in the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFile {
+    pub key: String,
+    /// The content id its name carries; `None` for a temporary (`.part`) file.
+    pub content_id: Option<Uuid>,
+    pub modified: SystemTime,
+}
 
 #[derive(Debug, Clone)]
 pub struct ContentStore {
@@ -50,19 +59,29 @@ impl ContentStore {
         written.map(|()| key).map_err(SaveError)
     }
 
-    /// Removes temporary files a crash left mid-write (run at start, before any save).
-    pub async fn sweep_partials(&self) {
-        let Ok(mut folders) = tokio::fs::read_dir(&self.root).await else { return };
-        while let Ok(Some(folder)) = folders.next_entry().await {
-            let Ok(mut files) = tokio::fs::read_dir(folder.path()).await else { continue };
-            while let Ok(Some(file)) = files.next_entry().await {
-                let name = file.file_name();
-                let name = name.to_string_lossy();
-                if name.starts_with('.') && name.ends_with(".part") {
-                    let _ = tokio::fs::remove_file(file.path()).await;
+    /// Every file in the store's folders: results and temporary files alike.
+    pub async fn files(&self) -> Vec<StoredFile> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut found = Vec::new();
+            for folder in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                let folder_name = folder.file_name().to_string_lossy().into_owned();
+                for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+                    let (Ok(meta), name) = (file.metadata(), file.file_name().to_string_lossy().into_owned()) else {
+                        continue;
+                    };
+                    if !meta.is_file() {
+                        continue;
+                    }
+                    let content_id = name.split_once('.').and_then(|(stem, _)| Uuid::try_parse(stem).ok());
+                    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                    found.push(StoredFile { key: format!("{folder_name}/{name}"), content_id, modified });
                 }
             }
-        }
+            found
+        })
+        .await
+        .unwrap_or_default()
     }
 
     /// Where the file of `key` lives.
@@ -132,8 +151,11 @@ mod tests {
         assert_eq!(files_under(&root), vec![store.path(&key)], "no temporary file is left");
         let partial = store.path(&key).with_file_name(".leftover.part");
         std::fs::write(&partial, b"half").unwrap();
-        store.sweep_partials().await;
-        assert!(!partial.exists() && store.path(&key).exists(), "only the crash's leftover goes");
+        let mut files: Vec<_> = store.files().await.into_iter().map(|f| (f.key, f.content_id)).collect();
+        files.sort();
+        let folder = &key[..2];
+        assert_eq!(files, [(format!("{folder}/.leftover.part"), None), (key.clone(), Some(id))]);
+        std::fs::remove_file(partial).unwrap();
         store.remove(std::slice::from_ref(&key)).await;
         store.remove(&[key]).await; // twice is fine
         assert!(files_under(&root).is_empty());

@@ -18,6 +18,7 @@ mod relay;
 mod router;
 pub mod service;
 mod store;
+mod sweep;
 pub mod telemetry;
 
 pub use store::{Claimed, Lease, StoredContent, TaskStore};
@@ -88,7 +89,10 @@ pub async fn start_with_clock(
     let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
     let store = TaskStore::new(db.clone(), clock, dedup_window).with_services(providers.services());
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
-    content.sweep_partials().await;
+    tokio::spawn({
+        let (store, content) = (store.clone(), content.clone());
+        async move { sweep::sweep(&store, &content).await }
+    });
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
     let relay = relay::start(&db, &events, &config.instance).await.map_err(StartError::Relay)?;

@@ -1,9 +1,10 @@
-//! Looking up a stored result file for its owner.
+//! Looking up a stored result file for its owner, and which files the rows name.
 
 use super::{StoreError, TaskStore};
 use crate::entity::{content, task};
 use app::domain::{OwnerId, TaskKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// Where a content file is and what it is.
@@ -28,5 +29,21 @@ impl TaskStore {
             detail: e.message,
         })?;
         Ok(Some(ContentFile { storage_key: file.storage_key, media_type: file.media_type, task_id: task.id, kind }))
+    }
+
+    /// Which of these content ids have a row.
+    pub async fn known_contents(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
+        let mut known = HashSet::new();
+        for chunk in ids.chunks(500) {
+            let found: Vec<Uuid> = content::Entity::find()
+                .select_only()
+                .column(content::Column::Id)
+                .filter(content::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            known.extend(found);
+        }
+        Ok(known)
     }
 }
