@@ -1,5 +1,5 @@
 // Against the instance that runs tasks (embedded generator): a submitted image completes
-// in front of the user with no reload, shows its picture and downloads under its name;
+// in front of the user with no reload, shows its thumbnail and downloads under its name;
 // a second tab of the same owner follows along live.
 import { test, expect } from "./workspace";
 import { liveURL } from "../playwright.config";
@@ -14,9 +14,10 @@ test("a task completes live with its picture and a named download", async ({ wor
   await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect(row.getByTestId("task-service")).toHaveText("embedded · atelier-sketch-1");
 
+  // The queue shows the thumbnail (fits 256 × 256); the download is the 512 × 512 image.
   const picture = row.getByTestId("task-result");
   await expect(picture).toBeVisible();
-  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
 
   const href = await row.getByTestId("task-download").getAttribute("href");
   const res = await page.request.get(href!);

@@ -1,8 +1,11 @@
 //! The content store: result files in a local folder (`content-dir`). A file is written
 //! whole or not at all: into a temporary file in the same folder, flushed to disk, then
 //! renamed into place; a failed write is retried (3 tries in all) and leaves no partial
-//! file behind. Files are named by content id, in 256 sub-folders.
+//! file behind. Files are named by content id, in 256 sub-folders; an image's thumbnail
+//! sits beside it (`<id>.thumb.png`).
 
+use crate::thumbnail::thumbnail;
+use app::domain::extension_for;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -33,26 +36,23 @@ impl ContentStore {
         Self { root: root.into() }
     }
 
-    /// Writes the file of content `id`; returns its storage key. The whole write, retries
-    /// included, runs on one blocking thread: one hand-off instead of one per file
-    /// operation (measured in BENCHMARKS.md).
-    pub async fn save(&self, id: Uuid, extension: &str, bytes: Vec<u8>) -> Result<String, SaveError> {
+    /// Writes the result of content `id` and, for an image larger than a thumbnail, its
+    /// thumbnail (one that cannot be made or written is left out: the queue then shows
+    /// the image itself); returns the result's storage key. It all runs on one blocking
+    /// thread: one hand-off instead of one per file operation (measured in BENCHMARKS.md).
+    pub async fn save(&self, id: Uuid, media_type: &str, bytes: Vec<u8>) -> Result<String, SaveError> {
         let hex = id.simple().to_string();
-        let key = format!("{}/{hex}.{extension}", &hex[hex.len() - 2..]);
-        let path = self.path(&key);
+        let key = format!("{}/{hex}.{}", &hex[hex.len() - 2..], extension_for(media_type));
+        let (path, thumb_path) = (self.path(&key), self.path(&thumbnail_key(&key)));
+        let image = media_type.starts_with("image/");
         let written = tokio::task::spawn_blocking(move || {
-            let mut tried = 0;
-            loop {
-                tried += 1;
-                match write_atomically(&path, &bytes) {
-                    Ok(()) => return Ok(()),
-                    Err(e) if tried == TRIES => return Err(e),
-                    Err(e) => {
-                        tracing::warn!(path = %path.display(), tried, "saving a result failed: {e}");
-                        std::thread::sleep(Duration::from_millis(50 << tried));
-                    }
+            write_with_retries(&path, &bytes)?;
+            if let Some(thumb) = image.then(|| thumbnail(&bytes)).flatten() {
+                if let Err(e) = write_atomically(&thumb_path, &thumb) {
+                    tracing::warn!(path = %thumb_path.display(), "saving a thumbnail failed: {e}");
                 }
             }
+            Ok(())
         })
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e)));
@@ -89,13 +89,41 @@ impl ContentStore {
         self.root.join(key)
     }
 
-    /// Removes files (deleted tasks' content); a file already gone is fine.
+    /// Where the thumbnail of the result at `key` lives, if it has one.
+    pub fn thumbnail_path(&self, key: &str) -> PathBuf {
+        self.path(&thumbnail_key(key))
+    }
+
+    /// Removes results (deleted tasks' content) with their thumbnails; a file already
+    /// gone is fine.
     pub async fn remove(&self, keys: &[String]) {
-        for key in keys {
-            match tokio::fs::remove_file(self.path(key)).await {
+        for key in keys.iter().flat_map(|key| [key.clone(), thumbnail_key(key)]) {
+            match tokio::fs::remove_file(self.path(&key)).await {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => tracing::warn!(%key, "removing a result file: {e}"),
+            }
+        }
+    }
+}
+
+/// The key of a result's thumbnail: `ab/<id>.thumb.png` beside `ab/<id>.<ext>`.
+fn thumbnail_key(key: &str) -> String {
+    let stem = key.split_once('.').map_or(key, |(stem, _)| stem);
+    format!("{stem}.thumb.png")
+}
+
+/// [`write_atomically`], tried up to [`TRIES`] times a little apart.
+fn write_with_retries(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match write_atomically(path, bytes) {
+            Ok(()) => return Ok(()),
+            Err(e) if tried == TRIES => return Err(e),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), tried, "saving a result failed: {e}");
+                std::thread::sleep(Duration::from_millis(50 << tried));
             }
         }
     }
@@ -145,7 +173,7 @@ mod tests {
         let root = temp_root();
         let store = ContentStore::new(&root);
         let id = Uuid::new_v4();
-        let key = store.save(id, "png", b"picture".to_vec()).await.unwrap();
+        let key = store.save(id, "image/png", b"picture".to_vec()).await.unwrap();
         assert!(key.ends_with(&format!("{}.png", id.simple())));
         assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
         assert_eq!(files_under(&root), vec![store.path(&key)], "no temporary file is left");
@@ -170,7 +198,7 @@ mod tests {
         let id = Uuid::new_v4();
         let hex = id.simple().to_string();
         std::fs::write(root.join(&hex[30..]), b"in the way").unwrap();
-        let err = ContentStore::new(&root).save(id, "png", b"picture".to_vec()).await.unwrap_err();
+        let err = ContentStore::new(&root).save(id, "image/png", b"picture".to_vec()).await.unwrap_err();
         assert!(err.to_string().starts_with("could not save the result after 3 tries"), "{err}");
         assert_eq!(files_under(&root), vec![root.join(&hex[30..])]);
         std::fs::remove_dir_all(root).unwrap();

@@ -1,6 +1,8 @@
 //! `GET /content/{id}`: a result file, to its owner only (anyone else gets 404), with its
 //! media type, byte ranges (so videos seek) and a long private cache (a content id never
-//! changes). `?download` serves it as an attachment named `atelier-<kind>-<short id>.<ext>`.
+//! changes). `?download` serves it as an attachment named `atelier-<kind>-<short id>.<ext>`;
+//! `?thumbnail` serves an image's thumbnail (a PNG that fits 256 × 256), or the image
+//! itself when it has none.
 
 use crate::content::ContentStore;
 use crate::store::TaskStore;
@@ -38,7 +40,12 @@ pub async fn serve(
             return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(ApiError::Internal)).into_response();
         }
     };
-    let served = tower_http::services::ServeFile::new(files.content.path(&file.storage_key)).oneshot(req).await;
+    let thumbnail = files.content.thumbnail_path(&file.storage_key);
+    let thumbnail = query.contains_key("thumbnail") && tokio::fs::try_exists(&thumbnail).await.unwrap_or(false);
+    let path =
+        if thumbnail { files.content.thumbnail_path(&file.storage_key) } else { files.content.path(&file.storage_key) };
+    let media_type = if thumbnail { "image/png" } else { &file.media_type };
+    let served = tower_http::services::ServeFile::new(path).oneshot(req).await;
     let mut res = match served {
         Ok(res) if res.status() == StatusCode::NOT_FOUND => {
             tracing::error!(%id, key = file.storage_key, "a recorded content file is missing");
@@ -48,7 +55,7 @@ pub async fn serve(
         Err(infallible) => match infallible {},
     };
     let headers = res.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&file.media_type) {
+    if let Ok(value) = HeaderValue::from_str(media_type) {
         headers.insert(CONTENT_TYPE, value);
     }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));

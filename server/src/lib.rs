@@ -20,6 +20,7 @@ pub mod service;
 mod store;
 mod sweep;
 pub mod telemetry;
+mod thumbnail;
 
 pub use store::{Claimed, Lease, StoredContent, TaskStore};
 

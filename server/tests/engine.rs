@@ -18,6 +18,7 @@ use std::time::Duration;
 
 on_both_databases!(
     tasks_complete_with_their_content,
+    large_images_get_a_thumbnail_for_the_queue,
     an_outage_is_ridden_out_with_no_user_action,
     a_lasting_outage_fails_naming_the_cause,
     retry_after_is_honoured,
@@ -74,6 +75,8 @@ async fn tasks_complete_with_their_content(db: TestDb) {
     let res = client.get(&url).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.bytes().await.unwrap().to_vec(), tiny_png());
+    let thumbnail = client.get(format!("{url}?thumbnail")).send().await.unwrap();
+    assert_eq!(thumbnail.bytes().await.unwrap().to_vec(), tiny_png(), "a small image is its own thumbnail");
     let res = client.get(format!("{url}?download")).send().await.unwrap();
     let short = &task["id"].as_str().unwrap().replace('-', "")[..8];
     assert_eq!(res.headers()["content-disposition"], format!("attachment; filename=\"atelier-image-{short}.png\""));
@@ -103,6 +106,26 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     found
+}
+
+async fn large_images_get_a_thumbnail_for_the_queue(db: TestDb) {
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.concurrency = 1).await; // embedded
+    let client = TestApp::client();
+    app.submit(&client, json!({ "kind": "image", "prompt": "a wide harbour", "size": "1536x1024" })).await;
+    let tasks = app.wait_until(&client, "completed", |t| all_in(t, &["completed"])).await;
+    let url = format!("{}/content/{}", app.base, tasks[0]["result"]["id"].as_str().unwrap());
+    let size = |bytes: &[u8]| {
+        let info = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+        (info.info().width, info.info().height)
+    };
+    let thumbnail = client.get(format!("{url}?thumbnail")).send().await.unwrap();
+    assert_eq!(thumbnail.headers()["content-type"], "image/png");
+    assert_eq!(size(&thumbnail.bytes().await.unwrap()), (256, 171), "fits 256 × 256, proportions kept");
+    assert_eq!(size(&client.get(&url).send().await.unwrap().bytes().await.unwrap()), (1536, 1024));
+    assert_eq!(walk(&db.content_dir).len(), 2, "the image and its thumbnail");
+    app.call(&client, "delete_task", json!({ "id": tasks[0]["id"] })).await;
+    assert!(walk(&db.content_dir).is_empty(), "deleting the task removes both");
+    app.stop().await;
 }
 
 /// SC-009: the service answers 503 through two retry periods, then recovers.

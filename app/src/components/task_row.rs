@@ -75,12 +75,12 @@ fn state_detail(task: &TaskView) -> impl IntoView + use<> {
 
 /// A completed task's file: a thumbnail (images) or player (videos), and a download link.
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
-    let url = content.url();
     let media = if content.media_type.starts_with("video/") {
+        let url = content.url();
         view! { <video class="task-thumb" src=url controls=true preload="metadata" data-testid="task-result"></video> }
             .into_any()
     } else {
-        let alt = excerpt(task.params.prompt(), 120);
+        let (url, alt) = (content.thumbnail_url(), excerpt(task.params.prompt(), 120));
         view! { <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/> }.into_any()
     };
     let size = match (content.width, content.height) {

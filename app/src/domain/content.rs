@@ -21,6 +21,11 @@ impl ContentView {
         format!("/content/{}", self.id)
     }
 
+    /// A small copy for lists (images; the file itself when it has none).
+    pub fn thumbnail_url(&self) -> String {
+        format!("/content/{}?thumbnail", self.id)
+    }
+
     /// The same file as a download with a proper name.
     pub fn download_url(&self) -> String {
         format!("/content/{}?download", self.id)
@@ -60,6 +65,7 @@ mod tests {
         };
         assert_eq!(content.url(), format!("/content/{id}"));
         assert_eq!(content.download_url(), format!("/content/{id}?download"));
+        assert_eq!(content.thumbnail_url(), format!("/content/{id}?thumbnail"));
         assert_eq!(content.extension(), "png");
         assert_eq!(ContentView { media_type: "text/html".into(), ..content }.extension(), "bin");
     }

@@ -6,7 +6,7 @@
 use super::{human, Engine, Failure};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
-use app::domain::{extension_for, OwnerId, TaskEvent, TaskKind, TaskView};
+use app::domain::{OwnerId, TaskEvent, TaskKind, TaskView};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -138,8 +138,8 @@ impl Engine {
         match ended {
             Ended::Done(output) => {
                 let content_id = Uuid::now_v7();
-                let (extension, bytes) = (extension_for(&output.media_type), output.bytes.len() as u64);
-                match self.content.save(content_id, extension, output.bytes).await {
+                let bytes = output.bytes.len() as u64;
+                match self.content.save(content_id, &output.media_type, output.bytes).await {
                     Ok(storage_key) => {
                         let stored = StoredContent {
                             id: content_id,
