@@ -10,6 +10,7 @@ use crate::engine::Failure;
 use app::domain::{TaskKind, TaskParams};
 use base64::Engine as _;
 use chrono::TimeDelta;
+use image::ImageFormat;
 use reqwest::{header::HeaderMap, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -122,27 +123,25 @@ impl Provider for OpenAi {
 
 const IMAGES_ONLY: &str = "This OpenAI-compatible service is configured for images only.";
 
-/// The bytes as an image output, if they are one (a service answering with an HTML page
-/// instead fails clearly).
+/// The bytes as an image output, if they are a PNG, JPEG or WebP image whose header reads
+/// (a service answering with an HTML page instead fails clearly); its size is read from it.
 fn image_output(bytes: Vec<u8>) -> Result<Output, Failure> {
-    let (media_type, size) = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 {
-        let dim = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-        ("image/png", Some((dim(16), dim(20))))
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        ("image/jpeg", None)
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        ("image/webp", None)
-    } else {
+    let not_an_image = |bytes: &[u8]| {
         let start = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
-        return Err(protocol(format!("the service sent something that is not an image (it starts with {start:?})")));
+        protocol(format!("the service sent something that is not an image (it starts with {start:?})"))
     };
-    Ok(Output {
-        media_type: media_type.into(),
-        bytes,
-        width: size.map(|s| s.0),
-        height: size.map(|s| s.1),
-        duration_ms: None,
-    })
+    let media_type = match image::guess_format(&bytes) {
+        Ok(ImageFormat::Png) => "image/png",
+        Ok(ImageFormat::Jpeg) => "image/jpeg",
+        Ok(ImageFormat::WebP) => "image/webp",
+        _ => return Err(not_an_image(&bytes)),
+    };
+    let reader = image::ImageReader::new(std::io::Cursor::new(&bytes)).with_guessed_format();
+    let (width, height) = reader
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .ok_or_else(|| protocol(format!("the service sent a broken {media_type} (its header does not read)")))?;
+    Ok(Output { media_type: media_type.into(), bytes, width: Some(width), height: Some(height), duration_ms: None })
 }
 
 /// Passes a success through; classifies an error status.
@@ -266,14 +265,26 @@ mod tests {
     }
 
     #[test]
-    fn only_images_pass_as_images() {
-        let png = image_output(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x02\0\0\0\x01\0".to_vec()).unwrap();
-        assert_eq!((png.media_type.as_str(), png.width, png.height), ("image/png", Some(512), Some(256)));
-        assert_eq!(image_output(vec![0xff, 0xd8, 0xff, 0xe0]).unwrap().media_type, "image/jpeg");
+    fn only_images_pass_as_images_with_their_size() {
+        let encoded = |format: ImageFormat| {
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            image::RgbImage::new(5, 3).write_to(&mut bytes, format).unwrap();
+            bytes.into_inner()
+        };
+        for (format, media_type) in
+            [(ImageFormat::Png, "image/png"), (ImageFormat::Jpeg, "image/jpeg"), (ImageFormat::WebP, "image/webp")]
+        {
+            let output = image_output(encoded(format)).unwrap();
+            assert_eq!((output.media_type.as_str(), output.width, output.height), (media_type, Some(5), Some(3)));
+        }
         let Err(Failure::Permanent { code, message }) = image_output(b"<!DOCTYPE html><html>".to_vec()) else {
             panic!("an HTML page is not an image")
         };
         assert_eq!(code, "protocol");
         assert!(message.contains("not an image") && message.contains("<!DOCTYPE html>"), "{message}");
+        let Err(Failure::Permanent { message, .. }) = image_output(encoded(ImageFormat::Png)[..20].to_vec()) else {
+            panic!("a cut PNG is refused")
+        };
+        assert!(message.contains("broken image/png"), "{message}");
     }
 }
