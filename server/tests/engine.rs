@@ -8,7 +8,7 @@
 mod common;
 
 use common::fake::{tiny_png, Behaviour, FakeService};
-use common::{all_in, TestApp, TestDb};
+use common::{all_in, files_under, TestApp, TestDb};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::clock::SystemClock;
@@ -90,22 +90,9 @@ async fn tasks_complete_with_their_content(db: TestDb) {
     // Deleting the task removes its file.
     app.call(&client, "delete_task", json!({ "id": task["id"] })).await;
     assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    let files = walk(&db.content_dir);
+    let files = files_under(&db.content_dir);
     assert_eq!(files.len(), 2, "one file per remaining task: {files:?}");
     app.stop().await;
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk(&path))
-        } else {
-            found.push(path)
-        }
-    }
-    found
 }
 
 async fn large_images_get_a_thumbnail_for_the_queue(db: TestDb) {
@@ -122,9 +109,9 @@ async fn large_images_get_a_thumbnail_for_the_queue(db: TestDb) {
     assert_eq!(thumbnail.headers()["content-type"], "image/png");
     assert_eq!(size(&thumbnail.bytes().await.unwrap()), (256, 171), "fits 256 × 256, proportions kept");
     assert_eq!(size(&client.get(&url).send().await.unwrap().bytes().await.unwrap()), (1536, 1024));
-    assert_eq!(walk(&db.content_dir).len(), 2, "the image and its thumbnail");
+    assert_eq!(files_under(&db.content_dir).len(), 2, "the image and its thumbnail");
     app.call(&client, "delete_task", json!({ "id": tasks[0]["id"] })).await;
-    assert!(walk(&db.content_dir).is_empty(), "deleting the task removes both");
+    assert!(files_under(&db.content_dir).is_empty(), "deleting the task removes both");
     app.stop().await;
 }
 
@@ -208,7 +195,7 @@ async fn results_over_the_size_cap_fail_clearly(db: TestDb) {
         tasks[0]["error"]["message"],
         "The generation service sent a result over 32 bytes (max-result-bytes in Leptos.toml)."
     );
-    assert!(walk(&db.content_dir).is_empty(), "nothing is stored");
+    assert!(files_under(&db.content_dir).is_empty(), "nothing is stored");
     app.stop().await;
 }
 
@@ -264,7 +251,7 @@ async fn cancel_racing_completion_leaves_a_truthful_state(db: TestDb) {
         }
     }
     let completed = tasks.iter().filter(|t| status(t) == "completed").count();
-    assert_eq!(walk(&db.content_dir).len(), completed, "no file without its completed task");
+    assert_eq!(files_under(&db.content_dir).len(), completed, "no file without its completed task");
     app.stop().await;
 }
 

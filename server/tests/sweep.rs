@@ -4,28 +4,15 @@
 mod common;
 
 use common::fake::{Behaviour, FakeService};
-use common::{all_in, TestApp, TestDb};
+use common::{all_in, files_under, TestApp, TestDb};
 use serde_json::json;
 use server::clock::SystemClock;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 on_both_databases!(leftovers_of_interrupted_saves_are_removed_at_start);
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_under(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
-}
 
 /// Writes a file last modified `age` ago.
 fn plant(path: &Path, age: Duration) {

@@ -214,6 +214,20 @@ pub fn all_in(tasks: &[Value], statuses: &[&str]) -> bool {
     !tasks.is_empty() && tasks.iter().all(|t| statuses.contains(&t["status"].as_str().unwrap_or_default()))
 }
 
+/// Every file under `dir`, in its sub-folders too.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
 pub fn ids(page: &Value) -> Vec<String> {
     page["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect()
 }
