@@ -8,7 +8,7 @@ use app::domain::{OwnerId, SubmitRequest, TaskStatus, TaskView};
 use chrono::TimeDelta;
 use common::TestDb;
 use server::clock::{Clock, ManualClock};
-use server::engine::{Failure, RetryPolicy};
+use server::engine::{Failure, FailureKind, RetryPolicy};
 use server::{Lease, TaskStore};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -38,7 +38,7 @@ async fn task(store: &TaskStore, owner: OwnerId, id: Uuid) -> TaskView {
 }
 
 fn unavailable() -> Failure {
-    Failure::Transient { cause: "HTTP 503".into(), retry_after: None }
+    Failure::Retryable { message: "HTTP 503".into(), after: None }
 }
 
 async fn completion_is_fenced_by_the_lease(db: TestDb) {
@@ -79,7 +79,8 @@ async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
 async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    let refused = Failure::Permanent { code: "content_policy".into(), message: "Refused by the safety filter.".into() };
+    let refused =
+        Failure::Permanent { kind: FailureKind::ContentPolicy, message: "Refused by the safety filter.".into() };
     store.fail(id, "a", &refused, &RetryPolicy::default()).await.unwrap();
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Failed, 0));

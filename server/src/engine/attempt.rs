@@ -3,7 +3,7 @@
 //! notices a cancel made on another instance or a lease lost); progress is recorded and
 //! published at most four times a second; then the outcome is saved and written.
 
-use super::{human, Engine, Failure};
+use super::{human, Engine, Failure, FailureKind};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
 use app::domain::{OwnerId, TaskEvent, TaskKind, TaskView};
@@ -95,9 +95,9 @@ impl Engine {
                 Ok(output) => Ended::Done(output),
                 Err(failure) => Ended::Failed(failure),
             },
-            _ = tokio::time::sleep(deadline) => Ended::Failed(Failure::Transient {
-                cause: format!("no result within {} (the attempt timed out)", human(deadline)),
-                retry_after: None,
+            _ = tokio::time::sleep(deadline) => Ended::Failed(Failure::Retryable {
+                message: format!("no result within {} (the attempt timed out)", human(deadline)),
+                after: None,
             }),
             _ = cancel.cancelled() => Ended::Cancelled,
             _ = release.cancelled() => Ended::Released,
@@ -157,7 +157,7 @@ impl Engine {
                         Ok(completed)
                     }
                     Err(e) => {
-                        let failure = Failure::Permanent { code: "storage".into(), message: e.to_string() };
+                        let failure = Failure::Permanent { kind: FailureKind::Storage, message: e.to_string() };
                         store.fail(id, instance, &failure, policy).await
                     }
                 }
@@ -168,7 +168,7 @@ impl Engine {
             }
             Ended::Cancelled => {
                 let cancelled =
-                    Failure::Permanent { code: "cancelled".into(), message: "Cancelled by the user.".into() };
+                    Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() };
                 store.fail(id, instance, &cancelled, policy).await
             }
             Ended::Released => store.release(id, instance).await,

@@ -7,7 +7,7 @@ mod attempt;
 mod retry;
 mod scheduler;
 
-pub use retry::{Failure, RetryPolicy, Verdict};
+pub use retry::{Failure, FailureKind, RetryPolicy, Verdict};
 pub use scheduler::{Engine, EngineHandle};
 
 use std::time::Duration;

@@ -1,26 +1,70 @@
-//! Retries: a transient failure (service unavailable, refused connection, 5xx, 429, a
+//! Retries: a retryable failure (service unavailable, refused connection, 5xx, 429, a
 //! timeout) is retried after each delay of the schedule (default 1, 5, 15 minutes, or the
 //! service's longer Retry-After); after the last one the task fails with a message that
-//! names the cause. A permanent failure (rejected parameters, content policy, auth) fails
-//! at once with the service's reason.
+//! names the cause. A permanent failure (rejected parameters, content policy, auth, an
+//! exhausted quota, ...) fails at once with the service's reason.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-/// How an attempt failed.
+/// How an attempt failed; `message` keeps the service's own words for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// Worth trying again; `retry_after` is what the service asked for, if anything.
-    Transient { cause: String, retry_after: Option<TimeDelta> },
-    /// Trying again cannot help; `code` is machine-readable, `message` the service's reason.
-    Permanent { code: String, message: String },
+    /// Worth trying again; `after` is the wait the service asked for, if any.
+    Retryable { message: String, after: Option<TimeDelta> },
+    /// Trying again cannot help.
+    Permanent { kind: FailureKind, message: String },
+}
+
+/// Why trying again cannot help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The service refused the parameters.
+    Validation,
+    ContentPolicy,
+    /// The credentials are missing or refused.
+    Auth,
+    /// The account's quota or credit is used up.
+    Quota,
+    /// The model or endpoint does not exist there.
+    NotFound,
+    /// The service answered something other than its protocol says.
+    Protocol,
+    /// The configured service does not make this kind of task.
+    Unsupported,
+    /// The result is over `max-result-bytes`.
+    TooLarge,
+    /// The embedded generator failed.
+    Generator,
+    /// The result could not be saved.
+    Storage,
+    /// The user cancelled the task.
+    Cancelled,
+}
+
+impl FailureKind {
+    /// The code a failed task shows (`error.code` in the API).
+    pub fn code(self) -> &'static str {
+        match self {
+            FailureKind::Validation => "validation",
+            FailureKind::ContentPolicy => "content_policy",
+            FailureKind::Auth => "auth",
+            FailureKind::Quota => "quota",
+            FailureKind::NotFound => "not_found",
+            FailureKind::Protocol => "protocol",
+            FailureKind::Unsupported => "unsupported",
+            FailureKind::TooLarge => "too_large",
+            FailureKind::Generator => "generator_error",
+            FailureKind::Storage => "storage",
+            FailureKind::Cancelled => "cancelled",
+        }
+    }
 }
 
 impl Failure {
     /// What went wrong, in the words kept for the user.
     pub fn reason(&self) -> &str {
         match self {
-            Failure::Transient { cause, .. } => cause,
-            Failure::Permanent { message, .. } => message,
+            Failure::Retryable { message, .. } | Failure::Permanent { message, .. } => message,
         }
     }
 }
@@ -53,10 +97,12 @@ impl RetryPolicy {
     /// The verdict on a task that has been retried `retries_so_far` times.
     pub fn judge(&self, failure: &Failure, retries_so_far: u32, now: DateTime<Utc>) -> Verdict {
         match failure {
-            Failure::Permanent { code, message } => Verdict::Fail { code: code.clone(), message: message.clone() },
-            Failure::Transient { cause, retry_after } => match self.delays.get(retries_so_far as usize) {
+            Failure::Permanent { kind, message } => {
+                Verdict::Fail { code: kind.code().into(), message: message.clone() }
+            }
+            Failure::Retryable { message: cause, after } => match self.delays.get(retries_so_far as usize) {
                 Some(delay) => {
-                    let wait = retry_after.map_or(*delay, |asked| asked.max(*delay));
+                    let wait = after.map_or(*delay, |asked| asked.max(*delay));
                     Verdict::Retry { retry: retries_so_far + 1, at: now + wait }
                 }
                 None => Verdict::Fail {
@@ -72,8 +118,8 @@ impl RetryPolicy {
 mod tests {
     use super::*;
 
-    fn transient(retry_after: Option<i64>) -> Failure {
-        Failure::Transient { cause: "HTTP 503".into(), retry_after: retry_after.map(TimeDelta::seconds) }
+    fn transient(after: Option<i64>) -> Failure {
+        Failure::Retryable { message: "HTTP 503".into(), after: after.map(TimeDelta::seconds) }
     }
 
     #[test]
@@ -113,7 +159,7 @@ mod tests {
     #[test]
     fn permanent_failures_are_not_retried() {
         let failure =
-            Failure::Permanent { code: "content_policy".into(), message: "Refused by the safety filter.".into() };
+            Failure::Permanent { kind: FailureKind::ContentPolicy, message: "Refused by the safety filter.".into() };
         assert_eq!(
             RetryPolicy::default().judge(&failure, 0, Utc::now()),
             Verdict::Fail { code: "content_policy".into(), message: "Refused by the safety filter.".into() }

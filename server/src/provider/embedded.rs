@@ -5,7 +5,7 @@
 //! reports progress and stops at the next row once the engine drops the future.
 
 use super::{Health, Job, Output, Progress, Provider};
-use crate::engine::Failure;
+use crate::engine::{Failure, FailureKind};
 use app::domain::{ImageParams, TaskKind, TaskParams};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -25,7 +25,9 @@ impl Provider for Embedded {
     async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure> {
         match &job.params {
             TaskParams::Image(params) => render_image(params.clone(), progress).await,
-            TaskParams::Video(_) => Err(Failure::Permanent { code: "unsupported".into(), message: NO_VIDEO.into() }),
+            TaskParams::Video(_) => {
+                Err(Failure::Permanent { kind: FailureKind::Unsupported, message: NO_VIDEO.into() })
+            }
         }
     }
 
@@ -60,7 +62,7 @@ async fn render_image(params: ImageParams, progress: Progress<'_>) -> Result<Out
             Ok(()) = rx.changed() => progress(*rx.borrow_and_update()),
         }
     };
-    let internal = |message: String| Failure::Permanent { code: "generator_error".into(), message };
+    let internal = |message: String| Failure::Permanent { kind: FailureKind::Generator, message };
     let canvas = rendered.map_err(|e| internal(format!("the embedded generator stopped: {e}")))?;
     let (width, height) = (canvas.width, canvas.height);
     let bytes = canvas.encode_png().map_err(|e| internal(format!("encoding the PNG: {e}")))?;
@@ -276,10 +278,10 @@ mod tests {
             seed: Some(1),
         };
         let job = Job { task_id: uuid::Uuid::nil(), params: TaskParams::Video(video) };
-        let Err(Failure::Permanent { code, message }) = Embedded.generate(&job, &|_| {}).await else {
+        let Err(Failure::Permanent { kind, message }) = Embedded.generate(&job, &|_| {}).await else {
             panic!("video is refused until the embedded encoder exists")
         };
-        assert_eq!(code, "unsupported");
+        assert_eq!(kind, FailureKind::Unsupported);
         assert!(message.contains("video-service"), "the message says what to configure: {message}");
     }
 

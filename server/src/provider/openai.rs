@@ -1,12 +1,13 @@
 //! OpenAI-compatible image generation (`POST /v1/images/generations`, answered with
 //! `b64_json` or a `url`); the same shape serves LocalAI and many gateways. Errors are
-//! classified for the engine: unreachable, 5xx, 429 (with `retry-after-ms` or
-//! `Retry-After`) are transient; rejected parameters, content policy and authentication
+//! classified for the engine: unreachable, 5xx, 408, 429 (with `retry-after-ms` or
+//! `Retry-After`) are retryable; rejected parameters, content policy, authentication, an
+//! exhausted quota (402, or 429 `insufficient_quota`), a missing model and a broken answer
 //! are permanent, with the service's own message. `GET /v1/models` tells whether it
 //! answers and lists the configured model.
 
 use super::{Health, Job, Output, Progress, Provider};
-use crate::engine::Failure;
+use crate::engine::{Failure, FailureKind};
 use app::domain::{TaskKind, TaskParams};
 use base64::Engine as _;
 use chrono::TimeDelta;
@@ -76,7 +77,7 @@ impl Provider for OpenAi {
 
     async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure> {
         let TaskParams::Image(params) = &job.params else {
-            return Err(Failure::Permanent { code: "unsupported".into(), message: IMAGES_ONLY.into() });
+            return Err(Failure::Permanent { kind: FailureKind::Unsupported, message: IMAGES_ONLY.into() });
         };
         let body = json!({
             "model": self.model,
@@ -157,17 +158,25 @@ async fn check(response: Response) -> Result<Response, Failure> {
         Some(m) => format!("HTTP {}: {m}", status.as_u16()),
         None => format!("HTTP {}", status.as_u16()),
     };
-    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
-        return Err(Failure::Transient { cause: format!("HTTP {}", status.as_u16()), retry_after });
-    }
-    let code = match (status, body["error"]["code"].as_str()) {
-        (_, Some("content_policy_violation")) => "content_policy",
-        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => "auth",
-        (StatusCode::NOT_FOUND, _) => "not_found",
-        (StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY, _) => "rejected",
-        _ => "protocol",
+    let code = body["error"]["code"].as_str().or(body["error"]["type"].as_str());
+    let kind = match (status, code) {
+        // OpenAI answers an exhausted quota with 429 too: waiting does not help.
+        (StatusCode::PAYMENT_REQUIRED, _) | (_, Some("insufficient_quota" | "billing_hard_limit_reached")) => {
+            FailureKind::Quota
+        }
+        (StatusCode::TOO_MANY_REQUESTS | StatusCode::REQUEST_TIMEOUT, _) => {
+            return Err(Failure::Retryable { message: format!("HTTP {}", status.as_u16()), after: retry_after })
+        }
+        (s, _) if s.is_server_error() => {
+            return Err(Failure::Retryable { message: format!("HTTP {}", status.as_u16()), after: retry_after })
+        }
+        (_, Some("content_policy_violation")) => FailureKind::ContentPolicy,
+        (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => FailureKind::Auth,
+        (StatusCode::NOT_FOUND, _) => FailureKind::NotFound,
+        (StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY, _) => FailureKind::Validation,
+        _ => FailureKind::Protocol,
     };
-    Err(Failure::Permanent { code: code.into(), message: format!("The generation service refused: {cause}") })
+    Err(Failure::Permanent { kind, message: format!("The generation service refused: {cause}") })
 }
 
 /// The body, refused as soon as it passes `limit` bytes (before any is read when its
@@ -189,7 +198,7 @@ async fn read_capped(mut response: Response, limit: u64, max_result: u64) -> Res
 fn too_large(max: u64) -> Failure {
     let size = if max >= 1 << 20 { format!("{} MB", max >> 20) } else { format!("{max} bytes") };
     Failure::Permanent {
-        code: "too_large".into(),
+        kind: FailureKind::TooLarge,
         message: format!("The generation service sent a result over {size} (max-result-bytes in Leptos.toml)."),
     }
 }
@@ -209,12 +218,12 @@ fn unreachable(e: reqwest::Error) -> Failure {
     } else {
         "connection lost"
     };
-    Failure::Transient { cause: format!("generation service {what}"), retry_after: None }
+    Failure::Retryable { message: format!("generation service {what}"), after: None }
 }
 
 fn protocol(message: String) -> Failure {
     Failure::Permanent {
-        code: "protocol".into(),
+        kind: FailureKind::Protocol,
         message: format!("The generation service answered wrongly: {message}"),
     }
 }
@@ -222,6 +231,51 @@ fn protocol(message: String) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn every_error_status_is_classified() {
+        let answer = |status: u16, code: &str, headers: &[(&str, &str)]| {
+            let body = json!({ "error": { "message": "Nope.", "type": "error", "code": code } }).to_string();
+            let mut res = http::Response::builder().status(status);
+            for (name, value) in headers {
+                res = res.header(*name, *value);
+            }
+            check(Response::from(res.body(body).unwrap()))
+        };
+        let retryable = |after: Option<i64>| Failure::Retryable {
+            message: String::new(),
+            after: after.map(TimeDelta::milliseconds),
+        };
+        let blank = |failure: Failure| match failure {
+            Failure::Retryable { after, .. } => Failure::Retryable { message: String::new(), after },
+            permanent => permanent,
+        };
+        let kind_of = |failure: Failure| match failure {
+            Failure::Permanent { kind, message } => {
+                assert_eq!(message.split(": ").last(), Some("Nope."), "the service's words are kept");
+                Some(kind)
+            }
+            Failure::Retryable { .. } => None,
+        };
+        assert_eq!(blank(answer(503, "server_error", &[]).await.unwrap_err()), retryable(None));
+        assert_eq!(blank(answer(408, "timeout", &[]).await.unwrap_err()), retryable(None));
+        let slow_down = answer(429, "rate_limit_exceeded", &[("retry-after-ms", "1500")]).await.unwrap_err();
+        assert_eq!(blank(slow_down), retryable(Some(1500)));
+        for (status, code, kind) in [
+            (429, "insufficient_quota", FailureKind::Quota),
+            (402, "payment_required", FailureKind::Quota),
+            (400, "content_policy_violation", FailureKind::ContentPolicy),
+            (401, "invalid_api_key", FailureKind::Auth),
+            (403, "forbidden", FailureKind::Auth),
+            (404, "model_not_found", FailureKind::NotFound),
+            (400, "invalid_size", FailureKind::Validation),
+            (422, "invalid_value", FailureKind::Validation),
+            (418, "teapot", FailureKind::Protocol),
+        ] {
+            assert_eq!(kind_of(answer(status, code, &[]).await.unwrap_err()), Some(kind), "HTTP {status} {code}");
+        }
+        assert!(answer(200, "", &[]).await.is_ok());
+    }
 
     #[test]
     fn retry_after_reads_milliseconds_or_seconds() {
@@ -255,10 +309,10 @@ mod tests {
         let get = |path: &str| reqwest::get(format!("{base}{path}"));
         for path in ["/announced", "/streamed"] {
             assert_eq!(read_capped(get(path).await.unwrap(), 10, 10).await.unwrap(), b"0123456789");
-            let Err(Failure::Permanent { code, message }) = read_capped(get(path).await.unwrap(), 9, 9).await else {
+            let Err(Failure::Permanent { kind, message }) = read_capped(get(path).await.unwrap(), 9, 9).await else {
                 panic!("{path} is over the limit")
             };
-            assert_eq!(code, "too_large");
+            assert_eq!(kind, FailureKind::TooLarge);
             assert_eq!(message, "The generation service sent a result over 9 bytes (max-result-bytes in Leptos.toml).");
         }
         assert!(too_large(200 << 20).reason().contains("over 200 MB"));
@@ -277,10 +331,10 @@ mod tests {
             let output = image_output(encoded(format)).unwrap();
             assert_eq!((output.media_type.as_str(), output.width, output.height), (media_type, Some(5), Some(3)));
         }
-        let Err(Failure::Permanent { code, message }) = image_output(b"<!DOCTYPE html><html>".to_vec()) else {
+        let Err(Failure::Permanent { kind, message }) = image_output(b"<!DOCTYPE html><html>".to_vec()) else {
             panic!("an HTML page is not an image")
         };
-        assert_eq!(code, "protocol");
+        assert_eq!(kind, FailureKind::Protocol);
         assert!(message.contains("not an image") && message.contains("<!DOCTYPE html>"), "{message}");
         let Err(Failure::Permanent { message, .. }) = image_output(encoded(ImageFormat::Png)[..20].to_vec()) else {
             panic!("a cut PNG is refused")

@@ -98,7 +98,7 @@ impl TaskStore {
             .filter(task::Column::LeaseExpiresAt.lt(now))
             .all(&self.db)
             .await?;
-        let interrupted = Failure::Transient { cause: "the attempt was interrupted".into(), retry_after: None };
+        let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
         let mut rescued = Vec::new();
         for row in expired {
             let Some(instance) = row.lease_owner.clone() else { continue };
@@ -179,7 +179,7 @@ fn after_failure(
         return (finished(TaskStatus::Cancelled, now), "cancelled");
     }
     let outcome = match failure {
-        Failure::Transient { .. } => "transient",
+        Failure::Retryable { .. } => "transient",
         Failure::Permanent { .. } => "permanent",
     };
     match policy.judge(failure, row.retry_count.max(0) as u32, now) {
