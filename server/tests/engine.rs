@@ -34,11 +34,8 @@ const QUICK: Behaviour = Behaviour::Succeed { after: Duration::from_millis(0) };
 
 /// A server running tasks against `fake` with `delays_ms` as the retry schedule.
 async fn spawn(db: &TestDb, fake: &FakeService, delays_ms: &[u64], adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    let (url, delays) = (fake.base_url.clone(), delays_ms.to_vec());
-    TestApp::spawn_with(db, Arc::new(SystemClock), move |s| {
-        s.concurrency = 2;
-        s.image_service = "openai".into();
-        s.openai_base_url = url;
+    let delays = delays_ms.to_vec();
+    TestApp::against(db, fake, 2, move |s| {
         s.retry_delays_ms = delays;
         s.lease_ms = 3_000;
         adjust(s);

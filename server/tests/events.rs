@@ -7,8 +7,6 @@ mod common;
 use common::fake::{Behaviour, FakeService};
 use common::{TestApp, TestDb};
 use serde_json::{json, Value};
-use server::clock::SystemClock;
-use std::sync::Arc;
 use std::time::Duration;
 
 on_both_databases!(a_task_is_followed_live_and_missed_events_are_replayed);
@@ -77,13 +75,7 @@ impl Stream {
 
 async fn a_task_is_followed_live_and_missed_events_are_replayed(db: TestDb) {
     let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(100) }).await;
-    let url = fake.base_url.clone();
-    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| {
-        s.concurrency = 1;
-        s.image_service = "openai".into();
-        s.openai_base_url = url;
-    })
-    .await;
+    let app = TestApp::against(&db, &fake, 1, |_| {}).await;
     let (alice, bob) = (TestApp::client(), TestApp::client());
     app.list(&bob, json!({})).await; // Bob gets his cookie
     let mut alice_stream = Stream::open(&app, &alice, None).await;

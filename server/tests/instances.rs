@@ -8,8 +8,6 @@ mod common;
 use common::fake::{Behaviour, FakeService};
 use common::{all_in, TestApp, TestDb};
 use serde_json::json;
-use server::clock::SystemClock;
-use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -17,13 +15,7 @@ async fn a_web_only_instance_and_a_worker_share_the_queue() {
     let Some(db) = TestDb::postgres().await else { return };
     let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(50) }).await;
     let web = TestApp::spawn(&db).await; // concurrency 0
-    let url = fake.base_url.clone();
-    let worker = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| {
-        s.concurrency = 2;
-        s.image_service = "openai".into();
-        s.openai_base_url = url;
-    })
-    .await;
+    let worker = TestApp::against(&db, &fake, 2, |_| {}).await;
     let client = TestApp::client();
     web.list(&client, json!({})).await; // the owner cookie
     let mut stream = client.get(format!("{}/api/events", web.base)).send().await.unwrap();

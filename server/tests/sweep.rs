@@ -6,9 +6,7 @@ mod common;
 use common::fake::{Behaviour, FakeService};
 use common::{all_in, files_under, TestApp, TestDb};
 use serde_json::json;
-use server::clock::SystemClock;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
@@ -28,13 +26,7 @@ fn age_file(path: &Path, age: Duration) {
 
 async fn leftovers_of_interrupted_saves_are_removed_at_start(db: TestDb) {
     let fake = FakeService::start(Behaviour::Succeed { after: Duration::ZERO }).await;
-    let url = fake.base_url.clone();
-    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| {
-        s.concurrency = 1;
-        s.image_service = "openai".into();
-        s.openai_base_url = url;
-    })
-    .await;
+    let app = TestApp::against(&db, &fake, 1, |_| {}).await;
     let client = TestApp::client();
     app.submit(&client, json!({ "kind": "image", "prompt": "kept" })).await;
     app.wait_until(&client, "completed", |t| all_in(t, &["completed"])).await;

@@ -140,6 +140,24 @@ impl TestApp {
         Self { base: format!("http://{}", running.addr), running: Some(running) }
     }
 
+    /// A server running `concurrency` tasks at a time against the fake image service, with
+    /// `adjust` applied after.
+    pub async fn against(
+        db: &TestDb,
+        fake: &fake::FakeService,
+        concurrency: u32,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
+        let url = fake.base_url.clone();
+        Self::spawn_with(db, Arc::new(SystemClock), move |s| {
+            s.concurrency = concurrency;
+            s.image_service = "openai".into();
+            s.openai_base_url = url;
+            adjust(s);
+        })
+        .await
+    }
+
     /// A server some other process runs.
     pub fn at(base: String) -> Self {
         Self { base, running: None }
