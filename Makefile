@@ -75,6 +75,7 @@ e2e: build
 bench: setup
 	cargo bench -p server --bench submit
 	cargo bench -p server --bench engine
+	cargo bench -p server --bench embedded
 
 fmt:
 	cargo fmt --all

@@ -39,3 +39,33 @@ test("a second tab of the same owner follows live", async ({ workspace: w, conte
   await expect(there.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect(there.getByTestId("task-result")).toBeVisible();
 });
+
+test("a video completes and plays in the page at its length, with a poster", async ({ workspace: w, page }) => {
+  await w.tab("video").click();
+  await w.field("prompt").fill("Waves rolling in, live");
+  await w.field("duration_secs").fill("3");
+  await w.field("resolution").selectOption("480p");
+  await w.field("fps").selectOption("12");
+  await w.generate.click();
+  const row = w.tasks.filter({ hasText: "Waves rolling in, live" });
+  await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 60_000 });
+
+  const video = row.getByTestId("task-result");
+  const played = await video.evaluate(async (v: HTMLVideoElement) => {
+    if (v.readyState < 2) {
+      await new Promise((ok, fail) => {
+        v.addEventListener("loadeddata", ok, { once: true });
+        v.addEventListener("error", () => fail(new Error(`media error ${v.error?.code}`)), { once: true });
+        v.preload = "auto";
+        v.load();
+      });
+    }
+    return { duration: v.duration, width: v.videoWidth, height: v.videoHeight };
+  });
+  expect(Math.abs(played.duration - 3)).toBeLessThan(0.2);
+  expect([played.width, played.height]).toEqual([854, 480]);
+
+  const poster = await page.request.get((await video.getAttribute("poster"))!);
+  expect(poster.status()).toBe(200);
+  expect(poster.headers()["content-type"]).toBe("image/png");
+});

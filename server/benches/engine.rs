@@ -11,7 +11,7 @@ use server::config::Settings;
 use server::content::ContentStore;
 use server::engine::{Engine, EngineConfig, Failure, RetryPolicy};
 use server::events::Events;
-use server::provider::{Health, Job, Output, Progress, Provider, Providers};
+use server::provider::{Capabilities, Health, Job, Output, Progress, Provider, Providers, Submitted};
 use server::service::Service;
 use server::TaskStore;
 use std::sync::Arc;
@@ -33,9 +33,13 @@ impl Provider for InstantService {
     fn model(&self) -> &str {
         "bench"
     }
-    async fn generate(&self, _job: &Job, _progress: Progress<'_>) -> Result<Output, Failure> {
-        let bytes = self.0.clone();
-        Ok(Output { media_type: "image/png".into(), bytes, width: Some(1), height: Some(1), duration_ms: None })
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { image: true, video: true, remote_jobs: false, cancellable: false, reports_progress: false }
+    }
+    async fn submit(&self, _job: &Job, _progress: Progress<'_>) -> Result<Submitted, Failure> {
+        let (media_type, bytes) = ("image/png".into(), self.0.clone());
+        let output = Output { media_type, bytes, width: Some(1), height: Some(1), duration_ms: None, poster: None };
+        Ok(Submitted::Done(output))
     }
     async fn check(&self, _kind: TaskKind) -> Health {
         Health::Ready("instant".into())
@@ -72,7 +76,7 @@ fn engine(p: &Parts, concurrency: usize) -> Engine {
         video_timeout: Duration::from_secs(60),
         grace: Duration::from_secs(10),
     };
-    let providers = Providers { image: instant.clone(), video: instant };
+    let providers = Providers::same(instant);
     Engine::new(p.store.clone(), providers, p.content.clone(), p.events.clone(), config)
 }
 

@@ -1,5 +1,6 @@
 //! Runtime settings: defaults, then `Leptos.toml`, then environment variables
-//! (`ATELIER_<KEY>` with the key upper-cased and `-` as `_`; for the site keys also the
+//! (`ATELIER_<KEY>` with the key upper-cased and `-` as `_`, a table's name before its
+//! keys: `[replicate] base-url` is `ATELIER_REPLICATE_BASE_URL`; for the site keys also the
 //! `LEPTOS_<KEY>` names that cargo-leptos passes to the server it runs).
 
 use leptos::config::LeptosOptions;
@@ -29,9 +30,41 @@ pub struct Settings {
     pub content_dir: String,
     pub image_service: String,
     pub video_service: String,
-    pub openai_base_url: String,
-    pub openai_image_model: String,
     pub max_result_bytes: u64,
+    pub openai: ServiceSettings,
+    pub comfyui: ServiceSettings,
+    pub replicate: ServiceSettings,
+    pub fal: ServiceSettings,
+}
+
+/// How to reach one generation service (a table of its own in `Leptos.toml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServiceSettings {
+    pub base_url: String,
+    /// The model asked for images (for ComfyUI: the API-format workflow file).
+    pub image_model: String,
+    /// The model asked for video (for ComfyUI: the API-format workflow file).
+    pub video_model: String,
+    /// Deadline of one HTTP request to the service.
+    pub request_timeout_ms: u64,
+    /// Jobs this instance has at the service at once (image and video together).
+    pub concurrency: u32,
+    /// How often a queued job is asked how it is doing.
+    pub poll_interval_ms: u64,
+}
+
+impl ServiceSettings {
+    fn new(base_url: &str, image_model: &str, video_model: &str) -> Self {
+        Self {
+            base_url: base_url.into(),
+            image_model: image_model.into(),
+            video_model: video_model.into(),
+            request_timeout_ms: 120_000,
+            concurrency: 4,
+            poll_interval_ms: 2_000,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -56,9 +89,19 @@ impl Default for Settings {
             content_dir: "data/content".into(),
             image_service: "embedded".into(),
             video_service: "embedded".into(),
-            openai_base_url: "http://127.0.0.1:8080".into(),
-            openai_image_model: "gpt-image-1".into(),
             max_result_bytes: 200 * 1024 * 1024,
+            openai: ServiceSettings::new("https://api.openai.com", "gpt-image-1", "sora-2"),
+            comfyui: ServiceSettings::new(
+                "http://127.0.0.1:8188",
+                "comfyui/image-workflow.json",
+                "comfyui/video-workflow.json",
+            ),
+            replicate: ServiceSettings::new(
+                "https://api.replicate.com",
+                "black-forest-labs/flux-schnell",
+                "minimax/video-01",
+            ),
+            fal: ServiceSettings::new("https://queue.fal.run", "fal-ai/flux/schnell", "fal-ai/ltx-video"),
         }
     }
 }
@@ -85,43 +128,23 @@ impl Settings {
         Self::from_sources(&text, &path.display().to_string(), |name| std::env::var(name).ok())
     }
 
-    /// Parses `toml_text`, then overrides each key from `env` where it has a value.
+    /// Parses `toml_text` over the defaults (a table given in part keeps the defaults of
+    /// the keys it leaves out), then overrides each key from `env` where it has a value.
     pub fn from_sources(
         toml_text: &str,
         origin: &str,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let invalid = |origin: &str, message: String| ConfigError::Invalid { origin: origin.into(), message };
-        let from_file: Settings = toml::from_str(toml_text).map_err(|e| invalid(origin, e.to_string()))?;
-        let toml::Value::Table(mut table) =
-            toml::Value::try_from(&from_file).map_err(|e| invalid(origin, e.to_string()))?
-        else {
-            unreachable!("settings serialise to a table")
+        let file: toml::Table = toml::from_str(toml_text).map_err(|e| invalid(origin, e.to_string()))?;
+        let mut table = match toml::Value::try_from(Settings::default()) {
+            Ok(toml::Value::Table(table)) => table,
+            _ => unreachable!("settings serialise to a table"),
         };
-        for (key, value) in table.iter_mut() {
-            let upper = key.to_uppercase().replace('-', "_");
-            let names = [
-                Some(format!("ATELIER_{upper}")),
-                LEPTOS_KEYS.contains(&key.as_str()).then(|| format!("LEPTOS_{upper}")),
-            ];
-            let Some((name, raw)) = names.into_iter().flatten().find_map(|n| env(&n).map(|v| (n, v))) else {
-                continue;
-            };
-            let number = |raw: &str| {
-                raw.trim()
-                    .parse()
-                    .map(toml::Value::Integer)
-                    .map_err(|_| invalid(&name, format!("\"{raw}\" is not a whole number")))
-            };
-            *value = match value {
-                toml::Value::Integer(_) => number(&raw)?,
-                // A list of numbers, comma-separated: `ATELIER_RETRY_DELAYS_MS=10,50,100`.
-                toml::Value::Array(_) => toml::Value::Array(
-                    raw.split(',').filter(|s| !s.trim().is_empty()).map(number).collect::<Result<_, _>>()?,
-                ),
-                _ => toml::Value::String(raw),
-            };
-        }
+        merge(&mut table, file);
+        // The file alone must make sense, so that its mistakes are named as its own.
+        toml::Value::Table(table.clone()).try_into::<Settings>().map_err(|e| invalid(origin, e.to_string()))?;
+        override_from_env(&mut table, "", &env)?;
         toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| invalid("environment", e.to_string()))
     }
 
@@ -135,6 +158,55 @@ impl Settings {
             .reload_port(self.reload_port)
             .build()
     }
+}
+
+/// Lays `over` onto `base`, table by table.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(over)) => merge(inner, over),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Replaces each value of `table` (whose keys are under `prefix`) that the environment sets.
+fn override_from_env(
+    table: &mut toml::Table,
+    prefix: &str,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    for (key, value) in table.iter_mut() {
+        let upper = format!("{prefix}{}", key.to_uppercase().replace('-', "_"));
+        if let toml::Value::Table(inner) = value {
+            override_from_env(inner, &format!("{upper}_"), env)?;
+            continue;
+        }
+        let names = [
+            Some(format!("ATELIER_{upper}")),
+            (prefix.is_empty() && LEPTOS_KEYS.contains(&key.as_str())).then(|| format!("LEPTOS_{upper}")),
+        ];
+        let Some((name, raw)) = names.into_iter().flatten().find_map(|n| env(&n).map(|v| (n, v))) else {
+            continue;
+        };
+        let number = |raw: &str| {
+            raw.trim().parse().map(toml::Value::Integer).map_err(|_| ConfigError::Invalid {
+                origin: name.clone(),
+                message: format!("\"{raw}\" is not a whole number"),
+            })
+        };
+        *value = match value {
+            toml::Value::Integer(_) => number(&raw)?,
+            // A list of numbers, comma-separated: `ATELIER_RETRY_DELAYS_MS=10,50,100`.
+            toml::Value::Array(_) => toml::Value::Array(
+                raw.split(',').filter(|s| !s.trim().is_empty()).map(number).collect::<Result<_, _>>()?,
+            ),
+            _ => toml::Value::String(raw),
+        };
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -184,6 +256,17 @@ mod tests {
         let err = Settings::from_sources("", "t", env(&[("ATELIER_MAX_BODY_BYTES", "lots")])).unwrap_err();
         assert!(err.to_string().contains("ATELIER_MAX_BODY_BYTES"), "{err}");
         assert!(Settings::from_sources("", "t", env(&[("ATELIER_SITE_ADDR", "nowhere")])).is_err());
+    }
+
+    #[test]
+    fn a_service_table_in_part_keeps_its_other_defaults() {
+        let text = "[replicate]\nimage-model = \"me/my-model\"\n";
+        let s = Settings::from_sources(text, "t", env(&[("ATELIER_REPLICATE_CONCURRENCY", "9")])).unwrap();
+        assert_eq!(s.replicate.image_model, "me/my-model");
+        assert_eq!(s.replicate.base_url, Settings::default().replicate.base_url);
+        assert_eq!(s.replicate.concurrency, 9);
+        let err = Settings::from_sources("[fal]\nbase-rul = \"x\"", "Leptos.toml", env(&[])).unwrap_err();
+        assert!(err.to_string().contains("Leptos.toml") && err.to_string().contains("base-rul"), "{err}");
     }
 
     #[test]

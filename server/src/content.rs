@@ -2,9 +2,9 @@
 //! whole or not at all: into a temporary file in the same folder, flushed to disk, then
 //! renamed into place; a failed write is retried (3 tries in all) and leaves no partial
 //! file behind. Files are named by content id, in 256 sub-folders; an image's thumbnail
-//! sits beside it (`<id>.thumb.png`).
+//! or a video's poster sits beside it (`<id>.thumb.png`).
 
-use crate::thumbnail::thumbnail;
+use crate::thumbnail::{poster, thumbnail};
 use app::domain::extension_for;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,18 +36,26 @@ impl ContentStore {
         Self { root: root.into() }
     }
 
-    /// Writes the result of content `id` and, for an image larger than a thumbnail, its
-    /// thumbnail (one that cannot be made or written is left out: the queue then shows
-    /// the image itself); returns the result's storage key. It all runs on one blocking
-    /// thread: one hand-off instead of one per file operation (measured in BENCHMARKS.md).
-    pub async fn save(&self, id: Uuid, media_type: &str, bytes: Vec<u8>) -> Result<String, SaveError> {
+    /// Writes the result of content `id` and its still for the queue: an image larger than
+    /// a thumbnail gets one, a video gets its `poster` fitted (one that cannot be made or
+    /// written is left out: the queue then shows the image itself, or the video's first
+    /// frame). Returns the result's storage key. It all runs on one blocking thread: one
+    /// hand-off instead of one per file operation (measured in BENCHMARKS.md).
+    pub async fn save(
+        &self,
+        id: Uuid,
+        media_type: &str,
+        bytes: Vec<u8>,
+        poster_bytes: Option<Vec<u8>>,
+    ) -> Result<String, SaveError> {
         let hex = id.simple().to_string();
         let key = format!("{}/{hex}.{}", &hex[hex.len() - 2..], extension_for(media_type));
         let (path, thumb_path) = (self.path(&key), self.path(&thumbnail_key(&key)));
         let image = media_type.starts_with("image/");
         let written = tokio::task::spawn_blocking(move || {
             write_with_retries(&path, &bytes)?;
-            if let Some(thumb) = image.then(|| thumbnail(&bytes)).flatten() {
+            let still = if image { thumbnail(&bytes) } else { poster_bytes.as_deref().and_then(poster) };
+            if let Some(thumb) = still {
                 if let Err(e) = write_atomically(&thumb_path, &thumb) {
                     tracing::warn!(path = %thumb_path.display(), "saving a thumbnail failed: {e}");
                 }
@@ -173,7 +181,7 @@ mod tests {
         let root = temp_root();
         let store = ContentStore::new(&root);
         let id = Uuid::new_v4();
-        let key = store.save(id, "image/png", b"picture".to_vec()).await.unwrap();
+        let key = store.save(id, "image/png", b"picture".to_vec(), None).await.unwrap();
         assert!(key.ends_with(&format!("{}.png", id.simple())));
         assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
         assert_eq!(files_under(&root), vec![store.path(&key)], "no temporary file is left");
@@ -198,7 +206,7 @@ mod tests {
         let id = Uuid::new_v4();
         let hex = id.simple().to_string();
         std::fs::write(root.join(&hex[30..]), b"in the way").unwrap();
-        let err = ContentStore::new(&root).save(id, "image/png", b"picture".to_vec()).await.unwrap_err();
+        let err = ContentStore::new(&root).save(id, "image/png", b"picture".to_vec(), None).await.unwrap_err();
         assert!(err.to_string().starts_with("could not save the result after 3 tries"), "{err}");
         assert_eq!(files_under(&root), vec![root.join(&hex[30..])]);
         std::fs::remove_dir_all(root).unwrap();

@@ -1,8 +1,8 @@
 //! `GET /content/{id}`: a result file, to its owner only (anyone else gets 404), with its
 //! media type, byte ranges (so videos seek) and a long private cache (a content id never
 //! changes). `?download` serves it as an attachment named `atelier-<kind>-<short id>.<ext>`;
-//! `?thumbnail` serves an image's thumbnail (a PNG that fits 256 × 256), or the image
-//! itself when it has none.
+//! `?thumbnail` serves an image's thumbnail or a video's poster (a PNG that fits
+//! 256 × 256), or an image itself when it has none (a video without a poster: 404).
 
 use crate::content::ContentStore;
 use crate::store::TaskStore;
@@ -42,6 +42,9 @@ pub async fn serve(
     };
     let thumbnail = files.content.thumbnail_path(&file.storage_key);
     let thumbnail = query.contains_key("thumbnail") && tokio::fs::try_exists(&thumbnail).await.unwrap_or(false);
+    if query.contains_key("thumbnail") && !thumbnail && !file.media_type.starts_with("image/") {
+        return not_found();
+    }
     let path =
         if thumbnail { files.content.thumbnail_path(&file.storage_key) } else { files.content.path(&file.storage_key) };
     let media_type = if thumbnail { "image/png" } else { &file.media_type };

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::fake::{Behaviour, FakeService};
+use common::fake::{Behaviour, FakeService, Protocol};
 use std::process::Command;
 use std::time::Duration;
 
@@ -27,14 +27,11 @@ async fn check_openai(base_url: &str, model: Option<&str>) -> (bool, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_defaults_serve_images_offline_and_say_video_is_missing() {
+async fn the_defaults_serve_both_kinds_offline() {
     let (ok, out) = check(&[]).await;
     assert!(out.contains("image: embedded · atelier-sketch-1: ready: built in, offline: PNG images"), "{out}");
-    assert!(
-        out.contains("video: embedded · atelier-sketch-1: unavailable: The embedded generator does not make video yet"),
-        "{out}"
-    );
-    assert!(!ok, "a kind of task with no service is a failed check");
+    assert!(out.contains("video: embedded · atelier-sketch-1: ready: built in, offline: AV1 video in MP4"), "{out}");
+    assert!(ok, "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,4 +69,33 @@ async fn refusals_and_silence_are_unavailable_with_the_reason() {
         )),
         "{out}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_services_say_whether_they_answer_and_have_the_model() {
+    let replicate = FakeService::speaking(Protocol::Replicate, Behaviour::Queued { polls: 0 }).await;
+    let fal = FakeService::speaking(Protocol::Fal, Behaviour::Queued { polls: 0 }).await;
+    let (ok, out) = check(&[
+        ("ATELIER_IMAGE_SERVICE", "replicate"),
+        ("ATELIER_REPLICATE_BASE_URL", &replicate.base_url),
+        ("ATELIER_VIDEO_SERVICE", "fal"),
+        ("ATELIER_FAL_BASE_URL", &fal.base_url),
+    ])
+    .await;
+    let image = format!(
+        "image: replicate · black-forest-labs/flux-schnell: ready: answers at {} and has the model",
+        replicate.base_url
+    );
+    assert!(out.contains(&image), "{out}");
+    assert!(out.contains(&format!("video: fal · fal-ai/ltx-video: ready: answers at {}", fal.base_url)), "{out}");
+    assert!(ok, "{out}");
+
+    let (ok, out) = check(&[
+        ("ATELIER_IMAGE_SERVICE", "replicate"),
+        ("ATELIER_REPLICATE_BASE_URL", &replicate.base_url),
+        ("ATELIER_REPLICATE_IMAGE_MODEL", "someone/nothing"),
+    ])
+    .await;
+    assert!(out.contains("unavailable: answers at") && out.contains("but has no model someone/nothing"), "{out}");
+    assert!(!ok);
 }

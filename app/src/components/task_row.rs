@@ -76,9 +76,12 @@ fn state_detail(task: &TaskView) -> impl IntoView + use<> {
 /// A completed task's file: a thumbnail (images) or player (videos), and a download link.
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
     let media = if content.media_type.starts_with("video/") {
-        let url = content.url();
-        view! { <video class="task-thumb" src=url controls=true preload="metadata" data-testid="task-result"></video> }
-            .into_any()
+        let (url, poster) = (content.url(), content.thumbnail_url());
+        view! {
+            <video class="task-thumb" src=url poster=poster controls=true preload="metadata" data-testid="task-result">
+            </video>
+        }
+        .into_any()
     } else {
         let (url, alt) = (content.thumbnail_url(), excerpt(task.params.prompt(), 120));
         view! { <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/> }.into_any()

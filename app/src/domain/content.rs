@@ -21,7 +21,8 @@ impl ContentView {
         format!("/content/{}", self.id)
     }
 
-    /// A small copy for lists (images; the file itself when it has none).
+    /// A small still for lists: an image's thumbnail (the image itself when it is small),
+    /// a video's poster (404 when the service made none).
     pub fn thumbnail_url(&self) -> String {
         format!("/content/{}?thumbnail", self.id)
     }

@@ -60,6 +60,13 @@ impl TaskParams {
         }
     }
 
+    pub fn negative_prompt(&self) -> Option<&str> {
+        match self {
+            Self::Image(p) => p.negative_prompt.as_ref().map(|n| n.as_str()),
+            Self::Video(p) => p.negative_prompt.as_ref().map(|n| n.as_str()),
+        }
+    }
+
     pub fn seed(&self) -> Option<u32> {
         match self {
             Self::Image(p) => p.seed,

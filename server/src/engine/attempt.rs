@@ -1,8 +1,10 @@
 //! One attempt at a task: the provider's work raced against the attempt's deadline, the
 //! user's cancel, the shutdown release and the heartbeat (which renews the lease and
 //! notices a cancel made on another instance or a lease lost); progress is recorded and
-//! published at most four times a second; then the outcome is saved and written.
+//! published at most four times a second; then the outcome is saved and written. How the
+//! provider is driven (submit, poll, fetch, cancel) is `remote.rs`.
 
+use super::remote::RemoteJob;
 use super::{human, Engine, Failure, FailureKind};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
@@ -82,27 +84,38 @@ impl Engine {
 
     async fn run(&self, claimed: &Claimed, cancel: &CancellationToken, release: &CancellationToken) -> Ended {
         let task = &claimed.task;
-        let provider = self.providers.for_kind(task.kind);
+        let service = self.providers.for_kind(task.kind);
         let job = Job { task_id: task.id, params: task.params.clone() };
         let deadline = match task.kind {
             TaskKind::Image => self.config.image_timeout,
             TaskKind::Video => self.config.video_timeout,
         };
-        let progress = ProgressCell::default();
+        let (progress, remote) = (ProgressCell::default(), RemoteJob::default());
         let report = |p: u8| progress.report(p);
         tokio::select! {
-            generated = provider.generate(&job, &report) => match generated {
-                Ok(output) => Ended::Done(output),
-                Err(failure) => Ended::Failed(failure),
-            },
-            _ = tokio::time::sleep(deadline) => Ended::Failed(Failure::Retryable {
-                message: format!("no result within {} (the attempt timed out)", human(deadline)),
-                after: None,
-            }),
-            _ = cancel.cancelled() => Ended::Cancelled,
+            generated = self.generate(service, &job, claimed.remote_job.as_deref(), &report, &remote) => {
+                match generated {
+                    Ok(output) => Ended::Done(output),
+                    Err(failure) => Ended::Failed(failure),
+                }
+            }
+            _ = tokio::time::sleep(deadline) => {
+                self.abandon(service, task.id, &remote).await;
+                Ended::Failed(Failure::Retryable {
+                    message: format!("no result within {} (the attempt timed out)", human(deadline)),
+                    after: None,
+                })
+            }
+            _ = cancel.cancelled() => {
+                self.abandon(service, task.id, &remote).await;
+                Ended::Cancelled
+            }
             _ = release.cancelled() => Ended::Released,
             lease = self.heartbeat(task.id) => match lease {
-                Lease::CancelRequested => Ended::Cancelled,
+                Lease::CancelRequested => {
+                    self.abandon(service, task.id, &remote).await;
+                    Ended::Cancelled
+                }
                 Lease::Lost | Lease::Held => Ended::Lost,
             },
             never = self.write_progress(claimed.owner, task.id, &progress) => match never {},
@@ -139,7 +152,7 @@ impl Engine {
             Ended::Done(output) => {
                 let content_id = Uuid::now_v7();
                 let bytes = output.bytes.len() as u64;
-                match self.content.save(content_id, &output.media_type, output.bytes).await {
+                match self.content.save(content_id, &output.media_type, output.bytes, output.poster).await {
                     Ok(storage_key) => {
                         let stored = StoredContent {
                             id: content_id,

@@ -4,6 +4,7 @@
 //! the retry policy; and the rules of that policy, apart from any I/O.
 
 mod attempt;
+mod remote;
 mod retry;
 mod scheduler;
 

@@ -29,11 +29,10 @@ pub enum FailureKind {
     NotFound,
     /// The service answered something other than its protocol says.
     Protocol,
-    /// The configured service does not make this kind of task.
-    Unsupported,
     /// The result is over `max-result-bytes`.
     TooLarge,
-    /// The embedded generator failed.
+    /// The generator failed to make it (the embedded one, or a service's job that ended
+    /// in failure).
     Generator,
     /// The result could not be saved.
     Storage,
@@ -51,7 +50,6 @@ impl FailureKind {
             FailureKind::Quota => "quota",
             FailureKind::NotFound => "not_found",
             FailureKind::Protocol => "protocol",
-            FailureKind::Unsupported => "unsupported",
             FailureKind::TooLarge => "too_large",
             FailureKind::Generator => "generator_error",
             FailureKind::Storage => "storage",

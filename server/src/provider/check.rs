@@ -24,7 +24,7 @@ impl Report {
     pub async fn of(providers: &Providers) -> Self {
         let mut lines = Vec::new();
         for kind in [TaskKind::Image, TaskKind::Video] {
-            let provider = providers.for_kind(kind);
+            let provider = &providers.for_kind(kind).provider;
             let service = format!("{} · {}", provider.name(), provider.model());
             lines.push((kind, service, provider.check(kind).await));
         }

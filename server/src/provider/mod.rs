@@ -1,21 +1,30 @@
-//! Generation services behind one interface: the engine hands a [`Job`] to the provider
-//! configured for its kind and gets back an [`Output`] or a classified [`Failure`]
-//! (transient failures are retried by the engine; permanent ones fail the task). The
-//! engine owns timeouts and cancellation: it drops the `generate` future to stop it.
+//! Generation services behind one interface. A service either answers a submission with
+//! the result (synchronous: the embedded generator, OpenAI images) or queues a remote job
+//! and answers with its id, which the engine records at once, then polls, fetches and, on
+//! cancel, cancels (Replicate, fal, ComfyUI, OpenAI videos). Every failure comes back
+//! classified ([`Failure`]): retryable, or permanent with its kind and the service's own
+//! words. The engine owns deadlines, retries and cancellation; a provider only talks to
+//! its service.
 
 mod check;
+mod comfyui;
 mod embedded;
+mod fal;
+mod http;
+mod media;
 mod openai;
+mod replicate;
 
 pub use check::{Health, Report};
 pub use embedded::Embedded;
-pub use openai::OpenAi;
 
-use crate::config::{ConfigError, Settings};
-use crate::engine::Failure;
+use crate::config::{ConfigError, ServiceSettings, Settings};
+use crate::engine::{Failure, FailureKind};
 use crate::store::{ServiceName, Services};
 use app::domain::{TaskKind, TaskParams};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 /// What to generate.
@@ -25,7 +34,7 @@ pub struct Job {
     pub params: TaskParams,
 }
 
-/// A generated file, checked and described by the provider.
+/// A generated file, checked and described.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
     pub media_type: String,
@@ -33,6 +42,50 @@ pub struct Output {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub duration_ms: Option<u32>,
+    /// A still for the queue (a video's poster), when the service made one.
+    pub poster: Option<Vec<u8>>,
+}
+
+/// What a service can do, as `server providers check` and the engine see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub image: bool,
+    pub video: bool,
+    /// Jobs are queued at the service: `submit` answers with an id to poll.
+    pub remote_jobs: bool,
+    /// A queued job can be cancelled at the service.
+    pub cancellable: bool,
+    pub reports_progress: bool,
+}
+
+impl Capabilities {
+    pub fn serves(&self, kind: TaskKind) -> bool {
+        match kind {
+            TaskKind::Image => self.image,
+            TaskKind::Video => self.video,
+        }
+    }
+}
+
+/// A submission's answer.
+#[derive(Debug)]
+pub enum Submitted {
+    /// The result itself.
+    Done(Output),
+    /// The service queued a job under this id.
+    Queued(String),
+}
+
+/// A queued job, as the service reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Polled {
+    Running {
+        progress: Option<u8>,
+    },
+    /// Finished: the result is to be fetched from here (a URL, a file name, the id).
+    Succeeded(String),
+    /// Ended without a result (the job is gone: trying again means a new submission).
+    Failed(Failure),
 }
 
 /// Where a provider reports progress (0 to 100); the engine throttles and publishes it.
@@ -40,56 +93,149 @@ pub type Progress<'a> = &'a (dyn Fn(u8) + Send + Sync);
 
 #[async_trait::async_trait]
 pub trait Provider: Send + Sync + 'static {
-    /// The service's short name, shown with each task (`embedded`, `openai`).
+    /// The service's short name, recorded with each task (`embedded`, `replicate`).
     fn name(&self) -> &str;
     /// The model the service is asked for.
     fn model(&self) -> &str;
-    async fn generate(&self, job: &Job, progress: Progress<'_>) -> Result<Output, Failure>;
+    fn capabilities(&self) -> Capabilities;
+    /// Starts the job: the result, or the id of the job queued at the service.
+    async fn submit(&self, job: &Job, progress: Progress<'_>) -> Result<Submitted, Failure>;
+    /// How the queued job `remote` is doing. An `Err` is about the asking (the job may
+    /// still be there); `Polled::Failed` says the job itself ended badly.
+    async fn poll(&self, job: &Job, remote: &str) -> Result<Polled, Failure> {
+        let _ = (job, remote);
+        Err(no_remote_jobs(self.name()))
+    }
+    /// Downloads and checks the result of a succeeded job.
+    async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
+        let _ = (job, location);
+        Err(no_remote_jobs(self.name()))
+    }
+    /// Asks the service to stop the queued job `remote`.
+    async fn cancel(&self, remote: &str) -> Result<(), Failure> {
+        let _ = remote;
+        Ok(())
+    }
     /// Whether the service answers and can serve tasks of `kind` (`server providers check`).
     async fn check(&self, kind: TaskKind) -> Health;
+}
+
+fn no_remote_jobs(name: &str) -> Failure {
+    Failure::Permanent { kind: FailureKind::Protocol, message: format!("{name} has no queued jobs to ask about") }
+}
+
+/// A configured provider with its service's limits.
+#[derive(Clone)]
+pub struct Configured {
+    pub provider: Arc<dyn Provider>,
+    /// Jobs this instance may have at the service at once (shared by both kinds when one
+    /// service serves both).
+    pub slots: Arc<Semaphore>,
+    /// How often a queued job is polled.
+    pub poll_every: Duration,
 }
 
 /// The provider for each kind of task.
 #[derive(Clone)]
 pub struct Providers {
-    pub image: Arc<dyn Provider>,
-    pub video: Arc<dyn Provider>,
+    pub image: Configured,
+    pub video: Configured,
 }
+
+/// The services `image-service` and `video-service` may name.
+const SERVICES: &str = "\"embedded\", \"openai\", \"comfyui\", \"replicate\" or \"fal\"";
 
 impl Providers {
     /// The services the settings name (`image-service`, `video-service`).
     pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
-        let unknown = |key: &str, name: &str, expected: &str| ConfigError::Invalid {
-            origin: key.into(),
-            message: format!("unknown service \"{name}\" (expected {expected})"),
-        };
-        let image: Arc<dyn Provider> = match settings.image_service.as_str() {
-            "embedded" => Arc::new(Embedded),
-            "openai" => Arc::new(OpenAi::new(
-                &settings.openai_base_url,
-                &settings.openai_image_model,
-                std::env::var("ATELIER_OPENAI_API_KEY").ok(),
-                settings.max_result_bytes,
-            )),
-            other => return Err(unknown("image-service", other, "\"embedded\" or \"openai\"")),
-        };
-        let video: Arc<dyn Provider> = match settings.video_service.as_str() {
-            "embedded" => Arc::new(Embedded),
-            other => return Err(unknown("video-service", other, "\"embedded\"")),
-        };
+        let image = build(settings, &settings.image_service, TaskKind::Image)?;
+        let mut video = build(settings, &settings.video_service, TaskKind::Video)?;
+        if settings.image_service == settings.video_service {
+            video.slots = image.slots.clone();
+        }
         Ok(Self { image, video })
+    }
+
+    /// Both kinds served by these providers, with unlimited slots (tests and benches).
+    pub fn same(provider: Arc<dyn Provider>) -> Self {
+        let configured = Configured {
+            provider,
+            slots: Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
+            poll_every: Duration::from_millis(10),
+        };
+        Self { image: configured.clone(), video: configured }
     }
 
     /// The names recorded on each task the store hands out.
     pub fn services(&self) -> Services {
-        let of = |p: &Arc<dyn Provider>| ServiceName { name: p.name().to_owned(), model: p.model().to_owned() };
+        let of =
+            |c: &Configured| ServiceName { name: c.provider.name().to_owned(), model: c.provider.model().to_owned() };
         Services { image: of(&self.image), video: of(&self.video) }
     }
 
-    pub fn for_kind(&self, kind: TaskKind) -> &Arc<dyn Provider> {
+    pub fn for_kind(&self, kind: TaskKind) -> &Configured {
         match kind {
             TaskKind::Image => &self.image,
             TaskKind::Video => &self.video,
         }
     }
+}
+
+/// What an adapter is built from: its service's settings, the model for the kind, the
+/// API key from the environment, and the result size cap.
+pub struct Connection {
+    pub base_url: String,
+    pub model: String,
+    pub api_key: Option<String>,
+    pub client: reqwest::Client,
+    pub max_bytes: u64,
+}
+
+fn build(settings: &Settings, name: &str, kind: TaskKind) -> Result<Configured, ConfigError> {
+    let (service, key_var): (&ServiceSettings, &str) = match name {
+        "embedded" => {
+            return Ok(Configured {
+                provider: Arc::new(Embedded),
+                slots: Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)),
+                poll_every: Duration::ZERO,
+            })
+        }
+        "openai" => (&settings.openai, "ATELIER_OPENAI_API_KEY"),
+        "comfyui" => (&settings.comfyui, "ATELIER_COMFYUI_API_KEY"),
+        "replicate" => (&settings.replicate, "ATELIER_REPLICATE_API_TOKEN"),
+        "fal" => (&settings.fal, "ATELIER_FAL_KEY"),
+        other => {
+            let key = if kind == TaskKind::Image { "image-service" } else { "video-service" };
+            return Err(ConfigError::Invalid {
+                origin: key.into(),
+                message: format!("unknown service \"{other}\" (expected {SERVICES})"),
+            });
+        }
+    };
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10).min(Duration::from_millis(service.request_timeout_ms)))
+        .timeout(Duration::from_millis(service.request_timeout_ms))
+        .build()
+        .map_err(|e| ConfigError::Invalid { origin: name.into(), message: format!("HTTP client: {e}") })?;
+    let connection = Connection {
+        base_url: service.base_url.trim_end_matches('/').to_owned(),
+        model: match kind {
+            TaskKind::Image => service.image_model.clone(),
+            TaskKind::Video => service.video_model.clone(),
+        },
+        api_key: std::env::var(key_var).ok().filter(|k| !k.is_empty()),
+        client,
+        max_bytes: settings.max_result_bytes,
+    };
+    let provider: Arc<dyn Provider> = match name {
+        "openai" => Arc::new(openai::OpenAi::new(connection, kind)),
+        "comfyui" => Arc::new(comfyui::ComfyUi::new(connection)?),
+        "replicate" => Arc::new(replicate::Replicate::new(connection)),
+        _ => Arc::new(fal::Fal::new(connection)),
+    };
+    Ok(Configured {
+        provider,
+        slots: Arc::new(Semaphore::new(service.concurrency.max(1) as usize)),
+        poll_every: Duration::from_millis(service.poll_interval_ms.max(10)),
+    })
 }

@@ -37,6 +37,8 @@ pub struct Claimed {
     /// 1 for the first attempt.
     pub attempt: u32,
     pub lease_expires_at: DateTime<Utc>,
+    /// The job an earlier attempt queued at the service (`<service>:<id>`), to resume.
+    pub remote_job: Option<String>,
 }
 
 /// Tasks of owner `$1` that may start now, in queue order: its pending queue and its due
@@ -83,9 +85,10 @@ impl TaskStore {
             .map(|(owner, id)| {
                 let row = rows.remove(id).ok_or(StoreError::NotFound)?;
                 let attempt = row.attempt_count.max(1) as u32;
+                let remote_job = row.remote_job_id.clone();
                 let task = view(row)?;
                 debug_assert_eq!(task.status, TaskStatus::Processing);
-                Ok(Claimed { owner: OwnerId(*owner), task, attempt, lease_expires_at: now + lease })
+                Ok(Claimed { owner: OwnerId(*owner), task, attempt, lease_expires_at: now + lease, remote_job })
             })
             .collect()
     }

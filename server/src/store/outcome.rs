@@ -79,6 +79,13 @@ impl TaskStore {
         Ok(if cancelled { Lease::CancelRequested } else { Lease::Held })
     }
 
+    /// Records the job a running attempt queued at the service (`None`: forget it, the
+    /// next attempt submits anew), so that an attempt after a restart resumes it.
+    pub async fn set_remote_job(&self, id: Uuid, instance: &str, job: Option<&str>) -> Result<bool, StoreError> {
+        let set = fenced(id, instance).col_expr(task::Column::RemoteJobId, Expr::value(job)).exec(&self.db).await?;
+        Ok(set.rows_affected == 1)
+    }
+
     /// Records a running attempt's progress (0 to 100).
     pub async fn set_progress(&self, id: Uuid, instance: &str, progress: u8) -> Result<bool, StoreError> {
         let set = fenced(id, instance)

@@ -140,19 +140,33 @@ impl TestApp {
         Self { base: format!("http://{}", running.addr), running: Some(running) }
     }
 
-    /// A server running `concurrency` tasks at a time against the fake image service, with
-    /// `adjust` applied after.
+    /// A server running `concurrency` tasks at a time against the fake service, for both
+    /// kinds of task, polling its jobs every 10 ms, with `adjust` applied after.
     pub async fn against(
         db: &TestDb,
         fake: &fake::FakeService,
         concurrency: u32,
         adjust: impl FnOnce(&mut Settings),
     ) -> Self {
-        let url = fake.base_url.clone();
+        let (url, protocol) = (fake.base_url.clone(), fake.protocol);
         Self::spawn_with(db, Arc::new(SystemClock), move |s| {
             s.concurrency = concurrency;
-            s.image_service = "openai".into();
-            s.openai_base_url = url;
+            let (name, service) = match protocol {
+                fake::Protocol::OpenAi => ("openai", &mut s.openai),
+                fake::Protocol::Replicate => ("replicate", &mut s.replicate),
+                fake::Protocol::Fal => ("fal", &mut s.fal),
+                fake::Protocol::ComfyUi => ("comfyui", &mut s.comfyui),
+            };
+            service.base_url = url;
+            // The shipped workflows, wherever the test runs from.
+            if protocol == fake::Protocol::ComfyUi {
+                let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../comfyui");
+                (service.image_model, service.video_model) =
+                    (format!("{shipped}/image-workflow.json"), format!("{shipped}/video-workflow.json"));
+            }
+            service.poll_interval_ms = 10;
+            s.image_service = name.into();
+            s.video_service = name.into();
             adjust(s);
         })
         .await

@@ -1,6 +1,7 @@
-//! An OpenAI-compatible service's answers: error statuses classified for the
-//! engine (retryable with the service's wait, or permanent with its reason), bodies read
-//! up to the result size cap, and transport errors.
+//! What every HTTP adapter shares: error statuses classified for the engine (retryable
+//! with the service's wait, or permanent with its reason, read from the error body shapes
+//! of OpenAI, Replicate, fal and ComfyUI), bodies read up to the result size cap,
+//! transport errors, and requests with the service's key.
 
 use crate::engine::{Failure, FailureKind};
 use chrono::TimeDelta;
@@ -8,14 +9,14 @@ use reqwest::{header::HeaderMap, Response, StatusCode};
 use serde_json::Value;
 
 /// Passes a success through; classifies an error status.
-pub(super) async fn check(response: Response) -> Result<Response, Failure> {
+pub async fn check(response: Response) -> Result<Response, Failure> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);
     }
     let retry_after = retry_after(response.headers());
     let body: Value = response.json().await.unwrap_or(Value::Null);
-    let message = body["error"]["message"].as_str().map(str::to_owned);
+    let message = message_of(&body);
     let cause = match &message {
         Some(m) => format!("HTTP {}: {m}", status.as_u16()),
         None => format!("HTTP {}", status.as_u16()),
@@ -43,7 +44,7 @@ pub(super) async fn check(response: Response) -> Result<Response, Failure> {
 
 /// The body, refused as soon as it passes `limit` bytes (before any is read when its
 /// announced length does); `max_result` is what the message names.
-pub(super) async fn read_capped(mut response: Response, limit: u64, max_result: u64) -> Result<Vec<u8>, Failure> {
+pub async fn read_capped(mut response: Response, limit: u64, max_result: u64) -> Result<Vec<u8>, Failure> {
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(too_large(max_result));
     }
@@ -57,12 +58,26 @@ pub(super) async fn read_capped(mut response: Response, limit: u64, max_result: 
     Ok(body)
 }
 
-pub(super) fn too_large(max: u64) -> Failure {
+pub fn too_large(max: u64) -> Failure {
     let size = if max >= 1 << 20 { format!("{} MB", max >> 20) } else { format!("{max} bytes") };
     Failure::Permanent {
         kind: FailureKind::TooLarge,
         message: format!("The generation service sent a result over {size} (max-result-bytes in Leptos.toml)."),
     }
+}
+
+/// The service's own words in an error body: OpenAI's `error.message`, a bare `error`,
+/// Replicate's and fal's `detail` (text, or a list of `msg`s), or a `title`.
+pub fn message_of(body: &Value) -> Option<String> {
+    let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    text(&body["error"]["message"])
+        .or_else(|| text(&body["error"]))
+        .or_else(|| text(&body["detail"]))
+        .or_else(|| {
+            let msgs: Vec<&str> = body["detail"].as_array()?.iter().filter_map(|d| d["msg"].as_str()).collect();
+            (!msgs.is_empty()).then(|| msgs.join("; "))
+        })
+        .or_else(|| text(&body["title"]))
 }
 
 /// `retry-after-ms` (OpenAI's) or `Retry-After` in seconds.
@@ -72,7 +87,7 @@ fn retry_after(headers: &HeaderMap) -> Option<TimeDelta> {
     (ms.is_finite() && ms >= 0.0).then(|| TimeDelta::milliseconds(ms.min(86_400_000.0) as i64))
 }
 
-pub(super) fn unreachable(e: reqwest::Error) -> Failure {
+pub fn unreachable(e: reqwest::Error) -> Failure {
     let what = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -83,7 +98,41 @@ pub(super) fn unreachable(e: reqwest::Error) -> Failure {
     Failure::Retryable { message: format!("generation service {what}"), after: None }
 }
 
-pub(super) fn protocol(message: String) -> Failure {
+/// Sends `request` and reads its JSON answer (at most `limit` bytes).
+pub async fn json(request: reqwest::RequestBuilder, limit: u64) -> Result<Value, Failure> {
+    let response = check(request.send().await.map_err(unreachable)?).await?;
+    let body = read_capped(response, limit, limit).await?;
+    serde_json::from_slice(&body).map_err(|e| protocol(format!("the answer is not the expected JSON: {e}")))
+}
+
+/// Enough for any status answer; results come through [`read_capped`] with their own cap.
+pub const STATUS_LIMIT: u64 = 4 << 20;
+
+/// Downloads a result (at most `max` bytes).
+pub async fn download(client: &reqwest::Client, url: &str, max: u64) -> Result<Vec<u8>, Failure> {
+    let response = check(client.get(url).send().await.map_err(unreachable)?).await?;
+    read_capped(response, max, max).await
+}
+
+/// A queued job that ended badly, in the service's words: refused by its safety checks,
+/// or failed while generating (trying it again is the user's call).
+pub fn job_failed(message: &str) -> Failure {
+    let lower = message.to_lowercase();
+    let policy = ["nsfw", "safety", "content policy", "moderation", "sensitive"].iter().any(|w| lower.contains(w));
+    let kind = if policy { FailureKind::ContentPolicy } else { FailureKind::Generator };
+    let message = if message.is_empty() { "no reason given" } else { message };
+    Failure::Permanent { kind, message: format!("The generation service could not make it: {message}") }
+}
+
+/// The last percentage a progress bar printed in a job's log (`NN%|`).
+pub fn percent_in(logs: &str) -> Option<u8> {
+    logs.rsplit('%').skip(1).find_map(|before| {
+        let digits: String = before.chars().rev().take_while(char::is_ascii_digit).collect();
+        digits.chars().rev().collect::<String>().parse::<u8>().ok().filter(|p| *p <= 100)
+    })
+}
+
+pub fn protocol(message: String) -> Failure {
     Failure::Permanent {
         kind: FailureKind::Protocol,
         message: format!("The generation service answered wrongly: {message}"),
@@ -138,6 +187,14 @@ mod tests {
             assert_eq!(kind_of(answer(status, code, &[]).await.unwrap_err()), Some(kind), "HTTP {status} {code}");
         }
         assert!(answer(200, "", &[]).await.is_ok());
+    }
+
+    #[test]
+    fn progress_is_the_last_percentage_in_the_log() {
+        assert_eq!(percent_in("starting\n 25%|██▌       | 7/28\n 50%|█████     | 14/28"), Some(50));
+        assert_eq!(percent_in("loading weights"), None);
+        assert_eq!(percent_in("100%|██████████| 28/28"), Some(100));
+        assert_eq!(percent_in("x 250% y"), None);
     }
 
     #[test]

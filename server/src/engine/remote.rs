@@ -1,0 +1,94 @@
+//! Driving a provider through one attempt: submit (or, when an earlier attempt queued a
+//! job at this service, resume it without submitting again), record the queued job's id
+//! before anything else, poll it at the service's pace, fetch the result; and abandoning a
+//! queued job when the attempt is cancelled or times out (cancelled at the service when it
+//! can be, forgotten so that the next attempt submits anew).
+
+use super::{Engine, Failure};
+use crate::provider::{Configured, Job, Output, Polled, Progress, Submitted};
+use std::sync::Mutex;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long abandoning a job waits for the service to confirm the cancel.
+const CANCEL_WITHIN: Duration = Duration::from_secs(10);
+
+/// The service's id of the job the attempt has queued, once it has one.
+#[derive(Default)]
+pub(super) struct RemoteJob(Mutex<Option<String>>);
+
+impl RemoteJob {
+    fn set(&self, id: Option<String>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = id;
+    }
+
+    fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Engine {
+    /// The attempt's work: the result, or why there is none. `resume` is the job an
+    /// earlier attempt queued (`<service>:<id>`).
+    pub(super) async fn generate(
+        &self,
+        service: &Configured,
+        job: &Job,
+        resume: Option<&str>,
+        progress: Progress<'_>,
+        remote: &RemoteJob,
+    ) -> Result<Output, Failure> {
+        let _slot = service.slots.acquire().await.expect("service slots are never closed");
+        let provider = &service.provider;
+        let resumed = resume.and_then(|r| r.strip_prefix(provider.name())?.strip_prefix(':'));
+        let id = match resumed {
+            Some(id) => id.to_owned(),
+            None => match provider.submit(job, progress).await? {
+                Submitted::Done(output) => return Ok(output),
+                Submitted::Queued(id) => {
+                    self.record_remote_job(job.task_id, Some(format!("{}:{id}", provider.name()))).await;
+                    id
+                }
+            },
+        };
+        remote.set(Some(id.clone()));
+        loop {
+            match provider.poll(job, &id).await? {
+                Polled::Running { progress: reported } => {
+                    if let Some(p) = reported {
+                        progress(p);
+                    }
+                    tokio::time::sleep(service.poll_every).await;
+                }
+                Polled::Succeeded(location) => return provider.fetch(job, &location).await,
+                Polled::Failed(failure) => {
+                    remote.set(None);
+                    self.record_remote_job(job.task_id, None).await;
+                    return Err(failure);
+                }
+            }
+        }
+    }
+
+    /// Stops the attempt's queued job, if it has one: cancelled at the service when it
+    /// can be (best effort, bounded), and forgotten.
+    pub(super) async fn abandon(&self, service: &Configured, task_id: Uuid, remote: &RemoteJob) {
+        let Some(id) = remote.get() else { return };
+        if service.provider.capabilities().cancellable {
+            match tokio::time::timeout(CANCEL_WITHIN, service.provider.cancel(&id)).await {
+                Ok(Ok(())) => tracing::info!(%task_id, job = id, "cancelled at the service"),
+                Ok(Err(failure)) => {
+                    tracing::warn!(%task_id, job = id, "cancelling at the service: {}", failure.reason())
+                }
+                Err(_) => tracing::warn!(%task_id, job = id, "cancelling at the service: no answer"),
+            }
+        }
+        self.record_remote_job(task_id, None).await;
+    }
+
+    async fn record_remote_job(&self, task_id: Uuid, job: Option<String>) {
+        if let Err(e) = self.store.set_remote_job(task_id, &self.config.instance, job.as_deref()).await {
+            tracing::warn!(%task_id, "recording the service's job id: {e}");
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Fake generation services on 127.0.0.1:0, one per protocol, each speaking its
+//! service's real request and response shapes (`openai.rs`: OpenAI images and videos;
+//! `replicate.rs`; `fal.rs`; `comfyui.rs`). They share one scriptable core: each submission takes the next
+//! scripted [`Behaviour`] (or the default), each poll of a queued job the next scripted
+//! poll fault (or the job's own state), and every call is logged.
+
+mod comfyui;
+mod fal;
+mod openai;
+mod replicate;
+
+pub use openai::tiny_png;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The protocol a fake speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// OpenAI-compatible: images in one call, videos as queued jobs.
+    OpenAi,
+    Replicate,
+    Fal,
+    ComfyUi,
+}
+
+/// What the service does with one call.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Answers with the result after the delay (a queued service: queues a job that has
+    /// succeeded by the first poll).
+    Succeed { after: Duration },
+    /// Queues a job that is running for this many polls, then succeeds.
+    Queued { polls: u32 },
+    /// Queues a job that fails with the service's message at the first poll.
+    JobFails(&'static str),
+    /// Answers with this status and the service's error body.
+    Status(u16),
+    /// 429 with `retry-after-ms` and `Retry-After`.
+    RateLimited { retry_after_ms: u64 },
+    /// Refused by the service's safety system (a sync call's error, a queued job's failure).
+    ContentPolicy,
+    /// Answers 200 with a body that is not JSON.
+    Malformed,
+    /// Closes the connection without answering.
+    Drop,
+    /// Never answers.
+    Hang,
+}
+
+/// A job queued at the fake.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub prompt: String,
+    pub video: bool,
+    polls_left: u32,
+    fails: Option<&'static str>,
+    pub cancelled: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    queue: VecDeque<Behaviour>,
+    default: Option<Behaviour>,
+    poll_faults: VecDeque<Behaviour>,
+    /// The prompt of every submission, in order.
+    calls: Vec<String>,
+    jobs: HashMap<String, Job>,
+    polls: usize,
+    cancels: Vec<String>,
+    base_url: String,
+}
+
+pub(crate) type Shared = Arc<Mutex<State>>;
+
+#[derive(Clone)]
+pub struct FakeService {
+    pub base_url: String,
+    pub protocol: Protocol,
+    state: Shared,
+}
+
+impl FakeService {
+    /// An OpenAI-compatible image service.
+    pub async fn start(default: Behaviour) -> Self {
+        Self::speaking(Protocol::OpenAi, default).await
+    }
+
+    pub async fn speaking(protocol: Protocol, default: Behaviour) -> Self {
+        let state: Shared = Arc::new(Mutex::new(State { default: Some(default), ..State::default() }));
+        let app: Router = match protocol {
+            Protocol::OpenAi => openai::routes(),
+            Protocol::Replicate => replicate::routes(),
+            Protocol::Fal => fal::routes(),
+            Protocol::ComfyUi => comfyui::routes(),
+        }
+        .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        state.lock().unwrap().base_url = base_url.clone();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { base_url, protocol, state }
+    }
+
+    /// The next submissions behave like this, in order; then the default again.
+    pub fn script(&self, behaviours: impl IntoIterator<Item = Behaviour>) {
+        self.lock().queue.extend(behaviours);
+    }
+
+    /// The next polls (of any job) fail like this, in order.
+    pub fn script_polls(&self, faults: impl IntoIterator<Item = Behaviour>) {
+        self.lock().poll_faults.extend(faults);
+    }
+
+    pub fn set_default(&self, behaviour: Behaviour) {
+        self.lock().default = Some(behaviour);
+    }
+
+    /// Every queued job succeeds at its next poll.
+    pub fn finish_jobs(&self) {
+        self.lock().jobs.values_mut().for_each(|job| job.polls_left = 0);
+    }
+
+    /// The prompts of every submission so far, in order.
+    pub fn calls(&self) -> Vec<String> {
+        self.lock().calls.clone()
+    }
+
+    /// How many times jobs were polled.
+    pub fn polls(&self) -> usize {
+        self.lock().polls
+    }
+
+    /// The ids of the jobs cancelled, in order.
+    pub fn cancels(&self) -> Vec<String> {
+        self.lock().cancels.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+}
+
+/// What a submission does.
+pub(crate) enum Submitted {
+    /// A fault to answer with.
+    Fault(Behaviour),
+    /// The result at once (sync services), after the delay.
+    Result(Duration),
+    /// A job was queued under this id.
+    Queued(String),
+}
+
+/// What a poll finds.
+pub(crate) enum Polled {
+    Fault(Behaviour),
+    Running(u8),
+    Succeeded,
+    Failed(&'static str),
+    Cancelled,
+    Unknown,
+}
+
+impl State {
+    /// Logs a submission of `prompt` and decides it; `queued`: the service queues jobs.
+    pub(crate) fn submit(&mut self, prompt: &str, video: bool, queued: bool) -> Submitted {
+        self.calls.push(prompt.to_owned());
+        let next = self.queue.pop_front();
+        let behaviour = next.or_else(|| self.default.clone()).expect("a default behaviour");
+        let (polls, fails) = match behaviour {
+            Behaviour::Succeed { after } if !queued => return Submitted::Result(after),
+            Behaviour::Succeed { .. } => (0, None),
+            Behaviour::Queued { polls } => (polls, None),
+            Behaviour::JobFails(message) => (0, Some(message)),
+            Behaviour::ContentPolicy if queued => (0, Some("NSFW content detected. Try running it again.")),
+            fault => return Submitted::Fault(fault),
+        };
+        let id = format!("job{}", self.calls.len());
+        let job = Job { prompt: prompt.to_owned(), video, polls_left: polls, fails, cancelled: false };
+        self.jobs.insert(id.clone(), job);
+        Submitted::Queued(id)
+    }
+
+    pub(crate) fn poll(&mut self, id: &str) -> Polled {
+        self.polls += 1;
+        if let Some(fault) = self.poll_faults.pop_front() {
+            return Polled::Fault(fault);
+        }
+        let Some(job) = self.jobs.get_mut(id) else { return Polled::Unknown };
+        if job.cancelled {
+            Polled::Cancelled
+        } else if let Some(message) = job.fails {
+            Polled::Failed(message)
+        } else if job.polls_left > 0 {
+            job.polls_left -= 1;
+            Polled::Running(50)
+        } else {
+            Polled::Succeeded
+        }
+    }
+
+    pub(crate) fn cancel(&mut self, id: &str) -> bool {
+        self.cancels.push(id.to_owned());
+        self.jobs.get_mut(id).map(|job| job.cancelled = true).is_some()
+    }
+
+    pub(crate) fn job(&self, id: &str) -> Option<Job> {
+        self.jobs.get(id).cloned()
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+/// The media a job makes: a PNG, or an MP4 for video.
+pub(crate) async fn media(video: bool) -> Response {
+    let (media_type, bytes) = if video { ("video/mp4", tiny_mp4().await) } else { ("image/png", tiny_png()) };
+    ([("content-type", media_type)], bytes).into_response()
+}
+
+/// A valid two-second 480p MP4 at 12 fps, made once by the embedded generator.
+pub async fn tiny_mp4() -> Vec<u8> {
+    use server::provider::{Embedded, Job, Provider, Submitted};
+    static CLIP: tokio::sync::OnceCell<Vec<u8>> = tokio::sync::OnceCell::const_new();
+    let made = CLIP.get_or_init(|| async {
+        let params = serde_json::json!({
+            "kind": "video", "prompt": "a fake service's clip", "duration_secs": 2, "resolution": "480p",
+            "fps": 12, "seed": 1
+        });
+        let job = Job { task_id: uuid::Uuid::nil(), params: serde_json::from_value(params).unwrap() };
+        match Embedded.submit(&job, &|_| {}).await {
+            Ok(Submitted::Done(output)) => output.bytes,
+            _ => panic!("the embedded generator makes a clip"),
+        }
+    });
+    made.await.clone()
+}
+
+/// The faults every protocol answers alike; `error` renders the service's error body.
+pub(crate) async fn fault(behaviour: Behaviour, error: impl Fn(u16, &str, &str) -> Response) -> Response {
+    match behaviour {
+        Behaviour::Status(status) => error(status, "server_error", "The server is overloaded."),
+        Behaviour::RateLimited { retry_after_ms } => {
+            let mut res = error(429, "rate_limit_exceeded", "Request was throttled.");
+            let headers = res.headers_mut();
+            headers.insert("retry-after-ms", retry_after_ms.to_string().parse().unwrap());
+            headers.insert("retry-after", retry_after_ms.div_ceil(1000).to_string().parse().unwrap());
+            res
+        }
+        Behaviour::ContentPolicy => {
+            error(400, "content_policy_violation", "Your request was rejected by the safety system.")
+        }
+        Behaviour::Malformed => (StatusCode::OK, [("content-type", "application/json")], "{\"id\": ").into_response(),
+        Behaviour::Drop => panic!("the fake drops this connection (a deliberate fault, not a test failure)"),
+        Behaviour::Hang => std::future::pending().await,
+        other => unreachable!("{other:?} is not a fault"),
+    }
+}
