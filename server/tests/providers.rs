@@ -8,7 +8,8 @@ use common::fake::{Behaviour, FakeService, Protocol};
 use std::process::Command;
 use std::time::Duration;
 
-/// Runs `server providers check` with these settings; its success and its output.
+/// Runs `server providers check` with these settings; its success and its output (what
+/// it printed, then what it complained of).
 async fn check(settings: &[(&str, &str)]) -> (bool, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command.args(["--config", "/nonexistent/Leptos.toml", "providers", "check"]).env("ATELIER_LOG", "warn");
@@ -16,7 +17,8 @@ async fn check(settings: &[(&str, &str)]) -> (bool, String) {
         command.env(key, value);
     }
     let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
-    (output.status.success(), String::from_utf8(output.stdout).unwrap())
+    let said = String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+    (output.status.success(), said)
 }
 
 /// The check with images from the OpenAI-compatible service at `base_url`.
@@ -29,7 +31,8 @@ async fn check_openai(base_url: &str, model: Option<&str>) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_defaults_serve_both_kinds_offline() {
     let (ok, out) = check(&[]).await;
-    assert!(out.contains("image: embedded · atelier-sketch-1: ready: built in, offline: PNG images"), "{out}");
+    let image = "image: embedded · atelier-sketch-1: ready: built in, offline: PNG images (one call, cancellable, with progress)";
+    assert!(out.contains(image), "{out}");
     assert!(out.contains("video: embedded · atelier-sketch-1: ready: built in, offline: AV1 video in MP4"), "{out}");
     assert!(ok, "{out}");
 }
@@ -87,6 +90,10 @@ async fn queued_services_say_whether_they_answer_and_have_the_model() {
         replicate.base_url
     );
     assert!(out.contains(&image), "{out}");
+    assert!(
+        out.contains("has the model black-forest-labs/flux-schnell (queued jobs, cancellable, with progress)"),
+        "{out}"
+    );
     assert!(out.contains(&format!("video: fal · fal-ai/ltx-video: ready: answers at {}", fal.base_url)), "{out}");
     assert!(ok, "{out}");
 
@@ -98,4 +105,19 @@ async fn queued_services_say_whether_they_answer_and_have_the_model() {
     .await;
     assert!(out.contains("unavailable: answers at") && out.contains("but has no model someone/nothing"), "{out}");
     assert!(!ok);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comfyui_answers_with_its_version_and_a_broken_workflow_stops_the_start() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: 0 }).await;
+    let workflow = concat!(env!("CARGO_MANIFEST_DIR"), "/../comfyui/image-workflow.json");
+    let comfyui = [("ATELIER_IMAGE_SERVICE", "comfyui"), ("ATELIER_COMFYUI_BASE_URL", fake.base_url.as_str())];
+    let (ok, out) = check(&[comfyui[0], comfyui[1], ("ATELIER_COMFYUI_IMAGE_MODEL", workflow)]).await;
+    let expected = format!("ready: answers at {} (ComfyUI 0.3.40); image from the workflow {workflow}", fake.base_url);
+    assert!(out.contains(&expected), "{out}");
+    assert!(ok, "{out}");
+
+    let (ok, out) = check(&[comfyui[0], comfyui[1], ("ATELIER_COMFYUI_IMAGE_MODEL", "/nowhere/flow.json")]).await;
+    assert!(!ok);
+    assert!(out.contains("ComfyUI workflow /nowhere/flow.json"), "{out}");
 }

@@ -58,6 +58,21 @@ per_adapter!(
     a_restart_resumes_the_queued_job,
 );
 
+/// A service's `concurrency` caps the jobs this server has there, whatever the engine's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_never_has_more_jobs_than_its_concurrency() {
+    let (db, fake) =
+        (TestDb::sqlite(), FakeService::speaking(Protocol::Replicate, Behaviour::Queued { polls: 3 }).await);
+    let app = TestApp::against(&db, &fake, 4, |s| s.replicate.concurrency = 2).await;
+    let client = TestApp::client();
+    for n in 0..6 {
+        submit(&app, &client, REPLICATE, &format!("one of six {n}")).await;
+    }
+    app.wait_until(&client, "all completed", |t| t.len() == 6 && all_in(t, &["completed"])).await;
+    assert_eq!(fake.most_in_flight(), 2);
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_resumes_the_queued_job_on_postgres() {
     if let Some(db) = TestDb::postgres().await {
@@ -74,6 +89,9 @@ async fn spawn(db: &TestDb, fake: &FakeService, delays_ms: &[u64]) -> TestApp {
         s.image_timeout_ms = 1_000;
         s.video_timeout_ms = 1_000;
         s.shutdown_grace_ms = 100;
+        for service in [&mut s.openai, &mut s.comfyui, &mut s.replicate, &mut s.fal] {
+            service.request_timeout_ms = 300;
+        }
     })
     .await
 }
@@ -125,7 +143,8 @@ async fn each_fault_ends_retrying_or_failed_in_the_services_words(adapter: Adapt
         (Behaviour::Status(503), "retrying", "retrying", "HTTP 503"),
         (Behaviour::RateLimited { retry_after_ms: 1_000 }, "retrying", "retrying", "HTTP 429"),
         (Behaviour::Drop, "retrying", "retrying", "generation service"),
-        (Behaviour::Hang, "retrying", "retrying", "timed out"),
+        (Behaviour::Hang, "retrying", "retrying", "generation service timed out"), // request-timeout-ms
+        (Behaviour::SlowBody, "retrying", "retrying", "generation service timed out"),
         (Behaviour::Malformed, "failed", "protocol", "not the expected JSON"),
         (Behaviour::ContentPolicy, "failed", "content_policy", "NSFW content detected"),
         (Behaviour::JobFails("CUDA out of memory"), "failed", "generator_error", "CUDA out of memory"),

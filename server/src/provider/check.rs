@@ -1,7 +1,7 @@
 //! `server providers check`: asks each configured service whether it answers and can
 //! serve its kind of task, and says so a line per kind.
 
-use super::Providers;
+use super::{Capabilities, Providers};
 use app::domain::TaskKind;
 use std::fmt;
 
@@ -26,7 +26,13 @@ impl Report {
         for kind in [TaskKind::Image, TaskKind::Video] {
             let provider = &providers.for_kind(kind).provider;
             let service = format!("{} · {}", provider.name(), provider.model());
-            lines.push((kind, service, provider.check(kind).await));
+            let can = provider.capabilities();
+            let health = match provider.check(kind).await {
+                _ if !can.serves(kind) => Health::Unavailable(format!("it does not make {}", kind.as_str())),
+                Health::Ready(what) => Health::Ready(format!("{what} ({})", ways(can))),
+                unavailable => unavailable,
+            };
+            lines.push((kind, service, health));
         }
         Self { lines }
     }
@@ -35,6 +41,14 @@ impl Report {
     pub fn all_ready(&self) -> bool {
         self.lines.iter().all(|(_, _, health)| matches!(health, Health::Ready(_)))
     }
+}
+
+/// How a service works, in words: "one call" or "queued jobs, cancellable, with progress".
+fn ways(can: Capabilities) -> String {
+    let mut ways = vec![if can.remote_jobs { "queued jobs" } else { "one call" }];
+    ways.extend(can.cancellable.then_some("cancellable"));
+    ways.extend(can.reports_progress.then_some("with progress"));
+    ways.join(", ")
 }
 
 impl fmt::Display for Report {

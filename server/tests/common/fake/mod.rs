@@ -48,6 +48,8 @@ pub enum Behaviour {
     Malformed,
     /// Closes the connection without answering.
     Drop,
+    /// Answers 200 and then trickles the body, a byte every 100 ms, for 10 s.
+    SlowBody,
     /// Never answers.
     Hang,
 }
@@ -57,6 +59,7 @@ pub enum Behaviour {
 pub struct Job {
     pub prompt: String,
     pub video: bool,
+    ended: bool,
     polls_left: u32,
     fails: Option<&'static str>,
     pub cancelled: bool,
@@ -72,6 +75,9 @@ pub(crate) struct State {
     jobs: HashMap<String, Job>,
     polls: usize,
     cancels: Vec<String>,
+    /// Jobs queued and not yet ended (succeeded, failed or cancelled), and the most seen.
+    in_flight: usize,
+    most_in_flight: usize,
     base_url: String,
 }
 
@@ -135,6 +141,11 @@ impl FakeService {
         self.lock().polls
     }
 
+    /// The most jobs that were queued and running at the service at once.
+    pub fn most_in_flight(&self) -> usize {
+        self.lock().most_in_flight
+    }
+
     /// The ids of the jobs cancelled, in order.
     pub fn cancels(&self) -> Vec<String> {
         self.lock().cancels.clone()
@@ -180,8 +191,10 @@ impl State {
             fault => return Submitted::Fault(fault),
         };
         let id = format!("job{}", self.calls.len());
-        let job = Job { prompt: prompt.to_owned(), video, polls_left: polls, fails, cancelled: false };
+        let job = Job { prompt: prompt.to_owned(), video, ended: false, polls_left: polls, fails, cancelled: false };
         self.jobs.insert(id.clone(), job);
+        self.in_flight += 1;
+        self.most_in_flight = self.most_in_flight.max(self.in_flight);
         Submitted::Queued(id)
     }
 
@@ -191,16 +204,20 @@ impl State {
             return Polled::Fault(fault);
         }
         let Some(job) = self.jobs.get_mut(id) else { return Polled::Unknown };
-        if job.cancelled {
+        let polled = if job.cancelled {
             Polled::Cancelled
         } else if let Some(message) = job.fails {
             Polled::Failed(message)
         } else if job.polls_left > 0 {
             job.polls_left -= 1;
-            Polled::Running(50)
+            return Polled::Running(50);
         } else {
             Polled::Succeeded
+        };
+        if !std::mem::replace(&mut job.ended, true) {
+            self.in_flight -= 1;
         }
+        polled
     }
 
     pub(crate) fn cancel(&mut self, id: &str) -> bool {
@@ -257,6 +274,14 @@ pub(crate) async fn fault(behaviour: Behaviour, error: impl Fn(u16, &str, &str) 
         }
         Behaviour::Malformed => (StatusCode::OK, [("content-type", "application/json")], "{\"id\": ").into_response(),
         Behaviour::Drop => panic!("the fake drops this connection (a deliberate fault, not a test failure)"),
+        Behaviour::SlowBody => {
+            let trickle = futures_util::stream::unfold(0, |n| async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                (n < 100).then(|| (Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b" ")), n + 1))
+            });
+            (StatusCode::OK, [("content-type", "application/json")], axum::body::Body::from_stream(trickle))
+                .into_response()
+        }
         Behaviour::Hang => std::future::pending().await,
         other => unreachable!("{other:?} is not a fault"),
     }
