@@ -41,14 +41,6 @@ impl ComfyUi {
         Ok(Self { api, workflow, client_id, progress, listening: std::sync::Once::new() })
     }
 
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let request = self.api.client.request(method, format!("{}{path}", self.api.base_url));
-        match &self.api.api_key {
-            Some(key) => request.bearer_auth(key),
-            None => request,
-        }
-    }
-
     /// Starts following `/ws` (once; it ends with the provider).
     fn listen(&self) {
         self.listening.call_once(|| {
@@ -76,13 +68,13 @@ impl Provider for ComfyUi {
         self.listen();
         let prompt = workflow::filled(&self.workflow, &job.params);
         let body = json!({ "prompt": prompt, "client_id": self.client_id });
-        let queued = json(self.request(Method::POST, "/prompt").json(&body), STATUS_LIMIT).await?;
+        let queued = json(self.api.request(Method::POST, "/prompt").json(&body), STATUS_LIMIT).await?;
         let id = queued["prompt_id"].as_str().ok_or_else(|| protocol("the queued prompt has no prompt_id".into()))?;
         Ok(Submitted::Queued(id.to_owned()))
     }
 
     async fn poll(&self, _job: &Job, remote: &str) -> Result<Polled, Failure> {
-        let history = json(self.request(Method::GET, &format!("/history/{remote}")), STATUS_LIMIT).await?;
+        let history = json(self.api.request(Method::GET, &format!("/history/{remote}")), STATUS_LIMIT).await?;
         let Some(entry) = history.get(remote) else {
             let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner()).get(remote).copied();
             return Ok(Polled::Running { progress });
@@ -116,11 +108,7 @@ impl Provider for ComfyUi {
             .append_pair("filename", &filename)
             .append_pair("subfolder", &subfolder)
             .append_pair("type", "output");
-        let mut request = self.api.client.get(url);
-        if let Some(key) = &self.api.api_key {
-            request = request.bearer_auth(key);
-        }
-        let response = request.send().await;
+        let response = self.api.authorised(self.api.client.get(url)).send().await;
         let response = super::http::check(response.map_err(super::http::unreachable)?).await?;
         let bytes = super::http::read_capped(response, self.api.max_bytes, self.api.max_bytes).await?;
         media::output_for(&job.params, bytes)
@@ -128,19 +116,24 @@ impl Provider for ComfyUi {
 
     async fn cancel(&self, remote: &str) -> Result<(), Failure> {
         let delete = json!({ "delete": [remote] });
-        self.request(Method::POST, "/queue").json(&delete).send().await.map_err(super::http::unreachable)?;
-        let queue = json(self.request(Method::GET, "/queue"), STATUS_LIMIT).await?;
+        self.api.request(Method::POST, "/queue").json(&delete).send().await.map_err(super::http::unreachable)?;
+        let queue = json(self.api.request(Method::GET, "/queue"), STATUS_LIMIT).await?;
         let running = queue["queue_running"].as_array().into_iter().flatten().any(|item| item[1] == remote);
         if running {
             let interrupt = json!({ "prompt_id": remote });
-            self.request(Method::POST, "/interrupt").json(&interrupt).send().await.map_err(super::http::unreachable)?;
+            self.api
+                .request(Method::POST, "/interrupt")
+                .json(&interrupt)
+                .send()
+                .await
+                .map_err(super::http::unreachable)?;
         }
         Ok(())
     }
 
     async fn check(&self, kind: TaskKind) -> Health {
         let at = &self.api.base_url;
-        match json(self.request(Method::GET, "/system_stats"), STATUS_LIMIT).await {
+        match json(self.api.request(Method::GET, "/system_stats"), STATUS_LIMIT).await {
             Ok(stats) => Health::Ready(format!(
                 "answers at {at} (ComfyUI {}); {} from the workflow {}",
                 stats["system"]["comfyui_version"].as_str().unwrap_or("of unknown version"),

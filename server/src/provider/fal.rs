@@ -26,16 +26,8 @@ impl Fal {
         Self { api, app }
     }
 
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let request = self.api.client.request(method, format!("{}/{path}", self.api.base_url));
-        match &self.api.api_key {
-            Some(key) => request.header(reqwest::header::AUTHORIZATION, format!("Key {key}")),
-            None => request,
-        }
-    }
-
     fn of_request(&self, id: &str, then: &str) -> String {
-        format!("{}/requests/{id}{then}", self.app)
+        format!("/{}/requests/{id}{then}", self.app)
     }
 }
 
@@ -59,14 +51,16 @@ impl Provider for Fal {
             let (width, height) = params.size.dimensions();
             body["image_size"] = json!({ "width": width, "height": height });
         }
-        let queued = json(self.request(Method::POST, &self.api.model).json(&body), STATUS_LIMIT).await?;
+        let queued =
+            json(self.api.request(Method::POST, &format!("/{}", self.api.model)).json(&body), STATUS_LIMIT).await?;
         let id =
             queued["request_id"].as_str().ok_or_else(|| protocol("the queued request has no request_id".into()))?;
         Ok(Submitted::Queued(id.to_owned()))
     }
 
     async fn poll(&self, _job: &Job, remote: &str) -> Result<Polled, Failure> {
-        let status = json(self.request(Method::GET, &self.of_request(remote, "/status?logs=1")), STATUS_LIMIT).await?;
+        let status =
+            json(self.api.request(Method::GET, &self.of_request(remote, "/status?logs=1")), STATUS_LIMIT).await?;
         let logs = || {
             let lines = status["logs"].as_array().into_iter().flatten();
             lines.filter_map(|l| l["message"].as_str()).collect::<Vec<_>>().join("\n")
@@ -88,7 +82,7 @@ impl Provider for Fal {
     }
 
     async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
-        let answer = json(self.request(Method::GET, &self.of_request(location, "")), STATUS_LIMIT).await?;
+        let answer = json(self.api.request(Method::GET, &self.of_request(location, "")), STATUS_LIMIT).await?;
         if answer["has_nsfw_concepts"].as_array().is_some_and(|flags| flags.iter().any(|f| f == true)) {
             return Err(job_failed("the safety checker flagged the result as NSFW"));
         }
@@ -99,7 +93,7 @@ impl Provider for Fal {
     }
 
     async fn cancel(&self, remote: &str) -> Result<(), Failure> {
-        json(self.request(Method::PUT, &self.of_request(remote, "/cancel")), STATUS_LIMIT).await.map(drop)
+        json(self.api.request(Method::PUT, &self.of_request(remote, "/cancel")), STATUS_LIMIT).await.map(drop)
     }
 
     async fn check(&self, kind: TaskKind) -> Health {
@@ -107,7 +101,7 @@ impl Provider for Fal {
         // whether it answers and accepts the key (404 is the good answer).
         let (at, model) = (&self.api.base_url, &self.api.model);
         let probe = self.of_request("00000000-0000-0000-0000-000000000000", "/status");
-        match json(self.request(Method::GET, &probe), STATUS_LIMIT).await {
+        match json(self.api.request(Method::GET, &probe), STATUS_LIMIT).await {
             Ok(_) | Err(Failure::Permanent { kind: FailureKind::NotFound | FailureKind::Validation, .. }) => {
                 Health::Ready(format!("answers at {at}; {} with {model}", kind.as_str()))
             }

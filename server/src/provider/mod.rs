@@ -182,13 +182,30 @@ impl Providers {
 }
 
 /// What an adapter is built from: its service's settings, the model for the kind, the
-/// API key from the environment, and the result size cap.
+/// API key from the environment (sent as `Authorization: <scheme> <key>`), and the
+/// result size cap.
 pub struct Connection {
     pub base_url: String,
     pub model: String,
-    pub api_key: Option<String>,
+    api_key: Option<String>,
+    scheme: &'static str,
     pub client: reqwest::Client,
     pub max_bytes: u64,
+}
+
+impl Connection {
+    /// A request to `path` at the service, with its key.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.authorised(self.client.request(method, format!("{}{path}", self.base_url)))
+    }
+
+    /// `request` with the service's key, if it has one.
+    pub fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.api_key {
+            Some(key) => request.header(reqwest::header::AUTHORIZATION, format!("{} {key}", self.scheme)),
+            None => request,
+        }
+    }
 }
 
 fn build(settings: &Settings, name: &str, kind: TaskKind) -> Result<Configured, ConfigError> {
@@ -224,6 +241,7 @@ fn build(settings: &Settings, name: &str, kind: TaskKind) -> Result<Configured, 
             TaskKind::Video => service.video_model.clone(),
         },
         api_key: std::env::var(key_var).ok().filter(|k| !k.is_empty()),
+        scheme: if name == "fal" { "Key" } else { "Bearer" },
         client,
         max_bytes: settings.max_result_bytes,
     };
@@ -238,4 +256,29 @@ fn build(settings: &Settings, name: &str, kind: TaskKind) -> Result<Configured, 
         slots: Arc::new(Semaphore::new(service.concurrency.max(1) as usize)),
         poll_every: Duration::from_millis(service.poll_interval_ms.max(10)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_goes_in_the_services_scheme_and_only_when_there_is_one() {
+        let connection = |api_key: Option<&str>, scheme| Connection {
+            base_url: "http://127.0.0.1:9".into(),
+            model: "m".into(),
+            api_key: api_key.map(str::to_owned),
+            scheme,
+            client: reqwest::Client::new(),
+            max_bytes: 1,
+        };
+        let header = |c: &Connection| {
+            let request = c.request(reqwest::Method::GET, "/x").build().unwrap();
+            assert_eq!(request.url().as_str(), "http://127.0.0.1:9/x");
+            request.headers().get("authorization").map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(header(&connection(Some("k1"), "Bearer")).as_deref(), Some("Bearer k1"));
+        assert_eq!(header(&connection(Some("k2"), "Key")).as_deref(), Some("Key k2"));
+        assert_eq!(header(&connection(None, "Bearer")), None);
+    }
 }

@@ -22,17 +22,9 @@ impl OpenAi {
         Self { api, kind }
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let request = self.api.client.request(method, format!("{}{path}", self.api.base_url));
-        match &self.api.api_key {
-            Some(key) => request.bearer_auth(key),
-            None => request,
-        }
-    }
-
     /// `GET /v1/models`: the ids of the models the service lists.
     async fn models(&self) -> Result<Vec<String>, Failure> {
-        let list = json(self.request(reqwest::Method::GET, "/v1/models"), STATUS_LIMIT).await?;
+        let list = json(self.api.request(reqwest::Method::GET, "/v1/models"), STATUS_LIMIT).await?;
         let ids = list["data"].as_array().ok_or_else(|| protocol("the model list has no data array".into()))?;
         Ok(ids.iter().filter_map(|m| m["id"].as_str().map(str::to_owned)).collect())
     }
@@ -40,7 +32,7 @@ impl OpenAi {
     async fn image(&self, params: &ImageParams) -> Result<Output, Failure> {
         let body =
             json!({ "model": self.api.model, "prompt": params.prompt.as_str(), "n": 1, "size": params.size.as_str() });
-        let request = self.request(reqwest::Method::POST, "/v1/images/generations").json(&body);
+        let request = self.api.request(reqwest::Method::POST, "/v1/images/generations").json(&body);
         // The image may come inside as base64: 4 bytes for 3, plus the JSON around it.
         let answer = json(request, self.api.max_bytes / 3 * 4 + 64 * 1024).await?;
         let first = &answer["data"][0];
@@ -90,13 +82,13 @@ impl Provider for OpenAi {
             .text("prompt", params.prompt.as_str().to_owned())
             .text("seconds", params.duration_secs.secs().to_string())
             .text("size", format!("{width}x{height}"));
-        let video = json(self.request(reqwest::Method::POST, "/v1/videos").multipart(form), STATUS_LIMIT).await?;
+        let video = json(self.api.request(reqwest::Method::POST, "/v1/videos").multipart(form), STATUS_LIMIT).await?;
         let id = video["id"].as_str().ok_or_else(|| protocol("the queued video has no id".into()))?;
         Ok(Submitted::Queued(id.to_owned()))
     }
 
     async fn poll(&self, _job: &Job, remote: &str) -> Result<Polled, Failure> {
-        let video = json(self.request(reqwest::Method::GET, &format!("/v1/videos/{remote}")), STATUS_LIMIT).await?;
+        let video = json(self.api.request(reqwest::Method::GET, &format!("/v1/videos/{remote}")), STATUS_LIMIT).await?;
         let progress = video["progress"].as_u64().map(|p| p.min(100) as u8);
         match video["status"].as_str() {
             Some("queued" | "in_progress") => Ok(Polled::Running { progress }),
@@ -108,11 +100,11 @@ impl Provider for OpenAi {
 
     async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
         let content = format!("/v1/videos/{location}/content");
-        let response = self.request(reqwest::Method::GET, &content).send().await.map_err(http::unreachable)?;
+        let response = self.api.request(reqwest::Method::GET, &content).send().await.map_err(http::unreachable)?;
         let bytes = http::read_capped(http::check(response).await?, self.api.max_bytes, self.api.max_bytes).await?;
         let mut output = media::output_for(&job.params, bytes)?;
         // The poster is a nicety: a service without thumbnails still gives the video.
-        let thumbnail = self.request(reqwest::Method::GET, &format!("{content}?variant=thumbnail"));
+        let thumbnail = self.api.request(reqwest::Method::GET, &format!("{content}?variant=thumbnail"));
         if let Ok(Ok(response)) = thumbnail.send().await.map(|r| r.error_for_status()) {
             output.poster = http::read_capped(response, 16 << 20, 16 << 20).await.ok();
         }

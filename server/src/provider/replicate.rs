@@ -19,14 +19,6 @@ impl Replicate {
     pub fn new(api: Connection) -> Self {
         Self { api }
     }
-
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let request = self.api.client.request(method, format!("{}{path}", self.api.base_url));
-        match &self.api.api_key {
-            Some(key) => request.bearer_auth(key),
-            None => request,
-        }
-    }
 }
 
 /// The model's input: the fields most image and video models on Replicate take.
@@ -66,13 +58,14 @@ impl Provider for Replicate {
 
     async fn submit(&self, job: &Job, _progress: Progress<'_>) -> Result<Submitted, Failure> {
         let body = json!({ "version": self.api.model, "input": input(&job.params) });
-        let prediction = json(self.request(Method::POST, "/v1/predictions").json(&body), STATUS_LIMIT).await?;
+        let prediction = json(self.api.request(Method::POST, "/v1/predictions").json(&body), STATUS_LIMIT).await?;
         let id = prediction["id"].as_str().ok_or_else(|| protocol("the prediction has no id".into()))?;
         Ok(Submitted::Queued(id.to_owned()))
     }
 
     async fn poll(&self, _job: &Job, remote: &str) -> Result<Polled, Failure> {
-        let prediction = json(self.request(Method::GET, &format!("/v1/predictions/{remote}")), STATUS_LIMIT).await?;
+        let prediction =
+            json(self.api.request(Method::GET, &format!("/v1/predictions/{remote}")), STATUS_LIMIT).await?;
         match prediction["status"].as_str() {
             Some("starting") => Ok(Polled::Running { progress: None }),
             Some("processing") => {
@@ -99,19 +92,19 @@ impl Provider for Replicate {
     }
 
     async fn cancel(&self, remote: &str) -> Result<(), Failure> {
-        json(self.request(Method::POST, &format!("/v1/predictions/{remote}/cancel")), STATUS_LIMIT).await.map(drop)
+        json(self.api.request(Method::POST, &format!("/v1/predictions/{remote}/cancel")), STATUS_LIMIT).await.map(drop)
     }
 
     async fn check(&self, kind: TaskKind) -> Health {
         let (at, model) = (&self.api.base_url, &self.api.model);
         // Official models answer at /v1/models/{owner}/{name}; a bare version id is not listed.
         let Some((owner, name)) = model.split(':').next().and_then(|m| m.split_once('/')) else {
-            return match json(self.request(Method::GET, "/v1/account"), STATUS_LIMIT).await {
+            return match json(self.api.request(Method::GET, "/v1/account"), STATUS_LIMIT).await {
                 Ok(_) => Health::Ready(format!("answers at {at}; {} with version {model}", kind.as_str())),
                 Err(failure) => Health::Unavailable(format!("{at}: {}", failure.reason())),
             };
         };
-        match json(self.request(Method::GET, &format!("/v1/models/{owner}/{name}")), STATUS_LIMIT).await {
+        match json(self.api.request(Method::GET, &format!("/v1/models/{owner}/{name}")), STATUS_LIMIT).await {
             Ok(_) => Health::Ready(format!("answers at {at} and has the model {model}")),
             Err(Failure::Permanent { kind: FailureKind::NotFound, .. }) => {
                 Health::Unavailable(format!("answers at {at}, but has no model {model}"))
