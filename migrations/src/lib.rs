@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_tasks_and_contents;
 mod m20261129_000002_engine_tables;
+mod m20261129_000003_content_stills;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_tasks_and_contents::Migration),
             Box::new(m20261129_000002_engine_tables::Migration),
+            Box::new(m20261129_000003_content_stills::Migration),
         ]
     }
 }

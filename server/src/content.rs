@@ -39,15 +39,16 @@ impl ContentStore {
     /// Writes the result of content `id` and its still for the queue: an image larger than
     /// a thumbnail gets one, a video gets its `poster` fitted (one that cannot be made or
     /// written is left out: the queue then shows the image itself, or the video's first
-    /// frame). Returns the result's storage key. It all runs on one blocking thread: one
-    /// hand-off instead of one per file operation (measured in BENCHMARKS.md).
+    /// frame). Returns the result's storage key, and whether it has a still (an image always
+    /// has: itself when small). It all runs on one blocking thread: one hand-off instead of
+    /// one per file operation (measured in BENCHMARKS.md).
     pub async fn save(
         &self,
         id: Uuid,
         media_type: &str,
         bytes: Vec<u8>,
         poster_bytes: Option<Vec<u8>>,
-    ) -> Result<String, SaveError> {
+    ) -> Result<(String, bool), SaveError> {
         let hex = id.simple().to_string();
         let key = format!("{}/{hex}.{}", &hex[hex.len() - 2..], extension_for(media_type));
         let (path, thumb_path) = (self.path(&key), self.path(&thumbnail_key(&key)));
@@ -55,16 +56,16 @@ impl ContentStore {
         let written = tokio::task::spawn_blocking(move || {
             write_with_retries(&path, &bytes)?;
             let still = if image { thumbnail(&bytes) } else { poster_bytes.as_deref().and_then(poster) };
-            if let Some(thumb) = still {
-                if let Err(e) = write_atomically(&thumb_path, &thumb) {
-                    tracing::warn!(path = %thumb_path.display(), "saving a thumbnail failed: {e}");
-                }
-            }
-            Ok(())
+            let saved = still.is_some_and(|thumb| {
+                write_atomically(&thumb_path, &thumb)
+                    .inspect_err(|e| tracing::warn!(path = %thumb_path.display(), "saving a thumbnail failed: {e}"))
+                    .is_ok()
+            });
+            Ok(image || saved)
         })
         .await
         .unwrap_or_else(|e| Err(std::io::Error::other(e)));
-        written.map(|()| key).map_err(SaveError)
+        written.map(|still| (key, still)).map_err(SaveError)
     }
 
     /// Every file in the store's folders: results and temporary files alike.
@@ -181,7 +182,8 @@ mod tests {
         let root = temp_root();
         let store = ContentStore::new(&root);
         let id = Uuid::new_v4();
-        let key = store.save(id, "image/png", b"picture".to_vec(), None).await.unwrap();
+        let (key, has_still) = store.save(id, "image/png", b"picture".to_vec(), None).await.unwrap();
+        assert!(has_still, "an image is its own still");
         assert!(key.ends_with(&format!("{}.png", id.simple())));
         assert_eq!(std::fs::read(store.path(&key)).unwrap(), b"picture");
         assert_eq!(files_under(&root), vec![store.path(&key)], "no temporary file is left");

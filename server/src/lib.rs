@@ -97,8 +97,9 @@ pub async fn start_with_clock(
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
     let relay = relay::start(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
+    let service =
+        service::Service::new(store.clone(), events.clone(), content.clone()).with_providers(providers.clone());
     let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), config);
-    let service = service::Service::new(store.clone(), events.clone(), content.clone());
     let app = router::build(&settings, addr, service, events.clone(), files::Files { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();

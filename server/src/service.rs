@@ -1,8 +1,10 @@
 //! The `TaskService` the app's server functions call: users' actions on the store, each
-//! followed by its live event (and, for deletions, removing the files).
+//! followed by its live event (and, for deletions, removing the files; for a task that
+//! left a job queued at a service, cancelling it there).
 
 use crate::content::ContentStore;
 use crate::events::Events;
+use crate::provider::Providers;
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
@@ -15,11 +17,24 @@ pub struct Service {
     store: TaskStore,
     events: Events,
     content: ContentStore,
+    /// Where jobs left queued at services are cancelled (none in benches).
+    providers: Option<Providers>,
 }
 
 impl Service {
     pub fn new(store: TaskStore, events: Events, content: ContentStore) -> Self {
-        Self { store, events, content }
+        Self { store, events, content, providers: None }
+    }
+
+    /// Cancels the jobs that cancelled or deleted tasks left at these providers' services.
+    pub fn with_providers(self, providers: Providers) -> Self {
+        Self { providers: Some(providers), ..self }
+    }
+
+    fn cancel_jobs(&self, jobs: Vec<String>) {
+        if let Some(providers) = &self.providers {
+            providers.cancel_jobs(jobs);
+        }
     }
 
     fn changed(&self, owner: OwnerId, task: &TaskView) {
@@ -28,6 +43,7 @@ impl Service {
 
     async fn removed(&self, owner: OwnerId, removed: Removed) -> u64 {
         self.content.remove(&removed.storage_keys).await;
+        self.cancel_jobs(removed.remote_jobs);
         let n = removed.ids.len() as u64;
         if n > 0 {
             self.events.publish(owner, TaskEvent::Removed { ids: removed.ids });
@@ -56,7 +72,8 @@ impl TaskService for Service {
     }
 
     async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        let task = self.store.cancel_task(owner, id).await?;
+        let (task, left_queued) = self.store.cancel_task(owner, id).await?;
+        self.cancel_jobs(left_queued.into_iter().collect());
         self.changed(owner, &task);
         Ok(task)
     }

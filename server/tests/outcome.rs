@@ -89,7 +89,7 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     // Cancel while running: recorded first, the attempt's end then makes it cancelled...
     let again = store.retry_task(owner, id).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    let cancelling = store.cancel_task(owner, again).await.unwrap();
+    let (cancelling, _) = store.cancel_task(owner, again).await.unwrap();
     assert_eq!((cancelling.status, cancelling.cancel_requested), (TaskStatus::Processing, true));
     assert_eq!(store.renew_lease(again, "a", LEASE).await.unwrap(), Lease::CancelRequested, "the heartbeat sees it");
     store.fail(again, "a", &unavailable(), &RetryPolicy::default()).await.unwrap();

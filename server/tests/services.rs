@@ -52,6 +52,7 @@ macro_rules! per_adapter {
 
 per_adapter!(
     a_queued_job_completes_with_its_result,
+    a_job_left_queued_by_a_waiting_task_is_cancelled_with_it,
     each_fault_ends_retrying_or_failed_in_the_services_words,
     a_polling_outage_resumes_the_same_job,
     cancelling_stops_the_job_at_the_service,
@@ -127,6 +128,7 @@ async fn a_queued_job_completes_with_its_result(adapter: Adapter) {
     // (none made: 404, and the page shows the video's first frame).
     let still = client.get(format!("{}/content/{}?thumbnail", app.base, result["id"].as_str().unwrap())).send().await;
     let still = still.unwrap();
+    assert_eq!(result["has_still"], adapter.still, "the page knows whether to ask for a still");
     if adapter.still {
         assert_eq!((still.status().as_u16(), still.headers()["content-type"].to_str().unwrap()), (200, "image/png"));
     } else {
@@ -194,6 +196,32 @@ async fn cancelling_stops_the_job_at_the_service(adapter: Adapter) {
     assert_eq!(body["cancel_requested"], true, "{body}");
     app.wait_until(&client, "cancelled", |t| all_in(t, &["cancelled"])).await;
     let expected: Vec<String> = if adapter.cancellable { vec!["job1".into()] } else { Vec::new() };
+    assert_eq!(fake.cancels(), expected);
+    app.stop().await;
+}
+
+/// A task waiting to retry after an outage while polling still has its job at the
+/// service: cancelling the task (or deleting it) cancels that job there.
+async fn a_job_left_queued_by_a_waiting_task_is_cancelled_with_it(adapter: Adapter) {
+    let (db, fake) =
+        (TestDb::sqlite(), FakeService::speaking(adapter.protocol, Behaviour::Queued { polls: u32::MAX }).await);
+    fake.script_polls([Behaviour::Status(503), Behaviour::Status(503)]);
+    let app = spawn(&db, &fake, &[60_000]).await;
+    let client = TestApp::client();
+    let cancelled = submit(&app, &client, adapter, "cancel me later").await;
+    app.wait_until(&client, "retrying", |t| all_in(t, &["retrying"])).await;
+    let deleted = submit(&app, &client, adapter, "delete me later").await;
+    app.wait_until(&client, "both retrying", |t| t.len() == 2 && all_in(t, &["retrying"])).await;
+
+    let (_, body) = app.call(&client, "cancel_task", json!({ "id": cancelled })).await;
+    assert_eq!(body["status"], "cancelled", "{body}");
+    let (_, body) = app.call(&client, "delete_task", json!({ "id": deleted })).await;
+    assert!(body.is_null() || body.get("code").is_none(), "{body}");
+    let expected: Vec<String> = if adapter.cancellable { vec!["job1".into(), "job2".into()] } else { Vec::new() };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while fake.cancels() != expected && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert_eq!(fake.cancels(), expected);
     app.stop().await;
 }

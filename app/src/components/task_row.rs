@@ -83,7 +83,8 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
         }
         .into_any()
     } else {
-        let (url, alt) = (content.thumbnail_url(), excerpt(task.params.prompt(), 120));
+        let url = content.thumbnail_url().unwrap_or_else(|| content.url());
+        let alt = excerpt(task.params.prompt(), 120);
         view! { <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/> }.into_any()
     };
     let size = match (content.width, content.height) {

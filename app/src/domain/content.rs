@@ -13,6 +13,8 @@ pub struct ContentView {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub duration_ms: Option<u32>,
+    /// Whether a still (thumbnail or poster) can be shown for it.
+    pub has_still: bool,
 }
 
 impl ContentView {
@@ -22,9 +24,9 @@ impl ContentView {
     }
 
     /// A small still for lists: an image's thumbnail (the image itself when it is small),
-    /// a video's poster (404 when the service made none).
-    pub fn thumbnail_url(&self) -> String {
-        format!("/content/{}?thumbnail", self.id)
+    /// a video's poster; `None` when the service made no poster.
+    pub fn thumbnail_url(&self) -> Option<String> {
+        self.has_still.then(|| format!("/content/{}?thumbnail", self.id))
     }
 
     /// The same file as a download with a proper name.
@@ -63,10 +65,12 @@ mod tests {
             width: Some(1),
             height: Some(1),
             duration_ms: None,
+            has_still: true,
         };
         assert_eq!(content.url(), format!("/content/{id}"));
         assert_eq!(content.download_url(), format!("/content/{id}?download"));
-        assert_eq!(content.thumbnail_url(), format!("/content/{id}?thumbnail"));
+        assert_eq!(content.thumbnail_url(), Some(format!("/content/{id}?thumbnail")));
+        assert_eq!(ContentView { has_still: false, ..content.clone() }.thumbnail_url(), None);
         assert_eq!(content.extension(), "png");
         assert_eq!(ContentView { media_type: "text/html".into(), ..content }.extension(), "bin");
     }

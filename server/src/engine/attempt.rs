@@ -153,7 +153,7 @@ impl Engine {
                 let content_id = Uuid::now_v7();
                 let bytes = output.bytes.len() as u64;
                 match self.content.save(content_id, &output.media_type, output.bytes, output.poster).await {
-                    Ok(storage_key) => {
+                    Ok((storage_key, has_still)) => {
                         let stored = StoredContent {
                             id: content_id,
                             storage_key: storage_key.clone(),
@@ -162,6 +162,7 @@ impl Engine {
                             width: output.width,
                             height: output.height,
                             duration_ms: output.duration_ms,
+                            has_still,
                         };
                         let completed = store.complete(id, instance, Some(stored)).await?;
                         if completed.is_none() {

@@ -16,6 +16,8 @@ pub struct Model {
     pub height: Option<i32>,
     pub duration_ms: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// A thumbnail or poster can be shown for it (`?thumbnail`).
+    pub has_still: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

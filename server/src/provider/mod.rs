@@ -181,6 +181,30 @@ impl Providers {
     }
 }
 
+impl Providers {
+    /// Cancels, in the background, jobs that tasks left queued at their services (a task
+    /// cancelled or deleted while waiting to retry): each `<service>:<id>` goes to the
+    /// configured provider of that name, if it can cancel.
+    pub fn cancel_jobs(&self, jobs: Vec<String>) {
+        for job in jobs {
+            let Some((name, id)) = job.split_once(':') else { continue };
+            let provider =
+                [&self.image, &self.video].into_iter().map(|c| c.provider.clone()).find(|p| p.name() == name);
+            let Some(provider) = provider.filter(|p| p.capabilities().cancellable) else { continue };
+            let id = id.to_owned();
+            tokio::spawn(async move {
+                match tokio::time::timeout(Duration::from_secs(10), provider.cancel(&id)).await {
+                    Ok(Ok(())) => tracing::info!(job = id, "cancelled at {}", provider.name()),
+                    Ok(Err(failure)) => {
+                        tracing::warn!(job = id, "cancelling at {}: {}", provider.name(), failure.reason())
+                    }
+                    Err(_) => tracing::warn!(job = id, "cancelling at {}: no answer", provider.name()),
+                }
+            });
+        }
+    }
+}
+
 /// What an adapter is built from: its service's settings, the model for the kind, the
 /// API key from the environment (sent as `Authorization: <scheme> <key>`), and the
 /// result size cap.

@@ -19,6 +19,7 @@ pub struct StoredContent {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub duration_ms: Option<u32>,
+    pub has_still: bool,
 }
 
 impl TaskStore {
@@ -71,5 +72,6 @@ fn content_row(task_id: Uuid, c: StoredContent, now: chrono::DateTime<chrono::Ut
         height: c.height.map(|n| n as i32),
         duration_ms: c.duration_ms.map(|n| n as i32),
         created_at: now,
+        has_still: c.has_still,
     }
 }

@@ -15,7 +15,10 @@ use uuid::Uuid;
 const WAITING: [&str; 2] = ["pending", "retrying"];
 
 impl TaskStore {
-    pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
+    /// Cancels a waiting task at once (and returns the job an earlier attempt left queued
+    /// at its service, if any, to be cancelled there), or asks the instance running it to
+    /// stop.
+    pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<(TaskView, Option<String>), StoreError> {
         let now = self.clock.now();
         let cancelled = task::Entity::update_many()
             .col_expr(task::Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
@@ -25,24 +28,27 @@ impl TaskStore {
             .filter(task::Column::Id.eq(id))
             .filter(task::Column::OwnerId.eq(owner.0))
             .filter(task::Column::Status.is_in(WAITING))
-            .exec(&self.db)
-            .await?;
-        if cancelled.rows_affected == 0 {
-            match self.status_of(owner, id).await? {
-                TaskStatus::Processing => {
-                    // Recorded first, so that recovery after a crash never runs it again.
-                    task::Entity::update_many()
-                        .col_expr(task::Column::CancelRequestedAt, Expr::value(now))
-                        .col_expr(task::Column::UpdatedAt, Expr::value(now))
-                        .filter(task::Column::Id.eq(id))
-                        .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
-                        .exec(&self.db)
-                        .await?;
-                }
-                status => return Err(finished(status, "cancelled")),
-            }
+            .exec_with_returning(&self.db)
+            .await?
+            .pop();
+        if let Some(row) = cancelled {
+            let remote_job = row.remote_job_id.clone();
+            return Ok((view(row)?, remote_job));
         }
-        self.find(owner, id).await?.ok_or(StoreError::NotFound)
+        match self.status_of(owner, id).await? {
+            TaskStatus::Processing => {
+                // Recorded first, so that recovery after a crash never runs it again.
+                task::Entity::update_many()
+                    .col_expr(task::Column::CancelRequestedAt, Expr::value(now))
+                    .col_expr(task::Column::UpdatedAt, Expr::value(now))
+                    .filter(task::Column::Id.eq(id))
+                    .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
+                    .exec(&self.db)
+                    .await?;
+            }
+            status => return Err(finished(status, "cancelled")),
+        }
+        Ok((self.find(owner, id).await?.ok_or(StoreError::NotFound)?, None))
     }
 
     pub async fn retry_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
@@ -150,18 +156,29 @@ impl TaskStore {
     }
 }
 
-/// What a delete or clear removed: the tasks, and their files for the content store.
+/// What a delete or clear removed: the tasks, their files for the content store, and the
+/// jobs earlier attempts left queued at services (to be cancelled there).
 #[derive(Debug, Default)]
 pub struct Removed {
     pub ids: Vec<Uuid>,
     pub storage_keys: Vec<String>,
+    pub remote_jobs: Vec<String>,
 }
 
 /// Deletes the tasks (their content rows go with them), in chunks that stay within every
 /// backend's limit on bound values.
 async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Removed, StoreError> {
-    let mut storage_keys = Vec::new();
+    let (mut storage_keys, mut remote_jobs) = (Vec::new(), Vec::new());
     for chunk in ids.chunks(500) {
+        let jobs: Vec<Option<String>> = task::Entity::find()
+            .select_only()
+            .column(task::Column::RemoteJobId)
+            .filter(task::Column::Id.is_in(chunk.iter().copied()))
+            .filter(task::Column::RemoteJobId.is_not_null())
+            .into_tuple()
+            .all(txn)
+            .await?;
+        remote_jobs.extend(jobs.into_iter().flatten());
         let keys: Vec<String> = content::Entity::find()
             .select_only()
             .column(content::Column::StorageKey)
@@ -172,7 +189,7 @@ async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Remove
         storage_keys.extend(keys);
         task::Entity::delete_many().filter(task::Column::Id.is_in(chunk.iter().copied())).exec(txn).await?;
     }
-    Ok(Removed { ids, storage_keys })
+    Ok(Removed { ids, storage_keys, remote_jobs })
 }
 
 fn finished(status: TaskStatus, action: &str) -> StoreError {

@@ -81,5 +81,6 @@ pub fn content_view(row: content::Model) -> ContentView {
         width: positive(row.width),
         height: positive(row.height),
         duration_ms: positive(row.duration_ms),
+        has_still: row.has_still,
     }
 }
