@@ -121,3 +121,64 @@ async fn comfyui_answers_with_its_version_and_a_broken_workflow_stops_the_start(
     assert!(!ok);
     assert!(out.contains("ComfyUI workflow /nowhere/flow.json"), "{out}");
 }
+
+/// HTTPS: a service whose certificate the machine trusts (here through `SSL_CERT_FILE`)
+/// answers; one it does not trust is refused, and the check says it is the certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_are_reached_over_https_and_certificates_are_checked() {
+    let dir = std::env::temp_dir().join(format!("atelier-tls-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let made = Command::new("sh").args(["-c", MAKE_CERTIFICATES]).current_dir(&dir).output().expect("sh runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // A tiny HTTPS service listing one model (Python's standard library, on this machine).
+    let mut service = Command::new("python3")
+        .args(["-c", HTTPS_SERVICE, &port.to_string()])
+        .current_dir(&dir)
+        .spawn()
+        .expect("python3 runs");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "the HTTPS service did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let url = format!("https://127.0.0.1:{port}");
+    let cert = dir.join("ca.pem").display().to_string();
+    let openai = [("ATELIER_IMAGE_SERVICE", "openai"), ("ATELIER_OPENAI_BASE_URL", url.as_str())];
+    let (_, trusted) = check(&[openai[0], openai[1], ("SSL_CERT_FILE", &cert)]).await;
+    let (_, unknown) = check(&[openai[0], openai[1], ("SSL_CERT_FILE", "/nonexistent.pem")]).await;
+    let _ = service.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(trusted.contains(&format!("ready: answers at {url} and lists the model gpt-image-1")), "{trusted}");
+    assert!(unknown.contains("unavailable") && unknown.contains("refused over TLS"), "{unknown}");
+}
+
+/// A test certificate authority (`ca.pem`) and a certificate for 127.0.0.1 it signed
+/// (`cert.pem`, `key.pem`), with openssl.
+const MAKE_CERTIFICATES: &str = "set -e
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj '/CN=Atelier test CA' -keyout ca.key -out ca.pem 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout key.pem -out leaf.csr 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\nextendedKeyUsage=serverAuth\\n' > leaf.ext
+openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out cert.pem -extfile leaf.ext 2>/dev/null
+";
+
+/// An HTTPS server on the port given, with `cert.pem` and `key.pem` from its folder, that
+/// answers every GET with a model list.
+const HTTPS_SERVICE: &str = r#"
+import http.server, json, ssl, sys
+
+class Models(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"data": [{"id": "gpt-image-1"}]}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Models)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain("cert.pem", "key.pem")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+"#;

@@ -88,12 +88,18 @@ fn retry_after(headers: &HeaderMap) -> Option<TimeDelta> {
 }
 
 pub fn unreachable(e: reqwest::Error) -> Failure {
+    // A certificate the service's TLS shows and this machine does not trust says so
+    // somewhere down the error's causes.
+    let causes = std::iter::successors(std::error::Error::source(&e), |c| c.source());
+    let untrusted = causes.map(|c| c.to_string()).find(|c| c.contains("certificate"));
     let what = if e.is_timeout() {
-        "timed out"
+        "timed out".to_owned()
+    } else if let Some(why) = untrusted {
+        format!("refused over TLS ({why})")
     } else if e.is_connect() {
-        "connection refused"
+        "connection refused".to_owned()
     } else {
-        "connection lost"
+        "connection lost".to_owned()
     };
     Failure::Retryable { message: format!("generation service {what}"), after: None }
 }
