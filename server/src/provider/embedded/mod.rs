@@ -165,6 +165,14 @@ mod tests {
         let read = crate::provider::media::video_output(clip.bytes.clone()).unwrap();
         assert_eq!((read.media_type.as_str(), read.width, read.height), ("video/mp4", Some(854), Some(480)));
         assert_eq!((read.duration_ms, clip.duration_ms), (Some(2000), Some(2000)));
+        // 12 fps: 24 frames, one every twelfth of a second.
+        let mut demuxer = shiguredo_mp4::demux::Mp4FileDemuxer::new();
+        demuxer.handle_input(shiguredo_mp4::demux::Input { position: 0, data: &clip.bytes });
+        let mut frames = Vec::new();
+        while let Some(sample) = demuxer.next_sample().unwrap() {
+            frames.push((sample.timestamp, sample.duration, sample.track.timescale.get()));
+        }
+        assert_eq!(frames, (0..24).map(|n| (n, 1, 12)).collect::<Vec<_>>());
         let (info, _) = decode(clip.poster.as_ref().expect("a poster"));
         assert_eq!((info.width, info.height), (854, 480));
         let seen = seen.into_inner().unwrap();
