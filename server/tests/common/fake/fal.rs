@@ -5,7 +5,7 @@
 //! `{"images": [{"url"}]}` or `{"video": {"url"}}`; `PUT …/cancel` →
 //! `CANCELLATION_REQUESTED`. Errors: `{"detail": ...}`. Files are served at `/files/{id}`.
 
-use super::{fault, media, Polled, Shared, Submitted};
+use super::{fault, job_file, Polled, Shared, Submitted};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/{owner}/{name}/requests/{id}/status", get(status))
         .route("/{owner}/{name}/requests/{id}", get(result))
         .route("/{owner}/{name}/requests/{id}/cancel", put(cancel))
-        .route("/files/{id}", get(file))
+        .route("/files/{id}", get(job_file))
 }
 
 fn error(status: u16, _code: &str, message: &str) -> Response {
@@ -85,13 +85,5 @@ async fn cancel(State(state): State<Shared>, Path((_, _, id)): Path<(String, Str
         (StatusCode::ACCEPTED, Json(json!({ "status": "CANCELLATION_REQUESTED" }))).into_response()
     } else {
         error(404, "", "Request not found")
-    }
-}
-
-async fn file(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let job = state.lock().unwrap().job(&id);
-    match job {
-        Some(job) => media(job.video).await,
-        None => error(404, "", "Not found."),
     }
 }

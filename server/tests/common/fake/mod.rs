@@ -240,6 +240,18 @@ pub(crate) async fn media(video: bool) -> Response {
     ([("content-type", media_type)], bytes).into_response()
 }
 
+/// `GET /files/{id}`: the file a job made (where Replicate and fal point to results).
+pub(crate) async fn job_file(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let job = state.lock().unwrap().job(&id);
+    match job {
+        Some(job) => media(job.video).await,
+        None => (StatusCode::NOT_FOUND, "Not found.").into_response(),
+    }
+}
+
 /// A valid two-second 480p MP4 at 12 fps, made once by the embedded generator.
 pub async fn tiny_mp4() -> Vec<u8> {
     use server::provider::{Embedded, Job, Provider, Submitted};

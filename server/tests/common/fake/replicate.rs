@@ -4,7 +4,7 @@
 //! `canceled`; `POST /v1/predictions/{id}/cancel`; `GET /v1/models/{owner}/{name}`. Errors: `{"title", "detail", "status"}`.
 //! Files are served at `/files/{id}`.
 
-use super::{fault, media, Polled, Shared, Submitted};
+use super::{fault, job_file, Polled, Shared, Submitted};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,7 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/v1/predictions/{id}", get(prediction))
         .route("/v1/predictions/{id}/cancel", post(cancel))
         .route("/v1/models/{owner}/{name}", get(model))
-        .route("/files/{id}", get(file))
+        .route("/files/{id}", get(job_file))
 }
 
 /// The models it has: `black-forest-labs/flux-schnell` only.
@@ -78,13 +78,5 @@ async fn cancel(State(state): State<Shared>, Path(id): Path<String>) -> Response
         Json(prediction_object(&id, "canceled", "", None, None)).into_response()
     } else {
         error(404, "", "Not found.")
-    }
-}
-
-async fn file(State(state): State<Shared>, Path(id): Path<String>) -> Response {
-    let job = state.lock().unwrap().job(&id);
-    match job {
-        Some(job) => media(job.video).await,
-        None => error(404, "", "Not found."),
     }
 }
