@@ -74,6 +74,27 @@ async fn a_service_never_has_more_jobs_than_its_concurrency() {
     app.stop().await;
 }
 
+/// A job whose id cannot be recorded is taken back (cancelled at the service) and the task
+/// retries: unrecorded, a restart would have submitted it a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_id_cannot_be_recorded_is_cancelled_and_retried() {
+    let (db, fake) =
+        (TestDb::sqlite(), FakeService::speaking(Protocol::Replicate, Behaviour::Queued { polls: 0 }).await);
+    let app = spawn(&db, &fake, &[60_000]).await;
+    // The database refuses to record job ids (a real failure, from a trigger).
+    let conn = sea_orm::Database::connect(&db.url).await.unwrap();
+    let refuse = "CREATE TRIGGER refuse_job_ids BEFORE UPDATE OF remote_job_id ON tasks \
+                  WHEN NEW.remote_job_id IS NOT NULL BEGIN SELECT RAISE(ABORT, 'disk trouble'); END";
+    sea_orm::ConnectionTrait::execute_unprepared(&conn, refuse).await.unwrap();
+    let client = TestApp::client();
+    submit(&app, &client, REPLICATE, "not written down").await;
+    let tasks = app.wait_until(&client, "retrying", |t| all_in(t, &["retrying"])).await;
+    let message = tasks[0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("job id could not be recorded"), "{message}");
+    assert_eq!(fake.cancels(), ["job1"]);
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_resumes_the_queued_job_on_postgres() {
     if let Some(db) = TestDb::postgres().await {

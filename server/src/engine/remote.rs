@@ -46,7 +46,19 @@ impl Engine {
             None => match provider.submit(job, progress).await? {
                 Submitted::Done(output) => return Ok(output),
                 Submitted::Queued(id) => {
-                    self.record_remote_job(job.task_id, Some(format!("{}:{id}", provider.name()))).await;
+                    let recorded = format!("{}:{id}", provider.name());
+                    if let Err(e) = self.store.set_remote_job(job.task_id, &self.config.instance, Some(&recorded)).await
+                    {
+                        // Unrecorded, a restart would submit it again: take it back instead.
+                        tracing::warn!(task_id = %job.task_id, "recording the service's job id: {e}");
+                        if provider.capabilities().cancellable {
+                            let _ = tokio::time::timeout(CANCEL_WITHIN, provider.cancel(&id)).await;
+                        }
+                        return Err(Failure::Retryable {
+                            message: "the service's job id could not be recorded (the job was cancelled)".into(),
+                            after: None,
+                        });
+                    }
                     id
                 }
             },
