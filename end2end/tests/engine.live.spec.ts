@@ -1,5 +1,6 @@
 // Against the instance that runs tasks (embedded generator): a submitted image completes
-// in front of the user with no reload, shows its thumbnail and downloads under its name;
+// in front of the user with no reload, shows its thumbnail, opens whole in the lightbox
+// and downloads under its name; a video plays in the page and in the lightbox;
 // a second tab of the same owner follows along live.
 import { test, expect } from "./workspace";
 import { liveURL } from "../playwright.config";
@@ -18,6 +19,15 @@ test("a task completes live with its picture and a named download", async ({ wor
   const picture = row.getByTestId("task-result");
   await expect(picture).toBeVisible();
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);
+
+  // Clicking the picture shows it whole in the lightbox; Escape closes it.
+  await row.getByTestId("task-enlarge").click();
+  const large = page.getByTestId("lightbox-media");
+  await expect(large).toBeVisible();
+  await expect.poll(() => large.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
+  await expect(page.getByTestId("lightbox-close")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("lightbox")).toHaveCount(0);
 
   const href = await row.getByTestId("task-download").getAttribute("href");
   const res = await page.request.get(href!);
@@ -68,4 +78,10 @@ test("a video completes and plays in the page at its length, with a poster", asy
   const poster = await page.request.get((await video.getAttribute("poster"))!);
   expect(poster.status()).toBe(200);
   expect(poster.headers()["content-type"]).toBe("image/png");
+
+  // Enlarged, it plays in the lightbox; the close button closes it.
+  await row.getByTestId("task-enlarge").click();
+  await expect(page.getByTestId("lightbox-media")).toHaveAttribute("src", (await video.getAttribute("src"))!);
+  await page.getByTestId("lightbox-close").click();
+  await expect(page.getByTestId("lightbox")).toHaveCount(0);
 });

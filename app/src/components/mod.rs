@@ -4,6 +4,7 @@ mod actions;
 mod field;
 mod form;
 mod form_state;
+mod lightbox;
 mod live;
 mod queue;
 mod task_row;
@@ -14,6 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
+use lightbox::{Lightbox, LightboxView};
 use queue::{Queue, QueuePanel};
 use whiteboard::Whiteboard;
 
@@ -67,6 +69,7 @@ fn Workspace() -> impl IntoView {
     provide_context(queue);
     live::follow(queue);
     provide_context(FormHandle::new());
+    provide_context(Lightbox::new());
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>
             <Whiteboard/>
@@ -74,6 +77,7 @@ fn Workspace() -> impl IntoView {
                 <GenerateForm/>
                 <QueuePanel/>
             </aside>
+            <LightboxView/>
         </main>
     }
     .into_any()

@@ -73,19 +73,34 @@ fn state_detail(task: &TaskView) -> impl IntoView + use<> {
     })
 }
 
-/// A completed task's file: a thumbnail (images) or player (videos), and a download link.
+/// A completed task's file: a thumbnail (images) or player (videos) that opens the
+/// lightbox, and a download link.
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
+    let lightbox = use_context::<super::lightbox::Lightbox>();
+    let shown = content.clone();
+    let open = move |_| {
+        if let Some(lightbox) = lightbox {
+            lightbox.open(shown.clone());
+        }
+    };
     let media = if content.media_type.starts_with("video/") {
         let (url, poster) = (content.url(), content.thumbnail_url());
         view! {
             <video class="task-thumb" src=url poster=poster controls=true preload="metadata" data-testid="task-result">
             </video>
+            <button type="button" class="link" data-testid="task-enlarge" on:click=open>"Enlarge"</button>
         }
         .into_any()
     } else {
         let url = content.thumbnail_url().unwrap_or_else(|| content.url());
         let alt = excerpt(task.params.prompt(), 120);
-        view! { <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/> }.into_any()
+        view! {
+            <button type="button" class="task-thumb-button" title="Show full size" data-testid="task-enlarge"
+                on:click=open>
+                <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/>
+            </button>
+        }
+        .into_any()
     };
     let size = match (content.width, content.height) {
         (Some(w), Some(h)) => format!("{w}×{h}"),
