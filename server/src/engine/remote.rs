@@ -46,6 +46,8 @@ impl Engine {
             None => match provider.submit(job, progress).await? {
                 Submitted::Done(output) => return Ok(output),
                 Submitted::Queued(id) => {
+                    // Known to the attempt at once, so that a cancel from here on reaches it.
+                    remote.set(Some(id.clone()));
                     let recorded = format!("{}:{id}", provider.name());
                     if let Err(e) = self.store.set_remote_job(job.task_id, &self.config.instance, Some(&recorded)).await
                     {
@@ -54,6 +56,7 @@ impl Engine {
                         if provider.capabilities().cancellable {
                             let _ = tokio::time::timeout(CANCEL_WITHIN, provider.cancel(&id)).await;
                         }
+                        remote.set(None);
                         return Err(Failure::Retryable {
                             message: "the service's job id could not be recorded (the job was cancelled)".into(),
                             after: None,
