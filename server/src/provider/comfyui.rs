@@ -108,9 +108,7 @@ impl Provider for ComfyUi {
             .append_pair("filename", &filename)
             .append_pair("subfolder", &subfolder)
             .append_pair("type", "output");
-        let response = self.api.authorised(self.api.client.get(url)).send().await;
-        let response = super::http::check(response.map_err(super::http::unreachable)?).await?;
-        let bytes = super::http::read_capped(response, self.api.max_bytes, self.api.max_bytes).await?;
+        let bytes = super::http::download(self.api.authorised(self.api.client.get(url)), self.api.max_bytes).await?;
         media::output_for(&job.params, bytes)
     }
 

@@ -88,7 +88,7 @@ impl Provider for Fal {
         }
         let url =
             file_url(&answer).ok_or_else(|| protocol("the answer names no file (images, image or video)".into()))?;
-        let bytes = download(&self.api.client, url, self.api.max_bytes).await?;
+        let bytes = download(self.api.client.get(url), self.api.max_bytes).await?;
         media::output_for(&job.params, bytes)
     }
 

@@ -114,9 +114,10 @@ pub async fn json(request: reqwest::RequestBuilder, limit: u64) -> Result<Value,
 /// Enough for any status answer; results come through [`read_capped`] with their own cap.
 pub const STATUS_LIMIT: u64 = 4 << 20;
 
-/// Downloads a result (at most `max` bytes).
-pub async fn download(client: &reqwest::Client, url: &str, max: u64) -> Result<Vec<u8>, Failure> {
-    let response = check(client.get(url).send().await.map_err(unreachable)?).await?;
+/// Downloads a result (at most `max` bytes): `request` sent, its status checked, its body
+/// read up to the cap.
+pub async fn download(request: reqwest::RequestBuilder, max: u64) -> Result<Vec<u8>, Failure> {
+    let response = check(request.send().await.map_err(unreachable)?).await?;
     read_capped(response, max, max).await
 }
 

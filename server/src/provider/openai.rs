@@ -41,7 +41,7 @@ impl OpenAi {
                 .decode(b64)
                 .map_err(|e| protocol(format!("the image is not valid base64: {e}")))?
         } else if let Some(url) = first["url"].as_str() {
-            download(&self.api.client, url, self.api.max_bytes).await?
+            download(self.api.client.get(url), self.api.max_bytes).await?
         } else {
             return Err(protocol("the answer has neither data[0].b64_json nor data[0].url".into()));
         };
@@ -100,8 +100,7 @@ impl Provider for OpenAi {
 
     async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
         let content = format!("/v1/videos/{location}/content");
-        let response = self.api.request(reqwest::Method::GET, &content).send().await.map_err(http::unreachable)?;
-        let bytes = http::read_capped(http::check(response).await?, self.api.max_bytes, self.api.max_bytes).await?;
+        let bytes = download(self.api.request(reqwest::Method::GET, &content), self.api.max_bytes).await?;
         let mut output = media::output_for(&job.params, bytes)?;
         // The poster is a nicety: a service without thumbnails still gives the video.
         let thumbnail = self.api.request(reqwest::Method::GET, &format!("{content}?variant=thumbnail"));

@@ -87,7 +87,7 @@ impl Provider for Replicate {
     }
 
     async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
-        let bytes = download(&self.api.client, location, self.api.max_bytes).await?;
+        let bytes = download(self.api.client.get(location), self.api.max_bytes).await?;
         media::output_for(&job.params, bytes)
     }
 
