@@ -1,16 +1,22 @@
 // Playwright drives Debian's Chromium (never a downloaded browser) against the server
-// binary that `make e2e` built, on fresh SQLite databases in E2E_DIR: two instances of it.
+// binary that `make e2e` built, on fresh SQLite databases in E2E_DIR: three instances of it.
 // The first runs no tasks (concurrency 0), so the form and queue tests see tasks exactly
-// as they left them; the second runs them with the embedded generator (`*.live.spec.ts`).
+// as they left them; the second runs them with the embedded generator (`*.live.spec.ts`);
+// the third sends images to an OpenAI-compatible service that is down (nothing listens
+// on its port) and retries on a schedule scaled to seconds (`*.down.spec.ts`).
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const livePort = port + 1;
+const downPort = port + 2;
 const baseURL = `http://127.0.0.1:${port}`;
 export const liveURL = `http://127.0.0.1:${livePort}`;
+export const downURL = `http://127.0.0.1:${downPort}`;
+/** The down instance's retry schedule. */
+export const downRetryDelaysMs = [4_000, 4_000, 4_000];
 const e2eDir = process.env.E2E_DIR ?? "../target/e2e";
 
-function server(at: number, name: string, concurrency: number) {
+function server(at: number, name: string, concurrency: number, extra: Record<string, string> = {}) {
   return {
     command: process.env.SERVER_BIN ?? "../target/release/server",
     cwd: "..",
@@ -25,6 +31,7 @@ function server(at: number, name: string, concurrency: number) {
       ATELIER_CONTENT_DIR: `${e2eDir}/${name}-content`,
       ATELIER_CONCURRENCY: String(concurrency),
       ATELIER_LOG: "warn",
+      ...extra,
     },
   };
 }
@@ -57,5 +64,13 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium" }],
-  webServer: [server(port, "atelier", 0), server(livePort, "live", 2)],
+  webServer: [
+    server(port, "atelier", 0),
+    server(livePort, "live", 2),
+    server(downPort, "down", 1, {
+      ATELIER_IMAGE_SERVICE: "openai",
+      ATELIER_OPENAI_BASE_URL: "http://127.0.0.1:9",
+      ATELIER_RETRY_DELAYS_MS: downRetryDelaysMs.join(","),
+    }),
+  ],
 });

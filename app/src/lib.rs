@@ -6,5 +6,6 @@
 pub mod api;
 mod components;
 pub mod domain;
+pub mod i18n;
 
 pub use components::{shell, App};

@@ -14,6 +14,14 @@ test("a task completes live with its picture and a named download", async ({ wor
   const row = w.tasks.filter({ hasText: "A lighthouse at dusk, live" });
   await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect(row.getByTestId("task-service")).toHaveText("embedded · atelier-sketch-1");
+  await expect(page.getByTestId("toast").filter({ hasText: "Done: A lighthouse at dusk, live" })).toBeVisible();
+
+  // Its details: the one attempt that made it, and the file.
+  await row.getByTestId("details-open").click();
+  await expect(page.getByTestId("attempt")).toHaveCount(1);
+  await expect(page.getByTestId("attempt")).toHaveAttribute("data-outcome", "completed");
+  await expect(page.getByTestId("details-file")).toContainText("image/png · 512 × 512");
+  await page.getByTestId("details-close").click();
 
   // The queue shows the thumbnail (fits 256 × 256); the download is the 512 × 512 image.
   const picture = row.getByTestId("task-result");

@@ -27,7 +27,7 @@ test("cancel, retry and delete from a task's row", async ({ workspace: w, page }
   await expect(w.tasks.getByTestId("task-status")).toHaveText(["Pending", "Pending"]);
 });
 
-test("pause, resume and clear finished from the toolbar", async ({ workspace: w, page }) => {
+test("pause and resume from the toolbar, remembered", async ({ workspace: w, page }) => {
   await page.getByTestId("pause-toggle").click();
   await expect(page.getByTestId("paused-badge")).toBeVisible();
   await page.reload();
@@ -36,19 +36,89 @@ test("pause, resume and clear finished from the toolbar", async ({ workspace: w,
   await expect(page.getByTestId("pause-toggle")).toHaveText("Resume queue");
   await page.getByTestId("pause-toggle").click();
   await expect(page.getByTestId("paused-badge")).toHaveCount(0);
+});
 
+test("clearing failed tasks hides them at once, can be undone, and is done after ten seconds or on leaving", async ({
+  workspace: w,
+  page,
+}) => {
   for (const prompt of ["Stays", "Goes"]) {
     await w.field("prompt").fill(prompt);
     await w.generate.click();
   }
   await w.tasks.filter({ hasText: "Goes" }).getByTestId("cancel").click();
   await expect(w.tasks.filter({ hasText: "Goes" }).getByTestId("task-status")).toHaveText("Cancelled");
-  await page.getByTestId("clear-finished").click();
+  const listed = async () => (await w.listed()).tasks.map((t: { params: { prompt: string } }) => t.params.prompt);
+
+  // Hidden at once, with an undo that brings it back.
+  await page.getByTestId("clear-failed").click();
   await expect(w.tasks).toHaveCount(1);
-  await page.reload();
-  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("queue-count")).toHaveText("1 task");
+  const toast = page.getByTestId("toast").filter({ hasText: "1 task cleared." });
+  await toast.getByTestId("toast-action").click();
+  await expect(w.tasks).toHaveCount(2);
+  expect(await listed()).toEqual(["Goes", "Stays"]);
+
+  // Left alone, the clear is sent when the ten seconds are over.
+  await page.getByTestId("clear-failed").click();
   await expect(w.tasks).toHaveCount(1);
-  await expect(w.tasks.first()).toContainText("Stays");
+  expect(await listed(), "nothing is removed while it can be undone").toEqual(["Goes", "Stays"]);
+  await expect.poll(listed, { timeout: 12_000, intervals: [500] }).toEqual(["Stays"]);
+  await expect(toast).toHaveCount(0);
+
+  // Leaving the page within the ten seconds sends it too.
+  await w.field("prompt").fill("Goes on leaving");
+  await w.generate.click();
+  await w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("cancel").click();
+  await expect(w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("task-status")).toHaveText("Cancelled");
+  await page.getByTestId("clear-failed").click();
+  await expect(w.tasks).toHaveCount(1);
+  await page.goto("about:blank");
+  await expect.poll(listed, { timeout: 5_000 }).toEqual(["Stays"]);
+});
+
+test("clearing completed tasks leaves the others", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("Not completed");
+  await w.generate.click();
+  await page.getByTestId("clear-completed").click();
+  await expect(page.getByTestId("toast").filter({ hasText: "0 tasks cleared." })).toBeVisible();
+  await expect(w.tasks).toHaveCount(1);
+});
+
+test("a pending task moves to the front of the queue", async ({ workspace: w, page }) => {
+  for (const prompt of ["First in line", "Wants to go first"]) {
+    await w.field("prompt").fill(prompt);
+    await w.generate.click();
+  }
+  await w.tasks.filter({ hasText: "Wants to go first" }).getByTestId("move-top").click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Moved to the front of the queue" })).toBeVisible();
+  await expect(page.getByTestId("queue-notice")).toHaveCount(0);
+  await w.tasks.filter({ hasText: "First in line" }).getByTestId("cancel").click();
+  await expect(w.tasks.filter({ hasText: "First in line" }).getByTestId("move-top")).toHaveCount(0);
+});
+
+test("the details drawer shows every parameter, the id and the attempts", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("A detailed harbour");
+  await w.field("negative_prompt").fill("fog");
+  await w.field("size").selectOption("768x768");
+  await w.field("seed").fill("4242");
+  await w.generate.click();
+  const row = w.tasks.filter({ hasText: "A detailed harbour" });
+  await row.getByTestId("details-open").click();
+  const drawer = page.getByTestId("details");
+  await expect(drawer).toBeVisible();
+  await expect(page.getByTestId("details-close")).toBeFocused();
+  const params = drawer.getByTestId("details-params");
+  for (const text of ["A detailed harbour", "fog", "768 × 768", "4242", "No preset", "Pending"]) {
+    await expect(params).toContainText(text);
+  }
+  await expect(drawer.getByTestId("details-id")).toHaveText((await row.getAttribute("data-task-id"))!);
+  await expect(drawer).toContainText("Not started yet.");
+  // It follows the task live: cancelled from the row, the drawer says so.
+  await row.getByTestId("cancel").click();
+  await expect(params).toContainText("Cancelled");
+  await page.keyboard.press("Escape");
+  await expect(drawer).toHaveCount(0);
 });
 
 test("a refused action is said and changes nothing", async ({ workspace: w, page }) => {

@@ -88,7 +88,9 @@ pub async fn start_with_clock(
     let db = db::connect(&settings).await?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
     let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
-    let store = TaskStore::new(db.clone(), clock, dedup_window).with_services(providers.services());
+    let store = TaskStore::new(db.clone(), clock, dedup_window)
+        .with_services(providers.services())
+        .with_retry_limit(settings.retry_delays_ms.len() as u32);
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
     tokio::spawn({
         let (store, content) = (store.clone(), content.clone());

@@ -13,16 +13,20 @@ use uuid::Uuid;
 
 pub const COOKIE_NAME: &str = "atelier_owner";
 
-pub async fn assign_owner(mut req: Request, next: Next) -> Response {
-    let existing = req
-        .headers()
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE_NAME)
-        .and_then(|c| Uuid::parse_str(c.value()).ok());
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+pub async fn assign_owner(mut req: Request, next: Next) -> Response {
+    let existing = cookie_value(req.headers(), COOKIE_NAME).and_then(|v| Uuid::parse_str(&v).ok());
     let owner = existing.unwrap_or_else(Uuid::new_v4);
     req.extensions_mut().insert(OwnerId(owner));
     let mut res = next.run(req).await;

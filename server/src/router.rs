@@ -8,10 +8,11 @@ use crate::events::Events;
 use crate::files::{self, Files};
 use crate::guard::guard_api;
 use crate::live;
-use crate::owner::assign_owner;
+use crate::owner::{assign_owner, cookie_value};
 use crate::service::Service;
 use app::api::{Backend, FirstPage};
 use app::domain::{ListQuery, OwnerId};
+use app::i18n::Locale;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -65,11 +66,20 @@ impl Pages {
             (None, _) => Err(app::api::ApiError::Internal), // the owner middleware always sets it
             (_, Err(e)) => Err(e.into()),
         };
+        let locale = locale_of(&req);
         let Pages { backend, options } = self;
         let context = move || {
+            provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
         };
         leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()))(req).await
     }
+}
+
+/// The language the caller reads: the switcher's cookie, else `Accept-Language`.
+fn locale_of(req: &Request<Body>) -> Locale {
+    let chosen = cookie_value(req.headers(), Locale::COOKIE);
+    let accept = req.headers().get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    Locale::negotiate(chosen.as_deref(), accept)
 }

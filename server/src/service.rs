@@ -8,7 +8,8 @@ use crate::provider::Providers;
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskEvent, TaskPage, TaskStatus, TaskView,
+    ClearFilter, ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskEvent, TaskPage,
+    TaskView,
 };
 use uuid::Uuid;
 
@@ -90,8 +91,8 @@ impl TaskService for Service {
         Ok(())
     }
 
-    async fn clear(&self, owner: OwnerId, statuses: Vec<TaskStatus>) -> Result<QueueState, ApiError> {
-        let removed = self.store.clear_tasks(owner, &statuses).await?;
+    async fn clear(&self, owner: OwnerId, filter: ClearFilter) -> Result<QueueState, ApiError> {
+        let removed = self.store.clear_tasks(owner, &filter).await?;
         let removed = self.removed(owner, removed).await;
         Ok(QueueState { paused: self.store.is_paused(owner).await?, removed })
     }

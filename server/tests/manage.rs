@@ -57,6 +57,18 @@ async fn clear_move_and_pause(db: TestDb) {
     assert_eq!((status, cleared["removed"].as_u64()), (StatusCode::OK, Some(2)));
     assert_eq!(app.all_ids(&client).await, [c["id"].as_str().unwrap()]);
 
+    // With `finished_before`, a task that finished after that time stays.
+    let early = task(&app, &client, "finished early").await;
+    let (_, early) = app.call(&client, "cancel_task", json!({ "id": early["id"] })).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let late = task(&app, &client, "finished late").await;
+    app.call(&client, "cancel_task", json!({ "id": late["id"] })).await;
+    let request = json!({ "statuses": ["cancelled"], "finished_before": early["finished_at"] });
+    let (status, cleared) = app.call(&client, "clear_tasks", request).await;
+    assert_eq!((status, cleared["removed"].as_u64()), (StatusCode::OK, Some(1)), "{cleared}");
+    assert_eq!(app.all_ids(&client).await, [late["id"].as_str().unwrap(), c["id"].as_str().unwrap()]);
+    app.call(&client, "delete_task", json!({ "id": late["id"] })).await;
+
     let d = task(&app, &client, "d").await;
     let (status, moved) = app.call(&client, "move_task", json!({ "id": d["id"] })).await;
     assert_eq!(status, StatusCode::OK, "{moved}");

@@ -1,6 +1,6 @@
 //! Listing and ownership: filters, keyset paging, counts, owner isolation, the owner
-//! cookie, the server-rendered queue (whole under concurrent loads), and persistence across
-//! a restart.
+//! cookie, the server-rendered queue (whole under concurrent loads, in the reader's
+//! language), and persistence across a restart.
 
 mod common;
 
@@ -13,6 +13,8 @@ on_both_databases!(
     owners_never_see_each_other,
     restart_keeps_tasks,
     page_renders_the_owners_queue,
+    pages_speak_the_readers_language,
+    pages_carry_the_retry_limit_and_the_servers_time,
     pages_render_whole_under_concurrent_load,
 );
 
@@ -132,6 +134,40 @@ async fn page_renders_the_owners_queue(db: TestDb) {
     assert!(html.contains("Rendered on the server"), "the queue is in the HTML");
     let other = page_client().get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(!other.contains("Rendered on the server"), "and only in its owner's HTML");
+    app.stop().await;
+}
+
+async fn pages_speak_the_readers_language(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let page = |headers: &'static [(&'static str, &'static str)]| {
+        let mut req = page_client().get(format!("{}/", app.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let chinese = page(&[("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")]).await;
+    assert!(chinese.contains(r#"<html lang="zh-CN""#), "{}", &chinese[..200]);
+    assert!(chinese.contains(">生成<") && !chinese.contains(">Generate<"));
+    let english = page(&[("accept-language", "fr-FR, en;q=0.5")]).await;
+    assert!(english.contains(r#"<html lang="en""#) && english.contains(">Generate<"));
+    let chosen = page(&[("accept-language", "zh-CN"), ("cookie", "atelier-lang=en")]).await;
+    assert!(chosen.contains(">Generate<"), "the switcher's choice wins over the browser's");
+    let unset = page(&[]).await;
+    assert!(unset.contains(r#"<html lang="en""#), "English when the browser says nothing");
+    app.stop().await;
+}
+
+async fn pages_carry_the_retry_limit_and_the_servers_time(db: TestDb) {
+    let app = TestApp::spawn_with(&db, std::sync::Arc::new(server::clock::SystemClock), |s| {
+        s.retry_delays_ms = vec![1_000, 2_000];
+    })
+    .await;
+    let before = chrono::Utc::now();
+    let page = app.list(&TestApp::client(), json!({})).await;
+    assert_eq!(page["retry_limit"], 2, "the length of the configured schedule");
+    let as_of: chrono::DateTime<chrono::Utc> = serde_json::from_value(page["as_of"].clone()).unwrap();
+    assert!(as_of >= before && as_of <= chrono::Utc::now(), "{as_of} is the server's time of reading");
     app.stop().await;
 }
 

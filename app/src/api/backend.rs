@@ -5,7 +5,7 @@
 
 use super::ApiError;
 use crate::domain::{
-    ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskPage, TaskStatus, TaskView,
+    ClearFilter, ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskPage, TaskView,
 };
 use leptos::prelude::use_context;
 use std::sync::Arc;
@@ -27,8 +27,9 @@ pub trait TaskService: Send + Sync + 'static {
     async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
     /// Removes a task that is not running, with its content.
     async fn delete(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError>;
-    /// Removes every task of the owner in the given finished statuses.
-    async fn clear(&self, owner: OwnerId, statuses: Vec<TaskStatus>) -> Result<QueueState, ApiError>;
+    /// Removes every task of the owner in the given finished statuses (that had finished
+    /// by the given time, if one is given).
+    async fn clear(&self, owner: OwnerId, filter: ClearFilter) -> Result<QueueState, ApiError>;
     /// Puts a pending task first in the owner's queue.
     async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
     /// Pauses (no task of the owner starts) or resumes the owner's queue.

@@ -75,12 +75,13 @@ pub async fn move_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskV
     service.move_to_front(owner, id).await
 }
 
-/// `POST /api/clear_tasks`: remove the caller's tasks in the given finished statuses.
+/// `POST /api/clear_tasks`: remove the caller's tasks in the given finished statuses
+/// (only those finished by `finished_before`, when given).
 #[server(prefix = "/api", endpoint = "clear_tasks", input = Json)]
 pub async fn clear_tasks(#[server(flatten)] request: Strict<ClearRequest>) -> Result<QueueState, ApiError> {
-    let statuses = request.0.validate()?;
+    let filter = request.0.validate()?;
     let (service, owner) = backend::current()?;
-    service.clear(owner, statuses).await
+    service.clear(owner, filter).await
 }
 
 /// `POST /api/pause_queue`: no task of the caller starts until resumed.

@@ -7,6 +7,7 @@ use super::form_state::FormState;
 use super::queue::Queue;
 use crate::api::{submit_task, ApiError, Strict};
 use crate::domain::{Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors};
+use crate::i18n::{t, Locale};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -54,13 +55,13 @@ impl FormHandle {
         Signal::derive(move || {
             if let Some(server) = this.refusal.with(|r| r.as_ref().and_then(ApiError::field_errors).cloned()) {
                 if let Some(e) = server.for_field(field) {
-                    return Some(e.message.clone());
+                    return Some((t().field_error)(e));
                 }
             }
             if !this.attempted.get() && !this.touched.with(|t| t.contains(&field)) {
                 return None;
             }
-            this.problems.with(|p| p.for_field(field).map(|e| e.message.clone()))
+            this.problems.with(|p| p.for_field(field).map(t().field_error))
         })
     }
 
@@ -80,6 +81,7 @@ pub fn GenerateForm() -> impl IntoView {
     let prompt_ref = NodeRef::<html::Textarea>::new();
     let state = form.state;
     let kind = move || state.with(|s| s.kind);
+    let (t, locale) = (t(), Locale::of_page());
 
     let submit = move || {
         let snapshot = state.get_untracked();
@@ -112,7 +114,7 @@ pub fn GenerateForm() -> impl IntoView {
             <button type="button" role="tab" class="tab" data-testid=format!("tab-{}", k.as_str())
                 aria-selected=move || (kind() == k).to_string()
                 on:click=move |_| state.update(|s| s.kind = k)>
-                {k.label()}
+                {k.label(locale)}
             </button>
         }
     };
@@ -126,15 +128,15 @@ pub fn GenerateForm() -> impl IntoView {
                     submit();
                 }
             }>
-            <div class="tabs" role="tablist" aria-label="Kind">{tab(TaskKind::Image)}{tab(TaskKind::Video)}</div>
-            <Field label="Prompt" name="prompt" error=form.error_for("prompt")>
+            <div class="tabs" role="tablist" aria-label=t.kind>{tab(TaskKind::Image)}{tab(TaskKind::Video)}</div>
+            <Field label=t.prompt name="prompt" error=form.error_for("prompt")>
                 <textarea id="prompt" name="prompt" data-testid="prompt" rows="4" node_ref=prompt_ref
-                    placeholder="Describe what to generate"
+                    placeholder=t.prompt_placeholder
                     prop:value=move || state.with(|s| s.prompt.clone())
                     on:input=move |ev| { state.update(|s| s.prompt = event_target_value(&ev)); form.touch("prompt"); }>
                 </textarea>
             </Field>
-            <Field label="Negative prompt (optional)" name="negative_prompt" error=form.error_for("negative_prompt")>
+            <Field label=t.negative_prompt name="negative_prompt" error=form.error_for("negative_prompt")>
                 <textarea id="negative_prompt" name="negative_prompt" data-testid="negative_prompt" rows="2"
                     prop:value=move || state.with(|s| s.negative_prompt.clone())
                     on:input=move |ev| {
@@ -145,31 +147,31 @@ pub fn GenerateForm() -> impl IntoView {
             </Field>
             <Show when=move || kind() == TaskKind::Image>
                 <div class="row">
-                    {choice(form, "size", "Size", ImageSize::ALL, ImageSize::as_str, ImageSize::label,
+                    {choice(form, "size", t.size, ImageSize::ALL, ImageSize::as_str, ImageSize::label,
                         |s| s.size, |s, v| s.size = v)}
-                    {choice(form, "style", "Style", StylePreset::ALL, StylePreset::as_str, StylePreset::label,
+                    {choice(form, "style", t.style, StylePreset::ALL, StylePreset::as_str, StylePreset::label,
                         |s| s.style, |s, v| s.style = v)}
                 </div>
             </Show>
             <Show when=move || kind() == TaskKind::Video>
                 <div class="row">
-                    {number(form, "duration_secs", "Duration (s)", "2", "10",
+                    {number(form, "duration_secs", t.duration, "2", "10",
                         |s| s.duration_secs.clone(), |s, v| s.duration_secs = v)}
-                    {choice(form, "resolution", "Resolution", Resolution::ALL, Resolution::as_str, Resolution::label,
+                    {choice(form, "resolution", t.resolution, Resolution::ALL, Resolution::as_str, Resolution::label,
                         |s| s.resolution, |s, v| s.resolution = v)}
-                    {choice(form, "fps", "Frame rate", Fps::ALL, Fps::as_str, Fps::label, |s| s.fps, |s, v| s.fps = v)}
+                    {choice(form, "fps", t.fps, Fps::ALL, Fps::as_str, Fps::label, |s| s.fps, |s, v| s.fps = v)}
                 </div>
             </Show>
             <div class="row">
-                {number(form, "seed", "Seed (optional)", "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
-                {number(form, "variants", "Variants", "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
+                {number(form, "seed", t.seed, "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
+                {number(form, "variants", t.variants, "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
             </div>
             {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {
-                <p class="form-error" role="alert" data-testid="form-error">{e.to_string()}</p>
+                <p class="form-error" role="alert" data-testid="form-error">{t.error(&e)}</p>
             })}
             <div class="actions">
-                <button type="submit" class="primary" data-testid="generate">"Generate"</button>
-                <span class="hint">"Ctrl/⌘ + Enter"</span>
+                <button type="submit" class="primary" data-testid="generate">{t.generate}</button>
+                <span class="hint">{t.shortcut}</span>
             </div>
         </form>
     }
@@ -202,11 +204,12 @@ fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
     label: &'static str,
     options: &'static [T],
     wire: fn(T) -> &'static str,
-    text: fn(T) -> &'static str,
+    text: fn(T, Locale) -> &'static str,
     get: fn(&FormState) -> T,
     set: fn(&mut FormState, T),
 ) -> impl IntoView {
     let state = form.state;
+    let locale = Locale::of_page();
     view! {
         <Field label name error=form.error_for(name)>
             <select id=name name=name data-testid=name
@@ -217,7 +220,7 @@ fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
                     }
                 }>
                 {options.iter().copied().map(|o| view! {
-                    <option value=wire(o) selected=move || state.with(|s| get(s) == o)>{text(o)}</option>
+                    <option value=wire(o) selected=move || state.with(|s| get(s) == o)>{text(o, locale)}</option>
                 }).collect_view()}
             </select>
         </Field>

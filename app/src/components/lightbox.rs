@@ -3,6 +3,7 @@
 //! Close button; Escape, that button or a click beside the media closes it.
 
 use crate::domain::ContentView;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// What the lightbox shows, if anything; provided by the workspace.
@@ -38,6 +39,7 @@ pub fn LightboxView() -> impl IntoView {
             let _ = button.focus();
         }
     });
+    let t = t();
     move || {
         lightbox.0.get().map(|content| {
             let url = content.url();
@@ -46,17 +48,17 @@ pub fn LightboxView() -> impl IntoView {
                 view! { <video src=url poster=poster controls=true autoplay=true data-testid="lightbox-media"></video> }
                     .into_any()
             } else {
-                view! { <img src=url alt="The result, full size" data-testid="lightbox-media"/> }.into_any()
+                view! { <img src=url alt=t.result_full_size data-testid="lightbox-media"/> }.into_any()
             };
             view! {
-                <div class="lightbox" role="dialog" aria-modal="true" aria-label="Result" data-testid="lightbox"
+                <div class="lightbox" role="dialog" aria-modal="true" aria-label=t.result data-testid="lightbox"
                     on:click=move |_| lightbox.close()>
                     <div class="lightbox-body" on:click=|e| e.stop_propagation()>
                         {media}
                         <div class="lightbox-bar">
-                            <a class="link" href=content.download_url() download="">"Download"</a>
+                            <a class="link" href=content.download_url() download="">{t.download}</a>
                             <button type="button" class="secondary" node_ref=close_ref data-testid="lightbox-close"
-                                on:click=move |_| lightbox.close()>"Close"</button>
+                                on:click=move |_| lightbox.close()>{t.close}</button>
                         </div>
                     </div>
                 </div>

@@ -4,11 +4,12 @@
 //! `Last-Event-ID`. On the server this does nothing: the page renders from the database.
 
 use super::queue::Queue;
+use super::toast::Toasts;
 #[cfg(feature = "hydrate")]
 use crate::domain::TaskEvent;
 
 /// Starts following for the page's lifetime.
-pub fn follow(queue: Queue) {
+pub fn follow(queue: Queue, toasts: Toasts) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::{closure::Closure, JsCast};
@@ -19,7 +20,12 @@ pub fn follow(queue: Queue) {
         let on_event = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
             let Some(data) = message.data().as_string() else { return };
             match serde_json::from_str::<TaskEvent>(&data) {
-                Ok(event) => queue.apply(event),
+                Ok(event) => {
+                    if let TaskEvent::Task { task } = &event {
+                        super::notify::on_task(&queue, &toasts, task);
+                    }
+                    queue.apply(event)
+                }
                 Err(e) => leptos::logging::warn!("an unreadable live event: {e}"),
             }
         });
@@ -30,5 +36,5 @@ pub fn follow(queue: Queue) {
         leptos::prelude::on_cleanup(move || source.close());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = queue;
+    let _ = (queue, toasts);
 }

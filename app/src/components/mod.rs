@@ -1,15 +1,24 @@
 //! The page: whiteboard on the left, generation panel (form above queue) on the right.
 
 mod actions;
+mod clock;
+mod details;
 mod field;
 mod form;
 mod form_state;
+mod health;
+mod language;
 mod lightbox;
 mod live;
+#[cfg(feature = "hydrate")]
+mod notify;
 mod queue;
 mod task_row;
+mod toast;
 mod whiteboard;
 
+use crate::i18n::{t, Locale};
+use clock::Clock;
 use form::{FormHandle, GenerateForm};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -28,7 +37,7 @@ stroke='white' stroke-width='1.5'/%3E%3C/svg%3E";
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=Locale::of_page().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -48,6 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(Locale::of_page());
     view! {
         <Stylesheet id="atelier" href="/pkg/atelier.css"/>
         <Title text="Atelier"/>
@@ -65,19 +75,28 @@ pub fn App() -> impl IntoView {
 fn Workspace() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let queue = Queue::new();
+    let clock = Clock::new();
+    provide_context(clock);
+    let queue = Queue::new(clock);
     provide_context(queue);
-    live::follow(queue);
     provide_context(FormHandle::new());
     provide_context(Lightbox::new());
+    provide_context(details::Details::new());
+    let toasts = toast::Toasts::new();
+    provide_context(toasts);
+    live::follow(queue, toasts);
+    let t = t();
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>
             <Whiteboard/>
-            <aside class="panel" aria-label="Generation panel">
+            <aside class="panel" aria-label=t.panel>
+                <language::LanguagePicker/>
                 <GenerateForm/>
                 <QueuePanel/>
             </aside>
+            <details::DetailsDrawer/>
             <LightboxView/>
+            <toast::ToastList/>
         </main>
     }
     .into_any()

@@ -1,8 +1,11 @@
 //! The queue panel: the owner's tasks newest first, rendered on the server from
 //! `list_tasks` and kept current in the browser as submissions go out and come back.
 
+use super::clock::Clock;
 use crate::api::{list_tasks, ApiError, Strict};
-use crate::domain::{ListQuery, SubmitRequest, TaskEvent, TaskPage, TaskView};
+use crate::domain::{ListQuery, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView};
+use crate::i18n::t;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -13,6 +16,21 @@ pub struct Outgoing {
     pub local_id: u64,
     pub request: SubmitRequest,
     pub refusal: Option<ApiError>,
+}
+
+/// A clear the user can still undo: the tasks in `statuses` that had finished by
+/// `before` (the server's time) are hidden until it is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PendingClear {
+    pub statuses: Vec<TaskStatus>,
+    pub before: DateTime<Utc>,
+    pub token: u64,
+}
+
+impl PendingClear {
+    pub(super) fn hides(&self, task: &TaskView) -> bool {
+        self.statuses.contains(&task.status) && task.finished_at.is_some_and(|at| at <= self.before)
+    }
 }
 
 /// The queue's state, shared through context by the form and the panel.
@@ -36,6 +54,9 @@ pub struct Queue {
     paused: RwSignal<Option<bool>>,
     /// The outcome of the last action, when it needs saying.
     pub(super) notice: RwSignal<Option<String>>,
+    /// A clear waiting out its undo time.
+    pub(super) pending_clear: RwSignal<Option<PendingClear>>,
+    clock: Clock,
 }
 
 impl Queue {
@@ -43,8 +64,11 @@ impl Queue {
     /// takes it over from the rendered page, so nothing waits on a resource: Leptos'
     /// streamed rendering left about one page in two thousand stuck on a `<Suspense>`
     /// fallback under concurrent loads (server test `pages_render_whole_under_concurrent_load`).
-    pub fn new() -> Self {
+    pub fn new(clock: Clock) -> Self {
         let first = SharedValue::new(first_page_from_server).into_inner();
+        if let Some(Ok(page)) = &first {
+            clock.sync(page.as_of);
+        }
         let page = RwSignal::new(first);
         #[cfg(feature = "hydrate")]
         if page.with_untracked(Option::is_none) {
@@ -62,6 +86,8 @@ impl Queue {
             changed: RwSignal::new(HashMap::new()),
             paused: RwSignal::new(None),
             notice: RwSignal::new(None),
+            pending_clear: RwSignal::new(None),
+            clock,
         }
     }
 
@@ -88,7 +114,7 @@ impl Queue {
         if self.changed.with_untracked(|c| matches!(c.get(&task.id), Some(None))) {
             return;
         }
-        match self.tasks_untracked().into_iter().find(|t| t.id == task.id) {
+        match self.listed_untracked().into_iter().find(|t| t.id == task.id) {
             Some(current) if current.updated_at > task.updated_at => {}
             Some(_) => self.changed.update(|c| {
                 c.insert(task.id, Some(task));
@@ -103,7 +129,7 @@ impl Queue {
 
     /// A running task's progress.
     fn set_progress(&self, id: Uuid, progress: u8) {
-        let Some(mut task) = self.tasks_untracked().into_iter().find(|t| t.id == id) else { return };
+        let Some(mut task) = self.listed_untracked().into_iter().find(|t| t.id == id) else { return };
         task.progress = progress;
         self.changed.update(|c| {
             c.insert(id, Some(task));
@@ -116,6 +142,7 @@ impl Queue {
         let this = *self;
         leptos::task::spawn_local(async move {
             if let Ok(page) = list_tasks(Strict(ListQuery::default())).await {
+                this.clock.sync(page.as_of);
                 this.added.set(Vec::new());
                 this.older.set(Vec::new());
                 this.older_cursor.set(None);
@@ -126,8 +153,8 @@ impl Queue {
         });
     }
 
-    fn tasks_untracked(&self) -> Vec<TaskView> {
-        leptos::prelude::untrack(|| self.tasks())
+    pub(super) fn listed_untracked(&self) -> Vec<TaskView> {
+        leptos::prelude::untrack(|| self.listed())
     }
 
     /// Takes tasks off the list.
@@ -135,8 +162,19 @@ impl Queue {
         self.changed.update(|c| c.extend(ids.into_iter().map(|id| (id, None))));
     }
 
-    /// Every task on the list now, newest first.
+    /// When the listed task last changed, if it is listed.
+    pub(super) fn updated_at(&self, id: Uuid) -> Option<DateTime<Utc>> {
+        self.tasks().into_iter().find(|t| t.id == id).map(|t| t.updated_at)
+    }
+
+    /// Every task on the list now, newest first (without those a pending clear hides).
     pub(super) fn tasks(&self) -> Vec<TaskView> {
+        let hidden = self.pending_clear.get();
+        self.listed().into_iter().filter(|t| !hidden.as_ref().is_some_and(|h| h.hides(t))).collect()
+    }
+
+    /// Every task known, hidden or not.
+    pub(super) fn listed(&self) -> Vec<TaskView> {
         let loaded = self.first_page().map(|p| p.tasks).unwrap_or_default();
         let changed = self.changed.get();
         let mut seen = std::collections::HashSet::new();
@@ -151,6 +189,11 @@ impl Queue {
                 None => Some(t),
             })
             .collect()
+    }
+
+    /// How many retries a task gets (3 until a page says otherwise).
+    fn retry_limit(&self) -> u32 {
+        self.first_page().map_or(3, |p| p.retry_limit)
     }
 
     pub(super) fn is_paused(&self) -> bool {
@@ -236,36 +279,41 @@ pub fn QueuePanel() -> impl IntoView {
     let total = move || {
         let loaded = queue.first_page().map_or(0, |p| p.counts.total());
         let removed = queue.changed.with(|c| c.values().filter(|t| t.is_none()).count());
-        (loaded + queue.added.with(Vec::len) as u64).saturating_sub(removed as u64)
+        let hidden = queue.pending_clear.get().map_or(0, |h| queue.listed().iter().filter(|t| h.hides(t)).count());
+        (loaded + queue.added.with(Vec::len) as u64).saturating_sub((removed + hidden) as u64)
     };
-    let load_error = move || queue.page.get().and_then(Result::err).map(|e| e.to_string());
+    let t = t();
+    let load_error = move || queue.page.get().and_then(Result::err).map(|e| t.error(&e));
     view! {
-        <section class="queue" aria-label="Task queue">
+        <section class="queue" aria-label=t.queue>
             <header class="queue-head">
-                <h2>"Queue"</h2>
-                <span class="queue-count" data-testid="queue-count">{move || total()} " tasks"</span>
+                <h2>{t.queue}</h2>
+                <span class="queue-count" data-testid="queue-count">{move || (t.task_count)(total())}</span>
             </header>
+            <super::health::HealthBanner/>
             <super::actions::QueueToolbar/>
             {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
             {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
             <ol class="task-list" data-testid="task-list" aria-live="polite">
                 <For each=rows key=Row::key let:row>
                     {match row {
-                        Row::Task(task) => view! { <super::task_row::TaskRow task/> }.into_any(),
+                        Row::Task(task) => view! {
+                            <super::task_row::TaskRow task retry_limit=queue.retry_limit()/>
+                        }.into_any(),
                         Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
                     }}
                 </For>
             </ol>
             <Show when=move || queue.next_cursor().is_some()>
                 <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
-                    "Show older tasks"
+                    {t.load_older}
                 </button>
             </Show>
             <Show when=move || queue.page.with(Option::is_none)>
-                <p class="queue-empty">"Loading tasks…"</p>
+                <p class="queue-empty">{t.loading}</p>
             </Show>
             <Show when=move || queue.page.with(Option::is_some) && total() == 0 && queue.outbox.with(Vec::is_empty)>
-                <p class="queue-empty" data-testid="queue-empty">"No tasks yet. Fill the form and press Generate."</p>
+                <p class="queue-empty" data-testid="queue-empty">{t.empty}</p>
             </Show>
         </section>
     }
@@ -284,6 +332,7 @@ fn first_page_from_server() -> Option<Result<TaskPage, ApiError>> {
 #[component]
 fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
     let queue = expect_context::<Queue>();
+    let t = t();
     let refused = out.refusal.clone();
     let (request, reason) = (out.request.clone(), out.refusal.clone());
     let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
@@ -291,14 +340,14 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
         <li class="task outgoing" data-testid=test_id>
             <span class="task-prompt">{super::task_row::excerpt(&out.request.prompt, 80)}</span>
             {match refused {
-                None => view! { <span class="badge status-sending">"Sending…"</span> }.into_any(),
+                None => view! { <span class="badge status-sending">{t.sending}</span> }.into_any(),
                 Some(err) => view! {
-                    <span class="badge status-failed">"Not queued"</span>
-                    <span class="task-error">{err.to_string()}</span>
+                    <span class="badge status-failed">{t.not_queued}</span>
+                    <span class="task-error">{t.error(&err)}</span>
                     <button type="button" class="link" on:click=move |_| {
                         form.restore(&request, reason.clone());
                         queue.dismiss(out.local_id);
-                    }>"Edit and resend"</button>
+                    }>{t.edit_and_resend}</button>
                 }.into_any(),
             }}
         </li>

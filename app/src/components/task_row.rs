@@ -1,25 +1,31 @@
 //! One row of the queue: a task's kind, prompt, status and time, and what its state calls
-//! for (progress, next retry, reason of failure, the result with its download link).
+//! for (progress, the next retry counting down, the reason of failure, the result with
+//! its download link).
 
+use super::clock::{countdown, Clock, LocalTime};
 use crate::domain::{ContentView, TaskKind, TaskStatus, TaskView};
+use crate::i18n::{t, Locale};
 use leptos::prelude::*;
 
 /// One task: kind, prompt excerpt, status badge, short id and creation time; then what
 /// its state says: progress, the next retry, the failure's reason, or the result.
 #[component]
-pub fn TaskRow(task: TaskView) -> impl IntoView {
+pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
+    let locale = Locale::of_page();
     let status = task.status;
     let short_id = task.id.simple().to_string()[24..].to_owned();
-    let detail = state_detail(&task);
+    let detail = state_detail(&task, retry_limit);
     view! {
         <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
-            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label()
+            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label(locale)
                 data-testid="task-kind" data-kind=task.kind.as_str()>
                 {kind_icon(task.kind)}
-                <span class="sr-only">{task.kind.label()}</span>
+                <span class="sr-only">{task.kind.label(locale)}</span>
             </span>
             <span class="task-prompt" title=task.params.prompt().to_owned()>{excerpt(task.params.prompt(), 80)}</span>
-            <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">{status.label()}</span>
+            <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">
+                {status_icon(status)}{status.label(locale)}
+            </span>
             <span class="task-meta">
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
                 <LocalTime at=task.created_at/>
@@ -31,35 +37,38 @@ pub fn TaskRow(task: TaskView) -> impl IntoView {
 }
 
 /// The line under a task that its state calls for.
-fn state_detail(task: &TaskView) -> impl IntoView + use<> {
+fn state_detail(task: &TaskView, retry_limit: u32) -> impl IntoView + use<> {
+    let t = t();
     let service = task.provider.as_ref().map(|p| match &task.model {
         Some(model) => format!("{p} · {model}"),
         None => p.clone(),
     });
     let body = match task.status {
         TaskStatus::Processing if task.cancel_requested => {
-            Some(view! { <span class="task-note" data-testid="task-cancelling">"Cancelling…"</span> }.into_any())
+            Some(view! { <span class="task-note" data-testid="task-cancelling">{t.cancelling}</span> }.into_any())
         }
         TaskStatus::Processing => Some(
             view! {
                 <progress class="task-progress" max="100" value=task.progress data-testid="task-progress"
-                    aria-label="Progress">{format!("{}%", task.progress)}</progress>
+                    aria-label=t.progress>{format!("{}%", task.progress)}</progress>
             }
             .into_any(),
         ),
         TaskStatus::Retrying => task.next_retry_at.map(|at| {
-            let cause = task.error.as_ref().map(|e| format!(" ({})", e.message)).unwrap_or_default();
+            let limit = retry_limit.max(task.retry_count);
             view! {
                 <span class="task-note" data-testid="task-retry">
-                    {format!("Retry {} · next at ", task.retry_count)}<LocalTime at/>{cause}
+                    {(t.retry_at)(task.retry_count, limit)}<LocalTime at minutes=true test_id="task-retry-at"/>
+                    <Countdown due=at/>
                 </span>
+                {task.error.as_ref().map(|e| view! { <span class="task-note">{(t.failure)(e)}</span> })}
             }
             .into_any()
         }),
         TaskStatus::Failed => task
             .error
             .as_ref()
-            .map(|e| view! { <span class="task-error" data-testid="task-error">{e.message.clone()}</span> }.into_any()),
+            .map(|e| view! { <span class="task-error" data-testid="task-error">{(t.failure)(e)}</span> }.into_any()),
         TaskStatus::Completed => task.result.as_ref().map(|content| result_view(task, content).into_any()),
         _ => None,
     };
@@ -73,9 +82,22 @@ fn state_detail(task: &TaskView) -> impl IntoView + use<> {
     })
 }
 
+/// " (in 3:12)", live; " (any moment now)" once the time has come.
+#[component]
+pub fn Countdown(due: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let clock = expect_context::<Clock>();
+    let t = t();
+    view! {
+        <span data-testid="countdown">
+            {move || countdown(clock.now(), due).map_or_else(|| t.retry_due.to_owned(), |left| (t.retry_in)(&left))}
+        </span>
+    }
+}
+
 /// A completed task's file: a thumbnail (images) or player (videos) that opens the
 /// lightbox, and a download link.
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
+    let t = t();
     let lightbox = use_context::<super::lightbox::Lightbox>();
     let shown = content.clone();
     let open = move |_| {
@@ -88,14 +110,14 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
         view! {
             <video class="task-thumb" src=url poster=poster controls=true preload="metadata" data-testid="task-result">
             </video>
-            <button type="button" class="link" data-testid="task-enlarge" on:click=open>"Enlarge"</button>
+            <button type="button" class="link" data-testid="task-enlarge" on:click=open>{t.enlarge}</button>
         }
         .into_any()
     } else {
         let url = content.thumbnail_url().unwrap_or_else(|| content.url());
         let alt = excerpt(task.params.prompt(), 120);
         view! {
-            <button type="button" class="task-thumb-button" title="Show full size" data-testid="task-enlarge"
+            <button type="button" class="task-thumb-button" title=t.full_size data-testid="task-enlarge"
                 on:click=open>
                 <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/>
             </button>
@@ -109,7 +131,7 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
     view! {
         {media}
         <span class="task-note">{size}</span>
-        <a class="link" href=content.download_url() download="" data-testid="task-download">"Download"</a>
+        <a class="link" href=content.download_url() download="" data-testid="task-download">{t.download}</a>
     }
 }
 
@@ -119,9 +141,26 @@ fn kind_icon(kind: TaskKind) -> impl IntoView {
         TaskKind::Image => "M3 5h18v14H3z M3 16l5-5 4 4 3-3 6 6 M15.5 9.5a1.5 1.5 0 1 0 0.01 0",
         TaskKind::Video => "M3 6h13v12H3z M16 10l5-3v10l-5-3",
     };
+    icon(path, 18)
+}
+
+/// The status badge's icon, so that colour is never the only sign.
+fn status_icon(status: TaskStatus) -> impl IntoView {
+    let path = match status {
+        TaskStatus::Pending => "M12 4a8 8 0 1 0 0.01 0 M12 8v4l3 2",
+        TaskStatus::Processing => "M12 4a8 8 0 0 1 8 8",
+        TaskStatus::Retrying => "M5 12a7 7 0 0 1 12-5l2 2 M19 4v5h-5 M19 12a7 7 0 0 1-12 5l-2-2 M5 20v-5h5",
+        TaskStatus::Completed => "M5 12l5 5 9-10",
+        TaskStatus::Failed => "M12 5v9 M12 18v1",
+        TaskStatus::Cancelled => "M6 6l12 12 M18 6L6 18",
+    };
+    icon(path, 12)
+}
+
+fn icon(path: &'static str, size: u32) -> impl IntoView {
     view! {
-        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor"
-            stroke-width="1.6" stroke-linejoin="round">
+        <svg viewBox="0 0 24 24" width=size height=size aria-hidden="true" fill="none" stroke="currentColor"
+            stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
             <path d=path></path>
         </svg>
     }
@@ -132,19 +171,4 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
-}
-
-/// A time of day: UTC as rendered by the server, then the browser's own time zone once
-/// the page has hydrated (the server cannot know the reader's zone).
-#[component]
-fn LocalTime(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let text = RwSignal::new(at.format("%H:%M:%S UTC").to_string());
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let local = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
-            text.set(format!("{:02}:{:02}:{:02}", local.get_hours(), local.get_minutes(), local.get_seconds()));
-        }
-    });
-    view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid="task-time">{move || text.get()}</time> }
 }

@@ -2,10 +2,10 @@
 //! variant's wire string, the list of all of them for the form, parsing with a field-specific
 //! error, and serde through the wire string.
 
-/// `choice!(Name, "field", "what", default Variant, { Variant => "wire" ("Label"), ... })`
+/// `choice!(Name, "field", "what", default Variant, { Variant => "wire" ("Label", "标签"), ... })`
 macro_rules! choice {
     ($name:ident, $field:literal, $what:literal, default $default:ident,
-     { $($variant:ident => $wire:literal ($label:literal)),+ $(,)? }) => {
+     { $($variant:ident => $wire:literal ($label:literal, $zh:literal)),+ $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "String", into = "&'static str")]
         pub enum $name { $($variant),+ }
@@ -18,9 +18,12 @@ macro_rules! choice {
                 match self { $($name::$variant => $wire),+ }
             }
 
-            /// What the form shows for this value.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+            /// What the interface shows for this value, in `locale`.
+            pub fn label(self, locale: $crate::i18n::Locale) -> &'static str {
+                match locale {
+                    $crate::i18n::Locale::En => match self { $($name::$variant => $label),+ },
+                    $crate::i18n::Locale::ZhCn => match self { $($name::$variant => $zh),+ },
+                }
             }
 
             pub fn parse(raw: &str) -> Result<Self, $crate::domain::FieldError> {

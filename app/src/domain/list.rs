@@ -59,6 +59,10 @@ pub struct TaskPage {
     pub counts: StatusCounts,
     /// Whether the owner's queue is paused (paused tasks are not started).
     pub paused: bool,
+    /// How many retries a task gets before it fails.
+    pub retry_limit: u32,
+    /// The server's time when it read the page (the browser sets its clock by it).
+    pub as_of: chrono::DateTime<chrono::Utc>,
 }
 
 /// What `POST /api/clear_tasks` accepts: which finished statuses to remove.
@@ -66,16 +70,27 @@ pub struct TaskPage {
 #[serde(default, deny_unknown_fields)]
 pub struct ClearRequest {
     pub statuses: Vec<String>,
+    /// Only tasks that had finished by then (so that one finishing meanwhile stays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A validated [`ClearRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClearFilter {
+    pub statuses: Vec<TaskStatus>,
+    pub finished_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ClearRequest {
     /// One or more of `completed`, `failed`, `cancelled`.
-    pub fn validate(&self) -> Result<Vec<TaskStatus>, ValidationErrors> {
+    pub fn validate(&self) -> Result<ClearFilter, ValidationErrors> {
         let refuse = |message: String| ValidationErrors(vec![FieldError::new("statuses", "statuses_invalid", message)]);
         if self.statuses.is_empty() {
             return Err(refuse("Name the statuses to clear: completed, failed and/or cancelled.".into()));
         }
-        self.statuses
+        let statuses = self
+            .statuses
             .iter()
             .map(|s| match TaskStatus::parse(s) {
                 Ok(status) if status.is_finished() => Ok(status),
@@ -83,7 +98,8 @@ impl ClearRequest {
                     "Only finished tasks can be cleared (completed, failed, cancelled), not \"{s}\"."
                 ))),
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(ClearFilter { statuses, finished_before: self.finished_before })
     }
 }
 
@@ -133,8 +149,12 @@ mod tests {
 
     #[test]
     fn only_finished_statuses_can_be_cleared() {
-        let req = |s: &[&str]| ClearRequest { statuses: s.iter().map(|s| s.to_string()).collect() };
-        assert_eq!(req(&["completed", "failed"]).validate().unwrap(), [TaskStatus::Completed, TaskStatus::Failed]);
+        let req =
+            |s: &[&str]| ClearRequest { statuses: s.iter().map(|s| s.to_string()).collect(), finished_before: None };
+        assert_eq!(
+            req(&["completed", "failed"]).validate().unwrap().statuses,
+            [TaskStatus::Completed, TaskStatus::Failed]
+        );
         for bad in [&[][..], &["pending"], &["completed", "done"]] {
             assert_eq!(req(bad).validate().unwrap_err().0[0].code, "statuses_invalid", "{bad:?}");
         }

@@ -19,7 +19,7 @@ pub use content::{extension_for, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
-pub use list::{ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE};
+pub use list::{ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE};
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};

@@ -8,17 +8,17 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 choice!(TaskKind, "kind", "task kind", default Image, {
-    Image => "image" ("Image"),
-    Video => "video" ("Video"),
+    Image => "image" ("Image", "图片"),
+    Video => "video" ("Video", "视频"),
 });
 
 choice!(TaskStatus, "status", "status", default Pending, {
-    Pending => "pending" ("Pending"),
-    Processing => "processing" ("Processing"),
-    Retrying => "retrying" ("Retrying"),
-    Completed => "completed" ("Completed"),
-    Failed => "failed" ("Failed"),
-    Cancelled => "cancelled" ("Cancelled"),
+    Pending => "pending" ("Pending", "等待中"),
+    Processing => "processing" ("Processing", "生成中"),
+    Retrying => "retrying" ("Retrying", "等待重试"),
+    Completed => "completed" ("Completed", "已完成"),
+    Failed => "failed" ("Failed", "失败"),
+    Cancelled => "cancelled" ("Cancelled", "已取消"),
 });
 
 impl TaskStatus {

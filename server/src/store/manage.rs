@@ -6,7 +6,7 @@
 use super::row::{new_row, view};
 use super::{StoreError, TaskStore};
 use crate::entity::{content, owner, task};
-use app::domain::{OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
+use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
@@ -85,16 +85,17 @@ impl TaskStore {
     }
 
     /// Deletes every task of the owner in the given (finished) statuses.
-    pub async fn clear_tasks(&self, owner: OwnerId, statuses: &[TaskStatus]) -> Result<Removed, StoreError> {
+    pub async fn clear_tasks(&self, owner: OwnerId, filter: &ClearFilter) -> Result<Removed, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
-        let ids: Vec<Uuid> = task::Entity::find()
+        let mut scope = task::Entity::find()
             .select_only()
             .column(task::Column::Id)
             .filter(task::Column::OwnerId.eq(owner.0))
-            .filter(task::Column::Status.is_in(statuses.iter().map(|s| s.as_str())))
-            .into_tuple()
-            .all(&*txn)
-            .await?;
+            .filter(task::Column::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
+        if let Some(before) = filter.finished_before {
+            scope = scope.filter(task::Column::FinishedAt.lte(before));
+        }
+        let ids: Vec<Uuid> = scope.into_tuple().all(&*txn).await?;
         let removed = remove_rows(&txn, ids).await?;
         txn.commit().await?;
         Ok(removed)

@@ -67,6 +67,9 @@ pub struct TaskStore {
     sqlite_writer: Arc<Mutex<()>>,
     /// Recorded on each task when it is claimed.
     services: Arc<Services>,
+    /// How many retries a task gets before it fails (the length of the retry schedule);
+    /// pages of tasks carry it so the queue can say "Retry 2/3".
+    retry_limit: u32,
 }
 
 /// A write transaction, holding this process's SQLite writer turn while it lives.
@@ -90,7 +93,19 @@ impl WriteTxn {
 
 impl TaskStore {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, dedup_window: TimeDelta) -> Self {
-        Self { db, clock, dedup_window, sqlite_writer: Arc::new(Mutex::new(())), services: Arc::default() }
+        Self {
+            db,
+            clock,
+            dedup_window,
+            sqlite_writer: Arc::new(Mutex::new(())),
+            services: Arc::default(),
+            retry_limit: 3,
+        }
+    }
+
+    /// The same store, telling readers that a task gets `retry_limit` retries.
+    pub fn with_retry_limit(self, retry_limit: u32) -> Self {
+        Self { retry_limit, ..self }
     }
 
     /// The same store, recording `services` on the tasks it hands out.

@@ -31,7 +31,8 @@ impl TaskStore {
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
-        Ok(TaskPage { tasks, next_cursor, counts, paused: self.is_paused(owner).await? })
+        let paused = self.is_paused(owner).await?;
+        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of: self.clock.now() })
     }
 
     pub async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {

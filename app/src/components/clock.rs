@@ -1,0 +1,112 @@
+//! The page's clock: the server's time as the browser reckons it, ticking each second,
+//! for countdowns ("next at 14:05 (in 3:12)") and relative times. Each page of tasks
+//! carries the server's time (`as_of`); the difference to the browser's clock at arrival
+//! is the offset applied from then on, so a browser whose clock is off still counts right.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Clock {
+    now: RwSignal<DateTime<Utc>>,
+    /// Server time minus browser time.
+    offset: StoredValue<TimeDelta>,
+}
+
+impl Clock {
+    /// Starts ticking (in the browser) for the page's lifetime.
+    pub fn new() -> Self {
+        let clock = Self { now: RwSignal::new(browser_now()), offset: StoredValue::new(TimeDelta::zero()) };
+        #[cfg(feature = "hydrate")]
+        {
+            clock.tick();
+            gloo_timers::callback::Interval::new(1_000, move || clock.tick()).forget();
+        }
+        clock
+    }
+
+    /// The server's time now, to the second (tracked: readers update as it ticks).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.get()
+    }
+
+    /// The server's time now, to the millisecond (not tracked).
+    pub fn now_untracked(&self) -> DateTime<Utc> {
+        browser_now() + self.offset.get_value()
+    }
+
+    /// Sets the offset from a server time just received.
+    pub fn sync(&self, server_now: DateTime<Utc>) {
+        self.offset.set_value(server_now - browser_now());
+        self.tick();
+    }
+
+    fn tick(&self) {
+        self.now.set(browser_now() + self.offset.get_value());
+    }
+}
+
+/// The clock of the machine the code runs on (`Utc::now` is not there in the browser).
+fn browser_now() -> DateTime<Utc> {
+    #[cfg(feature = "hydrate")]
+    return DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    #[cfg(not(feature = "hydrate"))]
+    Utc::now()
+}
+
+/// "3:12" (or "1:02:03") left until `due`; `None` once it has come (or is less than
+/// half a second away).
+pub fn countdown(now: DateTime<Utc>, due: DateTime<Utc>) -> Option<String> {
+    let left = (due - now).num_milliseconds();
+    if left <= 0 {
+        return None;
+    }
+    let secs = (left + 500) / 1000; // to the nearest second
+    if secs == 0 {
+        return None;
+    }
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    Some(if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") })
+}
+
+/// A time of day: UTC as rendered by the server, then the browser's own time zone once
+/// the page has hydrated (the server cannot know the reader's zone). `minutes` leaves
+/// the seconds out.
+#[component]
+pub fn LocalTime(
+    at: DateTime<Utc>,
+    #[prop(optional)] minutes: bool,
+    #[prop(default = "task-time")] test_id: &'static str,
+) -> impl IntoView {
+    let utc = if minutes { at.format("%H:%M UTC") } else { at.format("%H:%M:%S UTC") };
+    let text = RwSignal::new(utc.to_string());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let local = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
+            let (h, m, s) = (local.get_hours(), local.get_minutes(), local.get_seconds());
+            text.set(if minutes { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{s:02}") });
+        }
+    });
+    view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid=test_id>{move || text.get()}</time> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_in_minutes_and_seconds() {
+        let now = Utc::now();
+        let at = |ms| countdown(now, now + TimeDelta::milliseconds(ms));
+        assert_eq!(at(192_000).as_deref(), Some("3:12"));
+        assert_eq!(at(59_499).as_deref(), Some("0:59"), "to the nearest second");
+        assert_eq!(at(59_500).as_deref(), Some("1:00"));
+        assert_eq!(at(4_010).as_deref(), Some("0:04"), "a retry just set reads its whole delay");
+        assert_eq!(at(500).as_deref(), Some("0:01"));
+        assert_eq!(at(499), None);
+        assert_eq!(at(3_723_000).as_deref(), Some("1:02:03"));
+        assert_eq!(at(0), None);
+        assert_eq!(at(-5_000), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! The details drawer: one task in full, read with `get_task`: every parameter, the
+//! service and model, its times, the error, the result's file, each attempt with its
+//! outcome, and the id. It follows the task live (read again whenever the queue sees it
+//! change); Escape or its Close button closes it.
+
+use super::clock::LocalTime;
+use super::queue::Queue;
+use crate::api::{get_task, Strict};
+use crate::domain::{ContentView, TaskDetails, TaskParams, TaskRef};
+use crate::i18n::{t, Locale, Text};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Which task the drawer shows, if any; provided by the workspace.
+#[derive(Clone, Copy)]
+pub struct Details(RwSignal<Option<Uuid>>);
+
+impl Details {
+    pub fn new() -> Self {
+        Self(RwSignal::new(None))
+    }
+
+    pub fn open(self, id: Uuid) {
+        self.0.set(Some(id));
+    }
+
+    fn close(self) {
+        self.0.set(None);
+    }
+}
+
+#[component]
+pub fn DetailsDrawer() -> impl IntoView {
+    let details = expect_context::<Details>();
+    let queue = expect_context::<Queue>();
+    let t = t();
+    let close_ref = NodeRef::<leptos::html::Button>::new();
+    let _escape = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" && details.0.get_untracked().is_some() {
+            details.close();
+        }
+    });
+    // The version to show: read again each time the queue sees the task change.
+    let version = move || details.0.get().map(|id| (id, queue.updated_at(id)));
+    let loaded = LocalResource::new(move || {
+        let wanted = version();
+        async move {
+            let (id, _) = wanted?;
+            Some(get_task(Strict(TaskRef { id: id.to_string() })).await)
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(_), Some(button)) = (details.0.get(), close_ref.get()) {
+            let _ = button.focus();
+        }
+    });
+    move || {
+        details.0.get().map(|_| {
+            let body = move || match loaded.get().flatten() {
+                None => view! { <p class="muted">{t.loading_details}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="task-error" role="alert">{t.error(&e)}</p> }.into_any(),
+                Some(Ok(task)) => sections(task, t).into_any(),
+            };
+            view! {
+                <aside class="drawer" role="dialog" aria-modal="false" aria-label=t.details data-testid="details">
+                    <header class="drawer-head">
+                        <h2>{t.details}</h2>
+                        <button type="button" class="secondary" node_ref=close_ref data-testid="details-close"
+                            on:click=move |_| details.close()>{t.close}</button>
+                    </header>
+                    {body}
+                </aside>
+            }
+        })
+    }
+}
+
+/// The drawer's content for one task.
+fn sections(details: TaskDetails, t: &'static Text) -> impl IntoView {
+    let locale = Locale::of_page();
+    let task = details.task;
+    let never_started = details.attempts.is_empty();
+    let mut rows: Vec<(&'static str, String)> = vec![
+        (t.status, task.status.label(locale).to_owned()),
+        (t.kind, task.kind.label(locale).to_owned()),
+        (t.prompt, task.params.prompt().to_owned()),
+    ];
+    if let Some(negative) = task.params.negative_prompt() {
+        rows.push((t.negative_prompt, negative.to_owned()));
+    }
+    match &task.params {
+        TaskParams::Image(p) => {
+            rows.push((t.size, p.size.label(locale).to_owned()));
+            rows.push((t.style, p.style.label(locale).to_owned()));
+        }
+        TaskParams::Video(p) => {
+            rows.push((t.duration, p.duration_secs.secs().to_string()));
+            rows.push((t.resolution, p.resolution.label(locale).to_owned()));
+            rows.push((t.fps, p.fps.label(locale).to_owned()));
+        }
+    }
+    rows.push((t.seed, task.params.seed().map_or_else(|| t.seed_random.to_owned(), |s| s.to_string())));
+    if let Some(provider) = &task.provider {
+        let model = task.model.as_deref().map(|m| format!(" · {m}")).unwrap_or_default();
+        rows.push((t.service, format!("{provider}{model}")));
+    }
+    let times = [
+        (t.created, Some(task.created_at)),
+        (t.started, task.started_at),
+        (t.finished, task.finished_at),
+        (t.next_retry, task.next_retry_at),
+    ];
+    view! {
+        <dl class="details-list" data-testid="details-params">
+            {rows.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}</dd> }).collect_view()}
+            {times.into_iter().filter_map(|(name, at)| at.map(|at| view! {
+                <dt>{name}</dt><dd><LocalTime at test_id="details-time"/></dd>
+            })).collect_view()}
+            <dt>{t.id}</dt><dd><code data-testid="details-id">{task.id.to_string()}</code></dd>
+        </dl>
+        {task.error.map(|e| view! {
+            <h3>{t.error_heading}</h3>
+            <p class="task-error" data-testid="details-error">{(t.failure)(&e)}<br/><code>{e.code}</code></p>
+        })}
+        {task.result.map(|content| file_view(&content, t))}
+        <h3>{t.attempts}</h3>
+        <ol class="attempts" data-testid="details-attempts">
+            {details.attempts.into_iter().map(|a| view! {
+                <li data-testid="attempt" data-outcome=a.outcome.clone().unwrap_or_default()>
+                    <strong>{(t.attempt)(a.number)}</strong>" "
+                    <span>{(t.attempt_outcome)(a.outcome.as_deref())}</span>" · "
+                    <LocalTime at=a.started_at test_id="attempt-started"/>
+                    {a.finished_at.map(|at| view! { " → " <LocalTime at test_id="attempt-finished"/> })}
+                    {a.error.map(|e| view! { <p class="task-error">{e}</p> })}
+                    <span class="muted">{a.instance}</span>
+                </li>
+            }).collect_view()}
+        </ol>
+        {never_started.then(|| view! { <p class="muted">{t.no_attempts}</p> })}
+    }
+}
+
+fn file_view(content: &ContentView, t: &'static Text) -> impl IntoView {
+    let size = match (content.width, content.height) {
+        (Some(w), Some(h)) => format!("{w} × {h}"),
+        _ => String::new(),
+    };
+    let duration = content.duration_ms.map(|ms| format!(" · {:.1} s", f64::from(ms) / 1000.0)).unwrap_or_default();
+    view! {
+        <h3>{t.file}</h3>
+        <p data-testid="details-file">
+            {format!("{} · {size}{duration} · {}", content.media_type, human_bytes(content.bytes))}
+            " "<a class="link" href=content.download_url() download="">{t.download}</a>
+        </p>
+    }
+}
+
+/// "57.3 KB", "2.1 MB".
+pub fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b if b < 1_000_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b => format!("{:.2} GB", b as f64 / 1e9),
+    }
+}

@@ -1,0 +1,34 @@
+//! The service-health banner: while tasks wait to retry (the generation service failed
+//! them with a transient error), say so above the queue, with how many and when the
+//! next retry comes.
+
+use super::clock::LocalTime;
+use super::queue::Queue;
+use super::task_row::Countdown;
+use crate::domain::TaskStatus;
+use crate::i18n::t;
+use leptos::prelude::*;
+
+#[component]
+pub fn HealthBanner() -> impl IntoView {
+    let queue = expect_context::<Queue>();
+    let t = t();
+    let waiting = Memo::new(move |_| {
+        let retrying: Vec<_> = queue
+            .tasks()
+            .into_iter()
+            .filter(|task| task.status == TaskStatus::Retrying)
+            .filter_map(|task| task.next_retry_at)
+            .collect();
+        retrying.iter().min().map(|next| (retrying.len() as u64, *next))
+    });
+    move || {
+        waiting.get().map(|(n, next)| {
+            view! {
+                <p class="health-banner" role="status" data-testid="health-banner">
+                    {(t.service_down)(n)}<LocalTime at=next minutes=true test_id="health-next"/><Countdown due=next/>
+                </p>
+            }
+        })
+    }
+}

@@ -1,0 +1,90 @@
+//! Toasts: short messages in the corner that go by themselves (a finished task, a
+//! refused action, "3 tasks cleared · Undo"). Announced to screen readers (`aria-live`);
+//! one with an action keeps a button for it until it goes.
+
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// How a toast looks.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // finished tasks are told in the browser only
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Failure,
+}
+
+#[derive(Clone)]
+struct Toast {
+    id: u64,
+    text: String,
+    tone: Tone,
+    /// The action's label and what it does (the toast goes when it is used).
+    action: Option<(&'static str, Callback<()>)>,
+}
+
+/// The page's toasts; provided by the workspace.
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    shown: RwSignal<Vec<Toast>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Toasts {
+    pub fn new() -> Self {
+        Self { shown: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) }
+    }
+
+    /// Shows `text` for `ms` milliseconds.
+    pub fn show(&self, text: String, tone: Tone, ms: u32) {
+        self.push(text, tone, None, ms);
+    }
+
+    /// Shows `text` with a button that runs `action`, for `ms` milliseconds.
+    pub fn with_action(&self, text: String, label: &'static str, action: Callback<()>, ms: u32) {
+        self.push(text, Tone::Info, Some((label, action)), ms);
+    }
+
+    fn push(&self, text: String, tone: Tone, action: Option<(&'static str, Callback<()>)>, ms: u32) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        self.shown.update(|s| {
+            s.push(Toast { id, text, tone, action });
+            if s.len() > 5 {
+                s.remove(0);
+            }
+        });
+        let this = *self;
+        #[cfg(feature = "hydrate")]
+        gloo_timers::callback::Timeout::new(ms, move || this.dismiss(id)).forget();
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (this, ms);
+    }
+
+    fn dismiss(&self, id: u64) {
+        self.shown.update(|s| s.retain(|t| t.id != id));
+    }
+}
+
+#[component]
+pub fn ToastList() -> impl IntoView {
+    let toasts = expect_context::<Toasts>();
+    let t = t();
+    view! {
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+            <For each=move || toasts.shown.get() key=|toast| toast.id let:toast>
+                <div class=format!("toast tone-{:?}", toast.tone).to_lowercase() data-testid="toast">
+                    <span>{toast.text.clone()}</span>
+                    {toast.action.map(|(label, action)| view! {
+                        <button type="button" class="link" data-testid="toast-action" on:click=move |_| {
+                            action.run(());
+                            toasts.dismiss(toast.id);
+                        }>{label}</button>
+                    })}
+                    <button type="button" class="link toast-close" aria-label=t.close
+                        on:click=move |_| toasts.dismiss(toast.id)>"×"</button>
+                </div>
+            </For>
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+//! [`Text`]: every word the interface shows, one field per phrase, so that a language
+//! missing a phrase does not compile. Phrases with values in them are functions.
+
+use crate::api::ApiError;
+use crate::domain::{FieldError, TaskFailure};
+
+pub struct Text {
+    // The page.
+    pub board: &'static str,
+    pub board_hint: &'static str,
+    pub panel: &'static str,
+    pub language: &'static str,
+
+    // The form.
+    pub kind: &'static str,
+    pub prompt: &'static str,
+    pub prompt_placeholder: &'static str,
+    pub negative_prompt: &'static str,
+    pub size: &'static str,
+    pub style: &'static str,
+    pub duration: &'static str,
+    pub resolution: &'static str,
+    pub fps: &'static str,
+    pub seed: &'static str,
+    pub variants: &'static str,
+    pub generate: &'static str,
+    pub shortcut: &'static str,
+    /// A field's problem, said in this language (the server's English words otherwise).
+    pub field_error: fn(&FieldError) -> String,
+
+    // The queue.
+    pub queue: &'static str,
+    pub task_count: fn(u64) -> String,
+    pub pause: &'static str,
+    pub resume: &'static str,
+    pub paused: &'static str,
+    pub clear_failed_title: &'static str,
+    pub load_older: &'static str,
+    pub loading: &'static str,
+    pub empty: &'static str,
+    pub sending: &'static str,
+    pub not_queued: &'static str,
+    pub edit_and_resend: &'static str,
+
+    // A task.
+    pub cancelling: &'static str,
+    pub progress: &'static str,
+    /// "Retry 2/3 · next at " (the time follows).
+    pub retry_at: fn(u32, u32) -> String,
+    /// "(in 3:12)".
+    pub retry_in: fn(&str) -> String,
+    pub retry_due: &'static str,
+    /// A failed task's reason.
+    pub failure: fn(&TaskFailure) -> String,
+    pub enlarge: &'static str,
+    pub full_size: &'static str,
+    pub download: &'static str,
+    pub cancel: &'static str,
+    pub retry: &'static str,
+    pub delete: &'static str,
+
+    // The service's health.
+    /// "The generation service is unavailable: 3 tasks wait to retry, the next at " (the time follows).
+    pub service_down: fn(u64) -> String,
+
+    // The details drawer.
+    pub details: &'static str,
+    pub loading_details: &'static str,
+    pub status: &'static str,
+    pub seed_random: &'static str,
+    pub service: &'static str,
+    pub created: &'static str,
+    pub started: &'static str,
+    pub finished: &'static str,
+    pub next_retry: &'static str,
+    pub id: &'static str,
+    pub error_heading: &'static str,
+    pub file: &'static str,
+    pub attempts: &'static str,
+    pub attempt: fn(u32) -> String,
+    /// An attempt's outcome (`None` while it runs).
+    pub attempt_outcome: fn(Option<&str>) -> &'static str,
+    pub no_attempts: &'static str,
+
+    // Managing the queue.
+    pub move_to_top: &'static str,
+    pub moved_to_top: &'static str,
+    pub clear_completed: &'static str,
+    pub clear_failed: &'static str,
+    pub cleared: fn(u64) -> String,
+    pub undo: &'static str,
+
+    // Notifications.
+    pub task_completed: fn(&str) -> String,
+    pub task_failed: fn(&str, &str) -> String,
+
+    // The lightbox.
+    pub result: &'static str,
+    pub result_full_size: &'static str,
+    pub close: &'static str,
+
+    // Errors of the API.
+    pub not_found: &'static str,
+    pub server_failed: &'static str,
+    pub unreachable: &'static str,
+}
+
+impl Text {
+    /// An API error, said in this language where the interface has words for it.
+    pub fn error(&self, error: &ApiError) -> String {
+        match error {
+            ApiError::Validation(errors) => errors.0.first().map_or_else(|| error.to_string(), self.field_error),
+            ApiError::NotFound => self.not_found.into(),
+            ApiError::Internal => self.server_failed.into(),
+            ApiError::Unreachable(_) => self.unreachable.into(),
+            other => other.to_string(),
+        }
+    }
+}

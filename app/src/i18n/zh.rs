@@ -1,0 +1,131 @@
+//! 简体中文.
+
+use super::Text;
+use crate::domain::{FieldError, NegativePrompt, Prompt, TaskFailure, Variants, VideoDuration};
+
+pub const TEXT: Text = Text {
+    board: "白板",
+    board_hint: "生成的图片和视频会放在这里。",
+    panel: "生成面板",
+    language: "语言",
+
+    kind: "类型",
+    prompt: "提示词",
+    prompt_placeholder: "描述要生成的内容",
+    negative_prompt: "反向提示词（可选）",
+    size: "尺寸",
+    style: "风格",
+    duration: "时长（秒）",
+    resolution: "分辨率",
+    fps: "帧率",
+    seed: "随机种子（可选）",
+    variants: "变体数量",
+    generate: "生成",
+    shortcut: "Ctrl/⌘ + Enter",
+    field_error,
+
+    queue: "任务队列",
+    task_count: |n| format!("{n} 个任务"),
+    pause: "暂停队列",
+    resume: "恢复队列",
+    paused: "已暂停：不会开始新任务",
+    clear_failed_title: "移除失败和已取消的任务",
+    load_older: "显示更早的任务",
+    loading: "正在加载任务…",
+    empty: "还没有任务。填写表单后点击“生成”。",
+    sending: "发送中…",
+    not_queued: "未加入队列",
+    edit_and_resend: "修改后重新提交",
+
+    cancelling: "正在取消…",
+    progress: "进度",
+    retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
+    retry_in: |left| format!("（{left} 后）"),
+    retry_due: "（马上）",
+    failure,
+    enlarge: "放大",
+    full_size: "查看原图",
+    download: "下载",
+    cancel: "取消",
+    retry: "重试",
+    delete: "删除",
+
+    service_down: |n| format!("生成服务暂不可用：{n} 个任务等待重试，下一次在 "),
+
+    details: "详情",
+    loading_details: "加载中…",
+    status: "状态",
+    seed_random: "随机",
+    service: "生成服务",
+    created: "创建时间",
+    started: "开始时间",
+    finished: "结束时间",
+    next_retry: "下次重试",
+    id: "任务 ID",
+    error_heading: "错误",
+    file: "文件",
+    attempts: "执行记录",
+    attempt: |n| format!("第 {n} 次"),
+    attempt_outcome: |outcome| match outcome {
+        None => "进行中",
+        Some("completed") => "成功",
+        Some("transient") => "失败，稍后重试",
+        Some("permanent") => "失败",
+        Some("cancelled") => "已取消",
+        Some("released") => "已交还（服务器停止）",
+        Some(_) => "已结束",
+    },
+    no_attempts: "尚未开始。",
+
+    move_to_top: "移到最前",
+    moved_to_top: "已移到队列最前，下一个开始。",
+    clear_completed: "清除已完成",
+    clear_failed: "清除失败",
+    cleared: |n| format!("已清除 {n} 个任务。"),
+    undo: "撤销",
+
+    task_completed: |prompt| format!("已完成：{prompt}"),
+    task_failed: |prompt, reason| format!("失败：{prompt}（{reason}）"),
+
+    result: "结果",
+    result_full_size: "结果原图",
+    close: "关闭",
+
+    not_found: "没有这个任务。",
+    server_failed: "服务器处理请求失败，请重试。",
+    unreachable: "无法连接服务器，请检查网络后重试。",
+};
+
+/// The problems the form can show, in Chinese; any other keeps the server's words.
+fn field_error(e: &FieldError) -> String {
+    match e.code.as_str() {
+        "prompt_empty" => "请输入提示词，描述要生成的内容。".into(),
+        "prompt_too_long" => format!("提示词最多 {} 个字符。", Prompt::MAX_CHARS),
+        "negative_prompt_too_long" => format!("反向提示词最多 {} 个字符。", NegativePrompt::MAX_CHARS),
+        "seed_out_of_range" => format!("随机种子须在 0 到 {} 之间。", u32::MAX),
+        "variants_out_of_range" => format!("变体数量须在 1 到 {} 之间。", Variants::MAX),
+        "duration_out_of_range" => {
+            format!("时长须在 {} 到 {} 秒之间。", VideoDuration::MIN, VideoDuration::MAX)
+        }
+        "not_a_number" => "请输入整数。".into(),
+        _ => e.message.clone(),
+    }
+}
+
+/// A failed task's reason: what happened in Chinese, then the service's own words.
+fn failure(f: &TaskFailure) -> String {
+    let headline = match f.code.as_str() {
+        "service_unavailable" => "生成服务多次重试后仍不可用",
+        "content_policy" => "内容被安全策略拒绝",
+        "validation" => "生成服务拒绝了这些参数",
+        "auth" => "生成服务的凭据缺失或无效",
+        "quota" => "生成服务的额度已用完",
+        "not_found" => "生成服务上没有这个模型或接口",
+        "protocol" => "生成服务的应答无法识别",
+        "too_large" => "结果超过了大小上限",
+        "generator_error" => "生成失败",
+        "storage" => "结果无法保存",
+        _ => return f.message.clone(),
+    };
+    format!("{headline}：{}", f.message)
+}
