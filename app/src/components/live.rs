@@ -3,13 +3,14 @@
 //! reloads the list. The browser's `EventSource` reconnects by itself, resuming with
 //! `Last-Event-ID`. On the server this does nothing: the page renders from the database.
 
+use super::notify::Away;
 use super::queue::Queue;
 use super::toast::Toasts;
 #[cfg(feature = "hydrate")]
 use crate::domain::TaskEvent;
 
 /// Starts following for the page's lifetime.
-pub fn follow(queue: Queue, toasts: Toasts) {
+pub fn follow(queue: Queue, toasts: Toasts, away: Away) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::{closure::Closure, JsCast};
@@ -22,7 +23,7 @@ pub fn follow(queue: Queue, toasts: Toasts) {
             match serde_json::from_str::<TaskEvent>(&data) {
                 Ok(event) => {
                     if let TaskEvent::Task { task } = &event {
-                        super::notify::on_task(&queue, &toasts, task);
+                        super::notify::on_task(&queue, &toasts, &away, task);
                     }
                     queue.apply(event)
                 }
@@ -36,5 +37,5 @@ pub fn follow(queue: Queue, toasts: Toasts) {
         leptos::prelude::on_cleanup(move || source.close());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (queue, toasts);
+    let _ = (queue, toasts, away);
 }

@@ -10,7 +10,6 @@ mod health;
 mod language;
 mod lightbox;
 mod live;
-#[cfg(feature = "hydrate")]
 mod notify;
 mod queue;
 mod task_row;
@@ -84,7 +83,8 @@ fn Workspace() -> impl IntoView {
     provide_context(details::Details::new());
     let toasts = toast::Toasts::new();
     provide_context(toasts);
-    live::follow(queue, toasts);
+    let away = notify::Away::new(toasts);
+    live::follow(queue, toasts, away);
     let t = t();
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>

@@ -290,6 +290,7 @@ pub fn QueuePanel() -> impl IntoView {
                 <h2>{t.queue}</h2>
                 <span class="queue-count" data-testid="queue-count">{move || (t.task_count)(total())}</span>
             </header>
+            <super::notify::NotifyToggle/>
             <super::health::HealthBanner/>
             <super::actions::QueueToolbar/>
             {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}

@@ -88,6 +88,11 @@ pub const TEXT: Text = Text {
 
     task_completed: |prompt| format!("Done: {prompt}"),
     task_failed: |prompt, reason| format!("Failed: {prompt} ({reason})"),
+    finished_while_away: |n| match n {
+        1 => "1 task finished while you were away.".into(),
+        n => format!("{n} tasks finished while you were away."),
+    },
+    notify_enable: "Notify me when tasks finish",
 
     result: "Result",
     result_full_size: "The result, full size",

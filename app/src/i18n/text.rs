@@ -93,6 +93,8 @@ pub struct Text {
     // Notifications.
     pub task_completed: fn(&str) -> String,
     pub task_failed: fn(&str, &str) -> String,
+    pub finished_while_away: fn(u32) -> String,
+    pub notify_enable: &'static str,
 
     // The lightbox.
     pub result: &'static str,

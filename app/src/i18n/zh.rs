@@ -86,6 +86,8 @@ pub const TEXT: Text = Text {
 
     task_completed: |prompt| format!("已完成：{prompt}"),
     task_failed: |prompt, reason| format!("失败：{prompt}（{reason}）"),
+    finished_while_away: |n| format!("你离开期间有 {n} 个任务结束。"),
+    notify_enable: "任务结束时通知我",
 
     result: "结果",
     result_full_size: "结果原图",

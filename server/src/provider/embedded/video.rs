@@ -20,7 +20,7 @@ pub fn clip(params: &VideoParams, stop: &AtomicBool, progress: &dyn Fn(u8)) -> R
         Canvas::compose(params.prompt.as_str(), "video", seed, scene_w, scene_h).render(stop, &|p| progress(p / 5));
     let (dx, dy) = ((scene_w - width) as usize, (scene_h - height) as usize);
     // Left to right or back, as the seed says; down and up once, on a sine.
-    let forward = seed % 2 == 0;
+    let forward = seed.is_multiple_of(2);
     let frame = |i: u32| {
         let t = f64::from(i) / f64::from(count.max(2) - 1);
         let x = (if forward { t } else { 1.0 - t } * dx as f64).round() as usize;
