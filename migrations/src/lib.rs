@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_tasks_and_contents;
 mod m20261129_000002_engine_tables;
 mod m20261129_000003_content_stills;
+mod m20261129_000004_board_items;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_tasks_and_contents::Migration),
             Box::new(m20261129_000002_engine_tables::Migration),
             Box::new(m20261129_000003_content_stills::Migration),
+            Box::new(m20261129_000004_board_items::Migration),
         ]
     }
 }

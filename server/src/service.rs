@@ -8,8 +8,8 @@ use crate::provider::Providers;
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    ClearFilter, ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskEvent, TaskPage,
-    TaskView,
+    BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
+    TaskDetails, TaskEvent, TaskPage, TaskView,
 };
 use uuid::Uuid;
 
@@ -107,5 +107,24 @@ impl TaskService for Service {
         let state = self.store.pause(owner, paused).await?;
         self.events.publish(owner, TaskEvent::Queue { paused });
         Ok(state)
+    }
+
+    async fn board(&self, owner: OwnerId) -> Result<Vec<BoardItemView>, ApiError> {
+        Ok(self.store.board(owner).await?)
+    }
+
+    async fn place(&self, owner: OwnerId, source: PlaceSource, at: Placement) -> Result<BoardItemView, ApiError> {
+        Ok(self.store.place(owner, source, at).await?)
+    }
+
+    async fn arrange(&self, owner: OwnerId, id: Uuid, at: Placement) -> Result<BoardItemView, ApiError> {
+        Ok(self.store.arrange(owner, id, at).await?)
+    }
+
+    async fn unplace(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError> {
+        if let Some(orphan) = self.store.unplace(owner, id).await? {
+            self.content.remove(&[orphan]).await;
+        }
+        Ok(())
     }
 }

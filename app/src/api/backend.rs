@@ -5,7 +5,8 @@
 
 use super::ApiError;
 use crate::domain::{
-    ClearFilter, ListFilter, OwnerId, QueueState, Submission, SubmitResponse, TaskDetails, TaskPage, TaskView,
+    BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
+    TaskDetails, TaskPage, TaskView,
 };
 use leptos::prelude::use_context;
 use std::sync::Arc;
@@ -34,6 +35,14 @@ pub trait TaskService: Send + Sync + 'static {
     async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
     /// Pauses (no task of the owner starts) or resumes the owner's queue.
     async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError>;
+    /// The owner's whiteboard items, back to front.
+    async fn board(&self, owner: OwnerId) -> Result<Vec<BoardItemView>, ApiError>;
+    /// Puts a result, or a frame for a task, on the owner's board, in front.
+    async fn place(&self, owner: OwnerId, source: PlaceSource, at: Placement) -> Result<BoardItemView, ApiError>;
+    /// Moves and sizes one of the owner's items, and brings it to the front.
+    async fn arrange(&self, owner: OwnerId, id: Uuid, at: Placement) -> Result<BoardItemView, ApiError>;
+    /// Takes one of the owner's items off the board.
+    async fn unplace(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError>;
 }
 
 /// The context value the server provides to every request.

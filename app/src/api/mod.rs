@@ -13,7 +13,8 @@ pub use error::ApiError;
 pub use strict::Strict;
 
 use crate::domain::{
-    ClearRequest, ListQuery, QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
+    ArrangeRequest, BoardItemRef, BoardItemView, ClearRequest, ListQuery, PlaceRequest, QueueState, SubmitRequest,
+    SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -96,4 +97,36 @@ pub async fn pause_queue() -> Result<QueueState, ApiError> {
 pub async fn resume_queue() -> Result<QueueState, ApiError> {
     let (service, owner) = backend::current()?;
     service.set_paused(owner, false).await
+}
+
+/// `POST /api/list_board`: the caller's whiteboard items, back to front.
+#[server(prefix = "/api", endpoint = "list_board", input = Json)]
+pub async fn list_board() -> Result<Vec<BoardItemView>, ApiError> {
+    let (service, owner) = backend::current()?;
+    service.board(owner).await
+}
+
+/// `POST /api/place_on_board`: put a result (`content_id`), or a frame that shows a task
+/// until its result replaces it (`task_id`), on the caller's board.
+#[server(prefix = "/api", endpoint = "place_on_board", input = Json)]
+pub async fn place_on_board(#[server(flatten)] request: Strict<PlaceRequest>) -> Result<BoardItemView, ApiError> {
+    let (source, at) = request.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.place(owner, source, at).await
+}
+
+/// `POST /api/arrange_board_item`: move and size one of the caller's items (it comes to the front).
+#[server(prefix = "/api", endpoint = "arrange_board_item", input = Json)]
+pub async fn arrange_board_item(#[server(flatten)] request: Strict<ArrangeRequest>) -> Result<BoardItemView, ApiError> {
+    let (id, at) = request.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.arrange(owner, id, at).await
+}
+
+/// `POST /api/remove_board_item`: take one of the caller's items off the board.
+#[server(prefix = "/api", endpoint = "remove_board_item", input = Json)]
+pub async fn remove_board_item(#[server(flatten)] item: Strict<BoardItemRef>) -> Result<(), ApiError> {
+    let id = item.0.validate()?;
+    let (service, owner) = backend::current()?;
+    service.unplace(owner, id).await
 }

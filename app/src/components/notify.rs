@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 /// Tasks finished while the tab was hidden; provided by the workspace.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // counted in the browser only
 pub struct Away(RwSignal<u32>);
 
 impl Away {

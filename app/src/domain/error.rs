@@ -29,6 +29,11 @@ impl ValidationErrors {
         result.map_err(|e| self.0.push(e)).ok()
     }
 
+    /// Records every error of `result`, if any, and passes its value on.
+    pub fn take_all<T>(&mut self, result: Result<T, Vec<FieldError>>) -> Option<T> {
+        result.map_err(|e| self.0.extend(e)).ok()
+    }
+
     /// The first error for `field`, for showing beside that input.
     pub fn for_field(&self, field: &str) -> Option<&FieldError> {
         self.0.iter().find(|e| e.field == field)

@@ -3,6 +3,7 @@
 //! touches I/O: the form uses it for instant feedback, the server as the authority.
 
 mod attempt;
+mod board;
 mod choice;
 mod content;
 mod error;
@@ -15,6 +16,7 @@ mod task;
 mod video;
 
 pub use attempt::{AttemptView, TaskDetails};
+pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, BoardMedia, PlaceRequest, PlaceSource, Placement};
 pub use content::{extension_for, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;

@@ -1,5 +1,5 @@
-//! Recording a succeeded attempt: the task completed with its result's content row, its
-//! attempt closed, fenced like every outcome (a task `instance` no longer holds, its lease
+//! Recording a succeeded attempt: the task completed with its result's content row (and
+//! in the board frames waiting for it), its attempt closed, fenced like every outcome (a task `instance` no longer holds, its lease
 //! rescued meanwhile, is left unchanged and its content is not recorded).
 
 use super::row::{content_view, view};
@@ -47,7 +47,23 @@ impl TaskStore {
         let row = task::Model::from_query_result(&row, "")?;
         let content = content.map(|c| content_row(id, c, now));
         if let Some(content) = content.clone() {
+            let frames = stmt(
+                backend,
+                "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
+                 media_height = $5, has_still = $6, updated_at = $7 WHERE task_id = $8 AND content_id IS NULL",
+                [
+                    content.id.into(),
+                    content.storage_key.clone().into(),
+                    content.media_type.clone().into(),
+                    content.width.into(),
+                    content.height.into(),
+                    content.has_still.into(),
+                    now.into(),
+                    id.into(),
+                ],
+            );
             content::Entity::insert(content::ActiveModel::from(content)).exec_without_returning(&*txn).await?;
+            txn.execute_raw(frames).await?;
         }
         let close = stmt(
             backend,

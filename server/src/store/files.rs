@@ -1,7 +1,8 @@
-//! Looking up a stored result file for its owner, and which files the rows name.
+//! Looking up a stored result file for its owner (a task's, or one on the owner's board),
+//! and which files the rows name.
 
 use super::{StoreError, TaskStore};
-use crate::entity::{content, task};
+use crate::entity::{board_item, content, task};
 use app::domain::{OwnerId, TaskKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashSet;
@@ -17,21 +18,30 @@ pub struct ContentFile {
 }
 
 impl TaskStore {
-    /// The content `id`, if it belongs to one of the owner's tasks.
+    /// The content `id`, if it belongs to one of the owner's tasks, or is on the owner's
+    /// board (where it outlives its task).
     pub async fn content_file(&self, owner: OwnerId, id: Uuid) -> Result<Option<ContentFile>, StoreError> {
-        let Some(file) = content::Entity::find_by_id(id).one(&self.db).await? else { return Ok(None) };
-        let task =
-            task::Entity::find_by_id(file.task_id).filter(task::Column::OwnerId.eq(owner.0)).one(&self.db).await?;
-        let Some(task) = task else { return Ok(None) };
-        let kind = TaskKind::parse(&task.kind).map_err(|e| StoreError::CorruptRow {
-            id: task.id,
-            what: "kind",
-            detail: e.message,
-        })?;
-        Ok(Some(ContentFile { storage_key: file.storage_key, media_type: file.media_type, task_id: task.id, kind }))
+        if let Some(file) = content::Entity::find_by_id(id).one(&self.db).await? {
+            let task =
+                task::Entity::find_by_id(file.task_id).filter(task::Column::OwnerId.eq(owner.0)).one(&self.db).await?;
+            if let Some(task) = task {
+                let kind = kind_of(task.id, &task.kind)?;
+                let (storage_key, media_type) = (file.storage_key, file.media_type);
+                return Ok(Some(ContentFile { storage_key, media_type, task_id: task.id, kind }));
+            }
+        }
+        let item = board_item::Entity::find()
+            .filter(board_item::Column::ContentId.eq(id))
+            .filter(board_item::Column::OwnerId.eq(owner.0))
+            .one(&self.db)
+            .await?;
+        let Some(item) = item else { return Ok(None) };
+        let (Some(storage_key), Some(media_type)) = (item.storage_key, item.media_type) else { return Ok(None) };
+        let kind = kind_of(item.id, &item.kind)?;
+        Ok(Some(ContentFile { storage_key, media_type, task_id: item.task_id.unwrap_or(item.id), kind }))
     }
 
-    /// Which of these content ids have a row.
+    /// Which of these content ids a content row or a board item names.
     pub async fn known_contents(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
         let mut known = HashSet::new();
         for chunk in ids.chunks(500) {
@@ -42,8 +52,19 @@ impl TaskStore {
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            known.extend(found);
+            let on_boards: Vec<Option<Uuid>> = board_item::Entity::find()
+                .select_only()
+                .column(board_item::Column::ContentId)
+                .filter(board_item::Column::ContentId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            known.extend(found.into_iter().chain(on_boards.into_iter().flatten()));
         }
         Ok(known)
     }
+}
+
+fn kind_of(id: Uuid, kind: &str) -> Result<TaskKind, StoreError> {
+    TaskKind::parse(kind).map_err(|e| StoreError::CorruptRow { id, what: "kind", detail: e.message })
 }

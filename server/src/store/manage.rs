@@ -5,7 +5,7 @@
 
 use super::row::{new_row, view};
 use super::{StoreError, TaskStore};
-use crate::entity::{content, owner, task};
+use crate::entity::{board_item, content, owner, task};
 use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -187,7 +187,20 @@ async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Remove
             .into_tuple()
             .all(txn)
             .await?;
-        storage_keys.extend(keys);
+        // A result still on a board keeps its file; a frame still waiting for the task goes.
+        let on_boards: Vec<String> = board_item::Entity::find()
+            .select_only()
+            .column(board_item::Column::StorageKey)
+            .filter(board_item::Column::StorageKey.is_in(keys.iter().cloned()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        storage_keys.extend(keys.into_iter().filter(|k| !on_boards.contains(k)));
+        board_item::Entity::delete_many()
+            .filter(board_item::Column::TaskId.is_in(chunk.iter().copied()))
+            .filter(board_item::Column::ContentId.is_null())
+            .exec(txn)
+            .await?;
         task::Entity::delete_many().filter(task::Column::Id.is_in(chunk.iter().copied())).exec(txn).await?;
     }
     Ok(Removed { ids, storage_keys, remote_jobs })

@@ -3,6 +3,7 @@
 //! must not race (a submission's dedup check and insert) run in a write transaction that
 //! serialises them (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
+mod board;
 mod claim;
 mod complete;
 mod files;

@@ -1,0 +1,218 @@
+//! The whiteboard's items: results placed on an owner's board, each with a position and
+//! size in board units, and frames waiting for a task's result.
+
+use super::{FieldError, TaskKind, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The farthest an item may sit from the board's origin, in board units.
+pub const BOARD_EXTENT: f64 = 1_000_000.0;
+/// The smallest and largest side of an item.
+pub const MIN_SIDE: f64 = 8.0;
+pub const MAX_SIDE: f64 = 100_000.0;
+
+/// What an item shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardMedia {
+    /// The content id: the file is at `/content/{id}`.
+    pub id: Uuid,
+    pub media_type: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub has_still: bool,
+}
+
+impl BoardMedia {
+    pub fn url(&self) -> String {
+        format!("/content/{}", self.id)
+    }
+
+    pub fn still_url(&self) -> Option<String> {
+        self.has_still.then(|| format!("/content/{}?thumbnail", self.id))
+    }
+
+    pub fn is_video(&self) -> bool {
+        self.media_type.starts_with("video/")
+    }
+}
+
+/// One item as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardItemView {
+    pub id: Uuid,
+    /// The task that made it, or that a frame waits for.
+    pub task_id: Option<Uuid>,
+    pub kind: TaskKind,
+    /// `None` for a frame whose task has not completed.
+    pub media: Option<BoardMedia>,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Stacking order: higher is in front.
+    pub z: i64,
+}
+
+/// Where an item goes, validated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// What `POST /api/place_on_board` accepts: a result (`content_id`) or a frame for a task
+/// (`task_id`), and where.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlaceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// What a placed item shows: a result, or the result a task will make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceSource {
+    Content(Uuid),
+    Task(Uuid),
+}
+
+/// What `POST /api/arrange_board_item` accepts: an item's new position and size.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArrangeRequest {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl PlaceRequest {
+    pub fn validate(&self) -> Result<(PlaceSource, Placement), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let source = errors.take(match (&self.content_id, &self.task_id) {
+            (Some(id), None) => uuid_of("content_id", id).map(PlaceSource::Content),
+            (None, Some(id)) => uuid_of("task_id", id).map(PlaceSource::Task),
+            _ => Err(FieldError::new(
+                "content_id",
+                "source_invalid",
+                "Give either content_id (a result) or task_id (a frame for a task), not both.",
+            )),
+        });
+        let placement = errors.take_all(placement(self.x, self.y, self.width, self.height));
+        match (source, placement) {
+            (Some(source), Some(placement)) => Ok((source, placement)),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl ArrangeRequest {
+    pub fn validate(&self) -> Result<(Uuid, Placement), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let id = errors.take(uuid_of("id", &self.id));
+        let placement = errors.take_all(placement(self.x, self.y, self.width, self.height));
+        match (id, placement) {
+            (Some(id), Some(placement)) => Ok((id, placement)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What `POST /api/remove_board_item` accepts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoardItemRef {
+    pub id: String,
+}
+
+impl BoardItemRef {
+    pub fn validate(&self) -> Result<Uuid, ValidationErrors> {
+        uuid_of("id", &self.id).map_err(|e| ValidationErrors(vec![e]))
+    }
+}
+
+fn uuid_of(field: &str, raw: &str) -> Result<Uuid, FieldError> {
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| FieldError::new(field, "id_invalid", format!("\"{raw}\" is not an id this API returned.")))
+}
+
+fn placement(x: f64, y: f64, width: f64, height: f64) -> Result<Placement, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    for (field, value) in [("x", x), ("y", y)] {
+        if !value.is_finite() || value.abs() > BOARD_EXTENT {
+            problems.push(FieldError::new(
+                field,
+                "position_out_of_range",
+                format!("{field} must be a number from -{BOARD_EXTENT} to {BOARD_EXTENT}; got {value}."),
+            ));
+        }
+    }
+    for (field, value) in [("width", width), ("height", height)] {
+        if !value.is_finite() || !(MIN_SIDE..=MAX_SIDE).contains(&value) {
+            problems.push(FieldError::new(
+                field,
+                "size_out_of_range",
+                format!("{field} must be {MIN_SIDE} to {MAX_SIDE}; got {value}."),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Placement { x, y, width, height })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(content: Option<&str>, task: Option<&str>, x: f64, width: f64) -> PlaceRequest {
+        PlaceRequest {
+            content_id: content.map(String::from),
+            task_id: task.map(String::from),
+            x,
+            y: 0.0,
+            width,
+            height: 100.0,
+        }
+    }
+
+    #[test]
+    fn a_result_or_a_frame_is_placed() {
+        let id = Uuid::now_v7();
+        let (source, at) = place(Some(&id.to_string()), None, -20.5, 320.0).validate().unwrap();
+        assert_eq!(source, PlaceSource::Content(id));
+        assert_eq!(at, Placement { x: -20.5, y: 0.0, width: 320.0, height: 100.0 });
+        assert_eq!(place(None, Some(&id.to_string()), 0.0, 8.0).validate().unwrap().0, PlaceSource::Task(id));
+    }
+
+    #[test]
+    fn exactly_one_source_is_needed() {
+        let id = Uuid::now_v7().to_string();
+        for bad in [place(None, None, 0.0, 100.0), place(Some(&id), Some(&id), 0.0, 100.0)] {
+            assert_eq!(bad.validate().unwrap_err().0[0].code, "source_invalid");
+        }
+        assert_eq!(place(Some("nope"), None, 0.0, 100.0).validate().unwrap_err().0[0].code, "id_invalid");
+    }
+
+    #[test]
+    fn positions_and_sizes_are_bounded_and_finite() {
+        let id = Uuid::now_v7().to_string();
+        let codes = |r: PlaceRequest| r.validate().unwrap_err().0.into_iter().map(|e| e.code).collect::<Vec<_>>();
+        assert_eq!(codes(place(Some(&id), None, f64::NAN, 100.0)), ["position_out_of_range"]);
+        assert_eq!(codes(place(Some(&id), None, 2e6, 7.9)), ["position_out_of_range", "size_out_of_range"]);
+        assert_eq!(codes(place(Some(&id), None, 0.0, f64::INFINITY)), ["size_out_of_range"]);
+        let arrange = ArrangeRequest { id, x: 0.0, y: 0.0, width: 100_001.0, height: 10.0 };
+        assert_eq!(arrange.validate().unwrap_err().0[0].field, "width");
+    }
+}
