@@ -1,5 +1,6 @@
 //! At start, the server removes what interrupted saves left in the content folder once it
-//! is an hour old: temporary files, and result files no row names. Everything else stays.
+//! is an hour old: temporary files, and result files no row names (a content row, or a
+//! board item showing a deleted task's result). Everything else stays.
 
 mod common;
 
@@ -29,12 +30,20 @@ async fn leftovers_of_interrupted_saves_are_removed_at_start(db: TestDb) {
     let app = TestApp::against(&db, &fake, 1, |_| {}).await;
     let client = TestApp::client();
     app.submit(&client, json!({ "kind": "image", "prompt": "kept" })).await;
-    app.wait_until(&client, "completed", |t| all_in(t, &["completed"])).await;
+    app.submit(&client, json!({ "kind": "image", "prompt": "on the board only" })).await;
+    let tasks = app.wait_until(&client, "completed", |t| t.len() == 2 && all_in(t, &["completed"])).await;
+    // The second task's result is placed on the board, then the task deleted: the file stays.
+    let place = json!({ "content_id": tasks[0]["result"]["id"], "x": 0.0, "y": 0.0, "width": 64.0, "height": 64.0 });
+    assert_eq!(app.call(&client, "place_on_board", place).await.0, reqwest::StatusCode::OK);
+    app.call(&client, "delete_task", json!({ "id": tasks[0]["id"] })).await;
     app.stop().await;
 
     let two_hours = Duration::from_secs(7200);
-    let [kept] = files_under(&db.content_dir).try_into().expect("one result file");
-    age_file(&kept, two_hours); // an old result its row names stays
+    let kept = files_under(&db.content_dir);
+    assert_eq!(kept.len(), 2, "one result file per task: {kept:?}");
+    for file in &kept {
+        age_file(file, two_hours); // old results a content row or a board item names stay
+    }
     let folder = db.content_dir.join("ab");
     let orphan = folder.join(format!("{}.png", Uuid::now_v7().simple()));
     let partial = folder.join(".0123.part");
@@ -51,7 +60,7 @@ async fn leftovers_of_interrupted_saves_are_removed_at_start(db: TestDb) {
     }
     let mut left = files_under(&db.content_dir);
     left.sort();
-    let mut expected = vec![kept, recent];
+    let mut expected = [kept, vec![recent]].concat();
     expected.sort();
     assert_eq!(left, expected);
     app.stop().await;

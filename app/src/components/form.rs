@@ -22,6 +22,8 @@ pub struct FormHandle {
     refusal: RwSignal<Option<ApiError>>,
     /// What is wrong with the form as it stands (the server's own rules).
     problems: Memo<ValidationErrors>,
+    /// Put a frame on the whiteboard for each task submitted (kept across submissions).
+    frame: RwSignal<bool>,
 }
 
 impl FormHandle {
@@ -33,6 +35,7 @@ impl FormHandle {
             touched: RwSignal::new(Vec::new()),
             refusal: RwSignal::new(None),
             problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
+            frame: RwSignal::new(false),
         }
     }
 
@@ -78,6 +81,7 @@ impl FormHandle {
 pub fn GenerateForm() -> impl IntoView {
     let form = expect_context::<FormHandle>();
     let queue = expect_context::<Queue>();
+    let board = expect_context::<super::whiteboard::Board>();
     let prompt_ref = NodeRef::<html::Textarea>::new();
     let state = form.state;
     let kind = move || state.with(|s| s.kind);
@@ -95,6 +99,7 @@ pub fn GenerateForm() -> impl IntoView {
             let _ = el.focus();
         }
         let local_id = queue.begin(request.clone());
+        let frame = form.frame.get_untracked();
         leptos::task::spawn_local(async move {
             let result = send(&request).await.map(|r| r.tasks);
             if let Err(err) = &result {
@@ -104,6 +109,9 @@ pub fn GenerateForm() -> impl IntoView {
                     queue.dismiss(local_id);
                     return;
                 }
+            }
+            if let (true, Ok(tasks)) = (frame, &result) {
+                board.frame(&tasks.iter().map(|t| t.id).collect::<Vec<_>>());
             }
             queue.settle(local_id, result);
         });
@@ -166,6 +174,11 @@ pub fn GenerateForm() -> impl IntoView {
                 {number(form, "seed", t.seed, "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
                 {number(form, "variants", t.variants, "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
             </div>
+            <label class="check">
+                <input type="checkbox" data-testid="frame-option" prop:checked=move || form.frame.get()
+                    on:change=move |ev| form.frame.set(event_target_checked(&ev))/>
+                {t.frame_option}
+            </label>
             {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {
                 <p class="form-error" role="alert" data-testid="form-error">{t.error(&e)}</p>
             })}

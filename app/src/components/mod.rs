@@ -1,6 +1,7 @@
 //! The page: whiteboard on the left, generation panel (form above queue) on the right.
 
 mod actions;
+mod board_item;
 mod clock;
 mod details;
 mod field;
@@ -80,6 +81,7 @@ fn Workspace() -> impl IntoView {
     provide_context(queue);
     provide_context(FormHandle::new());
     provide_context(Lightbox::new());
+    provide_context(whiteboard::Board::new());
     provide_context(details::Details::new());
     let toasts = toast::Toasts::new();
     provide_context(toasts);

@@ -99,6 +99,8 @@ pub fn Countdown(due: chrono::DateTime<chrono::Utc>) -> impl IntoView {
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
     let t = t();
     let lightbox = use_context::<super::lightbox::Lightbox>();
+    let board = use_context::<super::whiteboard::Board>();
+    let placed = content.clone();
     let shown = content.clone();
     let open = move |_| {
         if let Some(lightbox) = lightbox {
@@ -132,6 +134,11 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
         {media}
         <span class="task-note">{size}</span>
         <a class="link" href=content.download_url() download="" data-testid="task-download">{t.download}</a>
+        <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
+            if let Some(board) = board {
+                board.insert(&placed);
+            }
+        }>{t.insert}</button>
     }
 }
 

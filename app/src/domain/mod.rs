@@ -16,7 +16,9 @@ mod task;
 mod video;
 
 pub use attempt::{AttemptView, TaskDetails};
-pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, BoardMedia, PlaceRequest, PlaceSource, Placement};
+pub use board::{
+    ArrangeRequest, BoardItemRef, BoardItemView, BoardMedia, PlaceRequest, PlaceSource, Placement, MIN_SIDE,
+};
 pub use content::{extension_for, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;

@@ -94,6 +94,14 @@ pub const TEXT: Text = Text {
     },
     notify_enable: "Notify me when tasks finish",
 
+    insert: "Insert into whiteboard",
+    frame_option: "Show on the whiteboard while it is made",
+    frame_waiting: "Waiting for the task…",
+    remove_from_board: "Remove from the whiteboard",
+    zoom_in: "Zoom in",
+    zoom_out: "Zoom out",
+    zoom_reset: "100%",
+
     result: "Result",
     result_full_size: "The result, full size",
     close: "Close",

@@ -96,6 +96,15 @@ pub struct Text {
     pub finished_while_away: fn(u32) -> String,
     pub notify_enable: &'static str,
 
+    // The whiteboard.
+    pub insert: &'static str,
+    pub frame_option: &'static str,
+    pub frame_waiting: &'static str,
+    pub remove_from_board: &'static str,
+    pub zoom_in: &'static str,
+    pub zoom_out: &'static str,
+    pub zoom_reset: &'static str,
+
     // The lightbox.
     pub result: &'static str,
     pub result_full_size: &'static str,

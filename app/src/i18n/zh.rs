@@ -89,6 +89,14 @@ pub const TEXT: Text = Text {
     finished_while_away: |n| format!("你离开期间有 {n} 个任务结束。"),
     notify_enable: "任务结束时通知我",
 
+    insert: "插入白板",
+    frame_option: "生成时在白板上显示占位框",
+    frame_waiting: "等待任务…",
+    remove_from_board: "从白板移除",
+    zoom_in: "放大",
+    zoom_out: "缩小",
+    zoom_reset: "100%",
+
     result: "结果",
     result_full_size: "结果原图",
     close: "关闭",

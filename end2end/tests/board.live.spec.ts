@@ -1,0 +1,104 @@
+// The whiteboard, against the instance that runs tasks: a result inserted from the queue
+// becomes an item that moves, resizes and goes (by pointer and by keyboard), kept across
+// reloads; a frame placed at submission follows its task and becomes its result; the
+// board pans and zooms.
+import { test, expect, type Workspace } from "./workspace";
+import { liveURL } from "../playwright.config";
+
+test.use({ baseURL: liveURL, viewport: { width: 1400, height: 900 } });
+
+async function completedRow(w: Workspace, prompt: string) {
+  await w.field("prompt").fill(prompt);
+  await w.field("size").selectOption("512x512");
+  await w.generate.click();
+  const row = w.tasks.filter({ hasText: prompt });
+  await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
+  return row;
+}
+
+async function boardItems(w: Workspace) {
+  const res = await w.page.request.post("/api/list_board", { data: {} });
+  expect(res.status()).toBe(200);
+  return res.json();
+}
+
+test("a result inserted into the board moves, resizes and goes, and stays put across reloads", async ({
+  workspace: w,
+  page,
+}) => {
+  const row = await completedRow(w, "A kite over the dunes");
+  await row.getByTestId("task-insert").click();
+  const item = page.getByTestId("board-item");
+  await expect(item).toHaveCount(1);
+  const media = item.getByTestId("board-media");
+  await expect.poll(() => media.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
+  const [placed] = await boardItems(w);
+  expect(placed.media.media_type).toBe("image/png");
+
+  // Drag it by (120, 60) at 100 %.
+  const box = (await item.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 30, { steps: 4 });
+  await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 60, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(async () => (await boardItems(w))[0].x).toBeCloseTo(placed.x + 120, 0);
+  expect((await boardItems(w))[0].y).toBeCloseTo(placed.y + 60, 0);
+
+  // Resize from the corner: proportions kept.
+  const corner = (await item.getByTestId("board-item-resize").boundingBox())!;
+  await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(corner.x + 80, corner.y + 10, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(async () => (await boardItems(w))[0].width).toBeGreaterThan(placed.width + 70);
+  const resized = (await boardItems(w))[0];
+  expect(resized.height).toBeCloseTo(resized.width * (placed.height / placed.width), 3);
+
+  // Kept across a reload; then moved by the keyboard and removed with Delete.
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(item).toHaveCount(1);
+  await item.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(async () => (await boardItems(w))[0].x).toBeCloseTo(resized.x + 10, 3);
+  await page.keyboard.press("Delete");
+  await expect(item).toHaveCount(0);
+  await expect.poll(async () => (await boardItems(w)).length).toBe(0);
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(item).toHaveCount(0);
+});
+
+test("a frame placed at submission follows its task and becomes its result", async ({ workspace: w, page }) => {
+  await w.field("frame-option").check();
+  await w.field("prompt").fill("Framed while it is made");
+  await w.field("size").selectOption("512x512");
+  await w.generate.click();
+  const item = page.getByTestId("board-item");
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute("data-framed", "true");
+  await expect(item.getByTestId("board-media")).toBeVisible({ timeout: 20_000 });
+  await expect(w.field("frame-option")).toBeChecked();
+
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(item.getByTestId("board-media")).toBeVisible();
+  const [framed] = await boardItems(w);
+  expect(framed.media.id).toBe((await w.listed()).tasks[0].result.id);
+});
+
+test("the board pans by dragging its background and zooms", async ({ workspace: w, page }) => {
+  const layer = page.getByTestId("board-layer");
+  const surface = (await page.getByTestId("whiteboard").boundingBox())!;
+  await page.mouse.move(surface.x + 40, surface.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(surface.x + 140, surface.y + 90, { steps: 5 });
+  await page.mouse.up();
+  await expect(layer).toHaveAttribute("style", /translate\(100px, 50px\) scale\(1\)/);
+  await page.getByTestId("zoom-in").click();
+  await expect(page.getByTestId("zoom")).toHaveText("125%");
+  await page.getByTestId("zoom-reset").click();
+  await expect(page.getByTestId("zoom")).toHaveText("100%");
+  await expect(w.errors).toEqual([]);
+});
