@@ -4,6 +4,7 @@
 // a second tab of the same owner follows along live.
 import { test, expect } from "./workspace";
 import { liveURL } from "../playwright.config";
+import { readFileSync } from "node:fs";
 
 test.use({ baseURL: liveURL });
 
@@ -42,7 +43,21 @@ test("a task completes live with its picture and a named download", async ({ wor
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("image/png");
   const id = (await row.getAttribute("data-task-id"))!.replaceAll("-", "");
-  expect(res.headers()["content-disposition"]).toBe(`attachment; filename="atelier-image-${id.slice(0, 8)}.png"`);
+  expect(res.headers()["content-disposition"]).toBe(`attachment; filename="atelier-image-${id.slice(-8)}.png"`);
+  await expect(row.getByTestId("task-id")).toHaveText(id.slice(-8)); // the short id the row shows
+});
+
+test("every completed result downloads as one ZIP", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("Zipped up");
+  await w.field("size").selectOption("512x512");
+  await w.generate.click();
+  await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-all").click()]);
+  expect(download.suggestedFilename()).toBe("atelier-completed.zip");
+  const bytes = readFileSync(await download.path());
+  expect(bytes.subarray(0, 2).toString()).toBe("PK");
+  const id = (await w.tasks.first().getAttribute("data-task-id"))!.replaceAll("-", "");
+  expect(bytes.includes(Buffer.from(`atelier-image-${id.slice(-8)}.png`))).toBe(true);
 });
 
 test("a second tab of the same owner follows live", async ({ workspace: w, context }) => {

@@ -7,6 +7,7 @@ mod m20261129_000001_create_tasks_and_contents;
 mod m20261129_000002_engine_tables;
 mod m20261129_000003_content_stills;
 mod m20261129_000004_board_items;
+mod m20261129_000005_task_prompts;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_engine_tables::Migration),
             Box::new(m20261129_000003_content_stills::Migration),
             Box::new(m20261129_000004_board_items::Migration),
+            Box::new(m20261129_000005_task_prompts::Migration),
         ]
     }
 }

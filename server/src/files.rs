@@ -7,7 +7,7 @@
 use crate::content::ContentStore;
 use crate::store::TaskStore;
 use app::api::ApiError;
-use app::domain::{extension_for, OwnerId};
+use app::domain::{download_name, OwnerId};
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -63,8 +63,7 @@ pub async fn serve(
     }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
     if query.contains_key("download") {
-        let short = &file.task_id.simple().to_string()[..8];
-        let name = format!("atelier-{}-{short}.{}", file.kind.as_str(), extension_for(&file.media_type));
+        let name = download_name(file.kind, file.task_id, &file.media_type);
         if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
             headers.insert(CONTENT_DISPOSITION, value);
         }

@@ -2,6 +2,7 @@
 //! the task service the app's server functions call through Leptos context, and the task
 //! engine that runs tasks against the generation services.
 
+mod archive;
 pub mod clock;
 pub mod config;
 pub mod content;

@@ -3,6 +3,7 @@
 //! event stream, result files, the built assets, and the middleware in front of them
 //! (owner cookie, API guard, body limit).
 
+use crate::archive;
 use crate::config::Settings;
 use crate::events::Events;
 use crate::files::{self, Files};
@@ -42,7 +43,12 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
             async move { pages.render(req).await }
         })
         .merge(Router::new().route("/api/events", get(live::events)).with_state(events))
-        .merge(Router::new().route("/content/{id}", get(files::serve)).with_state(files))
+        .merge(
+            Router::new()
+                .route("/content/{id}", get(files::serve))
+                .route("/downloads/completed.zip", get(archive::completed))
+                .with_state(files),
+        )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -47,6 +47,23 @@ async fn filters_and_paging(db: TestDb) {
     assert!(ids(&failed).is_empty());
     assert_eq!(failed["counts"]["pending"], 8, "counts ignore the status filter");
 
+    // Search: in the prompt, any case, `%` and `_` taken literally; counts follow it.
+    let search = |q: &str| json!({ "q": q });
+    let found = app.list(&client, search("VIDEO 1")).await;
+    assert_eq!(ids(&found), [all[1].clone()]);
+    let videos_by_text = app.list(&client, search("video")).await;
+    assert_eq!((ids(&videos_by_text).len(), &videos_by_text["counts"]["pending"]), (3, &json!(3)));
+    let (_, special) =
+        app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "100% cotton_shirt" })).await;
+    let special_id = special["tasks"][0]["id"].as_str().unwrap().to_owned();
+    for q in ["%", "_", "0% C", "n_s"] {
+        assert_eq!(ids(&app.list(&client, search(q)).await), [special_id.clone()], "{q}");
+    }
+    assert!(ids(&app.list(&client, search("image 9")).await).is_empty());
+    let (status, err) = app.call(&client, "list_tasks", search(&"x".repeat(201))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("search_too_long")));
+    app.call(&client, "delete_task", json!({ "id": special_id })).await;
+
     let mut paged = Vec::new();
     let mut cursor = serde_json::Value::Null;
     loop {

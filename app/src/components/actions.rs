@@ -1,6 +1,6 @@
 //! What the user can do to tasks from the queue: cancel, retry, delete a task, move a
-//! pending one to the front, open its details; pause or resume the queue, and clear
-//! completed or failed tasks with ten seconds to undo. Each calls its endpoint and shows
+//! pending one to the front, open its details; pause or resume the queue, clear completed
+//! or failed tasks with ten seconds to undo, download every completed result as a ZIP. Each calls its endpoint and shows
 //! the answer; a refusal is said in the queue's notice line, and the list is left as it was.
 
 use super::clock::Clock;
@@ -168,7 +168,7 @@ fn next_token() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Pause / resume, "Clear completed" and "Clear failed".
+/// Pause / resume, "Clear completed", "Clear failed" and the ZIP of every completed result.
 #[component]
 pub fn QueueToolbar() -> impl IntoView {
     let queue = expect_context::<Queue>();
@@ -196,6 +196,7 @@ pub fn QueueToolbar() -> impl IntoView {
                 on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
                 {t.clear_failed}
             </button>
+            <a class="link" href="/downloads/completed.zip" download="" data-testid="download-all">{t.download_all}</a>
             <Show when=move || queue.is_paused()>
                 <span class="badge status-retrying" data-testid="paused-badge">{t.paused}</span>
             </Show>

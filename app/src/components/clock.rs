@@ -1,7 +1,9 @@
 //! The page's clock: the server's time as the browser reckons it, ticking each second,
 //! for countdowns ("next at 14:05 (in 3:12)") and relative times. Each page of tasks
-//! carries the server's time (`as_of`); the difference to the browser's clock at arrival
-//! is the offset applied from then on, so a browser whose clock is off still counts right.
+//! carries the server's time (`as_of`). Set against the middle of the request, it gives
+//! the offset applied from then on, so a browser whose clock is off still counts right. An
+//! offset within the request's own uncertainty is taken as none: the clocks agree, and a
+//! slow answer must not make them disagree.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use leptos::prelude::*;
@@ -35,9 +37,14 @@ impl Clock {
         browser_now() + self.offset.get_value()
     }
 
-    /// Sets the offset from a server time just received.
-    pub fn sync(&self, server_now: DateTime<Utc>) {
-        self.offset.set_value(server_now - browser_now());
+    /// The browser's time now, to pass to [`Clock::sync`] when a request goes out.
+    pub fn sent(&self) -> DateTime<Utc> {
+        browser_now()
+    }
+
+    /// Sets the offset from the server's time `server_now`, read by a request sent at `sent`.
+    pub fn sync(&self, server_now: DateTime<Utc>, sent: DateTime<Utc>) {
+        self.offset.set_value(offset(server_now, sent, browser_now()));
         self.tick();
     }
 
@@ -52,6 +59,18 @@ fn browser_now() -> DateTime<Utc> {
     return DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
     #[cfg(not(feature = "hydrate"))]
     Utc::now()
+}
+
+/// Server time minus browser time, from a request sent at `sent` and answered at `received`
+/// with the server's time `server_now`: zero when within the request's uncertainty.
+fn offset(server_now: DateTime<Utc>, sent: DateTime<Utc>, received: DateTime<Utc>) -> TimeDelta {
+    let half = (received - sent) / 2;
+    let offset = server_now - (sent + half);
+    if offset.abs() <= half + TimeDelta::milliseconds(250) {
+        TimeDelta::zero()
+    } else {
+        offset
+    }
 }
 
 /// "3:12" (or "1:02:03") left until `due`; `None` once it has come (or is less than
@@ -94,6 +113,17 @@ pub fn LocalTime(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_is_only_taken_when_it_is_more_than_the_request_can_explain() {
+        let sent = Utc::now();
+        let ms = TimeDelta::milliseconds;
+        // Answered after 2 s, read by the server after 1.9 s: the clocks agree.
+        assert_eq!(offset(sent + ms(1_900), sent, sent + ms(2_000)), TimeDelta::zero());
+        // The server's clock is 5 minutes ahead: that is taken, to the request's middle.
+        assert_eq!(offset(sent + ms(300_100), sent, sent + ms(200)), ms(300_000));
+        assert_eq!(offset(sent - ms(60_000), sent, sent + ms(100)), ms(-60_050));
+    }
 
     #[test]
     fn counts_down_in_minutes_and_seconds() {

@@ -5,6 +5,7 @@ mod board_item;
 mod clock;
 mod details;
 mod field;
+mod filters;
 mod form;
 mod form_state;
 mod health;

@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use crate::api::{list_tasks, ApiError, Strict};
-use crate::domain::{ListQuery, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView};
+use crate::domain::{ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView};
 use crate::i18n::t;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -56,6 +56,14 @@ pub struct Queue {
     pub(super) notice: RwSignal<Option<String>>,
     /// A clear waiting out its undo time.
     pub(super) pending_clear: RwSignal<Option<PendingClear>>,
+    /// Which tasks the list shows (status tab, kind, search); no cursor or limit.
+    pub(super) filter: RwSignal<ListQuery>,
+    /// The counts per status for the filter's kind and search, as last read.
+    pub(super) counts: RwSignal<Option<StatusCounts>>,
+    /// Bumped by each reload, so that an answer to an older one is dropped.
+    generation: StoredValue<u64>,
+    /// A recount is on its way.
+    pub(super) recounting: StoredValue<bool>,
     clock: Clock,
 }
 
@@ -65,10 +73,9 @@ impl Queue {
     /// streamed rendering left about one page in two thousand stuck on a `<Suspense>`
     /// fallback under concurrent loads (server test `pages_render_whole_under_concurrent_load`).
     pub fn new(clock: Clock) -> Self {
+        // The clock is set by the first page read from here (a `resync` as the event
+        // stream opens), not by this one: its time of arrival is unknown.
         let first = SharedValue::new(first_page_from_server).into_inner();
-        if let Some(Ok(page)) = &first {
-            clock.sync(page.as_of);
-        }
         let page = RwSignal::new(first);
         #[cfg(feature = "hydrate")]
         if page.with_untracked(Option::is_none) {
@@ -87,12 +94,19 @@ impl Queue {
             paused: RwSignal::new(None),
             notice: RwSignal::new(None),
             pending_clear: RwSignal::new(None),
+            filter: RwSignal::new(ListQuery::default()),
+            counts: RwSignal::new(None),
+            generation: StoredValue::new(0),
+            recounting: StoredValue::new(false),
             clock,
         }
     }
 
     /// Brings the list up to date with one live event.
     pub fn apply(&self, event: TaskEvent) {
+        if matches!(event, TaskEvent::Task { .. } | TaskEvent::Removed { .. }) {
+            self.recount();
+        }
         match event {
             TaskEvent::Task { task } => self.upsert(*task),
             TaskEvent::Progress { id, progress } => self.set_progress(id, progress),
@@ -100,6 +114,10 @@ impl Queue {
             TaskEvent::Queue { paused } => self.paused.set(Some(paused)),
             TaskEvent::Resync => self.reload(),
         }
+    }
+
+    pub(super) fn first_page_counts(&self) -> Option<StatusCounts> {
+        self.first_page().map(|p| p.counts)
     }
 
     /// The first page: the latest snapshot, else the one loaded with the page.
@@ -136,13 +154,21 @@ impl Queue {
         });
     }
 
-    /// Replaces the list with a fresh first page (everything else known is dropped at the
-    /// same moment, so nothing flickers).
-    fn reload(&self) {
+    /// Replaces the list with a fresh first page for the filter (everything else known is
+    /// dropped at the same moment, so nothing flickers).
+    pub(super) fn reload(&self) {
         let this = *self;
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        let query = self.filter.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Ok(page) = list_tasks(Strict(ListQuery::default())).await {
-                this.clock.sync(page.as_of);
+            let sent = this.clock.sent();
+            if let Ok(page) = list_tasks(Strict(query)).await {
+                if this.generation.get_value() != generation {
+                    return; // the filter changed meanwhile
+                }
+                this.clock.sync(page.as_of, sent);
+                this.counts.set(Some(page.counts.clone()));
                 this.added.set(Vec::new());
                 this.older.set(Vec::new());
                 this.older_cursor.set(None);
@@ -167,10 +193,15 @@ impl Queue {
         self.tasks().into_iter().find(|t| t.id == id).map(|t| t.updated_at)
     }
 
-    /// Every task on the list now, newest first (without those a pending clear hides).
+    /// Every task on the list now, newest first: those the filter matches, without those
+    /// a pending clear hides.
     pub(super) fn tasks(&self) -> Vec<TaskView> {
         let hidden = self.pending_clear.get();
-        self.listed().into_iter().filter(|t| !hidden.as_ref().is_some_and(|h| h.hides(t))).collect()
+        let filter = self.filter.with(|q| q.validate().unwrap_or_else(|_| ListQuery::default().validate().unwrap()));
+        self.listed()
+            .into_iter()
+            .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
+            .collect()
     }
 
     /// Every task known, hidden or not.
@@ -238,7 +269,7 @@ impl Queue {
         let Some(cursor) = self.next_cursor() else { return };
         let this = *self;
         leptos::task::spawn_local(async move {
-            let query = ListQuery { cursor: Some(cursor), ..ListQuery::default() };
+            let query = ListQuery { cursor: Some(cursor), ..this.filter.get_untracked() };
             if let Ok(page) = list_tasks(Strict(query)).await {
                 this.older.update(|older| older.extend(page.tasks));
                 this.older_cursor.set(Some(page.next_cursor));
@@ -276,12 +307,7 @@ pub fn QueuePanel() -> impl IntoView {
         rows.extend(queue.tasks().into_iter().map(Row::Task));
         rows
     };
-    let total = move || {
-        let loaded = queue.first_page().map_or(0, |p| p.counts.total());
-        let removed = queue.changed.with(|c| c.values().filter(|t| t.is_none()).count());
-        let hidden = queue.pending_clear.get().map_or(0, |h| queue.listed().iter().filter(|t| h.hides(t)).count());
-        (loaded + queue.added.with(Vec::len) as u64).saturating_sub((removed + hidden) as u64)
-    };
+    let total = move || queue.shown_count(queue.filter.with(|f| f.status.clone()).as_deref());
     let t = t();
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| t.error(&e));
     view! {
@@ -293,6 +319,7 @@ pub fn QueuePanel() -> impl IntoView {
             <super::notify::NotifyToggle/>
             <super::health::HealthBanner/>
             <super::actions::QueueToolbar/>
+            <super::filters::QueueFilters/>
             {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
             {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
             <ol class="task-list" data-testid="task-list" aria-live="polite">

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
     let locale = Locale::of_page();
     let status = task.status;
-    let short_id = task.id.simple().to_string()[24..].to_owned();
+    let short_id = crate::domain::short_id(task.id);
     let detail = state_detail(&task, retry_limit);
     view! {
         <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>

@@ -39,6 +39,17 @@ impl ContentView {
     }
 }
 
+/// A task's short id: the last 8 hex digits of its UUID (the random part; the first ones
+/// are its creation time, shared by tasks made in the same minute).
+pub fn short_id(task: Uuid) -> String {
+    task.simple().to_string()[24..].to_owned()
+}
+
+/// The name a result downloads under: `atelier-<kind>-<short id>.<ext>`.
+pub fn download_name(kind: super::TaskKind, task: Uuid, media_type: &str) -> String {
+    format!("atelier-{}-{}.{}", kind.as_str(), short_id(task), extension_for(media_type))
+}
+
 /// The file name extension for a media type.
 pub fn extension_for(media_type: &str) -> &'static str {
     match media_type {

@@ -4,6 +4,8 @@ use super::{FieldError, StatusCounts, TaskKind, TaskStatus, TaskView, Validation
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The longest search text.
+pub const MAX_SEARCH_CHARS: usize = 200;
 /// The largest page `list_tasks` returns.
 pub const MAX_PAGE_SIZE: u32 = 200;
 const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -24,6 +26,9 @@ pub struct ListQuery {
     /// 1 to 200, default 50.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// Only tasks whose prompt contains this text (any case); blank means no search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
 }
 
 /// What `POST /api/get_task` accepts: the id of one of the caller's tasks.
@@ -49,6 +54,23 @@ pub struct ListFilter {
     pub kind: Option<TaskKind>,
     pub before: Option<Uuid>,
     pub limit: u32,
+    /// Trimmed, never blank.
+    pub search: Option<String>,
+}
+
+impl ListFilter {
+    /// Whether `task` belongs in this list (apart from paging): the browser applies live
+    /// changes with it, the same rule the server's query follows.
+    pub fn matches(&self, task: &TaskView) -> bool {
+        self.status.is_none_or(|s| s == task.status)
+            && self.kind.is_none_or(|k| k == task.kind)
+            && self.search.as_deref().is_none_or(|q| contains_folded(task.params.prompt(), q))
+    }
+}
+
+/// Whether `text` contains `needle`, ignoring case.
+pub fn contains_folded(text: &str, needle: &str) -> bool {
+    text.to_lowercase().contains(&needle.to_lowercase())
 }
 
 /// One page of tasks plus the counts per status (for the kind filter, whatever the status filter).
@@ -136,8 +158,18 @@ impl ListQuery {
                 format!("Limit must be 1 to {MAX_PAGE_SIZE}; got {n}."),
             )),
         });
-        match (status, kind, before, limit) {
-            (Some(status), Some(kind), Some(before), Some(limit)) => Ok(ListFilter { status, kind, before, limit }),
+        let search = errors.take(match self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) if q.chars().count() > MAX_SEARCH_CHARS => Err(FieldError::new(
+                "q",
+                "search_too_long",
+                format!("Search for at most {MAX_SEARCH_CHARS} characters."),
+            )),
+            q => Ok(q.map(str::to_owned)),
+        });
+        match (status, kind, before, limit, search) {
+            (Some(status), Some(kind), Some(before), Some(limit), Some(search)) => {
+                Ok(ListFilter { status, kind, before, limit, search })
+            }
             _ => Err(errors),
         }
     }
@@ -170,7 +202,9 @@ mod tests {
     #[test]
     fn empty_query_is_newest_fifty() {
         let f = ListQuery::default().validate().unwrap();
-        assert_eq!(f, ListFilter { status: None, kind: None, before: None, limit: 50 });
+        assert_eq!(f, ListFilter { status: None, kind: None, before: None, limit: 50, search: None });
+        let blank = ListQuery { q: Some("  ".into()), ..Default::default() };
+        assert_eq!(blank.validate().unwrap().search, None, "a blank search is none");
     }
 
     #[test]
@@ -181,10 +215,17 @@ mod tests {
             kind: Some("video".into()),
             cursor: Some(id.to_string()),
             limit: Some(200),
+            q: Some(" Red Fox ".into()),
         };
         assert_eq!(
             q.validate().unwrap(),
-            ListFilter { status: Some(TaskStatus::Failed), kind: Some(TaskKind::Video), before: Some(id), limit: 200 }
+            ListFilter {
+                status: Some(TaskStatus::Failed),
+                kind: Some(TaskKind::Video),
+                before: Some(id),
+                limit: 200,
+                search: Some("Red Fox".into()),
+            }
         );
     }
 
@@ -195,9 +236,60 @@ mod tests {
             kind: Some("gif".into()),
             cursor: Some("zzz".into()),
             limit: Some(201),
+            q: Some("x".repeat(MAX_SEARCH_CHARS + 1)),
         };
         let fields: Vec<_> = q.validate().unwrap_err().0.into_iter().map(|e| e.code).collect();
-        assert_eq!(fields, ["unknown_status", "unknown_kind", "cursor_invalid", "limit_out_of_range"]);
+        assert_eq!(
+            fields,
+            ["unknown_status", "unknown_kind", "cursor_invalid", "limit_out_of_range", "search_too_long"]
+        );
         assert!(ListQuery { limit: Some(0), ..Default::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn a_filter_matches_as_the_query_does() {
+        use crate::domain::{ImageParams, ImageSize, Prompt, StylePreset, TaskParams};
+        let params = TaskParams::Image(ImageParams {
+            prompt: Prompt::parse("A Red Fox in snow").unwrap(),
+            negative_prompt: None,
+            size: ImageSize::default(),
+            style: StylePreset::default(),
+            seed: None,
+        });
+        let now = chrono::Utc::now();
+        let task = TaskView {
+            id: Uuid::now_v7(),
+            kind: TaskKind::Image,
+            status: TaskStatus::Pending,
+            params,
+            created_at: now,
+            updated_at: now,
+            started_at: None,
+            finished_at: None,
+            attempt_count: 0,
+            retry_count: 0,
+            next_retry_at: None,
+            progress: 0,
+            error: None,
+            cancel_requested: false,
+            provider: None,
+            model: None,
+            result: None,
+        };
+        let filter = |status: Option<&str>, kind: Option<&str>, q: Option<&str>| {
+            let query = ListQuery {
+                status: status.map(Into::into),
+                kind: kind.map(Into::into),
+                q: q.map(Into::into),
+                ..Default::default()
+            };
+            query.validate().unwrap()
+        };
+        assert!(filter(None, None, None).matches(&task));
+        assert!(filter(Some("pending"), Some("image"), Some("red fox")).matches(&task), "any case");
+        assert!(!filter(Some("failed"), None, None).matches(&task));
+        assert!(!filter(None, Some("video"), None).matches(&task));
+        assert!(!filter(None, None, Some("grey fox")).matches(&task));
+        assert!(contains_folded("雪中的红狐狸", "红狐"));
     }
 }

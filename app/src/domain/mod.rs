@@ -19,11 +19,13 @@ pub use attempt::{AttemptView, TaskDetails};
 pub use board::{
     ArrangeRequest, BoardItemRef, BoardItemView, BoardMedia, PlaceRequest, PlaceSource, Placement, MIN_SIDE,
 };
-pub use content::{extension_for, ContentView};
+pub use content::{download_name, extension_for, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
-pub use list::{ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE};
+pub use list::{
+    contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE,
+};
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};

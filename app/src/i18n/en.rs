@@ -30,6 +30,9 @@ pub const TEXT: Text = Text {
     paused: "Paused: no new task starts",
     clear_failed_title: "Removes the failed and the cancelled tasks",
     load_older: "Show older tasks",
+    all: "All",
+    all_kinds: "All kinds",
+    search: "Search prompts",
     loading: "Loading tasks…",
     empty: "No tasks yet. Fill the form and press Generate.",
     sending: "Sending…",
@@ -85,6 +88,7 @@ pub const TEXT: Text = Text {
     clear_failed: "Clear failed",
     cleared: |n| if n == 1 { "1 task cleared.".into() } else { format!("{n} tasks cleared.") },
     undo: "Undo",
+    download_all: "Download all completed (ZIP)",
 
     task_completed: |prompt| format!("Done: {prompt}"),
     task_failed: |prompt, reason| format!("Failed: {prompt} ({reason})"),

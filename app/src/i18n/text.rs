@@ -36,6 +36,9 @@ pub struct Text {
     pub paused: &'static str,
     pub clear_failed_title: &'static str,
     pub load_older: &'static str,
+    pub all: &'static str,
+    pub all_kinds: &'static str,
+    pub search: &'static str,
     pub loading: &'static str,
     pub empty: &'static str,
     pub sending: &'static str,
@@ -89,6 +92,7 @@ pub struct Text {
     pub clear_failed: &'static str,
     pub cleared: fn(u64) -> String,
     pub undo: &'static str,
+    pub download_all: &'static str,
 
     // Notifications.
     pub task_completed: fn(&str) -> String,

@@ -31,6 +31,9 @@ pub const TEXT: Text = Text {
     paused: "已暂停：不会开始新任务",
     clear_failed_title: "移除失败和已取消的任务",
     load_older: "显示更早的任务",
+    all: "全部",
+    all_kinds: "全部类型",
+    search: "搜索提示词",
     loading: "正在加载任务…",
     empty: "还没有任务。填写表单后点击“生成”。",
     sending: "发送中…",
@@ -83,6 +86,7 @@ pub const TEXT: Text = Text {
     clear_failed: "清除失败",
     cleared: |n| format!("已清除 {n} 个任务。"),
     undo: "撤销",
+    download_all: "下载全部已完成（ZIP）",
 
     task_completed: |prompt| format!("已完成：{prompt}"),
     task_failed: |prompt, reason| format!("失败：{prompt}（{reason}）"),

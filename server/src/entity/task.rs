@@ -32,6 +32,8 @@ pub struct Model {
     pub provider: Option<String>,
     pub model: Option<String>,
     pub remote_job_id: Option<String>,
+    /// The prompt as plain text, for search (also inside `params`).
+    pub prompt: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

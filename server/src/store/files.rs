@@ -3,9 +3,9 @@
 
 use super::{StoreError, TaskStore};
 use crate::entity::{board_item, content, task};
-use app::domain::{OwnerId, TaskKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use std::collections::HashSet;
+use app::domain::{OwnerId, TaskKind, TaskStatus};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Where a content file is and what it is.
@@ -39,6 +39,37 @@ impl TaskStore {
         let (Some(storage_key), Some(media_type)) = (item.storage_key, item.media_type) else { return Ok(None) };
         let kind = kind_of(item.id, &item.kind)?;
         Ok(Some(ContentFile { storage_key, media_type, task_id: item.task_id.unwrap_or(item.id), kind }))
+    }
+
+    /// The files of the owner's completed tasks, newest first.
+    pub async fn completed_files(&self, owner: OwnerId) -> Result<Vec<ContentFile>, StoreError> {
+        let tasks: Vec<(Uuid, String, Option<Uuid>)> = task::Entity::find()
+            .select_only()
+            .columns([task::Column::Id, task::Column::Kind, task::Column::ResultContentId])
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::Status.eq(TaskStatus::Completed.as_str()))
+            .filter(task::Column::ResultContentId.is_not_null())
+            .order_by_desc(task::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut files = Vec::with_capacity(tasks.len());
+        for chunk in tasks.chunks(500) {
+            let ids = chunk.iter().filter_map(|(_, _, content)| *content);
+            let rows: HashMap<Uuid, content::Model> = content::Entity::find()
+                .filter(content::Column::Id.is_in(ids))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|row| (row.id, row))
+                .collect();
+            for (task_id, kind, content) in chunk {
+                let Some(row) = content.and_then(|id| rows.get(&id)) else { continue };
+                let (storage_key, media_type) = (row.storage_key.clone(), row.media_type.clone());
+                files.push(ContentFile { storage_key, media_type, task_id: *task_id, kind: kind_of(*task_id, kind)? });
+            }
+        }
+        Ok(files)
     }
 
     /// Which of these content ids a content row or a board item names.

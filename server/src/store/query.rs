@@ -7,17 +7,25 @@ use crate::entity::task::{self, Column, Entity as Tasks};
 use crate::entity::{attempt, content, owner};
 use app::domain::{AttemptView, ListFilter, OwnerId, StatusCounts, TaskDetails, TaskPage, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 impl TaskStore {
-    /// One page of the owner's tasks, newest first, and the counts per status.
+    /// One page of the owner's tasks, newest first, and the counts per status (for the
+    /// kind and search filters, whatever the status filter).
     pub async fn page(&self, owner: OwnerId, filter: &ListFilter) -> Result<TaskPage, StoreError> {
         let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
         if let Some(kind) = filter.kind {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(search) = &filter.search {
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case only, PostgreSQL's none.
+            let pattern =
+                format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let prompt = Expr::expr(Func::lower(Expr::col(Column::Prompt)));
+            scope = scope.filter(sea_orm::sea_query::ExprTrait::like(prompt, LikeExpr::new(pattern).escape('\\')));
         }
         let counts = self.counts(scope.clone()).await?;
         if let Some(status) = filter.status {

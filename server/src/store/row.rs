@@ -41,6 +41,7 @@ pub fn new_row(
         provider: None,
         model: None,
         remote_job_id: None,
+        prompt: Some(params.prompt().to_owned()),
     }
 }
 

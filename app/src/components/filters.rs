@@ -1,0 +1,118 @@
+//! Finding tasks in a long queue: status tabs with their counts, a kind filter and a
+//! search over prompts. Changing one narrows the list at once (the rule is the server's,
+//! `ListFilter::matches`) and reads the first page for it; the counts follow live events
+//! (read again shortly after each burst of them).
+
+use super::queue::Queue;
+use crate::api::{list_tasks, Strict};
+use crate::domain::{ListQuery, StatusCounts, TaskKind, TaskStatus};
+use crate::i18n::{t, Locale};
+use leptos::prelude::*;
+
+/// How long counts wait for more events before they are read again.
+#[cfg(feature = "hydrate")]
+const RECOUNT_MS: u32 = 300;
+/// How long the search waits for more typing.
+#[cfg(feature = "hydrate")]
+const SEARCH_MS: u32 = 250;
+
+impl Queue {
+    /// Shows the tasks `filter` picks.
+    fn set_filter(&self, filter: ListQuery) {
+        if self.filter.with_untracked(|f| *f != filter) {
+            self.filter.set(filter);
+            self.reload();
+        }
+    }
+
+    /// The counts per status, as last read.
+    fn current_counts(&self) -> StatusCounts {
+        self.counts.get().or_else(|| self.first_page_counts()).unwrap_or_default()
+    }
+
+    /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
+    pub(super) fn shown_count(&self, status: Option<&str>) -> u64 {
+        let counts = self.current_counts();
+        let total = match status.map(TaskStatus::parse) {
+            Some(Ok(status)) => counts.get(status),
+            _ => counts.total(),
+        };
+        let hidden = self.pending_clear.get().map_or(0, |h| {
+            self.listed().iter().filter(|t| h.hides(t) && status.is_none_or(|s| s == t.status.as_str())).count()
+        });
+        total.saturating_sub(hidden as u64)
+    }
+
+    /// Reads the counts again shortly (one read for a burst of events).
+    pub(super) fn recount(&self) {
+        if self.recounting.get_value() {
+            return;
+        }
+        self.recounting.set_value(true);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            gloo_timers::future::TimeoutFuture::new(RECOUNT_MS).await;
+            this.recounting.set_value(false);
+            let query = ListQuery { status: None, cursor: None, limit: Some(1), ..this.filter.get_untracked() };
+            if let Ok(page) = list_tasks(Strict(query)).await {
+                this.counts.set(Some(page.counts));
+            }
+        });
+    }
+}
+
+#[component]
+pub fn QueueFilters() -> impl IntoView {
+    let queue = expect_context::<Queue>();
+    let (t, locale) = (t(), Locale::of_page());
+    let current = move || queue.filter.with(|f| f.status.clone());
+    let tab = move |status: Option<TaskStatus>| {
+        let wire = status.map(|s| s.as_str().to_owned());
+        let id = format!("filter-{}", status.map_or("all", TaskStatus::as_str));
+        let label = status.map_or(t.all, |s| s.label(locale));
+        let selected = {
+            let wire = wire.clone();
+            move || current() == wire
+        };
+        let count = move || queue.shown_count(status.map(TaskStatus::as_str));
+        view! {
+            <button type="button" role="tab" class="filter-tab" data-testid=id aria-selected=move || selected().to_string()
+                on:click=move |_| queue.set_filter(ListQuery { status: wire.clone(), ..queue.filter.get_untracked() })>
+                {label}" "<span class="filter-count">{count}</span>
+            </button>
+        }
+    };
+    let search_typed = StoredValue::new(0u64);
+    let on_search = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let typed = search_typed.get_value() + 1;
+        search_typed.set_value(typed);
+        leptos::task::spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            gloo_timers::future::TimeoutFuture::new(SEARCH_MS).await;
+            if search_typed.get_value() == typed {
+                let q = Some(text).filter(|q| !q.trim().is_empty());
+                queue.set_filter(ListQuery { q, ..queue.filter.get_untracked() });
+            }
+        });
+    };
+    view! {
+        <div class="filters">
+            <div class="filter-tabs" role="tablist" aria-label=t.status>
+                {tab(None)}
+                {TaskStatus::ALL.iter().copied().map(|s| tab(Some(s))).collect_view()}
+            </div>
+            <div class="filter-row">
+                <select data-testid="kind-filter" aria-label=t.kind on:change=move |ev| {
+                    let kind = Some(event_target_value(&ev)).filter(|k| !k.is_empty());
+                    queue.set_filter(ListQuery { kind, ..queue.filter.get_untracked() });
+                }>
+                    <option value="">{t.all_kinds}</option>
+                    {TaskKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label(locale)}</option> }).collect_view()}
+                </select>
+                <input type="search" data-testid="search" placeholder=t.search aria-label=t.search on:input=on_search/>
+            </div>
+        </div>
+    }
+}
