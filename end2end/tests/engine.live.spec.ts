@@ -37,6 +37,7 @@ test("a task completes live with its picture and a named download", async ({ wor
   await expect(page.getByTestId("lightbox-close")).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("lightbox")).toHaveCount(0);
+  await expect(row.getByTestId("task-enlarge"), "the focus goes back to the row").toBeFocused();
 
   const href = await row.getByTestId("task-download").getAttribute("href");
   const res = await page.request.get(href!);

@@ -104,8 +104,14 @@ test("the details drawer shows every parameter, the id and the attempts", async 
   await w.field("seed").fill("4242");
   await w.generate.click();
   const row = w.tasks.filter({ hasText: "A detailed harbour" });
-  await row.getByTestId("details-open").click();
   const drawer = page.getByTestId("details");
+  // Closing gives the focus back to the button that opened it.
+  await row.getByTestId("details-open").click();
+  await expect(page.getByTestId("details-close")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(drawer).toHaveCount(0);
+  await expect(row.getByTestId("details-open")).toBeFocused();
+  await row.getByTestId("details-open").click();
   await expect(drawer).toBeVisible();
   await expect(page.getByTestId("details-close")).toBeFocused();
   const params = drawer.getByTestId("details-params");

@@ -1,9 +1,11 @@
 //! The details drawer: one task in full, read with `get_task`: every parameter, the
 //! service and model, its times, the error, the result's file, each attempt with its
 //! outcome, and the id. It follows the task live (read again whenever the queue sees it
-//! change); Escape or its Close button closes it.
+//! change); Escape or its Close button closes it, and the focus goes back to the row
+//! (see `overlay.rs`).
 
 use super::clock::LocalTime;
+use super::overlay::Overlay;
 use super::queue::Queue;
 use crate::api::{get_task, Strict};
 use crate::domain::{ContentView, TaskDetails, TaskParams, TaskRef};
@@ -12,22 +14,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 /// Which task the drawer shows, if any; provided by the workspace.
-#[derive(Clone, Copy)]
-pub struct Details(RwSignal<Option<Uuid>>);
-
-impl Details {
-    pub fn new() -> Self {
-        Self(RwSignal::new(None))
-    }
-
-    pub fn open(self, id: Uuid) {
-        self.0.set(Some(id));
-    }
-
-    fn close(self) {
-        self.0.set(None);
-    }
-}
+pub type Details = Overlay<Uuid>;
 
 #[component]
 pub fn DetailsDrawer() -> impl IntoView {
@@ -35,13 +22,9 @@ pub fn DetailsDrawer() -> impl IntoView {
     let queue = expect_context::<Queue>();
     let t = t();
     let close_ref = NodeRef::<leptos::html::Button>::new();
-    let _escape = window_event_listener(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" && details.0.get_untracked().is_some() {
-            details.close();
-        }
-    });
+    details.wire(close_ref);
     // The version to show: read again each time the queue sees the task change.
-    let version = move || details.0.get().map(|id| (id, queue.updated_at(id)));
+    let version = move || details.shown().map(|id| (id, queue.updated_at(id)));
     let loaded = LocalResource::new(move || {
         let wanted = version();
         async move {
@@ -49,13 +32,8 @@ pub fn DetailsDrawer() -> impl IntoView {
             Some(get_task(Strict(TaskRef { id: id.to_string() })).await)
         }
     });
-    Effect::new(move |_| {
-        if let (Some(_), Some(button)) = (details.0.get(), close_ref.get()) {
-            let _ = button.focus();
-        }
-    });
     move || {
-        details.0.get().map(|_| {
+        details.shown().map(|_| {
             let body = move || match loaded.get().flatten() {
                 None => view! { <p class="muted">{t.loading_details}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="task-error" role="alert">{t.error(&e)}</p> }.into_any(),

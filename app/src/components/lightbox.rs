@@ -1,47 +1,25 @@
 //! The lightbox: a result shown large over the page (an image whole, a video playing with
 //! its controls). A row's picture, or "Enlarge" under a video, opens it with focus on its
-//! Close button; Escape, that button or a click beside the media closes it.
+//! Close button; Escape, that button or a click beside the media closes it, and the focus
+//! goes back to the row (see `overlay.rs`).
 
+use super::overlay::Overlay;
 use crate::domain::ContentView;
 use crate::i18n::t;
 use leptos::prelude::*;
 
 /// What the lightbox shows, if anything; provided by the workspace.
-#[derive(Clone, Copy)]
-pub struct Lightbox(RwSignal<Option<ContentView>>);
-
-impl Lightbox {
-    pub fn new() -> Self {
-        Self(RwSignal::new(None))
-    }
-
-    pub fn open(self, content: ContentView) {
-        self.0.set(Some(content));
-    }
-
-    fn close(self) {
-        self.0.set(None);
-    }
-}
+pub type Lightbox = Overlay<ContentView>;
 
 /// The overlay, shown while something is open.
 #[component]
 pub fn LightboxView() -> impl IntoView {
     let lightbox = expect_context::<Lightbox>();
     let close_ref = NodeRef::<leptos::html::Button>::new();
-    let _escape = window_event_listener(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" && lightbox.0.get_untracked().is_some() {
-            lightbox.close();
-        }
-    });
-    Effect::new(move |_| {
-        if let (Some(_), Some(button)) = (lightbox.0.get(), close_ref.get()) {
-            let _ = button.focus();
-        }
-    });
+    lightbox.wire(close_ref);
     let t = t();
     move || {
-        lightbox.0.get().map(|content| {
+        lightbox.shown().map(|content| {
             let url = content.url();
             let media = if content.media_type.starts_with("video/") {
                 let poster = content.thumbnail_url();

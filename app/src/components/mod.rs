@@ -13,6 +13,7 @@ mod language;
 mod lightbox;
 mod live;
 mod notify;
+mod overlay;
 mod queue;
 mod task_row;
 mod toast;

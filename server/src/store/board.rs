@@ -71,11 +71,7 @@ impl TaskStore {
     /// Moves and sizes one of the owner's items, and brings it to the front.
     pub async fn arrange(&self, owner: OwnerId, id: Uuid, at: Placement) -> Result<BoardItemView, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
-        let row = board_item::Entity::find_by_id(id)
-            .filter(board_item::Column::OwnerId.eq(owner.0))
-            .one(&*txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = owned(&*txn, owner, id).await?;
         let top = front(&*txn, owner).await?;
         let z = if row.z + 1 == top { row.z } else { top };
         let mut active = board_item::ActiveModel::from(row);
@@ -94,11 +90,7 @@ impl TaskStore {
     /// nothing shows it any more (its task deleted, no other item showing it).
     pub async fn unplace(&self, owner: OwnerId, id: Uuid) -> Result<Option<String>, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
-        let row = board_item::Entity::find_by_id(id)
-            .filter(board_item::Column::OwnerId.eq(owner.0))
-            .one(&*txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = owned(&*txn, owner, id).await?;
         board_item::Entity::delete_by_id(id).exec(&*txn).await?;
         let orphan = match row.storage_key {
             Some(key) if !shown_elsewhere(&*txn, &key).await? => Some(key),
@@ -107,6 +99,12 @@ impl TaskStore {
         txn.commit().await?;
         Ok(orphan)
     }
+}
+
+/// The owner's item `id`; `NotFound` for any other.
+async fn owned(db: &impl ConnectionTrait, owner: OwnerId, id: Uuid) -> Result<board_item::Model, StoreError> {
+    let item = board_item::Entity::find_by_id(id).filter(board_item::Column::OwnerId.eq(owner.0)).one(db).await?;
+    item.ok_or(StoreError::NotFound)
 }
 
 /// Whether a content row or a board item still names the file `key`.
