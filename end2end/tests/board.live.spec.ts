@@ -34,6 +34,7 @@ test("a result inserted into the board moves, resizes and goes, and stays put ac
   await expect.poll(() => media.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(512);
   const [placed] = await boardItems(w);
   expect(placed.media.media_type).toBe("image/png");
+  await page.screenshot({ path: `${process.env.E2E_DIR ?? "../target/e2e"}/screenshots/board.png` });
 
   // Drag it by (120, 60) at 100 %.
   const box = (await item.boundingBox())!;

@@ -42,3 +42,14 @@ test("status tabs, the kind filter and search narrow the queue, with counts", as
   await w.field("kind-filter").selectOption("");
   await expect(w.tasks).toHaveCount(5);
 });
+
+test("the count never says fewer tasks than the list shows", async ({ workspace: w, page }) => {
+  // Counts are not read again here: the list is all the page knows.
+  await page.route("**/api/list_tasks", (route) => route.abort());
+  await w.field("prompt").fill("Counted at once");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(1);
+  await expect(page.getByTestId("queue-count")).toHaveText("1 task");
+  await expect(page.getByTestId("filter-pending")).toContainText("1");
+  await expect(page.getByTestId("queue-empty")).toHaveCount(0);
+});

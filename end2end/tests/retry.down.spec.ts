@@ -38,6 +38,7 @@ test("a task retries with a live countdown, then fails with the cause", async ({
   const banner = page.getByTestId("health-banner");
   await expect(banner).toContainText("The generation service is unavailable: 1 task waits to retry");
   await expect(banner.getByTestId("health-next")).toHaveText(await at.textContent() as string);
+  await page.screenshot({ path: `${process.env.E2E_DIR ?? "../target/e2e"}/screenshots/retrying.png` });
 
   // Retries 2 and 3 come, then the task fails for good with the cause, and the banner goes.
   await expect(row.getByTestId("task-retry")).toContainText(`Retry 2/${limit}`, { timeout: 15_000 });

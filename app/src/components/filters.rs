@@ -31,16 +31,22 @@ impl Queue {
     }
 
     /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
+    /// The counts read last are never fewer than the tasks this page lists for the tab
+    /// (a task just submitted is listed before the counts are read again).
     pub(super) fn shown_count(&self, status: Option<&str>) -> u64 {
         let counts = self.current_counts();
         let total = match status.map(TaskStatus::parse) {
             Some(Ok(status)) => counts.get(status),
             _ => counts.total(),
         };
-        let hidden = self.pending_clear.get().map_or(0, |h| {
-            self.listed().iter().filter(|t| h.hides(t) && status.is_none_or(|s| s == t.status.as_str())).count()
-        });
-        total.saturating_sub(hidden as u64)
+        let tab = ListQuery { status: status.map(str::to_owned), ..self.filter.get() }.validate().ok();
+        let (mut listed, mut hidden) = (0, 0);
+        let pending_clear = self.pending_clear.get();
+        for task in self.listed().iter().filter(|t| tab.as_ref().is_some_and(|f| f.matches(t))) {
+            listed += 1;
+            hidden += u64::from(pending_clear.as_ref().is_some_and(|h| h.hides(task)));
+        }
+        total.max(listed).saturating_sub(hidden)
     }
 
     /// Reads the counts again shortly (one read for a burst of events).

@@ -15,7 +15,7 @@ pub fn HealthBanner() -> impl IntoView {
     let t = t();
     let waiting = Memo::new(move |_| {
         let retrying: Vec<_> = queue
-            .tasks()
+            .listed() // every task known, whatever the filter shows
             .into_iter()
             .filter(|task| task.status == TaskStatus::Retrying)
             .filter_map(|task| task.next_retry_at)
