@@ -100,14 +100,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     let body = move || match (stored.get().and_then(|i| i.media), task.get()) {
         (Some(media), _) => media_view(&media).into_any(),
         (None, Some(task)) => match task.result.clone() {
-            Some(c) => media_view(&BoardMedia {
-                id: c.id,
-                media_type: c.media_type,
-                width: c.width,
-                height: c.height,
-                has_still: c.has_still,
-            })
-            .into_any(),
+            Some(c) => media_view(&BoardMedia::from(&c)).into_any(),
             None => frame_view(task, stored.get_untracked()).into_any(),
         },
         (None, None) => view! { <div class="frame"><span class="muted">{t.frame_waiting}</span></div> }.into_any(),

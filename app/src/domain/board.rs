@@ -36,6 +36,13 @@ impl BoardMedia {
     }
 }
 
+/// A task's result as a board item shows it (before the board has recorded it).
+impl From<&super::ContentView> for BoardMedia {
+    fn from(c: &super::ContentView) -> Self {
+        Self { id: c.id, media_type: c.media_type.clone(), width: c.width, height: c.height, has_still: c.has_still }
+    }
+}
+
 /// One item as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardItemView {
