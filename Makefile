@@ -28,7 +28,7 @@ endif
 
 export ATELIER_SITE_ROOT := $(SITE)
 
-.PHONY: setup build run test test-rust e2e bench fmt clean-site
+.PHONY: setup build run test test-rust e2e bench bench-panel fmt clean-site
 
 setup:
 	@scripts/setup.sh
@@ -71,11 +71,19 @@ e2e: build
 	    SITE_ROOT="$(abspath $(SITE))" $(abspath $(NPX_BIN))/playwright test
 
 ## bench: submit throughput and latency over HTTP against raw SQLite inserts; engine
-## throughput (claim → complete) against raw INSERT+UPDATE pairs; enqueue-to-start latency.
-bench: setup
+## throughput (claim → complete) against raw INSERT+UPDATE pairs; enqueue-to-start latency;
+## the embedded generator; the panel in Chromium with 10,000 tasks against 100.
+bench: build
 	cargo bench -p server --bench submit
 	cargo bench -p server --bench engine
 	cargo bench -p server --bench embedded
+	@$(MAKE) --no-print-directory bench-panel
+
+## bench-panel: the browser part of `bench` alone.
+bench-panel: build
+	rm -rf $(TARGET_DIR)/bench-e2e && mkdir -p $(TARGET_DIR)/bench-e2e
+	cd end2end && SERVER_BIN="$(abspath $(SERVER_BIN))" E2E_DIR="$(abspath $(TARGET_DIR)/bench-e2e)" \
+	    SITE_ROOT="$(abspath $(SITE))" $(abspath $(NPX_BIN))/playwright test -c playwright.bench.config.ts
 
 fmt:
 	cargo fmt --all

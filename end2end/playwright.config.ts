@@ -3,7 +3,8 @@
 // The first runs no tasks (concurrency 0), so the form and queue tests see tasks exactly
 // as they left them; the second runs them with the embedded generator (`*.live.spec.ts`);
 // the third sends images to an OpenAI-compatible service that is down (nothing listens
-// on its port) and retries on a schedule scaled to seconds (`*.down.spec.ts`).
+// on its port) and retries on a schedule scaled to seconds (`*.down.spec.ts`). A test that
+// restarts a server starts its own with `serverCommand`.
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -16,14 +17,11 @@ export const downURL = `http://127.0.0.1:${downPort}`;
 export const downRetryDelaysMs = [4_000, 4_000, 4_000];
 const e2eDir = process.env.E2E_DIR ?? "../target/e2e";
 
-function server(at: number, name: string, concurrency: number, extra: Record<string, string> = {}) {
+/** How to start an instance on port `at` with the database `name` under E2E_DIR. */
+export function serverCommand(at: number, name: string, concurrency: number, extra: Record<string, string> = {}) {
   return {
     command: process.env.SERVER_BIN ?? "../target/release/server",
     cwd: "..",
-    url: `http://127.0.0.1:${at}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe" as const,
     env: {
       ATELIER_SITE_ADDR: `127.0.0.1:${at}`,
       ATELIER_SITE_ROOT: process.env.SITE_ROOT ?? "target/site",
@@ -33,6 +31,19 @@ function server(at: number, name: string, concurrency: number, extra: Record<str
       ATELIER_LOG: "warn",
       ...extra,
     },
+  };
+}
+
+/** A port for a test that starts and stops its own instance (`restart.spec.ts`). */
+export const ownPort = port + 3;
+
+function server(at: number, name: string, concurrency: number, extra: Record<string, string> = {}) {
+  return {
+    ...serverCommand(at, name, concurrency, extra),
+    url: `http://127.0.0.1:${at}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe" as const,
   };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the build and the tests need beyond cargo itself, installed only when
 # missing, so a second run takes seconds: the wasm32 target, wasm-bindgen-cli at exactly
-# the version pinned in Cargo.toml, Debian's Chromium, and end2end's npm packages
+# the version pinned in Cargo.toml, Debian's Chromium with a CJK font, and end2end's npm packages
 # (Playwright, and binaryen's wasm-opt for release builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +22,11 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "setup: installing Debian's chromium"
+# Chromium, and a small CJK font so zh-CN pages (and their screenshots) show Chinese.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  echo "setup: installing Debian's chromium and fonts-wqy-microhei"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
 fi
 
 stamp=end2end/node_modules/.package-lock.json

@@ -103,3 +103,25 @@ test("the board pans by dragging its background and zooms", async ({ workspace: 
   await expect(page.getByTestId("zoom")).toHaveText("100%");
   await expect(w.errors).toEqual([]);
 });
+
+test("a second tab of the same owner sees items placed, moved and removed", async ({ workspace: w, page, context }) => {
+  const row = await completedRow(w, "Shared between tabs");
+  const other = await context.newPage();
+  await other.goto("/");
+  await expect(other.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+
+  await row.getByTestId("task-insert").click();
+  const there = other.getByTestId("board-item");
+  await expect(there).toHaveCount(1, { timeout: 2_000 });
+  await expect(there.getByTestId("board-media")).toBeVisible();
+
+  const item = page.getByTestId("board-item");
+  const before = await there.evaluate((el: HTMLElement) => parseFloat(el.style.left));
+  await item.focus();
+  await page.keyboard.press("Shift+ArrowRight");
+  await expect.poll(() => there.evaluate((el: HTMLElement) => parseFloat(el.style.left))).toBeCloseTo(before + 50, 3);
+
+  await page.keyboard.press("Delete");
+  await expect(there).toHaveCount(0, { timeout: 2_000 });
+  await other.close();
+});

@@ -16,6 +16,8 @@ test("a task completes live with its picture and a named download", async ({ wor
   await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect(row.getByTestId("task-service")).toHaveText("embedded · atelier-sketch-1");
   await expect(page.getByTestId("toast").filter({ hasText: "Done: A lighthouse at dusk, live" })).toBeVisible();
+  // Screen readers heard it start (the toast, itself announced, tells the end).
+  await expect(page.getByTestId("announcer")).toHaveText("A lighthouse at dusk, live: Processing");
 
   // Its details: the one attempt that made it, and the file.
   await row.getByTestId("details-open").click();

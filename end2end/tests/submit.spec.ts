@@ -93,6 +93,15 @@ test("variants create one task each with distinct seeds", async ({ workspace: w 
   const page = await w.listed();
   const seeds = new Set(page.tasks.map((t: any) => t.params.seed));
   expect(seeds.size).toBe(3);
+  // Each row is its own task: its own id, and its own seed in its details.
+  for (const task of page.tasks) {
+    const row = w.page.locator(`[data-task-id="${task.id}"]`);
+    await expect(row.getByTestId("task-id")).toHaveText(task.id.replaceAll("-", "").slice(-8));
+    await row.getByTestId("details-open").click();
+    await expect(w.page.getByTestId("details-params")).toContainText(String(task.params.seed));
+    await expect(w.page.getByTestId("details-id")).toHaveText(task.id);
+    await w.page.keyboard.press("Escape");
+  }
 });
 
 test("50 quick submissions are all listed with unique ids, newest first", async ({ workspace: w }) => {

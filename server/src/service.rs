@@ -1,5 +1,5 @@
-//! The `TaskService` the app's server functions call: users' actions on the store, each
-//! followed by its live event (and, for deletions, removing the files; for a task that
+//! The `TaskService` the app's server functions call: users' actions on the store (tasks,
+//! queue, whiteboard), each followed by its live event (and, for deletions, removing the files; for a task that
 //! left a job queued at a service, cancelling it there).
 
 use crate::content::ContentStore;
@@ -40,6 +40,10 @@ impl Service {
 
     fn changed(&self, owner: OwnerId, task: &TaskView) {
         self.events.publish(owner, TaskEvent::Task { task: Box::new(task.clone()) });
+    }
+
+    fn board_changed(&self, owner: OwnerId, item: &BoardItemView) {
+        self.events.publish(owner, TaskEvent::BoardItem { item: Box::new(item.clone()) });
     }
 
     async fn removed(&self, owner: OwnerId, removed: Removed) -> u64 {
@@ -114,17 +118,22 @@ impl TaskService for Service {
     }
 
     async fn place(&self, owner: OwnerId, source: PlaceSource, at: Placement) -> Result<BoardItemView, ApiError> {
-        Ok(self.store.place(owner, source, at).await?)
+        let item = self.store.place(owner, source, at).await?;
+        self.board_changed(owner, &item);
+        Ok(item)
     }
 
     async fn arrange(&self, owner: OwnerId, id: Uuid, at: Placement) -> Result<BoardItemView, ApiError> {
-        Ok(self.store.arrange(owner, id, at).await?)
+        let item = self.store.arrange(owner, id, at).await?;
+        self.board_changed(owner, &item);
+        Ok(item)
     }
 
     async fn unplace(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError> {
         if let Some(orphan) = self.store.unplace(owner, id).await? {
             self.content.remove(&[orphan]).await;
         }
+        self.events.publish(owner, TaskEvent::BoardItemRemoved { id });
         Ok(())
     }
 }

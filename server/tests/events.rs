@@ -1,6 +1,6 @@
 //! `GET /api/events`: each owner's live events as server-sent events, with ids; a new
 //! stream starts with `resync`; a stream resumed with `Last-Event-ID` is replayed what it
-//! missed; nobody sees another owner's events.
+//! missed; whiteboard changes are streamed too; nobody sees another owner's events.
 
 mod common;
 
@@ -9,7 +9,7 @@ use common::{TestApp, TestDb};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-on_both_databases!(a_task_is_followed_live_and_missed_events_are_replayed);
+on_both_databases!(a_task_is_followed_live_and_missed_events_are_replayed, board_changes_are_followed_live);
 
 /// One parsed server-sent event.
 #[derive(Debug)]
@@ -105,5 +105,33 @@ async fn a_task_is_followed_live_and_missed_events_are_replayed(db: TestDb) {
     app.submit(&bob, json!({ "kind": "image", "prompt": "bob's own" })).await;
     let e = bob_stream.next().await;
     assert_eq!((e.event.as_str(), &e.data["task"]["params"]["prompt"]), ("task", &json!("bob's own")));
+    app.stop().await;
+}
+
+async fn board_changes_are_followed_live(db: TestDb) {
+    let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(100) }).await;
+    let app = TestApp::against(&db, &fake, 0, |_| {}).await; // tasks stay pending
+    let (alice, bob) = (TestApp::client(), TestApp::client());
+    let made = app.submit(&alice, json!({ "kind": "image", "prompt": "framed on the board" })).await;
+    app.list(&bob, json!({})).await;
+    let mut alice_stream = Stream::open(&app, &alice, None).await;
+    let mut bob_stream = Stream::open(&app, &bob, None).await;
+    assert_eq!((alice_stream.next().await.event, bob_stream.next().await.event), ("resync".into(), "resync".into()));
+
+    let frame = json!({ "task_id": made["tasks"][0]["id"], "x": 0.0, "y": 0.0, "width": 240.0, "height": 240.0 });
+    let (_, placed) = app.call(&alice, "place_on_board", frame).await;
+    let e = alice_stream.next().await;
+    assert_eq!((e.event.as_str(), &e.data["item"]), ("board_item", &placed));
+    let arrange = json!({ "id": placed["id"], "x": 50.0, "y": 60.0, "width": 120.0, "height": 120.0 });
+    let (_, moved) = app.call(&alice, "arrange_board_item", arrange).await;
+    let e = alice_stream.next().await;
+    assert_eq!((e.event.as_str(), &e.data["item"]), ("board_item", &moved));
+    app.call(&alice, "remove_board_item", json!({ "id": placed["id"] })).await;
+    let e = alice_stream.next().await;
+    assert_eq!((e.event.as_str(), &e.data["id"]), ("board_item_removed", &placed["id"]));
+
+    // Bob's stream carried none of it: his next event is his own.
+    app.submit(&bob, json!({ "kind": "image", "prompt": "bob's own" })).await;
+    assert_eq!(bob_stream.next().await.event, "task");
     app.stop().await;
 }

@@ -1,41 +1,162 @@
 //! Following the owner's live events (`GET /api/events`) in the browser: each event is
-//! applied to the queue as it comes, and a `resync` (a new stream, a server restart, a gap)
-//! reloads the list. The browser's `EventSource` reconnects by itself, resuming with
-//! `Last-Event-ID`. On the server this does nothing: the page renders from the database.
+//! applied to the queue or the whiteboard as it comes, and a `resync` (a new stream, a
+//! server restart, a gap) reads both again. The browser's `EventSource` reconnects by
+//! itself after a dropped connection, resuming with `Last-Event-ID`. When the stream
+//! cannot be opened at all (the server or a proxy answers it with an error), the page
+//! falls back to polling: every [`POLL_SECONDS`] it reads the list and the board again and
+//! tries the stream once more. [`LiveStatus`] says so whenever the page is not live.
+//! On the server this does nothing: the page renders from the database.
 
 use super::notify::Away;
 use super::queue::Queue;
 use super::toast::Toasts;
-#[cfg(feature = "hydrate")]
-use crate::domain::TaskEvent;
+use super::whiteboard::Board;
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// How often the page reads the list again while the stream cannot be opened.
+pub const POLL_SECONDS: u32 = 5;
+
+/// How the page hears of changes.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser follows
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// Opening the stream (as the page loads).
+    Opening,
+    /// Following the stream.
+    Live,
+    /// The stream dropped; the browser is opening it again.
+    Reconnecting,
+    /// The stream cannot be opened: reading the list every [`POLL_SECONDS`].
+    Polling,
+}
+
+/// The page's [`Link`], for [`LiveStatus`].
+#[derive(Clone, Copy)]
+struct LinkState(RwSignal<Link>);
 
 /// Starts following for the page's lifetime.
-pub fn follow(queue: Queue, toasts: Toasts, away: Away) {
+pub fn follow(queue: Queue, board: Board, toasts: Toasts, away: Away) {
+    let link = RwSignal::new(Link::Opening);
+    provide_context(LinkState(link));
     #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::{closure::Closure, JsCast};
-        let Ok(source) = web_sys::EventSource::new("/api/events") else {
-            leptos::logging::warn!("live updates unavailable: this browser cannot open an event stream");
-            return;
-        };
-        let on_event = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+    browser::open(browser::Follower { queue, board, toasts, away, link });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (queue, board, toasts, away);
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{Away, Board, Link, Queue, Toasts, POLL_SECONDS};
+    use crate::domain::TaskEvent;
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{Event, EventSource, MessageEvent};
+
+    /// Everything a live event can change.
+    #[derive(Clone, Copy)]
+    pub(super) struct Follower {
+        pub queue: Queue,
+        pub board: Board,
+        pub toasts: Toasts,
+        pub away: Away,
+        pub link: RwSignal<Link>,
+    }
+
+    /// The names of the events the server sends.
+    const EVENTS: [&str; 7] = ["task", "progress", "removed", "queue", "board_item", "board_item_removed", "resync"];
+
+    /// An open stream and its handlers, which live as long as it does.
+    struct Stream {
+        source: EventSource,
+        _on_message: Closure<dyn Fn(MessageEvent)>,
+        _on_state: Closure<dyn Fn(Event)>,
+    }
+
+    impl Drop for Stream {
+        fn drop(&mut self) {
+            self.source.close(); // before the handlers go
+        }
+    }
+
+    thread_local! {
+        static STREAM: std::cell::RefCell<Option<Stream>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Opens the stream (closing any before it); falls back to polling if it cannot.
+    pub(super) fn open(follower: Follower) {
+        STREAM.with_borrow_mut(|s| s.take());
+        let Ok(source) = EventSource::new("/api/events") else { return fall_back(follower) };
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
             let Some(data) = message.data().as_string() else { return };
-            match serde_json::from_str::<TaskEvent>(&data) {
-                Ok(event) => {
-                    if let TaskEvent::Task { task } = &event {
-                        super::notify::on_task(&queue, &toasts, &away, task);
-                    }
-                    queue.apply(event)
-                }
+            match serde_json::from_str(&data) {
+                Ok(event) => apply(follower, event),
                 Err(e) => leptos::logging::warn!("an unreadable live event: {e}"),
             }
         });
-        for name in ["task", "progress", "removed", "queue", "resync"] {
-            let _ = source.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
+        for name in EVENTS {
+            let _ = source.add_event_listener_with_callback(name, on_message.as_ref().unchecked_ref());
         }
-        on_event.forget(); // lives as long as the page
-        leptos::prelude::on_cleanup(move || source.close());
+        let watched = source.clone();
+        let on_state = Closure::<dyn Fn(Event)>::new(move |event: Event| match event.type_().as_str() {
+            "open" => follower.link.set(Link::Live),
+            // A failed connection is closed for good; a dropped one is being reopened.
+            _ if watched.ready_state() == EventSource::CLOSED => fall_back(follower),
+            _ => follower.link.set(Link::Reconnecting),
+        });
+        for name in ["open", "error"] {
+            let _ = source.add_event_listener_with_callback(name, on_state.as_ref().unchecked_ref());
+        }
+        STREAM.with_borrow_mut(|s| *s = Some(Stream { source, _on_message: on_message, _on_state: on_state }));
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (queue, toasts, away);
+
+    fn apply(follower: Follower, event: TaskEvent) {
+        match event {
+            TaskEvent::Task { task } => {
+                super::super::notify::on_task(&follower.queue, &follower.toasts, &follower.away, &task);
+                follower.queue.apply(TaskEvent::Task { task });
+            }
+            TaskEvent::BoardItem { item } => follower.board.put(*item),
+            TaskEvent::BoardItemRemoved { id } => follower.board.forget(id),
+            TaskEvent::Resync => {
+                follower.queue.reload();
+                follower.board.reload();
+            }
+            event => follower.queue.apply(event),
+        }
+    }
+
+    /// Polls until a stream opens again (the loop ends once the link is anything else).
+    fn fall_back(follower: Follower) {
+        if follower.link.get_untracked() == Link::Polling {
+            return; // the loop is running: this was its attempt to reopen
+        }
+        follower.link.set(Link::Polling);
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(POLL_SECONDS * 1000).await;
+                if follower.link.get_untracked() != Link::Polling {
+                    return;
+                }
+                follower.queue.refresh();
+                follower.board.reload();
+                open(follower);
+            }
+        });
+    }
+}
+
+/// A line above the list while the page is not live, so that nobody trusts a stale list.
+#[component]
+pub fn LiveStatus() -> impl IntoView {
+    let LinkState(link) = expect_context();
+    let t = t();
+    move || {
+        let text = match link.get() {
+            Link::Reconnecting => t.live_reconnecting.to_owned(),
+            Link::Polling => (t.live_polling)(POLL_SECONDS),
+            Link::Opening | Link::Live => return None,
+        };
+        Some(view! { <p class="live-status" role="status" data-testid="live-status">{text}</p> })
+    }
 }

@@ -15,6 +15,8 @@ mod live;
 mod notify;
 mod overlay;
 mod queue;
+mod queue_panel;
+mod task_list;
 mod task_row;
 mod toast;
 mod whiteboard;
@@ -27,7 +29,8 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
 use lightbox::{Lightbox, LightboxView};
-use queue::{Queue, QueuePanel};
+use queue::Queue;
+use queue_panel::QueuePanel;
 use whiteboard::Whiteboard;
 
 /// A small easel-blue square, inline so that no request is needed for it.
@@ -83,12 +86,13 @@ fn Workspace() -> impl IntoView {
     provide_context(queue);
     provide_context(FormHandle::new());
     provide_context(Lightbox::new());
-    provide_context(whiteboard::Board::new());
+    let board = whiteboard::Board::new();
+    provide_context(board);
     provide_context(details::Details::new());
     let toasts = toast::Toasts::new();
     provide_context(toasts);
     let away = notify::Away::new(toasts);
-    live::follow(queue, toasts, away);
+    live::follow(queue, board, toasts, away);
     let t = t();
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>

@@ -1,5 +1,6 @@
 //! Telling the user when tasks finish: a toast for each task that completes or fails while
-//! the page watches (not for those already finished when it loaded). While the tab is
+//! the page watches (not for those already finished when it loaded); screen readers also
+//! hear of the other changes (started, retrying, cancelled, queued again). While the tab is
 //! hidden, the title counts them ("(3) Atelier") and, once the user has allowed it, the
 //! browser shows a notification; on return a toast says how many finished meanwhile.
 
@@ -71,7 +72,7 @@ pub fn on_task(queue: &super::queue::Queue, toasts: &Toasts, away: &Away, task: 
             let reason = task.error.as_ref().map(|e| (t.failure)(e)).unwrap_or_default();
             ((t.task_failed)(&prompt, &reason), Tone::Failure, 8_000)
         }
-        _ => return,
+        other => return toasts.announce((t.task_now)(&prompt, other.label(crate::i18n::Locale::of_page()))),
     };
     if browser::hidden() {
         away.0.update(|n| *n += 1);

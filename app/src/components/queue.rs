@@ -1,10 +1,12 @@
-//! The queue panel: the owner's tasks newest first, rendered on the server from
-//! `list_tasks` and kept current in the browser as submissions go out and come back.
+//! The queue's state in the page: the owner's tasks newest first, read on the server with
+//! `list_tasks` and kept current in the browser as submissions go out and come back, as
+//! live events arrive and as older pages are read (shown by `queue_panel.rs`).
 
 use super::clock::Clock;
 use crate::api::{list_tasks, ApiError, Strict};
-use crate::domain::{ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView};
-use crate::i18n::t;
+use crate::domain::{
+    ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView, MAX_PAGE_SIZE,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -37,7 +39,7 @@ impl PendingClear {
 #[derive(Clone, Copy)]
 pub struct Queue {
     /// The first page as the page was rendered with; `None` until it is known.
-    page: RwSignal<Option<Result<TaskPage, ApiError>>>,
+    pub(super) page: RwSignal<Option<Result<TaskPage, ApiError>>>,
     /// A newer first page than `page`, fetched on a live `resync`.
     snapshot: RwSignal<Option<TaskPage>>,
     /// Tasks created from this page since it loaded, newest first.
@@ -46,7 +48,7 @@ pub struct Queue {
     older: RwSignal<Vec<TaskView>>,
     /// The cursor after the last older page; `None` until one was fetched.
     older_cursor: RwSignal<Option<Option<String>>>,
-    outbox: RwSignal<Vec<Outgoing>>,
+    pub(super) outbox: RwSignal<Vec<Outgoing>>,
     next_local_id: StoredValue<u64>,
     /// Tasks changed (`Some`) or removed (`None`) by actions since they were loaded.
     changed: RwSignal<HashMap<Uuid, Option<TaskView>>>,
@@ -62,6 +64,8 @@ pub struct Queue {
     pub(super) counts: RwSignal<Option<StatusCounts>>,
     /// Bumped by each reload, so that an answer to an older one is dropped.
     generation: StoredValue<u64>,
+    /// An older page is on its way.
+    loading_older: StoredValue<bool>,
     /// A recount is on its way.
     pub(super) recounting: StoredValue<bool>,
     clock: Clock,
@@ -97,6 +101,7 @@ impl Queue {
             filter: RwSignal::new(ListQuery::default()),
             counts: RwSignal::new(None),
             generation: StoredValue::new(0),
+            loading_older: StoredValue::new(false),
             recounting: StoredValue::new(false),
             clock,
         }
@@ -113,6 +118,7 @@ impl Queue {
             TaskEvent::Removed { ids } => self.remove(ids),
             TaskEvent::Queue { paused } => self.paused.set(Some(paused)),
             TaskEvent::Resync => self.reload(),
+            TaskEvent::BoardItem { .. } | TaskEvent::BoardItemRemoved { .. } => {} // the board's
         }
     }
 
@@ -179,6 +185,36 @@ impl Queue {
         });
     }
 
+    /// Reads the first page again and merges it in, keeping what else was loaded (the
+    /// page's way to stay current while the live stream cannot be opened).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // polled in the browser only
+    pub(super) fn refresh(&self) {
+        let this = *self;
+        let generation = self.generation.get_value();
+        let query = self.filter.get_untracked();
+        leptos::task::spawn_local(async move {
+            let sent = this.clock.sent();
+            if let Ok(page) = list_tasks(Strict(query)).await {
+                if this.generation.get_value() == generation {
+                    this.clock.sync(page.as_of, sent);
+                    this.merge(page);
+                }
+            }
+        });
+    }
+
+    /// Shows `page`'s tasks as they are, and takes off the listed ones it lacks (deleted).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(super) fn merge(&self, page: TaskPage) {
+        let gone = page.lacks(&self.active_filter_untracked(), &self.listed_untracked());
+        self.remove(gone);
+        for task in page.tasks.into_iter().rev() {
+            self.upsert(task); // oldest first, so that new ones end up newest on top
+        }
+        self.counts.set(Some(page.counts));
+        self.paused.set(Some(page.paused));
+    }
+
     pub(super) fn listed_untracked(&self) -> Vec<TaskView> {
         leptos::prelude::untrack(|| self.listed())
     }
@@ -197,11 +233,16 @@ impl Queue {
     /// a pending clear hides.
     pub(super) fn tasks(&self) -> Vec<TaskView> {
         let hidden = self.pending_clear.get();
-        let filter = self.filter.with(|q| q.validate().unwrap_or_else(|_| ListQuery::default().validate().unwrap()));
+        let filter = self.filter.with(active_filter);
         self.listed()
             .into_iter()
             .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
             .collect()
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn active_filter_untracked(&self) -> ListFilter {
+        self.filter.with_untracked(active_filter)
     }
 
     /// Every task known, hidden or not.
@@ -223,7 +264,7 @@ impl Queue {
     }
 
     /// How many retries a task gets (3 until a page says otherwise).
-    fn retry_limit(&self) -> u32 {
+    pub(super) fn retry_limit(&self) -> u32 {
         self.first_page().map_or(3, |p| p.retry_limit)
     }
 
@@ -257,22 +298,32 @@ impl Queue {
     }
 
     /// Where the next older page starts, if there is one.
-    fn next_cursor(&self) -> Option<String> {
+    pub(super) fn next_cursor(&self) -> Option<String> {
         match self.older_cursor.get() {
             Some(cursor) => cursor,
             None => self.first_page().and_then(|p| p.next_cursor),
         }
     }
 
-    /// Appends the next older page.
-    fn load_older(&self) {
-        let Some(cursor) = self.next_cursor() else { return };
-        let this = *self;
+    /// Appends the next older page (as large as pages go), unless one is on its way.
+    pub(super) fn load_older(&self) {
+        let Some(cursor) = untrack(|| self.next_cursor()) else { return };
+        if self.loading_older.get_value() {
+            return;
+        }
+        self.loading_older.set_value(true);
+        let (this, generation) = (*self, self.generation.get_value());
         leptos::task::spawn_local(async move {
-            let query = ListQuery { cursor: Some(cursor), ..this.filter.get_untracked() };
-            if let Ok(page) = list_tasks(Strict(query)).await {
-                this.older.update(|older| older.extend(page.tasks));
-                this.older_cursor.set(Some(page.next_cursor));
+            let query =
+                ListQuery { cursor: Some(cursor), limit: Some(MAX_PAGE_SIZE.into()), ..this.filter.get_untracked() };
+            let page = list_tasks(Strict(query)).await;
+            this.loading_older.set_value(false);
+            match page {
+                Ok(page) if this.generation.get_value() == generation => {
+                    this.older.update(|older| older.extend(page.tasks));
+                    this.older_cursor.set(Some(page.next_cursor));
+                }
+                _ => {} // the list was read again meanwhile, or this can be asked again
             }
         });
     }
@@ -283,69 +334,9 @@ impl Queue {
     }
 }
 
-enum Row {
-    Outgoing(Outgoing),
-    Task(TaskView),
-}
-
-impl Row {
-    fn key(&self) -> String {
-        match self {
-            Row::Outgoing(o) => format!("out-{}-{}", o.local_id, o.refusal.is_some()),
-            Row::Task(t) => format!("{}-{}-{}", t.id, t.updated_at.timestamp_micros(), t.progress),
-        }
-    }
-}
-
-/// The task list with its heading and counts.
-#[component]
-pub fn QueuePanel() -> impl IntoView {
-    let queue = expect_context::<Queue>();
-    let form = expect_context::<super::form::FormHandle>();
-    let rows = move || {
-        let mut rows: Vec<Row> = queue.outbox.get().into_iter().map(Row::Outgoing).collect();
-        rows.extend(queue.tasks().into_iter().map(Row::Task));
-        rows
-    };
-    let total = move || queue.shown_count(queue.filter.with(|f| f.status.clone()).as_deref());
-    let t = t();
-    let load_error = move || queue.page.get().and_then(Result::err).map(|e| t.error(&e));
-    view! {
-        <section class="queue" aria-label=t.queue>
-            <header class="queue-head">
-                <h2>{t.queue}</h2>
-                <span class="queue-count" data-testid="queue-count">{move || (t.task_count)(total())}</span>
-            </header>
-            <super::notify::NotifyToggle/>
-            <super::health::HealthBanner/>
-            <super::actions::QueueToolbar/>
-            <super::filters::QueueFilters/>
-            {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
-            {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
-            <ol class="task-list" data-testid="task-list" aria-live="polite">
-                <For each=rows key=Row::key let:row>
-                    {match row {
-                        Row::Task(task) => view! {
-                            <super::task_row::TaskRow task retry_limit=queue.retry_limit()/>
-                        }.into_any(),
-                        Row::Outgoing(out) => view! { <OutgoingRow out form/> }.into_any(),
-                    }}
-                </For>
-            </ol>
-            <Show when=move || queue.next_cursor().is_some()>
-                <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
-                    {t.load_older}
-                </button>
-            </Show>
-            <Show when=move || queue.page.with(Option::is_none)>
-                <p class="queue-empty">{t.loading}</p>
-            </Show>
-            <Show when=move || queue.page.with(Option::is_some) && total() == 0 && queue.outbox.with(Vec::is_empty)>
-                <p class="queue-empty" data-testid="queue-empty">{t.empty}</p>
-            </Show>
-        </section>
-    }
-    .into_any()
+/// The filter `query` stands for (the filter row only ever holds valid ones).
+fn active_filter(query: &ListQuery) -> ListFilter {
+    query.validate().unwrap_or_else(|_| ListQuery::default().validate().expect("the default query is valid"))
 }
 
 /// The first page the server read for this request, if it did.
@@ -354,30 +345,4 @@ fn first_page_from_server() -> Option<Result<TaskPage, ApiError>> {
     return use_context::<crate::api::FirstPage>().map(|first| first.0);
     #[cfg(not(feature = "ssr"))]
     None
-}
-
-/// A submission still travelling, or refused with the reason and a way back to the form.
-#[component]
-fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
-    let queue = expect_context::<Queue>();
-    let t = t();
-    let refused = out.refusal.clone();
-    let (request, reason) = (out.request.clone(), out.refusal.clone());
-    let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
-    view! {
-        <li class="task outgoing" data-testid=test_id>
-            <span class="task-prompt">{super::task_row::excerpt(&out.request.prompt, 80)}</span>
-            {match refused {
-                None => view! { <span class="badge status-sending">{t.sending}</span> }.into_any(),
-                Some(err) => view! {
-                    <span class="badge status-failed">{t.not_queued}</span>
-                    <span class="task-error">{t.error(&err)}</span>
-                    <button type="button" class="link" on:click=move |_| {
-                        form.restore(&request, reason.clone());
-                        queue.dismiss(out.local_id);
-                    }>{t.edit_and_resend}</button>
-                }.into_any(),
-            }}
-        </li>
-    }
 }

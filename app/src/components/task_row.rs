@@ -34,6 +34,7 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
             {detail}
         </li>
     }
+    .into_any()
 }
 
 /// The line under a task that its state calls for.

@@ -1,6 +1,7 @@
 //! Toasts: short messages in the corner that go by themselves (a finished task, a
 //! refused action, "3 tasks cleared · Undo"). Announced to screen readers (`aria-live`);
-//! one with an action keeps a button for it until it goes.
+//! one with an action keeps a button for it until it goes. Other news for screen readers
+//! only (a task started, is retrying) goes to a hidden live line beside them.
 
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -27,17 +28,25 @@ struct Toast {
 #[derive(Clone, Copy)]
 pub struct Toasts {
     shown: RwSignal<Vec<Toast>>,
+    /// The latest news for screen readers only.
+    announced: RwSignal<String>,
     next_id: StoredValue<u64>,
 }
 
 impl Toasts {
     pub fn new() -> Self {
-        Self { shown: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) }
+        Self { shown: RwSignal::new(Vec::new()), announced: RwSignal::new(String::new()), next_id: StoredValue::new(0) }
     }
 
     /// Shows `text` for `ms` milliseconds.
     pub fn show(&self, text: String, tone: Tone, ms: u32) {
         self.push(text, tone, None, ms);
+    }
+
+    /// Tells screen readers `text`, without a toast.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn announce(&self, text: String) {
+        self.announced.set(text);
     }
 
     /// Shows `text` with a button that runs `action`, for `ms` milliseconds.
@@ -86,5 +95,6 @@ pub fn ToastList() -> impl IntoView {
                 </div>
             </For>
         </div>
+        <p class="sr-only" aria-live="polite" data-testid="announcer">{move || toasts.announced.get()}</p>
     }
 }

@@ -1,7 +1,8 @@
 //! The whiteboard: a pan and zoom surface holding the owner's items (results placed from
 //! the queue, and frames that follow a task until its result replaces them). Drag the
 //! background to pan, the wheel to zoom (or the + / − buttons); items move, resize and go
-//! (see `board_item.rs`). The items are read after hydration and stored on the server.
+//! (see `board_item.rs`). The items are read after hydration and stored on the server;
+//! changes made in the owner's other tabs arrive as live events (`live.rs`).
 
 use super::board_item::BoardItem;
 use crate::api::{arrange_board_item, list_board, place_on_board, remove_board_item, ApiError, Strict};
@@ -124,8 +125,13 @@ impl Board {
         });
     }
 
-    pub(super) fn remove(self, id: Uuid) {
+    /// Stops showing an item (taken off elsewhere).
+    pub(super) fn forget(self, id: Uuid) {
         self.items.update(|items| items.retain(|i| i.id != id));
+    }
+
+    pub(super) fn remove(self, id: Uuid) {
+        self.forget(id);
         self.run(async move {
             let removed = remove_board_item(Strict(BoardItemRef { id: id.to_string() })).await;
             if removed.is_err() {

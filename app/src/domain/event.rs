@@ -1,7 +1,8 @@
 //! Live events: what the server streams to an owner's browsers at `GET /api/events`
-//! (one server-sent event each, JSON in the `data` field, its `event` field the type).
+//! (one server-sent event each, JSON in the `data` field, its `event` field the type):
+//! changes to the owner's tasks, queue and whiteboard.
 
-use super::TaskView;
+use super::{BoardItemView, TaskView};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -16,6 +17,10 @@ pub enum TaskEvent {
     Removed { ids: Vec<Uuid> },
     /// The owner's queue was paused or resumed.
     Queue { paused: bool },
+    /// A whiteboard item was placed, moved or resized; the view is its whole new state.
+    BoardItem { item: Box<BoardItemView> },
+    /// A whiteboard item was taken off the board.
+    BoardItemRemoved { id: Uuid },
     /// Events were missed (a restart, or a resume point too old): fetch a fresh snapshot.
     Resync,
 }
@@ -28,6 +33,8 @@ impl TaskEvent {
             TaskEvent::Progress { .. } => "progress",
             TaskEvent::Removed { .. } => "removed",
             TaskEvent::Queue { .. } => "queue",
+            TaskEvent::BoardItem { .. } => "board_item",
+            TaskEvent::BoardItemRemoved { .. } => "board_item_removed",
             TaskEvent::Resync => "resync",
         }
     }

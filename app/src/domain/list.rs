@@ -1,6 +1,6 @@
 //! Listing the owner's tasks: filters, keyset cursor and page size.
 
-use super::{FieldError, StatusCounts, TaskKind, TaskStatus, TaskView, ValidationErrors};
+use super::{FieldError, TaskKind, TaskStatus, TaskView, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -71,20 +71,6 @@ impl ListFilter {
 /// Whether `text` contains `needle`, ignoring case.
 pub fn contains_folded(text: &str, needle: &str) -> bool {
     text.to_lowercase().contains(&needle.to_lowercase())
-}
-
-/// One page of tasks plus the counts per status (for the kind filter, whatever the status filter).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskPage {
-    pub tasks: Vec<TaskView>,
-    pub next_cursor: Option<String>,
-    pub counts: StatusCounts,
-    /// Whether the owner's queue is paused (paused tasks are not started).
-    pub paused: bool,
-    /// How many retries a task gets before it fails.
-    pub retry_limit: u32,
-    /// The server's time when it read the page (the browser sets its clock by it).
-    pub as_of: chrono::DateTime<chrono::Utc>,
 }
 
 /// What `POST /api/clear_tasks` accepts: which finished statuses to remove.
@@ -248,34 +234,7 @@ mod tests {
 
     #[test]
     fn a_filter_matches_as_the_query_does() {
-        use crate::domain::{ImageParams, ImageSize, Prompt, StylePreset, TaskParams};
-        let params = TaskParams::Image(ImageParams {
-            prompt: Prompt::parse("A Red Fox in snow").unwrap(),
-            negative_prompt: None,
-            size: ImageSize::default(),
-            style: StylePreset::default(),
-            seed: None,
-        });
-        let now = chrono::Utc::now();
-        let task = TaskView {
-            id: Uuid::now_v7(),
-            kind: TaskKind::Image,
-            status: TaskStatus::Pending,
-            params,
-            created_at: now,
-            updated_at: now,
-            started_at: None,
-            finished_at: None,
-            attempt_count: 0,
-            retry_count: 0,
-            next_retry_at: None,
-            progress: 0,
-            error: None,
-            cancel_requested: false,
-            provider: None,
-            model: None,
-            result: None,
-        };
+        let task = TaskView::example("A Red Fox in snow", chrono::Utc::now());
         let filter = |status: Option<&str>, kind: Option<&str>, q: Option<&str>| {
             let query = ListQuery {
                 status: status.map(Into::into),

@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod image;
 mod list;
+mod page;
 mod prompt;
 mod submission;
 mod task;
@@ -23,9 +24,8 @@ pub use content::{download_name, extension_for, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
-pub use list::{
-    contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskPage, TaskRef, MAX_PAGE_SIZE,
-};
+pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskRef, MAX_PAGE_SIZE};
+pub use page::TaskPage;
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};

@@ -181,6 +181,44 @@ impl StatusCounts {
 }
 
 #[cfg(test)]
+impl TaskView {
+    /// A pending image task made at `at`, for tests.
+    pub(crate) fn example(prompt: &str, at: DateTime<Utc>) -> Self {
+        let params = TaskParams::Image(super::ImageParams {
+            prompt: super::Prompt::parse(prompt).expect("a valid prompt"),
+            negative_prompt: None,
+            size: super::ImageSize::default(),
+            style: super::StylePreset::default(),
+            seed: None,
+        });
+        let id = Uuid::new_v7(uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            at.timestamp() as u64,
+            at.timestamp_subsec_nanos(),
+        ));
+        Self {
+            id,
+            kind: TaskKind::Image,
+            status: TaskStatus::Pending,
+            params,
+            created_at: at,
+            updated_at: at,
+            started_at: None,
+            finished_at: None,
+            attempt_count: 0,
+            retry_count: 0,
+            next_retry_at: None,
+            progress: 0,
+            error: None,
+            cancel_requested: false,
+            provider: None,
+            model: None,
+            result: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{ImageSize, Prompt, StylePreset};

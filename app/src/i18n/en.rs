@@ -34,6 +34,8 @@ pub const TEXT: Text = Text {
     all_kinds: "All kinds",
     search: "Search prompts",
     loading: "Loading tasks…",
+    live_reconnecting: "Connection lost: reconnecting… The list may be out of date until then.",
+    live_polling: |s| format!("Live updates are unavailable: the list is refreshed every {s} seconds."),
     empty: "No tasks yet. Fill the form and press Generate.",
     sending: "Sending…",
     not_queued: "Not queued",
@@ -91,6 +93,7 @@ pub const TEXT: Text = Text {
     download_all: "Download all completed (ZIP)",
 
     task_completed: |prompt| format!("Done: {prompt}"),
+    task_now: |prompt, status| format!("{prompt}: {status}"),
     task_failed: |prompt, reason| format!("Failed: {prompt} ({reason})"),
     finished_while_away: |n| match n {
         1 => "1 task finished while you were away.".into(),

@@ -40,6 +40,10 @@ pub struct Text {
     pub all_kinds: &'static str,
     pub search: &'static str,
     pub loading: &'static str,
+    /// The live stream dropped and is being reopened.
+    pub live_reconnecting: &'static str,
+    /// The live stream cannot be opened: the list is read every few seconds.
+    pub live_polling: fn(u32) -> String,
     pub empty: &'static str,
     pub sending: &'static str,
     pub not_queued: &'static str,
@@ -96,6 +100,8 @@ pub struct Text {
 
     // Notifications.
     pub task_completed: fn(&str) -> String,
+    /// A task's new state, for screen readers: prompt, status.
+    pub task_now: fn(&str, &str) -> String,
     pub task_failed: fn(&str, &str) -> String,
     pub finished_while_away: fn(u32) -> String,
     pub notify_enable: &'static str,

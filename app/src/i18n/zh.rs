@@ -35,6 +35,8 @@ pub const TEXT: Text = Text {
     all_kinds: "全部类型",
     search: "搜索提示词",
     loading: "正在加载任务…",
+    live_reconnecting: "连接已断开，正在重新连接…在此之前列表可能不是最新的。",
+    live_polling: |s| format!("实时更新不可用：列表每 {s} 秒刷新一次。"),
     empty: "还没有任务。填写表单后点击“生成”。",
     sending: "发送中…",
     not_queued: "未加入队列",
@@ -89,6 +91,7 @@ pub const TEXT: Text = Text {
     download_all: "下载全部已完成（ZIP）",
 
     task_completed: |prompt| format!("已完成：{prompt}"),
+    task_now: |prompt, status| format!("{prompt}：{status}"),
     task_failed: |prompt, reason| format!("失败：{prompt}（{reason}）"),
     finished_while_away: |n| format!("你离开期间有 {n} 个任务结束。"),
     notify_enable: "任务结束时通知我",

@@ -171,7 +171,10 @@ impl Engine {
             TaskEvent::Queue { paused } => !paused,
             // A relayed event too large to carry arrives as a resync: it may be new work.
             TaskEvent::Resync => true,
-            TaskEvent::Progress { .. } | TaskEvent::Removed { .. } => false,
+            TaskEvent::Progress { .. }
+            | TaskEvent::Removed { .. }
+            | TaskEvent::BoardItem { .. }
+            | TaskEvent::BoardItemRemoved { .. } => false,
         }
     }
 

@@ -16,6 +16,7 @@ impl TaskStore {
     /// One page of the owner's tasks, newest first, and the counts per status (for the
     /// kind and search filters, whatever the status filter).
     pub async fn page(&self, owner: OwnerId, filter: &ListFilter) -> Result<TaskPage, StoreError> {
+        let as_of = self.clock.now(); // before reading: whatever changes later is newer
         let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
         if let Some(kind) = filter.kind {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
@@ -40,7 +41,7 @@ impl TaskStore {
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
         let paused = self.is_paused(owner).await?;
-        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of: self.clock.now() })
+        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of })
     }
 
     pub async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {

@@ -1,0 +1,186 @@
+//! The queue's list, windowed once it is long: up to [`WHOLE_UP_TO`] tasks are all in the
+//! page; beyond that only the rows in and near view are, between two stand-ins as tall as
+//! the rows they replace (measured once seen, estimated before), so that 10,000 tasks
+//! scroll like 50. When the end of the list comes near the view, `near_end` is called
+//! (the panel reads the next older page).
+
+use super::task_row::TaskRow;
+use crate::domain::TaskView;
+use leptos::html;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Lists this long are rendered whole.
+const WHOLE_UP_TO: usize = 200;
+/// How far beyond the view rows are kept in the page, on each side (px).
+const OVERSCAN: f64 = 800.0;
+/// A row's height while no row has been measured (px).
+const ESTIMATE: f64 = 60.0;
+
+/// The rows `first..end` are in the page, with `before` px of stand-in above them and
+/// `after` px below.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Window {
+    first: usize,
+    end: usize,
+    before: f64,
+    after: f64,
+}
+
+/// The rows of `heights` (top to bottom) that meet the span `top..bottom`, in px from the
+/// list's top.
+fn rows_in(heights: &[f64], top: f64, bottom: f64) -> Window {
+    let (mut first, mut before, mut y, mut end) = (None, 0.0, 0.0, heights.len());
+    for (i, &h) in heights.iter().enumerate() {
+        if y >= bottom {
+            end = i;
+            break;
+        }
+        if first.is_none() && y + h > top {
+            (first, before) = (Some(i), y);
+        }
+        y += h;
+    }
+    let (first, before) = first.map_or((end, y), |first| (first, before));
+    Window { first, end, before, after: heights[end..].iter().sum() }
+}
+
+/// Each task's height: as measured, else the measured rows' mean.
+fn heights(tasks: &[TaskView], measured: &HashMap<Uuid, f64>) -> Vec<f64> {
+    let estimate = if measured.is_empty() { ESTIMATE } else { measured.values().sum::<f64>() / measured.len() as f64 };
+    tasks.iter().map(|t| measured.get(&t.id).copied().unwrap_or(estimate)).collect()
+}
+
+/// What identifies a row's rendering: it is drawn again when the task changes.
+fn row_key(task: &TaskView) -> (Uuid, i64, u8) {
+    (task.id, task.updated_at.timestamp_micros(), task.progress)
+}
+
+/// The list: `children` (submissions on their way) on top, then `tasks`, inside
+/// `scroller`; `scrolled` is bumped whenever it or the page scrolls, or the window resizes.
+#[component]
+pub fn TaskList(
+    tasks: Memo<Vec<TaskView>>,
+    retry_limit: Signal<u32>,
+    scroller: NodeRef<html::Section>,
+    scrolled: ReadSignal<u32>,
+    near_end: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let list = NodeRef::<html::Ol>::new();
+    let measured = RwSignal::new(HashMap::<Uuid, f64>::new());
+    // The part of the list in view, in px from its top.
+    let span = RwSignal::new((0.0, 1_000.0));
+    Effect::new(move |_| {
+        scrolled.track();
+        tasks.track();
+        if let Some(shown) = on_screen(list, scroller) {
+            span.set(shown);
+        }
+    });
+    // The rows to draw and the stand-ins around them, in one memo: the list reads only
+    // this (a view reading both it and `tasks` missed changes to a row).
+    let shown = Memo::new(move |_| {
+        let (top, bottom) = span.get();
+        tasks.with(|tasks| {
+            let window = match tasks.len() {
+                n if n <= WHOLE_UP_TO => Window { first: 0, end: n, before: 0.0, after: 0.0 },
+                _ => measured.with(|m| rows_in(&heights(tasks, m), top - OVERSCAN, bottom + OVERSCAN)),
+            };
+            (window, tasks[window.first..window.end].to_vec())
+        })
+    });
+    // Measure what was drawn, once it is laid out.
+    Effect::new(move |_| {
+        shown.track();
+        #[cfg(feature = "hydrate")]
+        request_animation_frame(move || measure(list, measured));
+    });
+    // Ask for more when the end of the list comes near the view.
+    Effect::new(move |_| {
+        let bottom = span.get().1;
+        let total: f64 = tasks.with(|tasks| measured.with(|m| heights(tasks, m).iter().sum()));
+        if bottom + OVERSCAN >= total {
+            near_end.run(());
+        }
+    });
+    let rows = move || shown.with(|(_, rows)| rows.clone());
+    let spacer = move |px: f64| {
+        (px > 0.0).then(|| view! { <li class="task-spacer" aria-hidden="true" style:height=format!("{px}px")></li> })
+    };
+    view! {
+        <ol class="task-list" data-testid="task-list" node_ref=list>
+            {children()}
+            {move || spacer(shown.with(|(w, _)| w.before))}
+            <For each=rows key=row_key let:task>
+                <TaskRow task retry_limit=retry_limit.get_untracked()/>
+            </For>
+            {move || spacer(shown.with(|(w, _)| w.after))}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The part of the list on screen, in px from its top: inside its scroller, and within the
+/// window (on a phone the page scrolls, not the panel).
+fn on_screen(list: NodeRef<html::Ol>, scroller: NodeRef<html::Section>) -> Option<(f64, f64)> {
+    #[cfg(feature = "hydrate")]
+    {
+        let view = scroller.get_untracked()?.get_bounding_client_rect();
+        let screen = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(view.bottom());
+        let top = list.get_untracked()?.get_bounding_client_rect().top();
+        Some((view.top().max(0.0) - top, view.bottom().min(screen) - top))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (list, scroller);
+        None // nothing is on a screen on the server
+    }
+}
+
+/// Records the drawn rows' heights that changed.
+#[cfg(feature = "hydrate")]
+fn measure(list: NodeRef<html::Ol>, measured: RwSignal<HashMap<Uuid, f64>>) {
+    let Some(list) = list.get_untracked() else { return };
+    let rows = list.children();
+    let changed: Vec<(Uuid, f64)> = measured.with_untracked(|known| {
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .filter_map(|row| {
+                let id = Uuid::parse_str(&row.get_attribute("data-task-id")?).ok()?;
+                let height = row.get_bounding_client_rect().height();
+                known.get(&id).is_none_or(|h| (h - height).abs() > 0.5).then_some((id, height))
+            })
+            .collect()
+    });
+    if !changed.is_empty() {
+        measured.update(|known| known.extend(changed));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_holds_the_rows_that_meet_the_span() {
+        let heights = [10.0, 20.0, 30.0, 40.0, 50.0]; // rows at 0, 10, 30, 60, 100; 150 in all
+        let w = |top, bottom| rows_in(&heights, top, bottom);
+        assert_eq!(w(0.0, 1_000.0), Window { first: 0, end: 5, before: 0.0, after: 0.0 });
+        assert_eq!(w(15.0, 60.0), Window { first: 1, end: 3, before: 10.0, after: 90.0 });
+        assert_eq!(w(30.0, 61.0), Window { first: 2, end: 4, before: 30.0, after: 50.0 });
+        assert_eq!(w(-500.0, 5.0), Window { first: 0, end: 1, before: 0.0, after: 140.0 });
+        // Scrolled past the end (the list shrank): nothing drawn, all of it stand-in above.
+        assert_eq!(w(400.0, 900.0), Window { first: 5, end: 5, before: 150.0, after: 0.0 });
+    }
+
+    #[test]
+    fn unmeasured_rows_are_as_tall_as_the_measured_ones_on_average() {
+        let now = chrono::Utc::now();
+        let tasks: Vec<TaskView> = (0..3).map(|i| TaskView::example(&format!("row {i}"), now)).collect();
+        assert_eq!(heights(&tasks, &HashMap::new()), [ESTIMATE; 3]);
+        let measured = HashMap::from([(tasks[0].id, 40.0), (tasks[2].id, 100.0)]);
+        assert_eq!(heights(&tasks, &measured), [40.0, 70.0, 100.0]);
+    }
+}

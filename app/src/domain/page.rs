@@ -1,0 +1,70 @@
+//! A page of the owner's tasks as `list_tasks` answers it, and what a browser that already
+//! lists tasks learns from a newer one.
+
+use super::{ListFilter, StatusCounts, TaskView};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One page of tasks plus the counts per status (for the kind filter, whatever the status filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskView>,
+    pub next_cursor: Option<String>,
+    pub counts: StatusCounts,
+    /// Whether the owner's queue is paused (paused tasks are not started).
+    pub paused: bool,
+    /// How many retries a task gets before it fails.
+    pub retry_limit: u32,
+    /// The server's time just before it read the page: any change after it is newer than the
+    /// page (the browser also sets its clock by it).
+    pub as_of: chrono::DateTime<chrono::Utc>,
+}
+
+impl TaskPage {
+    /// The tasks of `known` that this page, read for `filter`, should hold but lacks: they
+    /// were deleted. A task that changed after the page was read is not judged by it.
+    pub fn lacks(&self, filter: &ListFilter, known: &[TaskView]) -> Vec<Uuid> {
+        // The page holds every matching task from the newest down to its last one.
+        let oldest = self.next_cursor.as_ref().and_then(|_| self.tasks.last()).map(|t| t.id);
+        known
+            .iter()
+            .filter(|t| filter.matches(t) && oldest.is_none_or(|oldest| t.id > oldest))
+            .filter(|t| t.updated_at < self.as_of && !self.tasks.iter().any(|p| p.id == t.id))
+            .map(|t| t.id)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ListQuery, TaskStatus};
+    use chrono::{TimeDelta, Utc};
+
+    #[test]
+    fn a_page_tells_which_listed_tasks_were_deleted() {
+        let start = Utc::now();
+        let at = |s| start + TimeDelta::seconds(s);
+        // Five tasks, oldest first (ids are time-ordered).
+        let tasks: Vec<TaskView> = (0..5).map(|i| TaskView::example(&format!("fox {i}"), at(i))).collect();
+        let all = ListQuery::default().validate().unwrap();
+        let page = |on: &[usize], more: bool, as_of| TaskPage {
+            tasks: on.iter().rev().map(|&i| tasks[i].clone()).collect(),
+            next_cursor: more.then(|| "cursor".into()),
+            counts: StatusCounts::default(),
+            paused: false,
+            retry_limit: 3,
+            as_of,
+        };
+        // Task 3 was deleted; the page is the last one, so 0 (older than any on it) is gone too.
+        assert_eq!(page(&[1, 2, 4], false, at(10)).lacks(&all, &tasks), vec![tasks[0].id, tasks[3].id]);
+        // With older pages left, a task older than the page's last is not its business.
+        assert_eq!(page(&[1, 2, 4], true, at(10)).lacks(&all, &tasks), vec![tasks[3].id]);
+        // Task 4 changed after the page was read (made meanwhile, say): kept.
+        assert_eq!(page(&[1, 2, 3], false, at(4)).lacks(&all, &tasks), vec![tasks[0].id]);
+        // Only tasks the filter lists are judged.
+        let failed = ListQuery { status: Some("failed".into()), ..Default::default() }.validate().unwrap();
+        assert!(page(&[], false, at(10)).lacks(&failed, &tasks).is_empty());
+        assert!(tasks.iter().all(|t| t.status == TaskStatus::Pending));
+    }
+}
