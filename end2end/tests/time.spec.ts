@@ -1,4 +1,4 @@
-// Times in the queue are the reader's local time, not the server's UTC.
+// Times in the queue are the reader's local time, not the server's UTC, with how long ago.
 import { test, expect } from "./workspace";
 
 test.use({ timezoneId: "Asia/Shanghai" });
@@ -12,4 +12,5 @@ test("task times show in the browser's time zone", async ({ workspace: w }) => {
   const two = (n: number) => String(n).padStart(2, "0");
   const expected = `${two(shanghai.getUTCHours())}:${two(shanghai.getUTCMinutes())}:${two(shanghai.getUTCSeconds())}`;
   await expect(time).toHaveText(expected);
+  await expect(w.tasks.first().getByTestId("task-ago")).toHaveText("just now");
 });

@@ -5,6 +5,7 @@
 //! offset within the request's own uncertainty is taken as none: the clocks agree, and a
 //! slow answer must not make them disagree.
 
+use crate::i18n::Ago;
 use chrono::{DateTime, TimeDelta, Utc};
 use leptos::prelude::*;
 
@@ -110,9 +111,40 @@ pub fn LocalTime(
     view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid=test_id>{move || text.get()}</time> }
 }
 
+/// How long before `now` `at` was (a moment in the future counts as just now).
+pub fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> Ago {
+    let seconds = (now - at).num_seconds();
+    match seconds {
+        ..60 => Ago::JustNow,
+        60..3_600 => Ago::Minutes(seconds / 60),
+        3_600..86_400 => Ago::Hours(seconds / 3_600),
+        _ => Ago::Days(seconds / 86_400),
+    }
+}
+
+/// How long ago `at` was, kept current by the page's clock.
+#[component]
+pub fn TimeAgo(at: DateTime<Utc>) -> impl IntoView {
+    let clock = expect_context::<Clock>();
+    let t = crate::i18n::t();
+    view! { <span class="time-ago" data-testid="task-ago">{move || (t.ago)(ago(clock.now(), at))}</span> }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_how_long_ago_in_the_largest_whole_unit() {
+        let now = Utc::now();
+        let before = |s| ago(now, now - TimeDelta::seconds(s));
+        assert_eq!(before(-30), Ago::JustNow, "a clock a little behind");
+        assert_eq!(before(59), Ago::JustNow);
+        assert_eq!(before(60), Ago::Minutes(1));
+        assert_eq!(before(3_599), Ago::Minutes(59));
+        assert_eq!(before(7_300), Ago::Hours(2));
+        assert_eq!(before(3 * 86_400 + 5), Ago::Days(3));
+    }
 
     #[test]
     fn an_offset_is_only_taken_when_it_is_more_than_the_request_can_explain() {

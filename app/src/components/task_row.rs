@@ -2,7 +2,7 @@
 //! for (progress, the next retry counting down, the reason of failure, the result with
 //! its download link).
 
-use super::clock::{countdown, Clock, LocalTime};
+use super::clock::{countdown, Clock, LocalTime, TimeAgo};
 use crate::domain::{ContentView, TaskKind, TaskStatus, TaskView};
 use crate::i18n::{t, Locale};
 use leptos::prelude::*;
@@ -29,6 +29,7 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
             <span class="task-meta">
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
                 <LocalTime at=task.created_at/>
+                <TimeAgo at=task.created_at/>
                 <super::actions::TaskActions task=task.clone()/>
             </span>
             {detail}

@@ -1,6 +1,6 @@
 //! English.
 
-use super::Text;
+use super::{Ago, Text};
 
 pub const TEXT: Text = Text {
     board: "Whiteboard",
@@ -45,6 +45,12 @@ pub const TEXT: Text = Text {
     progress: "Progress",
     retry_at: |n, limit| format!("Retry {n}/{limit} · next at "),
     retry_in: |left| format!(" (in {left})"),
+    ago: |ago| match ago {
+        Ago::JustNow => "just now".into(),
+        Ago::Minutes(n) => format!("{n} min ago"),
+        Ago::Hours(n) => format!("{n} h ago"),
+        Ago::Days(n) => format!("{n} d ago"),
+    },
     retry_due: " (any moment now)",
     failure: |f| f.message.clone(),
     enlarge: "Enlarge",

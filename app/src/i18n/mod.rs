@@ -7,7 +7,7 @@ mod en;
 mod text;
 mod zh;
 
-pub use text::Text;
+pub use text::{Ago, Text};
 
 use leptos::prelude::*;
 

@@ -4,6 +4,16 @@
 use crate::api::ApiError;
 use crate::domain::{FieldError, TaskFailure};
 
+/// How long ago something happened, in the largest whole unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ago {
+    /// Under a minute.
+    JustNow,
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+}
+
 pub struct Text {
     // The page.
     pub board: &'static str,
@@ -56,6 +66,8 @@ pub struct Text {
     pub retry_at: fn(u32, u32) -> String,
     /// "(in 3:12)".
     pub retry_in: fn(&str) -> String,
+    /// "3 min ago", beside a task's time.
+    pub ago: fn(Ago) -> String,
     pub retry_due: &'static str,
     /// A failed task's reason.
     pub failure: fn(&TaskFailure) -> String,

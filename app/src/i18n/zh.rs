@@ -1,6 +1,6 @@
 //! 简体中文.
 
-use super::Text;
+use super::{Ago, Text};
 use crate::domain::{FieldError, NegativePrompt, Prompt, TaskFailure, Variants, VideoDuration};
 
 pub const TEXT: Text = Text {
@@ -46,6 +46,12 @@ pub const TEXT: Text = Text {
     progress: "进度",
     retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
     retry_in: |left| format!("（{left} 后）"),
+    ago: |ago| match ago {
+        Ago::JustNow => "刚刚".into(),
+        Ago::Minutes(n) => format!("{n} 分钟前"),
+        Ago::Hours(n) => format!("{n} 小时前"),
+        Ago::Days(n) => format!("{n} 天前"),
+    },
     retry_due: "（马上）",
     failure,
     enlarge: "放大",
