@@ -125,6 +125,8 @@ test("the details drawer shows every parameter, the id and the attempts", async 
   await expect(params).toContainText("Cancelled");
   await page.keyboard.press("Escape");
   await expect(drawer).toHaveCount(0);
+  // The row was drawn anew when its task changed: the focus still finds its button.
+  await expect(row.getByTestId("details-open")).toBeFocused();
 });
 
 test("a refused action is said and changes nothing", async ({ workspace: w, page }) => {

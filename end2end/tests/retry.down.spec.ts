@@ -40,9 +40,25 @@ test("a task retries with a live countdown, then fails with the cause", async ({
   await expect(banner.getByTestId("health-next")).toHaveText(await at.textContent() as string);
   await page.screenshot({ path: `${process.env.E2E_DIR ?? "../target/e2e"}/screenshots/retrying.png` });
 
+  // The details say it too: how many retries so far, and when the next one is.
+  await row.getByTestId("details-open").click();
+  const details = page.getByTestId("details-params");
+  await expect(details).toContainText(`Retries1 of ${limit}`);
+  await expect(details).toContainText("Next retry");
+  await page.keyboard.press("Escape");
+
   // Retries 2 and 3 come, then the task fails for good with the cause, and the banner goes.
   await expect(row.getByTestId("task-retry")).toContainText(`Retry 2/${limit}`, { timeout: 15_000 });
   await expect(row.getByTestId("task-status")).toHaveText("Failed", { timeout: 30_000 });
   await expect(row.getByTestId("task-error")).toContainText(`Generation service unavailable after ${limit} retries`);
   await expect(banner).toHaveCount(0);
+
+  // Retry queues it again as a new task with the same parameters.
+  await row.getByTestId("retry").click();
+  await expect(w.tasks).toHaveCount(2);
+  const [again, failed] = (await w.listed()).tasks;
+  expect(failed.status).toBe("failed");
+  expect(again.id).not.toBe(failed.id);
+  expect(again.params).toEqual(failed.params);
+  await expect(w.tasks.first().getByTestId("task-status")).toHaveText(/Pending|Processing|Retrying/);
 });

@@ -37,7 +37,7 @@ pub fn DetailsDrawer() -> impl IntoView {
             let body = move || match loaded.get().flatten() {
                 None => view! { <p class="muted">{t.loading_details}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="task-error" role="alert">{t.error(&e)}</p> }.into_any(),
-                Some(Ok(task)) => sections(task, t).into_any(),
+                Some(Ok(task)) => sections(task, queue.retry_limit(), t).into_any(),
             };
             view! {
                 <aside class="drawer" role="dialog" aria-modal="false" aria-label=t.details data-testid="details">
@@ -54,7 +54,7 @@ pub fn DetailsDrawer() -> impl IntoView {
 }
 
 /// The drawer's content for one task.
-fn sections(details: TaskDetails, t: &'static Text) -> impl IntoView {
+fn sections(details: TaskDetails, retry_limit: u32, t: &'static Text) -> impl IntoView {
     let locale = Locale::of_page();
     let task = details.task;
     let never_started = details.attempts.is_empty();
@@ -76,6 +76,9 @@ fn sections(details: TaskDetails, t: &'static Text) -> impl IntoView {
             rows.push((t.resolution, p.resolution.label(locale).to_owned()));
             rows.push((t.fps, p.fps.label(locale).to_owned()));
         }
+    }
+    if task.retry_count > 0 {
+        rows.push((t.retries, (t.retries_of)(task.retry_count, retry_limit.max(task.retry_count))));
     }
     rows.push((t.seed, task.params.seed().map_or_else(|| t.seed_random.to_owned(), |s| s.to_string())));
     if let Some(provider) = &task.provider {

@@ -1,13 +1,16 @@
 //! What the lightbox and the details drawer share: one thing shown over the page at a
 //! time, closed by Escape or its Close button. Opening takes focus to that button; closing
-//! gives it back to where it was (the row's button that opened it), which is marked with
-//! `data-overlay-opener` meanwhile (a mark, not a handle, so nothing browser-only is
-//! kept in the reactive state).
+//! gives it back to the row's button that opened it, found again by the row's task id and
+//! the button's test id (the row may have been drawn anew meanwhile, as its task changed).
 
 use leptos::prelude::*;
 
 /// What an overlay shows, if anything; provided by the workspace, one per kind.
-pub struct Overlay<T: Send + Sync + 'static>(RwSignal<Option<T>>);
+pub struct Overlay<T: Send + Sync + 'static> {
+    shown: RwSignal<Option<T>>,
+    /// Where the button that opened it is: a CSS selector.
+    opener: StoredValue<Option<String>>,
+}
 
 impl<T: Send + Sync + 'static> Clone for Overlay<T> {
     fn clone(&self) -> Self {
@@ -19,26 +22,28 @@ impl<T: Send + Sync + 'static> Copy for Overlay<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Overlay<T> {
     pub fn new() -> Self {
-        Self(RwSignal::new(None))
+        Self { shown: RwSignal::new(None), opener: StoredValue::new(None) }
     }
 
     /// Shows `value`, remembering where the focus was.
     pub fn open(self, value: T) {
-        browser::mark_opener();
-        self.0.set(Some(value));
+        self.opener.set_value(browser::opener());
+        self.shown.set(Some(value));
     }
 
     /// Hides it and gives the focus back.
     pub fn close(self) {
-        if self.0.get_untracked().is_some() {
-            self.0.set(None);
-            browser::refocus_opener();
+        if self.shown.get_untracked().is_some() {
+            self.shown.set(None);
+            if let Some(opener) = self.opener.get_value() {
+                browser::focus(&opener);
+            }
         }
     }
 
     /// What is shown (tracked).
     pub fn shown(self) -> Option<T> {
-        self.0.get()
+        self.shown.get()
     }
 
     /// Closes on Escape and focuses `close` on opening, for the overlay's lifetime.
@@ -50,7 +55,7 @@ impl<T: Clone + Send + Sync + 'static> Overlay<T> {
         });
         on_cleanup(move || escape.remove());
         Effect::new(move |_| {
-            if let (true, Some(button)) = (self.0.with(Option::is_some), close.get()) {
+            if let (true, Some(button)) = (self.shown.with(Option::is_some), close.get()) {
                 let _ = button.focus();
             }
         });
@@ -61,35 +66,30 @@ impl<T: Clone + Send + Sync + 'static> Overlay<T> {
 mod browser {
     use leptos::wasm_bindgen::JsCast;
 
-    const MARK: &str = "data-overlay-opener";
-
     fn document() -> Option<web_sys::Document> {
         web_sys::window().and_then(|w| w.document())
     }
 
-    pub fn mark_opener() {
-        let Some(document) = document() else { return };
-        if let Ok(Some(old)) = document.query_selector(&format!("[{MARK}]")) {
-            let _ = old.remove_attribute(MARK);
-        }
-        if let Some(active) = document.active_element() {
-            let _ = active.set_attribute(MARK, "");
-        }
+    /// The focused element, as a selector that finds it again: its test id within its row.
+    pub fn opener() -> Option<String> {
+        let active = document()?.active_element()?;
+        let test_id = active.get_attribute("data-testid")?;
+        let task = active.closest("[data-task-id]").ok()??.get_attribute("data-task-id")?;
+        Some(format!("[data-task-id=\"{task}\"] [data-testid=\"{test_id}\"]"))
     }
 
-    pub fn refocus_opener() {
-        let Some(document) = document() else { return };
-        if let Ok(Some(opener)) = document.query_selector(&format!("[{MARK}]")) {
-            let _ = opener.remove_attribute(MARK);
-            if let Ok(element) = opener.dyn_into::<web_sys::HtmlElement>() {
-                let _ = element.focus();
-            }
+    pub fn focus(selector: &str) {
+        let found = document().and_then(|d| d.query_selector(selector).ok().flatten());
+        if let Some(element) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
         }
     }
 }
 
 #[cfg(not(feature = "hydrate"))]
 mod browser {
-    pub fn mark_opener() {}
-    pub fn refocus_opener() {}
+    pub fn opener() -> Option<String> {
+        None // nothing has the focus on the server
+    }
+    pub fn focus(_: &str) {}
 }

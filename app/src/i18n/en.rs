@@ -74,6 +74,8 @@ pub const TEXT: Text = Text {
     started: "Started",
     finished: "Finished",
     next_retry: "Next retry",
+    retries: "Retries",
+    retries_of: |n, limit| format!("{n} of {limit}"),
     id: "Id",
     error_heading: "Error",
     file: "File",

@@ -92,6 +92,9 @@ pub struct Text {
     pub started: &'static str,
     pub finished: &'static str,
     pub next_retry: &'static str,
+    pub retries: &'static str,
+    /// "1 of 3" retries.
+    pub retries_of: fn(u32, u32) -> String,
     pub id: &'static str,
     pub error_heading: &'static str,
     pub file: &'static str,

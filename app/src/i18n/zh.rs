@@ -72,6 +72,8 @@ pub const TEXT: Text = Text {
     started: "开始时间",
     finished: "结束时间",
     next_retry: "下次重试",
+    retries: "重试次数",
+    retries_of: |n, limit| format!("{n} / {limit}"),
     id: "任务 ID",
     error_heading: "错误",
     file: "文件",
