@@ -2,7 +2,6 @@
 //! the task service the app's server functions call through Leptos context, and the task
 //! engine that runs tasks against the generation services.
 
-mod archive;
 pub mod clock;
 pub mod config;
 pub mod content;
@@ -10,27 +9,22 @@ pub mod db;
 pub mod engine;
 mod entity;
 pub mod events;
-mod files;
-mod guard;
-mod live;
-mod owner;
+pub mod failure;
+mod http;
 pub mod provider;
-mod relay;
-mod router;
 pub mod service;
 mod store;
-mod sweep;
 pub mod telemetry;
-mod thumbnail;
 
-pub use store::{Claimed, Lease, StoredContent, TaskStore};
+pub use store::{Claimed, Expired, Lease, StoredContent, TaskStore};
 
 use chrono::TimeDelta;
 use clock::{Clock, SystemClock};
 use config::Settings;
 use content::ContentStore;
-use engine::{Engine, EngineConfig, EngineHandle, RetryPolicy};
+use engine::{Engine, EngineConfig, EngineHandle};
 use events::Events;
+use failure::RetryPolicy;
 use provider::Providers;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,7 +40,7 @@ pub struct Running {
     task: JoinHandle<()>,
     engine: EngineHandle,
     events: Events,
-    relay: Option<relay::Relay>,
+    relay: Option<events::Relay>,
     grace: Duration,
     db: sea_orm::DatabaseConnection,
 }
@@ -95,15 +89,15 @@ pub async fn start_with_clock(
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
     tokio::spawn({
         let (store, content) = (store.clone(), content.clone());
-        async move { sweep::sweep(&store, &content).await }
+        async move { content::sweep::sweep(&store, &content).await }
     });
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
-    let relay = relay::start(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
+    let relay = events::start_relay(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
     let service =
         service::Service::new(store.clone(), events.clone(), content.clone()).with_providers(providers.clone());
     let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), config);
-    let app = router::build(&settings, addr, service, events.clone(), files::Files { store, content });
+    let app = http::build(&settings, addr, service, events.clone(), http::Results { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

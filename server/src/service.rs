@@ -4,7 +4,7 @@
 
 use crate::content::ContentStore;
 use crate::events::Events;
-use crate::provider::Providers;
+use crate::provider::{Providers, RemoteJobId};
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
@@ -32,7 +32,7 @@ impl Service {
         Self { providers: Some(providers), ..self }
     }
 
-    fn cancel_jobs(&self, jobs: Vec<String>) {
+    fn cancel_jobs(&self, jobs: Vec<RemoteJobId>) {
         if let Some(providers) = &self.providers {
             providers.cancel_jobs(jobs);
         }

@@ -8,8 +8,8 @@ use app::domain::{OwnerId, SubmitRequest, TaskStatus, TaskView};
 use chrono::TimeDelta;
 use common::TestDb;
 use server::clock::{Clock, ManualClock};
-use server::engine::{Failure, FailureKind, RetryPolicy};
-use server::{Lease, TaskStore};
+use server::failure::{Failure, FailureKind, RetryPolicy, Verdict};
+use server::{Expired, Lease, TaskStore};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -41,6 +41,12 @@ fn unavailable() -> Failure {
     Failure::Retryable { message: "HTTP 503".into(), after: None }
 }
 
+/// The default policy's verdict on `failure` for a task retried `retries` times, as the
+/// engine judges it now.
+fn judged(clock: &ManualClock, failure: &Failure, retries: u32) -> Verdict {
+    RetryPolicy::default().judge(failure, retries, clock.now())
+}
+
 async fn completion_is_fenced_by_the_lease(db: TestDb) {
     let (store, _clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
@@ -54,11 +60,11 @@ async fn completion_is_fenced_by_the_lease(db: TestDb) {
 
 async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
     let (store, clock, owner, id) = setup(&db).await;
-    let policy = RetryPolicy::default();
     for (retry, wait_minutes) in [(1, 1), (2, 5), (3, 15)] {
-        store.claim_next("a", LEASE).await.unwrap().expect("runnable");
+        let claimed = store.claim_next("a", LEASE).await.unwrap().expect("runnable");
         let failed_at = clock.now();
-        assert!(store.fail(id, "a", &unavailable(), &policy).await.unwrap().is_some());
+        let verdict = judged(&clock, &unavailable(), claimed.task.retry_count);
+        assert!(store.fail(id, "a", &unavailable(), verdict).await.unwrap().is_some());
         let t = task(&store, owner, id).await;
         assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, retry));
         assert_eq!(t.next_retry_at, Some(failed_at + TimeDelta::minutes(wait_minutes)));
@@ -67,8 +73,8 @@ async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
         assert!(store.claim_next("a", LEASE).await.unwrap().is_none(), "not before it is due");
         clock.advance(TimeDelta::milliseconds(1));
     }
-    store.claim_next("a", LEASE).await.unwrap().expect("the last try");
-    store.fail(id, "a", &unavailable(), &policy).await.unwrap();
+    let last = store.claim_next("a", LEASE).await.unwrap().expect("the last try");
+    store.fail(id, "a", &unavailable(), judged(&clock, &unavailable(), last.task.retry_count)).await.unwrap();
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.attempt_count), (TaskStatus::Failed, 4));
     let error = t.error.unwrap();
@@ -77,11 +83,11 @@ async fn outage_follows_the_schedule_then_fails_with_the_cause(db: TestDb) {
 }
 
 async fn permanent_failure_and_cancel_while_running(db: TestDb) {
-    let (store, _clock, owner, id) = setup(&db).await;
+    let (store, clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
     let refused =
         Failure::Permanent { kind: FailureKind::ContentPolicy, message: "Refused by the safety filter.".into() };
-    store.fail(id, "a", &refused, &RetryPolicy::default()).await.unwrap();
+    store.fail(id, "a", &refused, judged(&clock, &refused, 0)).await.unwrap();
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Failed, 0));
     assert_eq!(t.error.unwrap().code, "content_policy");
@@ -92,7 +98,7 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     let (cancelling, _) = store.cancel_task(owner, again).await.unwrap();
     assert_eq!((cancelling.status, cancelling.cancel_requested), (TaskStatus::Processing, true));
     assert_eq!(store.renew_lease(again, "a", LEASE).await.unwrap(), Lease::CancelRequested, "the heartbeat sees it");
-    store.fail(again, "a", &unavailable(), &RetryPolicy::default()).await.unwrap();
+    store.fail(again, "a", &unavailable(), judged(&clock, &unavailable(), 0)).await.unwrap();
     assert_eq!(task(&store, owner, again).await.status, TaskStatus::Cancelled);
     // ...but a completion that lands before the abort stays completed.
     let third = store.retry_task(owner, again).await.unwrap().id;
@@ -104,15 +110,18 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
 
 async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     let (store, clock, owner, id) = setup(&db).await;
-    let policy = RetryPolicy::default();
     store.claim_next("alive", LEASE).await.unwrap().unwrap();
     clock.advance(TimeDelta::seconds(20));
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Held, "the heartbeat extends the lease");
     clock.advance(TimeDelta::seconds(20));
-    assert_eq!(store.rescue_expired(&policy).await.unwrap(), Vec::<Uuid>::new(), "a renewed lease is not rescued");
+    assert_eq!(store.expired_leases().await.unwrap(), Vec::new(), "a renewed lease is not rescued");
 
     clock.advance(TimeDelta::seconds(11));
-    assert_eq!(store.rescue_expired(&policy).await.unwrap(), vec![id]);
+    let expired = store.expired_leases().await.unwrap();
+    assert_eq!(expired, vec![Expired { id, instance: "alive".into(), retries: 0 }]);
+    let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
+    let due_now = Verdict::Retry { retry: 1, at: clock.now() };
+    assert!(store.rescue(&expired[0], &interrupted, due_now).await.unwrap());
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
     assert!(store.complete(id, "alive", None).await.unwrap().is_none(), "the old instance is fenced out");

@@ -5,7 +5,8 @@
 //! provider is driven (submit, poll, fetch, cancel) is `remote.rs`.
 
 use super::remote::RemoteJob;
-use super::{human, Engine, Failure, FailureKind};
+use super::{human, Engine};
+use crate::failure::{Failure, FailureKind, Verdict};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
 use app::domain::{OwnerId, TaskEvent, TaskKind, TaskView};
@@ -74,7 +75,7 @@ impl Engine {
         self.events.publish(owner, TaskEvent::Task { task: Box::new(claimed.task.clone()) });
         let ended = self.run(&claimed, &cancel, &release).await;
         self.lock_running().remove(&id);
-        match self.record(id, ended).await {
+        match self.record(&claimed, ended).await {
             Ok(Some(task)) => self.events.publish(owner, TaskEvent::Task { task: Box::new(task) }),
             Ok(None) => self.publish_state(id).await, // someone else's write: say what is stored
             // The lease runs out and the task is rescued: its state stays truthful.
@@ -93,7 +94,7 @@ impl Engine {
         let (progress, remote) = (ProgressCell::default(), RemoteJob::default());
         let report = |p: u8| progress.report(p);
         tokio::select! {
-            generated = self.generate(service, &job, claimed.remote_job.as_deref(), &report, &remote) => {
+            generated = self.generate(service, &job, claimed.remote_job.as_ref(), &report, &remote) => {
                 match generated {
                     Ok(output) => Ended::Done(output),
                     Err(failure) => Ended::Failed(failure),
@@ -146,8 +147,9 @@ impl Engine {
     }
 
     /// Writes the outcome; returns the task as it now is, if this instance still held it.
-    async fn record(&self, id: Uuid, ended: Ended) -> Result<Option<TaskView>, crate::store::StoreError> {
-        let (store, instance, policy) = (&self.store, self.config.instance.as_str(), &self.config.retry);
+    async fn record(&self, claimed: &Claimed, ended: Ended) -> Result<Option<TaskView>, crate::store::StoreError> {
+        let (store, instance, id) = (&self.store, self.config.instance.as_str(), claimed.task.id);
+        let judged = |failure: &Failure| self.judge(failure, claimed.task.retry_count);
         match ended {
             Ended::Done(output) => {
                 let content_id = Uuid::now_v7();
@@ -172,18 +174,18 @@ impl Engine {
                     }
                     Err(e) => {
                         let failure = Failure::Permanent { kind: FailureKind::Storage, message: e.to_string() };
-                        store.fail(id, instance, &failure, policy).await
+                        store.fail(id, instance, &failure, judged(&failure)).await
                     }
                 }
             }
             Ended::Failed(failure) => {
                 tracing::info!(%id, reason = failure.reason(), "attempt failed");
-                store.fail(id, instance, &failure, policy).await
+                store.fail(id, instance, &failure, judged(&failure)).await
             }
             Ended::Cancelled => {
                 let cancelled =
                     Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() };
-                store.fail(id, instance, &cancelled, policy).await
+                store.fail(id, instance, &cancelled, judged(&cancelled)).await
             }
             Ended::Released => store.release(id, instance).await,
             Ended::Lost => {
@@ -191,6 +193,11 @@ impl Engine {
                 Ok(None)
             }
         }
+    }
+
+    /// What a task retried `retries` times so far becomes after `failure`, by the policy.
+    pub(super) fn judge(&self, failure: &Failure, retries: u32) -> Verdict {
+        self.config.retry.judge(failure, retries, self.store.clock().now())
     }
 
     /// Publishes the task's state as stored now.

@@ -1,14 +1,14 @@
 //! The task engine: a scheduler per server instance that claims runnable tasks from the
 //! store (fairly, under a lease), runs each attempt against the provider for its kind with
 //! a deadline, a heartbeat and cancellation, saves the result, and records the outcome by
-//! the retry policy; and the rules of that policy, apart from any I/O.
+//! the retry policy (`crate::failure`): the engine judges every failed attempt and hands
+//! the store the ending to record.
 
 mod attempt;
 mod remote;
-mod retry;
 mod scheduler;
 
-pub use retry::{Failure, FailureKind, RetryPolicy, Verdict};
+use crate::failure::RetryPolicy;
 pub use scheduler::{Engine, EngineHandle};
 
 use std::time::Duration;

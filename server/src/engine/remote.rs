@@ -4,14 +4,11 @@
 //! queued job when the attempt is cancelled or times out (cancelled at the service when it
 //! can be, forgotten so that the next attempt submits anew).
 
-use super::{Engine, Failure};
-use crate::provider::{Configured, Job, Output, Polled, Progress, Submitted};
+use super::Engine;
+use crate::failure::Failure;
+use crate::provider::{Configured, Job, Output, Polled, Progress, RemoteJobId, Submitted};
 use std::sync::Mutex;
-use std::time::Duration;
 use uuid::Uuid;
-
-/// How long abandoning a job waits for the service to confirm the cancel.
-const CANCEL_WITHIN: Duration = Duration::from_secs(10);
 
 /// The service's id of the job the attempt has queued, once it has one.
 #[derive(Default)]
@@ -29,18 +26,18 @@ impl RemoteJob {
 
 impl Engine {
     /// The attempt's work: the result, or why there is none. `resume` is the job an
-    /// earlier attempt queued (`<service>:<id>`).
+    /// earlier attempt queued, resumed if it is at this service.
     pub(super) async fn generate(
         &self,
         service: &Configured,
         job: &Job,
-        resume: Option<&str>,
+        resume: Option<&RemoteJobId>,
         progress: Progress<'_>,
         remote: &RemoteJob,
     ) -> Result<Output, Failure> {
         let _slot = service.slots.acquire().await.expect("service slots are never closed");
         let provider = &service.provider;
-        let resumed = resume.and_then(|r| r.strip_prefix(provider.name())?.strip_prefix(':'));
+        let resumed = resume.and_then(|r| r.at(provider.name()));
         let id = match resumed {
             Some(id) => id.to_owned(),
             None => match provider.submit(job, progress).await? {
@@ -48,14 +45,12 @@ impl Engine {
                 Submitted::Queued(id) => {
                     // Known to the attempt at once, so that a cancel from here on reaches it.
                     remote.set(Some(id.clone()));
-                    let recorded = format!("{}:{id}", provider.name());
+                    let recorded = RemoteJobId::new(provider.name(), &id);
                     if let Err(e) = self.store.set_remote_job(job.task_id, &self.config.instance, Some(&recorded)).await
                     {
                         // Unrecorded, a restart would submit it again: take it back instead.
                         tracing::warn!(task_id = %job.task_id, "recording the service's job id: {e}");
-                        if provider.capabilities().cancellable {
-                            let _ = tokio::time::timeout(CANCEL_WITHIN, provider.cancel(&id)).await;
-                        }
+                        service.cancel_job(&id).await;
                         remote.set(None);
                         return Err(Failure::Retryable {
                             message: "the service's job id could not be recorded (the job was cancelled)".into(),
@@ -89,20 +84,12 @@ impl Engine {
     /// can be (best effort, bounded), and forgotten.
     pub(super) async fn abandon(&self, service: &Configured, task_id: Uuid, remote: &RemoteJob) {
         let Some(id) = remote.get() else { return };
-        if service.provider.capabilities().cancellable {
-            match tokio::time::timeout(CANCEL_WITHIN, service.provider.cancel(&id)).await {
-                Ok(Ok(())) => tracing::info!(%task_id, job = id, "cancelled at the service"),
-                Ok(Err(failure)) => {
-                    tracing::warn!(%task_id, job = id, "cancelling at the service: {}", failure.reason())
-                }
-                Err(_) => tracing::warn!(%task_id, job = id, "cancelling at the service: no answer"),
-            }
-        }
+        service.cancel_job(&id).await;
         self.record_remote_job(task_id, None).await;
     }
 
-    async fn record_remote_job(&self, task_id: Uuid, job: Option<String>) {
-        if let Err(e) = self.store.set_remote_job(task_id, &self.config.instance, job.as_deref()).await {
+    async fn record_remote_job(&self, task_id: Uuid, job: Option<&RemoteJobId>) {
+        if let Err(e) = self.store.set_remote_job(task_id, &self.config.instance, job).await {
             tracing::warn!(%task_id, "recording the service's job id: {e}");
         }
     }

@@ -8,6 +8,7 @@
 use super::EngineConfig;
 use crate::content::ContentStore;
 use crate::events::{Events, Published};
+use crate::failure::{Failure, Verdict};
 use crate::provider::Providers;
 use crate::store::TaskStore;
 use app::domain::{TaskEvent, TaskStatus};
@@ -180,16 +181,25 @@ impl Engine {
 
     /// Hands tasks of instances that stopped renewing their leases back to the queue.
     async fn rescue(&self) {
-        match self.store.rescue_expired(&self.config.retry).await {
-            Ok(rescued) => {
-                if !rescued.is_empty() {
-                    tracing::warn!(n = rescued.len(), "rescued tasks whose server stopped answering");
+        let expired = match self.store.expired_leases().await {
+            Ok(expired) => expired,
+            Err(e) => return tracing::error!("reading expired leases: {e}"),
+        };
+        let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
+        for lease in expired {
+            // Counted as a retry, but due at once: no service asked for a wait.
+            let verdict = match self.judge(&interrupted, lease.retries) {
+                Verdict::Retry { retry, .. } => Verdict::Retry { retry, at: self.store.clock().now() },
+                fail => fail,
+            };
+            match self.store.rescue(&lease, &interrupted, verdict).await {
+                Ok(true) => {
+                    tracing::warn!(id = %lease.id, instance = lease.instance, "rescued a task whose server stopped answering");
+                    self.publish_state(lease.id).await;
                 }
-                for id in rescued {
-                    self.publish_state(id).await;
-                }
+                Ok(false) => {}
+                Err(e) => tracing::error!(id = %lease.id, "rescuing an expired lease: {e}"),
             }
-            Err(e) => tracing::error!("rescuing expired leases: {e}"),
         }
     }
 

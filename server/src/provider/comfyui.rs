@@ -9,7 +9,7 @@
 use super::http::{job_failed, json, protocol, STATUS_LIMIT};
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};
 use crate::config::ConfigError;
-use crate::engine::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use app::domain::TaskKind;
 use reqwest::Method;
 use serde_json::{json, Value};

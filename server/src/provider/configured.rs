@@ -1,11 +1,10 @@
 //! The configured services: which provider serves each kind of task (`image-service`,
 //! `video-service`), built from its settings table with its HTTP client, model, API key
-//! (from the environment) and limits (slots, poll interval); and cancelling jobs that
-//! tasks left queued at their services.
+//! (from the environment) and limits (slots, poll interval); and cancelling a job at its
+//! service, bounded in time, for every caller.
 
-use super::{comfyui, fal, openai, replicate, Embedded, Provider};
+use super::{comfyui, fal, openai, replicate, Embedded, Provider, RemoteJobId, ServiceName, Services};
 use crate::config::{ConfigError, ServiceSettings, Settings};
-use crate::store::{ServiceName, Services};
 use app::domain::TaskKind;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +27,10 @@ pub struct Providers {
     pub image: Configured,
     pub video: Configured,
 }
+
+/// How long a cancel at a service may take before it is given up (the job is forgotten
+/// all the same).
+const CANCEL_WITHIN: Duration = Duration::from_secs(10);
 
 /// The services `image-service` and `video-service` may name.
 const SERVICES: &str = "\"embedded\", \"openai\", \"comfyui\", \"replicate\" or \"fal\"";
@@ -70,24 +73,29 @@ impl Providers {
 
 impl Providers {
     /// Cancels, in the background, jobs that tasks left queued at their services (a task
-    /// cancelled or deleted while waiting to retry): each `<service>:<id>` goes to the
-    /// configured provider of that name, if it can cancel.
-    pub fn cancel_jobs(&self, jobs: Vec<String>) {
+    /// cancelled or deleted while waiting to retry): each goes to the configured provider
+    /// of its service, if there is one.
+    pub fn cancel_jobs(&self, jobs: Vec<RemoteJobId>) {
         for job in jobs {
-            let Some((name, id)) = job.split_once(':') else { continue };
-            let provider =
-                [&self.image, &self.video].into_iter().map(|c| c.provider.clone()).find(|p| p.name() == name);
-            let Some(provider) = provider.filter(|p| p.capabilities().cancellable) else { continue };
-            let id = id.to_owned();
-            tokio::spawn(async move {
-                match tokio::time::timeout(Duration::from_secs(10), provider.cancel(&id)).await {
-                    Ok(Ok(())) => tracing::info!(job = id, "cancelled at {}", provider.name()),
-                    Ok(Err(failure)) => {
-                        tracing::warn!(job = id, "cancelling at {}: {}", provider.name(), failure.reason())
-                    }
-                    Err(_) => tracing::warn!(job = id, "cancelling at {}: no answer", provider.name()),
-                }
-            });
+            let configured = [&self.image, &self.video].into_iter().find(|c| c.provider.name() == job.service());
+            let Some(configured) = configured.cloned() else { continue };
+            tokio::spawn(async move { configured.cancel_job(job.id()).await });
+        }
+    }
+}
+
+impl Configured {
+    /// Cancels the job `id` at this service, if it can cancel jobs: best effort, within
+    /// [`CANCEL_WITHIN`], the answer logged. Whatever the answer, the caller forgets the job.
+    pub async fn cancel_job(&self, id: &str) {
+        let provider = &self.provider;
+        if !provider.capabilities().cancellable {
+            return;
+        }
+        match tokio::time::timeout(CANCEL_WITHIN, provider.cancel(id)).await {
+            Ok(Ok(())) => tracing::info!(job = id, "cancelled at {}", provider.name()),
+            Ok(Err(failure)) => tracing::warn!(job = id, "cancelling at {}: {}", provider.name(), failure.reason()),
+            Err(_) => tracing::warn!(job = id, "cancelling at {}: no answer within {CANCEL_WITHIN:?}", provider.name()),
         }
     }
 }

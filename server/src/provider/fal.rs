@@ -9,7 +9,7 @@
 use super::http::{download, job_failed, json, percent_in, protocol, STATUS_LIMIT};
 use super::replicate::input;
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};
-use crate::engine::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use app::domain::{TaskKind, TaskParams};
 use reqwest::Method;
 use serde_json::{json, Value};

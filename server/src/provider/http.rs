@@ -3,7 +3,7 @@
 //! of OpenAI, Replicate, fal and ComfyUI), bodies read up to the result size cap,
 //! transport errors, and requests with the service's key.
 
-use crate::engine::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use chrono::TimeDelta;
 use reqwest::{header::HeaderMap, Response, StatusCode};
 use serde_json::Value;

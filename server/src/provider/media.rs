@@ -4,7 +4,7 @@
 
 use super::http::protocol;
 use super::Output;
-use crate::engine::Failure;
+use crate::failure::Failure;
 use app::domain::TaskParams;
 use image::ImageFormat;
 use shiguredo_mp4::demux::{Input, Mp4FileDemuxer};
@@ -85,7 +85,7 @@ fn not_a(bytes: &[u8], what: &str) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::FailureKind;
+    use crate::failure::FailureKind;
 
     #[test]
     fn only_images_pass_as_images_with_their_size() {

@@ -14,15 +14,31 @@ mod fal;
 mod http;
 mod media;
 mod openai;
+mod remote_job;
 mod replicate;
 
 pub use check::{Health, Report};
 pub use configured::{Configured, Connection, Providers};
 pub use embedded::Embedded;
+pub use remote_job::RemoteJobId;
 
-use crate::engine::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use app::domain::{TaskKind, TaskParams};
 use uuid::Uuid;
+
+/// A generation service as recorded on a task: its name and the model asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceName {
+    pub name: String,
+    pub model: String,
+}
+
+/// Which service runs each kind of task.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Services {
+    pub image: ServiceName,
+    pub video: ServiceName,
+}
 
 /// What to generate.
 #[derive(Debug, Clone)]

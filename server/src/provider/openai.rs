@@ -7,7 +7,7 @@
 
 use super::http::{self, download, job_failed, json, protocol, too_large, STATUS_LIMIT};
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};
-use crate::engine::Failure;
+use crate::failure::Failure;
 use app::domain::{ImageParams, TaskKind, TaskParams};
 use base64::Engine as _;
 use serde_json::json;

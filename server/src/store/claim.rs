@@ -9,25 +9,12 @@
 use super::row::view;
 use super::{placeholders, stmt, StoreError, TaskStore};
 use crate::entity::task;
+use crate::provider::RemoteJobId;
 use app::domain::{OwnerId, TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Value};
 use std::collections::{HashMap, VecDeque};
 use uuid::Uuid;
-
-/// A generation service as recorded on a task: its name and the model asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ServiceName {
-    pub name: String,
-    pub model: String,
-}
-
-/// Which service runs each kind of task.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Services {
-    pub image: ServiceName,
-    pub video: ServiceName,
-}
 
 /// A task handed to an instance to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +25,7 @@ pub struct Claimed {
     pub attempt: u32,
     pub lease_expires_at: DateTime<Utc>,
     /// The job an earlier attempt queued at the service (`<service>:<id>`), to resume.
-    pub remote_job: Option<String>,
+    pub remote_job: Option<RemoteJobId>,
 }
 
 /// Tasks of owner `$1` that may start now, in queue order: its pending queue and its due
@@ -85,7 +72,7 @@ impl TaskStore {
             .map(|(owner, id)| {
                 let row = rows.remove(id).ok_or(StoreError::NotFound)?;
                 let attempt = row.attempt_count.max(1) as u32;
-                let remote_job = row.remote_job_id.clone();
+                let remote_job = row.remote_job_id.as_deref().and_then(RemoteJobId::parse);
                 let task = view(row)?;
                 debug_assert_eq!(task.status, TaskStatus::Processing);
                 Ok(Claimed { owner: OwnerId(*owner), task, attempt, lease_expires_at: now + lease, remote_job })

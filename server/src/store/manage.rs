@@ -4,8 +4,9 @@
 //! statement matches nothing, the task is read back to say why.
 
 use super::row::{new_row, view};
-use super::{StoreError, TaskStore};
+use super::{in_chunks, StoreError, TaskStore};
 use crate::entity::{board_item, content, owner, task};
+use crate::provider::RemoteJobId;
 use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -18,7 +19,7 @@ impl TaskStore {
     /// Cancels a waiting task at once (and returns the job an earlier attempt left queued
     /// at its service, if any, to be cancelled there), or asks the instance running it to
     /// stop.
-    pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<(TaskView, Option<String>), StoreError> {
+    pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<(TaskView, Option<RemoteJobId>), StoreError> {
         let now = self.clock.now();
         let cancelled = task::Entity::update_many()
             .col_expr(task::Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
@@ -32,7 +33,7 @@ impl TaskStore {
             .await?
             .pop();
         if let Some(row) = cancelled {
-            let remote_job = row.remote_job_id.clone();
+            let remote_job = row.remote_job_id.as_deref().and_then(RemoteJobId::parse);
             return Ok((view(row)?, remote_job));
         }
         match self.status_of(owner, id).await? {
@@ -163,14 +164,13 @@ impl TaskStore {
 pub struct Removed {
     pub ids: Vec<Uuid>,
     pub storage_keys: Vec<String>,
-    pub remote_jobs: Vec<String>,
+    pub remote_jobs: Vec<RemoteJobId>,
 }
 
-/// Deletes the tasks (their content rows go with them), in chunks that stay within every
-/// backend's limit on bound values.
+/// Deletes the tasks (their content rows go with them), chunk by chunk.
 async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Removed, StoreError> {
     let (mut storage_keys, mut remote_jobs) = (Vec::new(), Vec::new());
-    for chunk in ids.chunks(500) {
+    for chunk in in_chunks(&ids) {
         let jobs: Vec<Option<String>> = task::Entity::find()
             .select_only()
             .column(task::Column::RemoteJobId)
@@ -179,7 +179,7 @@ async fn remove_rows(txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<Remove
             .into_tuple()
             .all(txn)
             .await?;
-        remote_jobs.extend(jobs.into_iter().flatten());
+        remote_jobs.extend(jobs.iter().flatten().filter_map(|job| RemoteJobId::parse(job)));
         let keys: Vec<String> = content::Entity::find()
             .select_only()
             .column(content::Column::StorageKey)

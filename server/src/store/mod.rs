@@ -6,19 +6,20 @@
 mod board;
 mod claim;
 mod complete;
-mod files;
+mod lookup;
 mod manage;
 mod outcome;
 mod query;
 mod row;
 mod submit;
 
-pub use claim::{Claimed, ServiceName, Services};
+pub use claim::Claimed;
 pub use complete::StoredContent;
 pub use manage::Removed;
-pub use outcome::Lease;
+pub use outcome::{Expired, Lease};
 
 use crate::clock::Clock;
+use crate::provider::Services;
 use app::api::ApiError;
 use app::domain::OwnerId;
 use chrono::TimeDelta;
@@ -138,6 +139,15 @@ impl TaskStore {
         }
         Ok(WriteTxn { txn, _turn: turn })
     }
+}
+
+/// The most ids one `IN (...)` list binds: well within every backend's limit on bound
+/// values, with room for the statement's others.
+const IN_LIST: usize = 500;
+
+/// `items` in slices of at most [`IN_LIST`], one `IN (...)` read or write each.
+fn in_chunks<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
+    items.chunks(IN_LIST)
 }
 
 /// A statement written with PostgreSQL's `$n` placeholders, as SQLite's `?n` on SQLite.

@@ -1,12 +1,16 @@
 //! How an attempt fails, is handed back or is rescued, and the heartbeat's lease renewal
-//! (success is `complete.rs`), written by the instance that claimed it. Every write is fenced
-//! (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an instance whose lease
-//! was rescued meanwhile changes nothing, and learns so from the `false` it gets back.
+//! (success is `complete.rs`), written by the instance that claimed it. The store records
+//! the ending the engine decided ([`Verdict`]); it never judges a failure itself. The one
+//! fact it adds is the user's: a task whose cancel was recorded ends cancelled. Every
+//! write is fenced (`WHERE id = ? AND status = 'processing' AND lease_owner = ?`): an
+//! instance whose lease was rescued meanwhile changes nothing, and learns so from the
+//! `None` or `false` it gets back.
 
 use super::row::view;
 use super::{stmt, StoreError, TaskStore};
-use crate::engine::{Failure, RetryPolicy, Verdict};
 use crate::entity::task;
+use crate::failure::{Failure, Verdict};
+use crate::provider::RemoteJobId;
 use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -14,6 +18,16 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
+
+/// A running attempt whose lease ran out: its instance stopped renewing it (it died).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    pub id: Uuid,
+    /// The instance that held it.
+    pub instance: String,
+    /// How many times the task has been retried so far.
+    pub retries: u32,
+}
 
 /// What the heartbeat learns about a running attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,20 +41,18 @@ pub enum Lease {
 }
 
 impl TaskStore {
-    /// The attempt failed: retrying on the policy's schedule, or failed for good; a task
-    /// whose cancel was requested becomes cancelled instead.
+    /// The attempt failed with `failure`, and the engine's `verdict` says what the task
+    /// becomes (retrying at a time, or failed for good); a task whose cancel was requested
+    /// becomes cancelled instead.
     pub async fn fail(
         &self,
         id: Uuid,
         instance: &str,
         failure: &Failure,
-        policy: &RetryPolicy,
+        verdict: Verdict,
     ) -> Result<Option<TaskView>, StoreError> {
-        let Some(row) = self.held(id, instance).await? else { return Ok(None) };
-        let now = self.clock.now();
-        let (changes, outcome) = after_failure(&row, failure, policy, now, None);
-        let ended = self.end_attempt(id, instance, changes, outcome, Some(failure.reason().to_owned())).await?;
-        ended.map(view).transpose()
+        let error = failure.reason().to_owned();
+        self.end_failed(id, instance, failure, verdict, error).await?.map(view).transpose()
     }
 
     /// Hands a running task back unfinished (the server is stopping): it is runnable again
@@ -81,7 +93,13 @@ impl TaskStore {
 
     /// Records the job a running attempt queued at the service (`None`: forget it, the
     /// next attempt submits anew), so that an attempt after a restart resumes it.
-    pub async fn set_remote_job(&self, id: Uuid, instance: &str, job: Option<&str>) -> Result<bool, StoreError> {
+    pub async fn set_remote_job(
+        &self,
+        id: Uuid,
+        instance: &str,
+        job: Option<&RemoteJobId>,
+    ) -> Result<bool, StoreError> {
+        let job = job.map(RemoteJobId::to_string);
         let set = fenced(id, instance).col_expr(task::Column::RemoteJobId, Expr::value(job)).exec(&self.db).await?;
         Ok(set.rows_affected == 1)
     }
@@ -95,27 +113,43 @@ impl TaskStore {
         Ok(set.rows_affected == 1)
     }
 
-    /// Attempts whose lease ran out (their instance died): each task goes back to
-    /// `retrying`, due now, with the attempt counted, or `failed` when the policy's
-    /// retries are used up, or `cancelled` if that was asked. Returns the tasks rescued.
-    pub async fn rescue_expired(&self, policy: &RetryPolicy) -> Result<Vec<Uuid>, StoreError> {
-        let now = self.clock.now();
+    /// Running attempts whose lease has run out (their instance died).
+    pub async fn expired_leases(&self) -> Result<Vec<Expired>, StoreError> {
         let expired = task::Entity::find()
             .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
-            .filter(task::Column::LeaseExpiresAt.lt(now))
+            .filter(task::Column::LeaseExpiresAt.lt(self.clock.now()))
             .all(&self.db)
             .await?;
-        let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
-        let mut rescued = Vec::new();
-        for row in expired {
-            let Some(instance) = row.lease_owner.clone() else { continue };
-            let (changes, outcome) = after_failure(&row, &interrupted, policy, now, Some(now));
-            let error = Some("the attempt was interrupted: its server stopped answering".to_owned());
-            if self.end_attempt(row.id, &instance, changes, outcome, error).await?.is_some() {
-                rescued.push(row.id);
-            }
-        }
-        Ok(rescued)
+        Ok(expired
+            .into_iter()
+            .filter_map(|row| {
+                let instance = row.lease_owner?;
+                Some(Expired { id: row.id, instance, retries: row.retry_count.max(0) as u32 })
+            })
+            .collect())
+    }
+
+    /// Ends an expired attempt as the engine judged it (`failure`, `verdict`), or
+    /// `cancelled` if that was asked; `false` when its instance renewed or ended it
+    /// meanwhile.
+    pub async fn rescue(&self, expired: &Expired, failure: &Failure, verdict: Verdict) -> Result<bool, StoreError> {
+        let error = format!("{}: its server stopped answering", failure.reason());
+        Ok(self.end_failed(expired.id, &expired.instance, failure, verdict, error).await?.is_some())
+    }
+
+    /// Records a failed attempt's ending (see [`fail`](Self::fail)); `error` is the
+    /// attempt's own record of what went wrong.
+    async fn end_failed(
+        &self,
+        id: Uuid,
+        instance: &str,
+        failure: &Failure,
+        verdict: Verdict,
+        error: String,
+    ) -> Result<Option<task::Model>, StoreError> {
+        let Some(row) = self.held(id, instance).await? else { return Ok(None) };
+        let (changes, outcome) = after_failure(&row, failure, verdict, self.clock.now());
+        self.end_attempt(id, instance, changes, outcome, Some(error)).await
     }
 
     /// The task, if `instance` still holds it.
@@ -174,13 +208,12 @@ fn finished(status: TaskStatus, now: DateTime<Utc>) -> Changes {
     ]
 }
 
-/// The changes a failure makes, and the attempt's outcome; `due` overrides the retry time.
+/// The changes a judged failure makes, and the attempt's outcome.
 fn after_failure(
     row: &task::Model,
     failure: &Failure,
-    policy: &RetryPolicy,
+    verdict: Verdict,
     now: DateTime<Utc>,
-    due: Option<DateTime<Utc>>,
 ) -> (Changes, &'static str) {
     if row.cancel_requested_at.is_some() {
         return (finished(TaskStatus::Cancelled, now), "cancelled");
@@ -189,12 +222,12 @@ fn after_failure(
         Failure::Retryable { .. } => "transient",
         Failure::Permanent { .. } => "permanent",
     };
-    match policy.judge(failure, row.retry_count.max(0) as u32, now) {
+    match verdict {
         Verdict::Retry { retry, at } => {
             let changes = vec![
                 (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
                 (task::Column::RetryCount, Expr::value(retry as i32)),
-                (task::Column::NextRetryAt, Expr::value(due.unwrap_or(at))),
+                (task::Column::NextRetryAt, Expr::value(at)),
                 (task::Column::ErrorCode, Expr::value("retrying")),
                 (task::Column::ErrorMessage, Expr::value(failure.reason())),
             ];

@@ -8,7 +8,7 @@ mod picture;
 mod video;
 
 use super::{Capabilities, Health, Job, Output, Progress, Provider, Submitted};
-use crate::engine::{Failure, FailureKind};
+use crate::failure::{Failure, FailureKind};
 use app::domain::{TaskKind, TaskParams};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

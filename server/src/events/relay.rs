@@ -4,7 +4,7 @@
 //! follows tasks another instance runs, and an idle instance's scheduler wakes for work
 //! submitted elsewhere. SQLite has one process and needs none of this.
 
-use crate::events::Events;
+use super::Events;
 use app::domain::{OwnerId, TaskEvent};
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};

@@ -4,11 +4,14 @@
 //! file behind. Files are named by content id, in 256 sub-folders; an image's thumbnail
 //! or a video's poster sits beside it (`<id>.thumb.png`).
 
-use crate::thumbnail::{poster, thumbnail};
+pub mod sweep;
+mod thumbnail;
+
 use app::domain::extension_for;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+use thumbnail::{poster, thumbnail};
 use uuid::Uuid;
 
 const TRIES: u32 = 3;

@@ -1,7 +1,7 @@
 //! Looking up a stored result file for its owner (a task's, or one on the owner's board),
 //! and which files the rows name.
 
-use super::{StoreError, TaskStore};
+use super::{in_chunks, StoreError, TaskStore};
 use crate::entity::{board_item, content, task};
 use app::domain::{OwnerId, TaskKind, TaskStatus};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -54,7 +54,7 @@ impl TaskStore {
             .all(&self.db)
             .await?;
         let mut files = Vec::with_capacity(tasks.len());
-        for chunk in tasks.chunks(500) {
+        for chunk in in_chunks(&tasks) {
             let ids = chunk.iter().filter_map(|(_, _, content)| *content);
             let rows: HashMap<Uuid, content::Model> = content::Entity::find()
                 .filter(content::Column::Id.is_in(ids))
@@ -75,7 +75,7 @@ impl TaskStore {
     /// Which of these content ids a content row or a board item names.
     pub async fn known_contents(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
         let mut known = HashSet::new();
-        for chunk in ids.chunks(500) {
+        for chunk in in_chunks(ids) {
             let found: Vec<Uuid> = content::Entity::find()
                 .select_only()
                 .column(content::Column::Id)

@@ -3,7 +3,7 @@
 //! server stopped between saving the file and recording it). Only files an hour old go,
 //! so a save in flight on another instance sharing the folder is never touched.
 
-use crate::content::ContentStore;
+use super::ContentStore;
 use crate::store::TaskStore;
 use std::time::{Duration, SystemTime};
 

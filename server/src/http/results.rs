@@ -18,13 +18,13 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 #[derive(Clone)]
-pub struct Files {
+pub struct Results {
     pub store: TaskStore,
     pub content: ContentStore,
 }
 
 pub async fn serve(
-    State(files): State<Files>,
+    State(files): State<Results>,
     Extension(owner): Extension<OwnerId>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,

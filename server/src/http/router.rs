@@ -3,13 +3,12 @@
 //! event stream, result files, the built assets, and the middleware in front of them
 //! (owner cookie, API guard, body limit).
 
-use crate::archive;
+use super::guard::guard_api;
+use super::owner::{assign_owner, cookie_value};
+use super::results::{self, Results};
+use super::{stream, zip};
 use crate::config::Settings;
 use crate::events::Events;
-use crate::files::{self, Files};
-use crate::guard::guard_api;
-use crate::live;
-use crate::owner::{assign_owner, cookie_value};
 use crate::service::Service;
 use app::api::{Backend, FirstPage};
 use app::domain::{ListQuery, OwnerId};
@@ -26,7 +25,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Events, files: Files) -> Router {
+pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Events, results: Results) -> Router {
     let options = settings.leptos_options(addr);
     let backend = Backend(Arc::new(service));
     let routes = generate_route_list(App);
@@ -42,12 +41,12 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
             let pages = pages.clone();
             async move { pages.render(req).await }
         })
-        .merge(Router::new().route("/api/events", get(live::events)).with_state(events))
+        .merge(Router::new().route("/api/events", get(stream::events)).with_state(events))
         .merge(
             Router::new()
-                .route("/content/{id}", get(files::serve))
-                .route("/downloads/completed.zip", get(archive::completed))
-                .with_state(files),
+                .route("/content/{id}", get(results::serve))
+                .route("/downloads/completed.zip", get(zip::completed))
+                .with_state(results),
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)

@@ -5,7 +5,7 @@
 //! that goes away stops the writing; a file that cannot be read ends the stream with an
 //! error, so the browser reports the download failed instead of saving a truncated ZIP.
 
-use crate::files::Files;
+use super::results::Results;
 use app::api::ApiError;
 use app::domain::{download_name, OwnerId};
 use axum::body::{Body, Bytes};
@@ -23,7 +23,7 @@ use zip::{CompressionMethod, ZipWriter};
 /// How much is written before it is sent on.
 const CHUNK: usize = 64 * 1024;
 
-pub async fn completed(State(files): State<Files>, Extension(owner): Extension<OwnerId>) -> Response {
+pub async fn completed(State(files): State<Results>, Extension(owner): Extension<OwnerId>) -> Response {
     let entries = match files.store.completed_files(owner).await {
         Ok(entries) => entries,
         Err(e) => {

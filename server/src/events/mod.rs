@@ -4,6 +4,10 @@
 //! stream that reconnects with `Last-Event-ID` is replayed what it missed from a window of
 //! recent events, or told to resync when that is impossible (another boot, too old).
 
+mod relay;
+
+pub use relay::{start as start_relay, Relay};
+
 use app::domain::{OwnerId, TaskEvent};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};

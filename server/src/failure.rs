@@ -1,8 +1,11 @@
-//! Retries: a retryable failure (service unavailable, refused connection, 5xx, 429, a
-//! timeout) is retried after each delay of the schedule (default 1, 5, 15 minutes, or the
-//! service's longer Retry-After); after the last one the task fails with a message that
-//! names the cause. A permanent failure (rejected parameters, content policy, auth, an
-//! exhausted quota, ...) fails at once with the service's reason.
+//! The failure vocabulary, on the ground floor: how an attempt failed ([`Failure`],
+//! classified by the providers) and what the task becomes ([`Verdict`], decided by the
+//! engine with the [`RetryPolicy`] and recorded as it is by the store). A retryable failure
+//! (service unavailable, refused connection, 5xx, 429, a timeout) is retried after each
+//! delay of the schedule (default 1, 5, 15 minutes, or the service's longer Retry-After);
+//! after the last one the task fails with a message that names the cause. A permanent
+//! failure (rejected parameters, content policy, auth, an exhausted quota, ...) fails at
+//! once with the service's reason. No I/O, and no import of any other module of the crate.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
