@@ -28,7 +28,7 @@ endif
 
 export ATELIER_SITE_ROOT := $(SITE)
 
-.PHONY: setup build run test test-rust e2e bench bench-panel fmt clean-site
+.PHONY: setup build run test test-rust check-layers e2e bench bench-panel fmt clean-site
 
 setup:
 	@scripts/setup.sh
@@ -58,11 +58,15 @@ $(PKG)/atelier.css: style/main.css
 run: build
 	$(SERVER_BIN)
 
-## test: unit and integration tests (SQLite and PostgreSQL), then Playwright.
+## test: the import rules, unit and integration tests (SQLite and PostgreSQL), then Playwright.
 test: test-rust e2e
 
-test-rust: setup
+test-rust: setup check-layers
 	cargo test --workspace --exclude frontend
+
+## check-layers: each room imports only what is below it (ARCHITECTURE.md, by grep).
+check-layers:
+	@scripts/check-layers.sh
 
 ## e2e: Playwright in Debian's Chromium against the built server on a fresh database.
 e2e: build

@@ -1,6 +1,29 @@
-//! The Atelier server: configuration, persistence, the owner cookie, the HTTP surface,
-//! the task service the app's server functions call through Leptos context, and the task
-//! engine that runs tasks against the generation services.
+//! The Atelier server: the axum binary's library, used by `main.rs`, the integration
+//! tests and the benchmarks through [`start`].
+//!
+//! # Layout
+//!
+//! Each room knows only the rooms below it (`scripts/check-layers.sh` checks the imports):
+//!
+//! - [`failure`]: the ground floor. How an attempt failed, and what the task becomes by the
+//!   retry policy. No I/O.
+//! - [`provider`]: the generation services behind one `Provider` interface (the embedded
+//!   generator, OpenAI-compatible, ComfyUI, Replicate, fal). Knows the failure vocabulary
+//!   and HTTP, nothing of the engine or the database.
+//! - `store`: `TaskStore`, every read and write of tasks over SeaORM (`entity` holds the
+//!   rows). Records what the engine decided; never judges.
+//! - [`content`]: result files in a folder, their thumbnails, the start-up sweep.
+//! - [`events`]: the live event bus, and its relay between instances on PostgreSQL.
+//! - [`engine`]: the scheduler and its attempts: claims tasks from the store, drives a
+//!   provider, judges failures by the policy, saves to the content folder, publishes.
+//! - [`service`]: `Service`, the `TaskService` the app's server functions call (users'
+//!   actions: a store call, then its live event).
+//! - `http`: the router and middleware, the routes that are not server functions
+//!   (result files, the ZIP, the event stream).
+//!
+//! At the root only wiring and infrastructure: [`config`], [`db`], [`clock`],
+//! [`telemetry`], and [`start`] below, which connects, migrates, and starts the engine and
+//! the HTTP server.
 
 pub mod clock;
 pub mod config;
