@@ -70,13 +70,16 @@ impl Failure {
     }
 }
 
-/// What the task becomes.
+/// What a task whose attempt did not succeed becomes: the engine decides, the store
+/// records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// `retrying`, as retry number `retry` (1-based), due at `at`.
     Retry { retry: u32, at: DateTime<Utc> },
     /// `failed`, for good.
     Fail { code: String, message: String },
+    /// `cancelled`: the user stopped it (the policy never says so; the engine does).
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -185,7 +185,7 @@ impl Engine {
             Ended::Cancelled => {
                 let cancelled =
                     Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() };
-                store.fail(id, instance, &cancelled, judged(&cancelled)).await
+                store.fail(id, instance, &cancelled, Verdict::Cancelled).await
             }
             Ended::Released => store.release(id, instance).await,
             Ended::Lost => {

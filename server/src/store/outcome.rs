@@ -215,9 +215,8 @@ fn after_failure(
     verdict: Verdict,
     now: DateTime<Utc>,
 ) -> (Changes, &'static str) {
-    if row.cancel_requested_at.is_some() {
-        return (finished(TaskStatus::Cancelled, now), "cancelled");
-    }
+    // The user's cancel, once recorded, wins over whatever the attempt came to.
+    let verdict = if row.cancel_requested_at.is_some() { Verdict::Cancelled } else { verdict };
     let outcome = match failure {
         Failure::Retryable { .. } => "transient",
         Failure::Permanent { .. } => "permanent",
@@ -233,6 +232,7 @@ fn after_failure(
             ];
             (changes, outcome)
         }
+        Verdict::Cancelled => (finished(TaskStatus::Cancelled, now), "cancelled"),
         Verdict::Fail { code, message } => {
             let mut changes = finished(TaskStatus::Failed, now);
             changes.push((task::Column::ErrorCode, Expr::value(code)));
