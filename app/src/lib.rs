@@ -4,6 +4,8 @@
 //! never touches the database directly; the server provides it through context.
 
 pub mod api;
+#[cfg(feature = "hydrate")]
+mod browser;
 mod components;
 pub mod domain;
 pub mod i18n;

@@ -7,10 +7,10 @@
 //! tries the stream once more. [`LiveStatus`] says so whenever the page is not live.
 //! On the server this does nothing: the page renders from the database.
 
+use super::board::state::Board;
 use super::notify::Away;
-use super::queue::Queue;
-use super::toast::Toasts;
-use super::whiteboard::Board;
+use super::queue::state::Queue;
+use super::shared::toasts::Toasts;
 use crate::i18n::t;
 use leptos::prelude::*;
 
@@ -113,7 +113,7 @@ mod browser {
     fn apply(follower: Follower, event: TaskEvent) {
         match event {
             TaskEvent::Task { task } => {
-                super::super::notify::on_task(&follower.queue, &follower.toasts, &follower.away, &task);
+                crate::components::notify::on_task(&follower.queue, &follower.toasts, &follower.away, &task);
                 follower.queue.apply(TaskEvent::Task { task });
             }
             TaskEvent::BoardItem { item } => follower.board.put(*item),

@@ -1,37 +1,36 @@
 //! The page: whiteboard on the left, generation panel (form above queue) on the right.
+//! This file holds the shell, `App` and the workspace that provides every feature's state.
+//! Features, each with its state apart from its views: `queue/` (the task list and all it
+//! does), `board/` (the whiteboard), `form/` (the generation form). Under them, `shared/`:
+//! what every feature uses (clock, overlays, toasts, language, shared words). Over them,
+//! what spans features: `live.rs` (the event stream feeding the queue and the board) and
+//! `notify.rs` (telling the user when tasks finish). No file imports one that imports it
+//! back (`scripts/import-cycles.py`).
 
-mod actions;
-mod board_item;
-mod clock;
-mod details;
-mod field;
-mod filters;
+mod board;
 mod form;
-mod form_state;
-mod health;
-mod language;
-mod lightbox;
 mod live;
 mod notify;
-mod overlay;
 mod queue;
-mod queue_panel;
-mod task_list;
-mod task_row;
-mod toast;
-mod whiteboard;
+mod shared;
 
 use crate::i18n::{t, Locale};
-use clock::Clock;
-use form::{FormHandle, GenerateForm};
+use board::state::Board;
+use board::whiteboard::Whiteboard;
+use form::handle::FormHandle;
+use form::GenerateForm;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
-use lightbox::{Lightbox, LightboxView};
-use queue::Queue;
-use queue_panel::QueuePanel;
-use whiteboard::Whiteboard;
+use queue::details::{Details, DetailsDrawer};
+use queue::panel::QueuePanel;
+use queue::state::Queue;
+use shared::clock::Clock;
+use shared::language::LanguagePicker;
+use shared::lightbox::{Lightbox, LightboxView};
+use shared::toast_list::ToastList;
+use shared::toasts::Toasts;
 
 /// A small easel-blue square, inline so that no request is needed for it.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E\
@@ -86,10 +85,10 @@ fn Workspace() -> impl IntoView {
     provide_context(queue);
     provide_context(FormHandle::new());
     provide_context(Lightbox::new());
-    let board = whiteboard::Board::new();
+    let board = Board::new();
     provide_context(board);
-    provide_context(details::Details::new());
-    let toasts = toast::Toasts::new();
+    provide_context(Details::new());
+    let toasts = Toasts::new();
     provide_context(toasts);
     let away = notify::Away::new(toasts);
     live::follow(queue, board, toasts, away);
@@ -98,13 +97,13 @@ fn Workspace() -> impl IntoView {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>
             <Whiteboard/>
             <aside class="panel" aria-label=t.panel>
-                <language::LanguagePicker/>
+                <LanguagePicker/>
                 <GenerateForm/>
                 <QueuePanel/>
             </aside>
-            <details::DetailsDrawer/>
+            <DetailsDrawer/>
             <LightboxView/>
-            <toast::ToastList/>
+            <ToastList/>
         </main>
     }
     .into_any()

@@ -4,7 +4,9 @@
 //! hidden, the title counts them ("(3) Atelier") and, once the user has allowed it, the
 //! browser shows a notification; on return a toast says how many finished meanwhile.
 
-use super::toast::Toasts;
+use crate::components::shared::toasts::Toasts;
+#[cfg(feature = "hydrate")]
+use crate::components::{queue::state::Queue, shared::toasts::Tone};
 use crate::i18n::t;
 use leptos::prelude::*;
 
@@ -22,19 +24,19 @@ impl Away {
             use leptos::wasm_bindgen::{closure::Closure, JsCast};
             let listener = Closure::<dyn Fn()>::new(move || {
                 let n = away.0.get_untracked();
-                if !browser::hidden() && n > 0 {
-                    toasts.show((t().finished_while_away)(n), super::toast::Tone::Info, 8_000);
+                if !crate::browser::hidden() && n > 0 {
+                    toasts.show((t().finished_while_away)(n), Tone::Info, 8_000);
                     away.0.set(0);
                 }
             });
-            if let Some(document) = browser::document() {
+            if let Some(document) = crate::browser::document() {
                 let _ =
                     document.add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
             }
             listener.forget(); // lives as long as the page
                                // The title is the browser's business: set here, not rendered (the server's is "Atelier").
             Effect::new(move |_| {
-                if let Some(document) = browser::document() {
+                if let Some(document) = crate::browser::document() {
                     document.set_title(&away.title());
                 }
             });
@@ -56,10 +58,10 @@ impl Away {
 
 /// Called with each task a live event brings, before the queue takes it in.
 #[cfg(feature = "hydrate")]
-pub fn on_task(queue: &super::queue::Queue, toasts: &Toasts, away: &Away, task: &crate::domain::TaskView) {
-    use super::task_row::excerpt;
-    use super::toast::Tone;
+pub fn on_task(queue: &Queue, toasts: &Toasts, away: &Away, task: &crate::domain::TaskView) {
+    use crate::components::shared::text::excerpt;
     use crate::domain::TaskStatus;
+    use crate::i18n::{Label, Locale};
     let was = queue.listed_untracked().into_iter().find(|t| t.id == task.id).map(|t| t.status);
     if was.is_some_and(|s| s.is_finished()) || was == Some(task.status) {
         return;
@@ -72,9 +74,9 @@ pub fn on_task(queue: &super::queue::Queue, toasts: &Toasts, away: &Away, task: 
             let reason = task.error.as_ref().map(|e| (t.failure)(e)).unwrap_or_default();
             ((t.task_failed)(&prompt, &reason), Tone::Failure, 8_000)
         }
-        other => return toasts.announce((t.task_now)(&prompt, other.label(crate::i18n::Locale::of_page()))),
+        other => return toasts.announce((t.task_now)(&prompt, other.label(Locale::of_page()))),
     };
-    if browser::hidden() {
+    if crate::browser::hidden() {
         away.0.update(|n| *n += 1);
         if browser::may_notify() {
             let _ = web_sys::Notification::new(&text);
@@ -108,14 +110,6 @@ pub fn NotifyToggle() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use web_sys::{Notification, NotificationPermission};
-
-    pub fn document() -> Option<web_sys::Document> {
-        web_sys::window().and_then(|w| w.document())
-    }
-
-    pub fn hidden() -> bool {
-        document().is_some_and(|d| d.hidden())
-    }
 
     pub fn may_notify() -> bool {
         Notification::permission() == NotificationPermission::Granted

@@ -1,7 +1,7 @@
 //! The whiteboard's items: results placed on an owner's board, each with a position and
 //! size in board units, and frames waiting for a task's result.
 
-use super::{FieldError, TaskKind, ValidationErrors};
+use super::{FieldError, Media, TaskKind, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -11,38 +11,6 @@ pub const BOARD_EXTENT: f64 = 1_000_000.0;
 pub const MIN_SIDE: f64 = 8.0;
 pub const MAX_SIDE: f64 = 100_000.0;
 
-/// What an item shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoardMedia {
-    /// The content id: the file is at `/content/{id}`.
-    pub id: Uuid,
-    pub media_type: String,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub has_still: bool,
-}
-
-impl BoardMedia {
-    pub fn url(&self) -> String {
-        format!("/content/{}", self.id)
-    }
-
-    pub fn still_url(&self) -> Option<String> {
-        self.has_still.then(|| format!("/content/{}?thumbnail", self.id))
-    }
-
-    pub fn is_video(&self) -> bool {
-        self.media_type.starts_with("video/")
-    }
-}
-
-/// A task's result as a board item shows it (before the board has recorded it).
-impl From<&super::ContentView> for BoardMedia {
-    fn from(c: &super::ContentView) -> Self {
-        Self { id: c.id, media_type: c.media_type.clone(), width: c.width, height: c.height, has_still: c.has_still }
-    }
-}
-
 /// One item as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardItemView {
@@ -51,7 +19,7 @@ pub struct BoardItemView {
     pub task_id: Option<Uuid>,
     pub kind: TaskKind,
     /// `None` for a frame whose task has not completed.
-    pub media: Option<BoardMedia>,
+    pub media: Option<Media>,
     pub x: f64,
     pub y: f64,
     pub width: f64,

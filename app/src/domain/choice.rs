@@ -1,11 +1,12 @@
 //! `choice!` declares a closed set of wire values (sizes, presets, resolutions, ...): each
 //! variant's wire string, the list of all of them for the form, parsing with a field-specific
-//! error, and serde through the wire string.
+//! error, and serde through the wire string. What the interface calls them, in each
+//! language, is `i18n`'s business (`i18n/labels.rs`), not the domain's.
 
-/// `choice!(Name, "field", "what", default Variant, { Variant => "wire" ("Label", "标签"), ... })`
+/// `choice!(Name, "field", "what", default Variant, { Variant => "wire", ... })`
 macro_rules! choice {
     ($name:ident, $field:literal, $what:literal, default $default:ident,
-     { $($variant:ident => $wire:literal ($label:literal, $zh:literal)),+ $(,)? }) => {
+     { $($variant:ident => $wire:literal),+ $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "String", into = "&'static str")]
         pub enum $name { $($variant),+ }
@@ -16,14 +17,6 @@ macro_rules! choice {
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }
-            }
-
-            /// What the interface shows for this value, in `locale`.
-            pub fn label(self, locale: $crate::i18n::Locale) -> &'static str {
-                match locale {
-                    $crate::i18n::Locale::En => match self { $($name::$variant => $label),+ },
-                    $crate::i18n::Locale::ZhCn => match self { $($name::$variant => $zh),+ },
-                }
             }
 
             pub fn parse(raw: &str) -> Result<Self, $crate::domain::FieldError> {

@@ -1,41 +1,45 @@
-//! What a completed task produced: the stored file's metadata, and where to fetch it.
+//! What a completed task produced: the stored file ([`Media`]) with its byte size and
+//! duration, and the name it downloads under.
 
+use super::{extension_for, Media};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// A stored result file.
+/// A stored result file. On the wire its fields are one flat object in the order
+/// `id, media_type, bytes, width, height, duration_ms, has_still` (see `docs/API.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "ContentWire", from = "ContentWire")]
 pub struct ContentView {
-    pub id: Uuid,
-    /// e.g. `image/png`, `video/mp4`.
-    pub media_type: String,
+    pub media: Media,
     pub bytes: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
     pub duration_ms: Option<u32>,
-    /// Whether a still (thumbnail or poster) can be shown for it.
-    pub has_still: bool,
 }
 
-impl ContentView {
-    /// Where the owner's browser fetches the file (shown inline).
-    pub fn url(&self) -> String {
-        format!("/content/{}", self.id)
-    }
+/// [`ContentView`]'s JSON shape. `#[serde(flatten)]` would move `has_still` before
+/// `bytes`; this keeps the fields in the order the API has always sent them.
+#[derive(Serialize, Deserialize)]
+struct ContentWire {
+    id: Uuid,
+    media_type: String,
+    bytes: u64,
+    width: Option<u32>,
+    height: Option<u32>,
+    duration_ms: Option<u32>,
+    has_still: bool,
+}
 
-    /// A small still for lists: an image's thumbnail (the image itself when it is small),
-    /// a video's poster; `None` when the service made no poster.
-    pub fn thumbnail_url(&self) -> Option<String> {
-        self.has_still.then(|| format!("/content/{}?thumbnail", self.id))
+impl From<ContentView> for ContentWire {
+    fn from(c: ContentView) -> Self {
+        let Media { id, media_type, width, height, has_still } = c.media;
+        Self { id, media_type, bytes: c.bytes, width, height, duration_ms: c.duration_ms, has_still }
     }
+}
 
-    /// The same file as a download with a proper name.
-    pub fn download_url(&self) -> String {
-        format!("/content/{}?download", self.id)
-    }
-
-    pub fn extension(&self) -> &'static str {
-        extension_for(&self.media_type)
+impl From<ContentWire> for ContentView {
+    fn from(w: ContentWire) -> Self {
+        let media =
+            Media { id: w.id, media_type: w.media_type, width: w.width, height: w.height, has_still: w.has_still };
+        Self { media, bytes: w.bytes, duration_ms: w.duration_ms }
     }
 }
 
@@ -50,39 +54,20 @@ pub fn download_name(kind: super::TaskKind, task: Uuid, media_type: &str) -> Str
     format!("atelier-{}-{}.{}", kind.as_str(), short_id(task), extension_for(media_type))
 }
 
-/// The file name extension for a media type.
-pub fn extension_for(media_type: &str) -> &'static str {
-    match media_type {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        "video/mp4" => "mp4",
-        "video/webm" => "webm",
-        _ => "bin",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn urls_and_extension_follow_the_content() {
-        let id = Uuid::nil();
-        let content = ContentView {
-            id,
-            media_type: "image/png".into(),
-            bytes: 10,
-            width: Some(1),
-            height: Some(1),
-            duration_ms: None,
-            has_still: true,
-        };
-        assert_eq!(content.url(), format!("/content/{id}"));
-        assert_eq!(content.download_url(), format!("/content/{id}?download"));
-        assert_eq!(content.thumbnail_url(), Some(format!("/content/{id}?thumbnail")));
-        assert_eq!(ContentView { has_still: false, ..content.clone() }.thumbnail_url(), None);
-        assert_eq!(content.extension(), "png");
-        assert_eq!(ContentView { media_type: "text/html".into(), ..content }.extension(), "bin");
+    fn the_wire_shape_is_one_flat_object_in_the_api_s_order() {
+        let media =
+            Media { id: Uuid::nil(), media_type: "video/mp4".into(), width: Some(854), height: None, has_still: true };
+        let content = ContentView { media, bytes: 10, duration_ms: Some(5_000) };
+        let json = serde_json::to_string(&content).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"00000000-0000-0000-0000-000000000000","media_type":"video/mp4","bytes":10,"width":854,"height":null,"duration_ms":5000,"has_still":true}"#
+        );
+        assert_eq!(serde_json::from_str::<ContentView>(&json).unwrap(), content);
     }
 }

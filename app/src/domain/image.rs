@@ -5,20 +5,20 @@ use super::{NegativePrompt, Prompt};
 use serde::{Deserialize, Serialize};
 
 choice!(ImageSize, "size", "image size", default Square1024, {
-    Square512 => "512x512" ("512 × 512", "512 × 512"),
-    Square768 => "768x768" ("768 × 768", "768 × 768"),
-    Square1024 => "1024x1024" ("1024 × 1024", "1024 × 1024"),
-    Portrait => "1024x1536" ("1024 × 1536 (portrait)", "1024 × 1536（竖版）"),
-    Landscape => "1536x1024" ("1536 × 1024 (landscape)", "1536 × 1024（横版）"),
+    Square512 => "512x512",
+    Square768 => "768x768",
+    Square1024 => "1024x1024",
+    Portrait => "1024x1536",
+    Landscape => "1536x1024",
 });
 
 choice!(StylePreset, "style", "style preset", default None, {
-    None => "none" ("No preset", "无预设"),
-    Photographic => "photographic" ("Photographic", "摄影"),
-    Illustration => "illustration" ("Illustration", "插画"),
-    Anime => "anime" ("Anime", "动漫"),
-    Watercolor => "watercolor" ("Watercolor", "水彩"),
-    PixelArt => "pixel-art" ("Pixel art", "像素画"),
+    None => "none",
+    Photographic => "photographic",
+    Illustration => "illustration",
+    Anime => "anime",
+    Watercolor => "watercolor",
+    PixelArt => "pixel-art",
 });
 
 impl ImageSize {

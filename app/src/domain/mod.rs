@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod image;
 mod list;
+mod media;
 mod page;
 mod prompt;
 mod submission;
@@ -17,14 +18,13 @@ mod task;
 mod video;
 
 pub use attempt::{AttemptView, TaskDetails};
-pub use board::{
-    ArrangeRequest, BoardItemRef, BoardItemView, BoardMedia, PlaceRequest, PlaceSource, Placement, MIN_SIDE,
-};
-pub use content::{download_name, extension_for, short_id, ContentView};
+pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, PlaceRequest, PlaceSource, Placement, MIN_SIDE};
+pub use content::{download_name, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
 pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskRef, MAX_PAGE_SIZE};
+pub use media::{extension_for, Media};
 pub use page::TaskPage;
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};

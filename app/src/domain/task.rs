@@ -8,17 +8,17 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 choice!(TaskKind, "kind", "task kind", default Image, {
-    Image => "image" ("Image", "图片"),
-    Video => "video" ("Video", "视频"),
+    Image => "image",
+    Video => "video",
 });
 
 choice!(TaskStatus, "status", "status", default Pending, {
-    Pending => "pending" ("Pending", "等待中"),
-    Processing => "processing" ("Processing", "生成中"),
-    Retrying => "retrying" ("Retrying", "等待重试"),
-    Completed => "completed" ("Completed", "已完成"),
-    Failed => "failed" ("Failed", "失败"),
-    Cancelled => "cancelled" ("Cancelled", "已取消"),
+    Pending => "pending",
+    Processing => "processing",
+    Retrying => "retrying",
+    Completed => "completed",
+    Failed => "failed",
+    Cancelled => "cancelled",
 });
 
 impl TaskStatus {

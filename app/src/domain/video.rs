@@ -5,8 +5,8 @@ use super::{FieldError, NegativePrompt, Prompt};
 use serde::{Deserialize, Serialize};
 
 choice!(Resolution, "resolution", "resolution", default P720, {
-    P480 => "480p" ("480p", "480p"),
-    P720 => "720p" ("720p", "720p"),
+    P480 => "480p",
+    P720 => "720p",
 });
 
 /// Frames per second: 12 or 24. On the wire it is a number.
@@ -42,14 +42,6 @@ impl Fps {
         match self {
             Self::F12 => "12",
             Self::F24 => "24",
-        }
-    }
-
-    /// The same in every language.
-    pub fn label(self, _: crate::i18n::Locale) -> &'static str {
-        match self {
-            Self::F12 => "12 fps",
-            Self::F24 => "24 fps",
         }
     }
 

@@ -1,6 +1,7 @@
 //! English.
 
 use super::{Ago, Text};
+use crate::domain::{ImageSize, StylePreset, TaskKind, TaskStatus};
 
 pub const TEXT: Text = Text {
     board: "Whiteboard",
@@ -22,6 +23,34 @@ pub const TEXT: Text = Text {
     generate: "Generate",
     shortcut: "Ctrl/⌘ + Enter",
     field_error: |e| e.message.clone(),
+
+    kind_label: |kind| match kind {
+        TaskKind::Image => "Image",
+        TaskKind::Video => "Video",
+    },
+    status_label: |status| match status {
+        TaskStatus::Pending => "Pending",
+        TaskStatus::Processing => "Processing",
+        TaskStatus::Retrying => "Retrying",
+        TaskStatus::Completed => "Completed",
+        TaskStatus::Failed => "Failed",
+        TaskStatus::Cancelled => "Cancelled",
+    },
+    size_label: |size| match size {
+        ImageSize::Square512 => "512 × 512",
+        ImageSize::Square768 => "768 × 768",
+        ImageSize::Square1024 => "1024 × 1024",
+        ImageSize::Portrait => "1024 × 1536 (portrait)",
+        ImageSize::Landscape => "1536 × 1024 (landscape)",
+    },
+    style_label: |style| match style {
+        StylePreset::None => "No preset",
+        StylePreset::Photographic => "Photographic",
+        StylePreset::Illustration => "Illustration",
+        StylePreset::Anime => "Anime",
+        StylePreset::Watercolor => "Watercolor",
+        StylePreset::PixelArt => "Pixel art",
+    },
 
     queue: "Queue",
     task_count: |n| if n == 1 { "1 task".into() } else { format!("{n} tasks") },

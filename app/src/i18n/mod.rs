@@ -1,12 +1,15 @@
 //! The interface's two languages, English and Simplified Chinese: which one a request gets
 //! (the `atelier-lang` cookie the switcher sets, else the browser's `Accept-Language`), and
-//! the text of each ([`Text`]). The server renders the page in that language and marks it
-//! on `<html lang>`; the browser reads it back from there when it hydrates.
+//! the text of each ([`Text`]), wire values' names included ([`Label`]). The server renders
+//! the page in that language and marks it on `<html lang>`; the browser reads it back from
+//! there when it hydrates. Knows the domain's types, never the API or the components.
 
 mod en;
+mod labels;
 mod text;
 mod zh;
 
+pub use labels::Label;
 pub use text::{Ago, Text};
 
 use leptos::prelude::*;
@@ -84,7 +87,7 @@ impl Locale {
     /// page handler); in the browser, what the server wrote on `<html lang>`.
     pub fn of_page() -> Self {
         #[cfg(feature = "hydrate")]
-        if let Some(lang) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(lang) = crate::browser::document().and_then(|d| d.document_element()) {
             return lang.get_attribute("lang").as_deref().and_then(Self::from_tag).unwrap_or_default();
         }
         use_context::<Locale>().unwrap_or_default()
@@ -95,8 +98,7 @@ impl Locale {
         #[cfg(feature = "hydrate")]
         {
             use leptos::wasm_bindgen::JsCast;
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(doc) = document.and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+            if let Some(doc) = crate::browser::document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
                 let cookie = format!("{}={}; path=/; max-age=31536000; samesite=lax", Self::COOKIE, self.tag());
                 let _ = doc.set_cookie(&cookie);
                 let _ = doc.location().map(|l| l.reload());

@@ -1,8 +1,7 @@
 //! [`Text`]: every word the interface shows, one field per phrase, so that a language
 //! missing a phrase does not compile. Phrases with values in them are functions.
 
-use crate::api::ApiError;
-use crate::domain::{FieldError, TaskFailure};
+use crate::domain::{FieldError, ImageSize, StylePreset, TaskFailure, TaskKind, TaskStatus};
 
 /// How long ago something happened, in the largest whole unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +36,12 @@ pub struct Text {
     pub shortcut: &'static str,
     /// A field's problem, said in this language (the server's English words otherwise).
     pub field_error: fn(&FieldError) -> String,
+
+    // Wire values' names (see `labels.rs`).
+    pub kind_label: fn(TaskKind) -> &'static str,
+    pub status_label: fn(TaskStatus) -> &'static str,
+    pub size_label: fn(ImageSize) -> &'static str,
+    pub style_label: fn(StylePreset) -> &'static str,
 
     // The queue.
     pub queue: &'static str,
@@ -142,14 +147,17 @@ pub struct Text {
 }
 
 impl Text {
-    /// An API error, said in this language where the interface has words for it.
-    pub fn error(&self, error: &ApiError) -> String {
-        match error {
-            ApiError::Validation(errors) => errors.0.first().map_or_else(|| error.to_string(), self.field_error),
-            ApiError::NotFound => self.not_found.into(),
-            ApiError::Internal => self.server_failed.into(),
-            ApiError::Unreachable(_) => self.unreachable.into(),
-            other => other.to_string(),
+    /// An API error, said in this language where the interface has words for it: its
+    /// first field error, else by its `code`; otherwise the server's own `message`.
+    pub fn error(&self, code: &str, field: Option<&FieldError>, message: &str) -> String {
+        if let Some(field) = field {
+            return (self.field_error)(field);
+        }
+        match code {
+            "not_found" => self.not_found.into(),
+            "internal" => self.server_failed.into(),
+            "unreachable" => self.unreachable.into(),
+            _ => message.to_owned(),
         }
     }
 }

@@ -1,7 +1,10 @@
 //! 简体中文.
 
 use super::{Ago, Text};
-use crate::domain::{FieldError, NegativePrompt, Prompt, TaskFailure, Variants, VideoDuration};
+use crate::domain::{
+    FieldError, ImageSize, NegativePrompt, Prompt, StylePreset, TaskFailure, TaskKind, TaskStatus, Variants,
+    VideoDuration,
+};
 
 pub const TEXT: Text = Text {
     board: "白板",
@@ -23,6 +26,34 @@ pub const TEXT: Text = Text {
     generate: "生成",
     shortcut: "Ctrl/⌘ + Enter",
     field_error,
+
+    kind_label: |kind| match kind {
+        TaskKind::Image => "图片",
+        TaskKind::Video => "视频",
+    },
+    status_label: |status| match status {
+        TaskStatus::Pending => "等待中",
+        TaskStatus::Processing => "生成中",
+        TaskStatus::Retrying => "等待重试",
+        TaskStatus::Completed => "已完成",
+        TaskStatus::Failed => "失败",
+        TaskStatus::Cancelled => "已取消",
+    },
+    size_label: |size| match size {
+        ImageSize::Square512 => "512 × 512",
+        ImageSize::Square768 => "768 × 768",
+        ImageSize::Square1024 => "1024 × 1024",
+        ImageSize::Portrait => "1024 × 1536（竖版）",
+        ImageSize::Landscape => "1536 × 1024（横版）",
+    },
+    style_label: |style| match style {
+        StylePreset::None => "无预设",
+        StylePreset::Photographic => "摄影",
+        StylePreset::Illustration => "插画",
+        StylePreset::Anime => "动漫",
+        StylePreset::Watercolor => "水彩",
+        StylePreset::PixelArt => "像素画",
+    },
 
     queue: "任务队列",
     task_count: |n| format!("{n} 个任务"),

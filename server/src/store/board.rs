@@ -6,7 +6,7 @@
 
 use super::{StoreError, TaskStore};
 use crate::entity::{board_item, content, task};
-use app::domain::{BoardItemView, BoardMedia, OwnerId, PlaceSource, Placement, TaskKind};
+use app::domain::{BoardItemView, Media, OwnerId, PlaceSource, Placement, TaskKind};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -135,7 +135,7 @@ fn item_view(row: board_item::Model) -> Result<BoardItemView, StoreError> {
     })?;
     let positive = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok());
     let media = match (row.content_id, row.media_type) {
-        (Some(id), Some(media_type)) => Some(BoardMedia {
+        (Some(id), Some(media_type)) => Some(Media {
             id,
             media_type,
             width: positive(row.media_width),

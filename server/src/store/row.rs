@@ -2,7 +2,7 @@
 
 use super::StoreError;
 use crate::entity::{content, task};
-use app::domain::{ContentView, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use app::domain::{ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -76,12 +76,14 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
 pub fn content_view(row: content::Model) -> ContentView {
     let positive = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok());
     ContentView {
-        id: row.id,
-        media_type: row.media_type,
+        media: Media {
+            id: row.id,
+            media_type: row.media_type,
+            width: positive(row.width),
+            height: positive(row.height),
+            has_still: row.has_still,
+        },
         bytes: row.bytes.max(0) as u64,
-        width: positive(row.width),
-        height: positive(row.height),
         duration_ms: positive(row.duration_ms),
-        has_still: row.has_still,
     }
 }

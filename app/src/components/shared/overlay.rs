@@ -64,11 +64,8 @@ impl<T: Clone + Send + Sync + 'static> Overlay<T> {
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use crate::browser::document;
     use leptos::wasm_bindgen::JsCast;
-
-    fn document() -> Option<web_sys::Document> {
-        web_sys::window().and_then(|w| w.document())
-    }
 
     /// The focused element, as a selector that finds it again: its test id within its row.
     pub fn opener() -> Option<String> {

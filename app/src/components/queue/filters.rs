@@ -3,70 +3,14 @@
 //! `ListFilter::matches`) and reads the first page for it; the counts follow live events
 //! (read again shortly after each burst of them).
 
-use super::queue::Queue;
-use crate::api::{list_tasks, Strict};
-use crate::domain::{ListQuery, StatusCounts, TaskKind, TaskStatus};
-use crate::i18n::{t, Locale};
+use super::state::Queue;
+use crate::domain::{ListQuery, TaskKind, TaskStatus};
+use crate::i18n::{t, Label, Locale};
 use leptos::prelude::*;
 
-/// How long counts wait for more events before they are read again.
-#[cfg(feature = "hydrate")]
-const RECOUNT_MS: u32 = 300;
 /// How long the search waits for more typing.
 #[cfg(feature = "hydrate")]
 const SEARCH_MS: u32 = 250;
-
-impl Queue {
-    /// Shows the tasks `filter` picks.
-    fn set_filter(&self, filter: ListQuery) {
-        if self.filter.with_untracked(|f| *f != filter) {
-            self.filter.set(filter);
-            self.reload();
-        }
-    }
-
-    /// The counts per status, as last read.
-    fn current_counts(&self) -> StatusCounts {
-        self.counts.get().or_else(|| self.first_page_counts()).unwrap_or_default()
-    }
-
-    /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
-    /// The counts read last are never fewer than the tasks this page lists for the tab
-    /// (a task just submitted is listed before the counts are read again).
-    pub(super) fn shown_count(&self, status: Option<&str>) -> u64 {
-        let counts = self.current_counts();
-        let total = match status.map(TaskStatus::parse) {
-            Some(Ok(status)) => counts.get(status),
-            _ => counts.total(),
-        };
-        let tab = ListQuery { status: status.map(str::to_owned), ..self.filter.get() }.validate().ok();
-        let (mut listed, mut hidden) = (0, 0);
-        let pending_clear = self.pending_clear.get();
-        for task in self.listed().iter().filter(|t| tab.as_ref().is_some_and(|f| f.matches(t))) {
-            listed += 1;
-            hidden += u64::from(pending_clear.as_ref().is_some_and(|h| h.hides(task)));
-        }
-        total.max(listed).saturating_sub(hidden)
-    }
-
-    /// Reads the counts again shortly (one read for a burst of events).
-    pub(super) fn recount(&self) {
-        if self.recounting.get_value() {
-            return;
-        }
-        self.recounting.set_value(true);
-        let this = *self;
-        leptos::task::spawn_local(async move {
-            #[cfg(feature = "hydrate")]
-            gloo_timers::future::TimeoutFuture::new(RECOUNT_MS).await;
-            this.recounting.set_value(false);
-            let query = ListQuery { status: None, cursor: None, limit: Some(1), ..this.filter.get_untracked() };
-            if let Ok(page) = list_tasks(Strict(query)).await {
-                this.counts.set(Some(page.counts));
-            }
-        });
-    }
-}
 
 #[component]
 pub fn QueueFilters() -> impl IntoView {

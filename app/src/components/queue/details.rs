@@ -2,14 +2,15 @@
 //! service and model, its times, the error, the result's file, each attempt with its
 //! outcome, and the id. It follows the task live (read again whenever the queue sees it
 //! change); Escape or its Close button closes it, and the focus goes back to the row
-//! (see `overlay.rs`).
+//! (see `shared/overlay.rs`).
 
-use super::clock::LocalTime;
-use super::overlay::Overlay;
-use super::queue::Queue;
+use super::state::Queue;
 use crate::api::{get_task, Strict};
+use crate::components::shared::overlay::Overlay;
+use crate::components::shared::text::error_text;
+use crate::components::shared::time::LocalTime;
 use crate::domain::{ContentView, TaskDetails, TaskParams, TaskRef};
-use crate::i18n::{t, Locale, Text};
+use crate::i18n::{t, Label, Locale, Text};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -36,7 +37,7 @@ pub fn DetailsDrawer() -> impl IntoView {
         details.shown().map(|_| {
             let body = move || match loaded.get().flatten() {
                 None => view! { <p class="muted">{t.loading_details}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="task-error" role="alert">{t.error(&e)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="task-error" role="alert">{error_text(t, &e)}</p> }.into_any(),
                 Some(Ok(task)) => sections(task, queue.retry_limit(), t).into_any(),
             };
             view! {
@@ -122,7 +123,7 @@ fn sections(details: TaskDetails, retry_limit: u32, t: &'static Text) -> impl In
 }
 
 fn file_view(content: &ContentView, t: &'static Text) -> impl IntoView {
-    let size = match (content.width, content.height) {
+    let size = match (content.media.width, content.media.height) {
         (Some(w), Some(h)) => format!("{w} × {h}"),
         _ => String::new(),
     };
@@ -130,8 +131,8 @@ fn file_view(content: &ContentView, t: &'static Text) -> impl IntoView {
     view! {
         <h3>{t.file}</h3>
         <p data-testid="details-file">
-            {format!("{} · {size}{duration} · {}", content.media_type, human_bytes(content.bytes))}
-            " "<a class="link" href=content.download_url() download="">{t.download}</a>
+            {format!("{} · {size}{duration} · {}", content.media.media_type, human_bytes(content.bytes))}
+            " "<a class="link" href=content.media.download_url() download="">{t.download}</a>
         </p>
     }
 }

@@ -2,9 +2,13 @@
 //! for (progress, the next retry counting down, the reason of failure, the result with
 //! its download link).
 
-use super::clock::{countdown, Clock, LocalTime, TimeAgo};
+use super::actions::TaskActions;
+use crate::components::board::state::Board;
+use crate::components::shared::lightbox::Lightbox;
+use crate::components::shared::text::excerpt;
+use crate::components::shared::time::{Countdown, LocalTime, TimeAgo};
 use crate::domain::{ContentView, TaskKind, TaskStatus, TaskView};
-use crate::i18n::{t, Locale};
+use crate::i18n::{t, Label, Locale};
 use leptos::prelude::*;
 
 /// One task: kind, prompt excerpt, status badge, short id and creation time; then what
@@ -30,7 +34,7 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
                 <LocalTime at=task.created_at/>
                 <TimeAgo at=task.created_at/>
-                <super::actions::TaskActions task=task.clone()/>
+                <TaskActions task=task.clone()/>
             </span>
             {detail}
         </li>
@@ -84,33 +88,21 @@ fn state_detail(task: &TaskView, retry_limit: u32) -> impl IntoView + use<> {
     })
 }
 
-/// " (in 3:12)", live; " (any moment now)" once the time has come.
-#[component]
-pub fn Countdown(due: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let clock = expect_context::<Clock>();
-    let t = t();
-    view! {
-        <span data-testid="countdown">
-            {move || countdown(clock.now(), due).map_or_else(|| t.retry_due.to_owned(), |left| (t.retry_in)(&left))}
-        </span>
-    }
-}
-
 /// A completed task's file: a thumbnail (images) or player (videos) that opens the
 /// lightbox, and a download link.
 fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
     let t = t();
-    let lightbox = use_context::<super::lightbox::Lightbox>();
-    let board = use_context::<super::whiteboard::Board>();
-    let placed = content.clone();
-    let shown = content.clone();
+    let lightbox = use_context::<Lightbox>();
+    let board = use_context::<Board>();
+    let placed = content.media.clone();
+    let shown = content.media.clone();
     let open = move |_| {
         if let Some(lightbox) = lightbox {
             lightbox.open(shown.clone());
         }
     };
-    let media = if content.media_type.starts_with("video/") {
-        let (url, poster) = (content.url(), content.thumbnail_url());
+    let media = if content.media.is_video() {
+        let (url, poster) = (content.media.url(), content.media.still_url());
         view! {
             <video class="task-thumb" src=url poster=poster controls=true preload="metadata" data-testid="task-result">
             </video>
@@ -118,7 +110,7 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
         }
         .into_any()
     } else {
-        let url = content.thumbnail_url().unwrap_or_else(|| content.url());
+        let url = content.media.still_url().unwrap_or_else(|| content.media.url());
         let alt = excerpt(task.params.prompt(), 120);
         view! {
             <button type="button" class="task-thumb-button" title=t.full_size data-testid="task-enlarge"
@@ -128,14 +120,14 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
         }
         .into_any()
     };
-    let size = match (content.width, content.height) {
+    let size = match (content.media.width, content.media.height) {
         (Some(w), Some(h)) => format!("{w}×{h}"),
         _ => String::new(),
     };
     view! {
         {media}
         <span class="task-note">{size}</span>
-        <a class="link" href=content.download_url() download="" data-testid="task-download">{t.download}</a>
+        <a class="link" href=content.media.download_url() download="" data-testid="task-download">{t.download}</a>
         <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
             if let Some(board) = board {
                 board.insert(&placed);
@@ -172,12 +164,5 @@ fn icon(path: &'static str, size: u32) -> impl IntoView {
             stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
             <path d=path></path>
         </svg>
-    }
-}
-
-pub fn excerpt(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
     }
 }

@@ -1,9 +1,9 @@
 //! The page's clock: the server's time as the browser reckons it, ticking each second,
-//! for countdowns ("next at 14:05 (in 3:12)") and relative times. Each page of tasks
-//! carries the server's time (`as_of`). Set against the middle of the request, it gives
-//! the offset applied from then on, so a browser whose clock is off still counts right. An
-//! offset within the request's own uncertainty is taken as none: the clocks agree, and a
-//! slow answer must not make them disagree.
+//! for countdowns ("next at 14:05 (in 3:12)") and relative times (shown by `time.rs`).
+//! Each page of tasks carries the server's time (`as_of`). Set against the middle of the
+//! request, it gives the offset applied from then on, so a browser whose clock is off
+//! still counts right. An offset within the request's own uncertainty is taken as none:
+//! the clocks agree, and a slow answer must not make them disagree.
 
 use crate::i18n::Ago;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -89,28 +89,6 @@ pub fn countdown(now: DateTime<Utc>, due: DateTime<Utc>) -> Option<String> {
     Some(if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") })
 }
 
-/// A time of day: UTC as rendered by the server, then the browser's own time zone once
-/// the page has hydrated (the server cannot know the reader's zone). `minutes` leaves
-/// the seconds out.
-#[component]
-pub fn LocalTime(
-    at: DateTime<Utc>,
-    #[prop(optional)] minutes: bool,
-    #[prop(default = "task-time")] test_id: &'static str,
-) -> impl IntoView {
-    let utc = if minutes { at.format("%H:%M UTC") } else { at.format("%H:%M:%S UTC") };
-    let text = RwSignal::new(utc.to_string());
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let local = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
-            let (h, m, s) = (local.get_hours(), local.get_minutes(), local.get_seconds());
-            text.set(if minutes { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{s:02}") });
-        }
-    });
-    view! { <time datetime=at.to_rfc3339() title=at.to_rfc3339() data-testid=test_id>{move || text.get()}</time> }
-}
-
 /// How long before `now` `at` was (a moment in the future counts as just now).
 pub fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> Ago {
     let seconds = (now - at).num_seconds();
@@ -120,14 +98,6 @@ pub fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> Ago {
         3_600..86_400 => Ago::Hours(seconds / 3_600),
         _ => Ago::Days(seconds / 86_400),
     }
-}
-
-/// How long ago `at` was, kept current by the page's clock.
-#[component]
-pub fn TimeAgo(at: DateTime<Utc>) -> impl IntoView {
-    let clock = expect_context::<Clock>();
-    let t = crate::i18n::t();
-    view! { <span class="time-ago" data-testid="task-ago">{move || (t.ago)(ago(clock.now(), at))}</span> }
 }
 
 #[cfg(test)]

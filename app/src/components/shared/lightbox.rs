@@ -4,12 +4,12 @@
 //! goes back to the row (see `overlay.rs`).
 
 use super::overlay::Overlay;
-use crate::domain::ContentView;
+use crate::domain::Media;
 use crate::i18n::t;
 use leptos::prelude::*;
 
 /// What the lightbox shows, if anything; provided by the workspace.
-pub type Lightbox = Overlay<ContentView>;
+pub type Lightbox = Overlay<Media>;
 
 /// The overlay, shown while something is open.
 #[component]
@@ -19,10 +19,10 @@ pub fn LightboxView() -> impl IntoView {
     lightbox.wire(close_ref);
     let t = t();
     move || {
-        lightbox.shown().map(|content| {
-            let url = content.url();
-            let media = if content.media_type.starts_with("video/") {
-                let poster = content.thumbnail_url();
+        lightbox.shown().map(|media| {
+            let url = media.url();
+            let shown = if media.is_video() {
+                let poster = media.still_url();
                 view! { <video src=url poster=poster controls=true autoplay=true data-testid="lightbox-media"></video> }
                     .into_any()
             } else {
@@ -32,9 +32,9 @@ pub fn LightboxView() -> impl IntoView {
                 <div class="lightbox" role="dialog" aria-modal="true" aria-label=t.result data-testid="lightbox"
                     on:click=move |_| lightbox.close()>
                     <div class="lightbox-body" on:click=|e| e.stop_propagation()>
-                        {media}
+                        {shown}
                         <div class="lightbox-bar">
-                            <a class="link" href=content.download_url() download="">{t.download}</a>
+                            <a class="link" href=media.download_url() download="">{t.download}</a>
                             <button type="button" class="secondary" node_ref=close_ref data-testid="lightbox-close"
                                 on:click=move |_| lightbox.close()>{t.close}</button>
                         </div>

@@ -2,9 +2,10 @@
 //! page; beyond that only the rows in and near view are, between two stand-ins as tall as
 //! the rows they replace (measured once seen, estimated before), so that 10,000 tasks
 //! scroll like 50. When the end of the list comes near the view, `near_end` is called
-//! (the panel reads the next older page).
+//! (the panel reads the next older page). Which rows that is: `window.rs`.
 
-use super::task_row::TaskRow;
+use super::row::TaskRow;
+use super::window::{heights, rows_in, Window};
 use crate::domain::TaskView;
 use leptos::html;
 use leptos::prelude::*;
@@ -15,42 +16,6 @@ use uuid::Uuid;
 const WHOLE_UP_TO: usize = 200;
 /// How far beyond the view rows are kept in the page, on each side (px).
 const OVERSCAN: f64 = 800.0;
-/// A row's height while no row has been measured (px).
-const ESTIMATE: f64 = 60.0;
-
-/// The rows `first..end` are in the page, with `before` px of stand-in above them and
-/// `after` px below.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Window {
-    first: usize,
-    end: usize,
-    before: f64,
-    after: f64,
-}
-
-/// The rows of `heights` (top to bottom) that meet the span `top..bottom`, in px from the
-/// list's top.
-fn rows_in(heights: &[f64], top: f64, bottom: f64) -> Window {
-    let (mut first, mut before, mut y, mut end) = (None, 0.0, 0.0, heights.len());
-    for (i, &h) in heights.iter().enumerate() {
-        if y >= bottom {
-            end = i;
-            break;
-        }
-        if first.is_none() && y + h > top {
-            (first, before) = (Some(i), y);
-        }
-        y += h;
-    }
-    let (first, before) = first.map_or((end, y), |first| (first, before));
-    Window { first, end, before, after: heights[end..].iter().sum() }
-}
-
-/// Each task's height: as measured, else the measured rows' mean.
-fn heights(tasks: &[TaskView], measured: &HashMap<Uuid, f64>) -> Vec<f64> {
-    let estimate = if measured.is_empty() { ESTIMATE } else { measured.values().sum::<f64>() / measured.len() as f64 };
-    tasks.iter().map(|t| measured.get(&t.id).copied().unwrap_or(estimate)).collect()
-}
 
 /// What identifies a row's rendering: it is drawn again when the task changes.
 fn row_key(task: &TaskView) -> (Uuid, i64, u8) {
@@ -156,31 +121,5 @@ fn measure(list: NodeRef<html::Ol>, measured: RwSignal<HashMap<Uuid, f64>>) {
     });
     if !changed.is_empty() {
         measured.update(|known| known.extend(changed));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_window_holds_the_rows_that_meet_the_span() {
-        let heights = [10.0, 20.0, 30.0, 40.0, 50.0]; // rows at 0, 10, 30, 60, 100; 150 in all
-        let w = |top, bottom| rows_in(&heights, top, bottom);
-        assert_eq!(w(0.0, 1_000.0), Window { first: 0, end: 5, before: 0.0, after: 0.0 });
-        assert_eq!(w(15.0, 60.0), Window { first: 1, end: 3, before: 10.0, after: 90.0 });
-        assert_eq!(w(30.0, 61.0), Window { first: 2, end: 4, before: 30.0, after: 50.0 });
-        assert_eq!(w(-500.0, 5.0), Window { first: 0, end: 1, before: 0.0, after: 140.0 });
-        // Scrolled past the end (the list shrank): nothing drawn, all of it stand-in above.
-        assert_eq!(w(400.0, 900.0), Window { first: 5, end: 5, before: 150.0, after: 0.0 });
-    }
-
-    #[test]
-    fn unmeasured_rows_are_as_tall_as_the_measured_ones_on_average() {
-        let now = chrono::Utc::now();
-        let tasks: Vec<TaskView> = (0..3).map(|i| TaskView::example(&format!("row {i}"), now)).collect();
-        assert_eq!(heights(&tasks, &HashMap::new()), [ESTIMATE; 3]);
-        let measured = HashMap::from([(tasks[0].id, 40.0), (tasks[2].id, 100.0)]);
-        assert_eq!(heights(&tasks, &measured), [40.0, 70.0, 100.0]);
     }
 }

@@ -1,13 +1,10 @@
-//! The whiteboard: a pan and zoom surface holding the owner's items (results placed from
-//! the queue, and frames that follow a task until its result replaces them). Drag the
-//! background to pan, the wheel to zoom (or the + / − buttons); items move, resize and go
-//! (see `board_item.rs`). The items are read after hydration and stored on the server;
-//! changes made in the owner's other tabs arrive as live events (`live.rs`).
+//! The whiteboard's state: the owner's items as last read or changed, which part of the
+//! board is in view, and the board's actions (place, arrange, remove), each shown at once
+//! and saved on the server; a refusal reads the board again and says why.
 
-use super::board_item::BoardItem;
 use crate::api::{arrange_board_item, list_board, place_on_board, remove_board_item, ApiError, Strict};
-use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, ContentView, PlaceRequest};
-use crate::i18n::t;
+use crate::components::shared::notice::run_noting;
+use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, Media, PlaceRequest};
 use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -31,9 +28,9 @@ pub struct Viewport {
 pub struct Board {
     pub(super) items: RwSignal<Vec<BoardItemView>>,
     pub(super) view: RwSignal<Viewport>,
-    surface: NodeRef<html::Div>,
+    pub(super) surface: NodeRef<html::Div>,
     /// What the last board action failed with, if it did.
-    notice: RwSignal<Option<String>>,
+    pub(super) notice: RwSignal<Option<String>>,
 }
 
 impl Board {
@@ -59,11 +56,11 @@ impl Board {
     }
 
     /// Places a result in the middle of the view, at most [`PLACED_SIZE`] on screen.
-    pub fn insert(self, content: &ContentView) {
-        let (w, h) = (content.width.unwrap_or(512) as f64, content.height.unwrap_or(512) as f64);
+    pub fn insert(self, media: &Media) {
+        let (w, h) = (media.width.unwrap_or(512) as f64, media.height.unwrap_or(512) as f64);
         let scale = (PLACED_SIZE / w.max(h)).min(1.0) / self.view.get_untracked().zoom;
         let request = self.centred(w * scale, h * scale, 0);
-        self.place(PlaceRequest { content_id: Some(content.id.to_string()), ..request });
+        self.place(PlaceRequest { content_id: Some(media.id.to_string()), ..request });
     }
 
     /// Places a frame for each task, side by side in the middle of the view.
@@ -117,7 +114,7 @@ impl Board {
     }
 
     /// Shows an item as it now is (front-most last).
-    pub(super) fn put(self, item: BoardItemView) {
+    pub(crate) fn put(self, item: BoardItemView) {
         self.items.update(|items| {
             items.retain(|i| i.id != item.id);
             items.push(item);
@@ -126,7 +123,7 @@ impl Board {
     }
 
     /// Stops showing an item (taken off elsewhere).
-    pub(super) fn forget(self, id: Uuid) {
+    pub(crate) fn forget(self, id: Uuid) {
         self.items.update(|items| items.retain(|i| i.id != id));
     }
 
@@ -142,82 +139,15 @@ impl Board {
     }
 
     fn run(self, action: impl std::future::Future<Output = Result<(), ApiError>> + 'static) {
-        self.notice.set(None);
-        leptos::task::spawn_local(async move {
-            if let Err(e) = action.await {
-                self.notice.set(Some(t().error(&e)));
-            }
-        });
+        run_noting(self.notice, action);
     }
 
     /// Zooms by `factor` about the screen point (`sx`, `sy`).
-    fn zoom_at(self, factor: f64, sx: f64, sy: f64) {
+    pub(super) fn zoom_at(self, factor: f64, sx: f64, sy: f64) {
         self.view.update(|v| {
             let zoom = (v.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
             let k = zoom / v.zoom;
             *v = Viewport { x: sx - (sx - v.x) * k, y: sy - (sy - v.y) * k, zoom };
         });
-    }
-}
-
-/// The board beside the panel.
-#[component]
-pub fn Whiteboard() -> impl IntoView {
-    let board = expect_context::<Board>();
-    let t = t();
-    // A background drag in progress: the pointer's last screen position.
-    let panning = StoredValue::new(None::<(f64, f64)>);
-    let centre = move || {
-        board
-            .surface
-            .get_untracked()
-            .map_or((400.0, 300.0), |el| (f64::from(el.client_width()) / 2.0, f64::from(el.client_height()) / 2.0))
-    };
-    let layer_style = move || {
-        let v = board.view.get();
-        format!("transform: translate({}px, {}px) scale({});", v.x, v.y, v.zoom)
-    };
-    view! {
-        <section class="board" aria-label=t.board>
-            <div class="board-surface" data-testid="whiteboard" node_ref=board.surface
-                on:pointerdown=move |ev| {
-                    if ev.button() == 0 {
-                        panning.set_value(Some((f64::from(ev.client_x()), f64::from(ev.client_y()))));
-                    }
-                }
-                on:pointermove=move |ev| {
-                    if let Some((px, py)) = panning.get_value() {
-                        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-                        board.view.update(|v| { v.x += x - px; v.y += y - py; });
-                        panning.set_value(Some((x, y)));
-                    }
-                }
-                on:pointerup=move |_| panning.set_value(None)
-                on:pointerleave=move |_| panning.set_value(None)
-                on:wheel=move |ev| {
-                    ev.prevent_default();
-                    let factor = (-ev.delta_y() / 500.0).exp();
-                    board.zoom_at(factor, f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-                }>
-                <div class="board-layer" style=layer_style data-testid="board-layer">
-                    <For each=move || board.items.get() key=|item| (item.id, item.z, item.media.is_some()) let:item>
-                        <BoardItem item/>
-                    </For>
-                </div>
-            </div>
-            <div class="board-tools">
-                <button type="button" class="secondary" data-testid="zoom-out" aria-label=t.zoom_out
-                    on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.0 / 1.25, x, y) }>"−"</button>
-                <span class="board-zoom" data-testid="zoom">{move || format!("{:.0}%", board.view.get().zoom * 100.0)}</span>
-                <button type="button" class="secondary" data-testid="zoom-in" aria-label=t.zoom_in
-                    on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.25, x, y) }>"+"</button>
-                <button type="button" class="secondary" data-testid="zoom-reset"
-                    on:click=move |_| board.view.set(Viewport { x: 0.0, y: 0.0, zoom: 1.0 })>{t.zoom_reset}</button>
-            </div>
-            {move || board.notice.get().map(|n| view! { <p class="board-notice" role="alert">{n}</p> })}
-            <Show when=move || board.items.with(Vec::is_empty)>
-                <p class="board-hint">{t.board_hint}</p>
-            </Show>
-        </section>
     }
 }

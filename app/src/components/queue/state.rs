@@ -1,16 +1,24 @@
 //! The queue's state in the page: the owner's tasks newest first, read on the server with
 //! `list_tasks` and kept current in the browser as submissions go out and come back, as
-//! live events arrive and as older pages are read (shown by `queue_panel.rs`).
+//! live events arrive and as older pages are read (shown by `panel.rs`); the filter and
+//! the counts per status (chosen and shown by `filters.rs`); the outcome of actions.
 
-use super::clock::Clock;
+use super::pending_clear::PendingClear;
 use crate::api::{list_tasks, ApiError, Strict};
+use crate::components::shared::clock::Clock;
+use crate::components::shared::notice::run_noting;
 use crate::domain::{
     ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView, MAX_PAGE_SIZE,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::future::Future;
 use uuid::Uuid;
+
+/// How long counts wait for more events before they are read again.
+#[cfg(feature = "hydrate")]
+const RECOUNT_MS: u32 = 300;
 
 /// A submission on its way to the server, or refused by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,21 +26,6 @@ pub struct Outgoing {
     pub local_id: u64,
     pub request: SubmitRequest,
     pub refusal: Option<ApiError>,
-}
-
-/// A clear the user can still undo: the tasks in `statuses` that had finished by
-/// `before` (the server's time) are hidden until it is sent.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct PendingClear {
-    pub statuses: Vec<TaskStatus>,
-    pub before: DateTime<Utc>,
-    pub token: u64,
-}
-
-impl PendingClear {
-    pub(super) fn hides(&self, task: &TaskView) -> bool {
-        self.statuses.contains(&task.status) && task.finished_at.is_some_and(|at| at <= self.before)
-    }
 }
 
 /// The queue's state, shared through context by the form and the panel.
@@ -61,13 +54,13 @@ pub struct Queue {
     /// Which tasks the list shows (status tab, kind, search); no cursor or limit.
     pub(super) filter: RwSignal<ListQuery>,
     /// The counts per status for the filter's kind and search, as last read.
-    pub(super) counts: RwSignal<Option<StatusCounts>>,
+    counts: RwSignal<Option<StatusCounts>>,
     /// Bumped by each reload, so that an answer to an older one is dropped.
     generation: StoredValue<u64>,
     /// An older page is on its way.
     loading_older: StoredValue<bool>,
     /// A recount is on its way.
-    pub(super) recounting: StoredValue<bool>,
+    recounting: StoredValue<bool>,
     clock: Clock,
 }
 
@@ -122,10 +115,6 @@ impl Queue {
         }
     }
 
-    pub(super) fn first_page_counts(&self) -> Option<StatusCounts> {
-        self.first_page().map(|p| p.counts)
-    }
-
     /// The first page: the latest snapshot, else the one loaded with the page.
     fn first_page(&self) -> Option<TaskPage> {
         self.snapshot.get().or_else(|| self.page.get().and_then(Result::ok))
@@ -134,7 +123,7 @@ impl Queue {
     /// Shows `task` as it now is: replaces the listed one unless that one is newer; a
     /// task not listed yet (made in another tab, or not yet answered) goes on top; a
     /// removed one stays removed.
-    pub(super) fn upsert(&self, task: TaskView) {
+    pub(crate) fn upsert(&self, task: TaskView) {
         if self.changed.with_untracked(|c| matches!(c.get(&task.id), Some(None))) {
             return;
         }
@@ -162,7 +151,7 @@ impl Queue {
 
     /// Replaces the list with a fresh first page for the filter (everything else known is
     /// dropped at the same moment, so nothing flickers).
-    pub(super) fn reload(&self) {
+    pub(crate) fn reload(&self) {
         let this = *self;
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
@@ -188,7 +177,7 @@ impl Queue {
     /// Reads the first page again and merges it in, keeping what else was loaded (the
     /// page's way to stay current while the live stream cannot be opened).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // polled in the browser only
-    pub(super) fn refresh(&self) {
+    pub(crate) fn refresh(&self) {
         let this = *self;
         let generation = self.generation.get_value();
         let query = self.filter.get_untracked();
@@ -215,7 +204,7 @@ impl Queue {
         self.paused.set(Some(page.paused));
     }
 
-    pub(super) fn listed_untracked(&self) -> Vec<TaskView> {
+    pub(crate) fn listed_untracked(&self) -> Vec<TaskView> {
         leptos::prelude::untrack(|| self.listed())
     }
 
@@ -246,7 +235,7 @@ impl Queue {
     }
 
     /// Every task known, hidden or not.
-    pub(super) fn listed(&self) -> Vec<TaskView> {
+    pub(crate) fn listed(&self) -> Vec<TaskView> {
         let loaded = self.first_page().map(|p| p.tasks).unwrap_or_default();
         let changed = self.changed.get();
         let mut seen = std::collections::HashSet::new();
@@ -331,6 +320,61 @@ impl Queue {
     /// Forgets a refused submission (after its input went back to the form).
     pub fn dismiss(&self, local_id: u64) {
         self.outbox.update(|o| o.retain(|x| x.local_id != local_id));
+    }
+
+    /// Shows the tasks `filter` picks.
+    pub(super) fn set_filter(&self, filter: ListQuery) {
+        if self.filter.with_untracked(|f| *f != filter) {
+            self.filter.set(filter);
+            self.reload();
+        }
+    }
+
+    /// The counts per status, as last read.
+    fn current_counts(&self) -> StatusCounts {
+        self.counts.get().or_else(|| self.first_page().map(|p| p.counts)).unwrap_or_default()
+    }
+
+    /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
+    /// The counts read last are never fewer than the tasks this page lists for the tab
+    /// (a task just submitted is listed before the counts are read again).
+    pub(super) fn shown_count(&self, status: Option<&str>) -> u64 {
+        let counts = self.current_counts();
+        let total = match status.map(TaskStatus::parse) {
+            Some(Ok(status)) => counts.get(status),
+            _ => counts.total(),
+        };
+        let tab = ListQuery { status: status.map(str::to_owned), ..self.filter.get() }.validate().ok();
+        let (mut listed, mut hidden) = (0, 0);
+        let pending_clear = self.pending_clear.get();
+        for task in self.listed().iter().filter(|t| tab.as_ref().is_some_and(|f| f.matches(t))) {
+            listed += 1;
+            hidden += u64::from(pending_clear.as_ref().is_some_and(|h| h.hides(task)));
+        }
+        total.max(listed).saturating_sub(hidden)
+    }
+
+    /// Reads the counts again shortly (one read for a burst of events).
+    fn recount(&self) {
+        if self.recounting.get_value() {
+            return;
+        }
+        self.recounting.set_value(true);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            gloo_timers::future::TimeoutFuture::new(RECOUNT_MS).await;
+            this.recounting.set_value(false);
+            let query = ListQuery { status: None, cursor: None, limit: Some(1), ..this.filter.get_untracked() };
+            if let Ok(page) = list_tasks(Strict(query)).await {
+                this.counts.set(Some(page.counts));
+            }
+        });
+    }
+
+    /// Runs an action in the background; its error, if any, becomes the queue's notice.
+    pub(super) fn act(self, action: impl Future<Output = Result<(), ApiError>> + 'static) {
+        run_noting(self.notice, action);
     }
 }
 

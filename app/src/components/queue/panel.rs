@@ -1,8 +1,15 @@
 //! The queue panel: its heading and count, the toolbar, filters and status lines, and the
 //! list: submissions on their way, then the tasks newest first, with older pages on demand.
 
-use super::queue::{Outgoing, Queue};
-use super::task_list::TaskList;
+use super::filters::QueueFilters;
+use super::health::HealthBanner;
+use super::list::TaskList;
+use super::state::{Outgoing, Queue};
+use super::toolbar::QueueToolbar;
+use crate::components::form::handle::FormHandle;
+use crate::components::live::LiveStatus;
+use crate::components::notify::NotifyToggle;
+use crate::components::shared::text::{error_text, excerpt};
 use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
@@ -11,7 +18,7 @@ use leptos::prelude::*;
 #[component]
 pub fn QueuePanel() -> impl IntoView {
     let queue = expect_context::<Queue>();
-    let form = expect_context::<super::form::FormHandle>();
+    let form = expect_context::<FormHandle>();
     let tasks = Memo::new(move |_| queue.tasks());
     let retry_limit = Signal::derive(move || queue.retry_limit());
     let scroller = NodeRef::<html::Section>::new();
@@ -22,18 +29,18 @@ pub fn QueuePanel() -> impl IntoView {
     let near_end = Callback::new(move |()| queue.load_older());
     let total = move || queue.shown_count(queue.filter.with(|f| f.status.clone()).as_deref());
     let t = t();
-    let load_error = move || queue.page.get().and_then(Result::err).map(|e| t.error(&e));
+    let load_error = move || queue.page.get().and_then(Result::err).map(|e| error_text(t, &e));
     view! {
         <section class="queue" aria-label=t.queue node_ref=scroller on:scroll=move |_| bump()>
             <header class="queue-head">
                 <h2>{t.queue}</h2>
                 <span class="queue-count" data-testid="queue-count">{move || (t.task_count)(total())}</span>
             </header>
-            <super::notify::NotifyToggle/>
-            <super::live::LiveStatus/>
-            <super::health::HealthBanner/>
-            <super::actions::QueueToolbar/>
-            <super::filters::QueueFilters/>
+            <NotifyToggle/>
+            <LiveStatus/>
+            <HealthBanner/>
+            <QueueToolbar/>
+            <QueueFilters/>
             {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
             {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
             <TaskList tasks retry_limit scroller scrolled=scrolled.read_only() near_end>
@@ -59,7 +66,7 @@ pub fn QueuePanel() -> impl IntoView {
 
 /// A submission still travelling, or refused with the reason and a way back to the form.
 #[component]
-fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
+fn OutgoingRow(out: Outgoing, form: FormHandle) -> impl IntoView {
     let queue = expect_context::<Queue>();
     let t = t();
     let refused = out.refusal.clone();
@@ -67,12 +74,12 @@ fn OutgoingRow(out: Outgoing, form: super::form::FormHandle) -> impl IntoView {
     let test_id = if refused.is_some() { "task-refused" } else { "task-sending" };
     view! {
         <li class="task outgoing" data-testid=test_id>
-            <span class="task-prompt">{super::task_row::excerpt(&out.request.prompt, 80)}</span>
+            <span class="task-prompt">{excerpt(&out.request.prompt, 80)}</span>
             {match refused {
                 None => view! { <span class="badge status-sending">{t.sending}</span> }.into_any(),
                 Some(err) => view! {
                     <span class="badge status-failed">{t.not_queued}</span>
-                    <span class="task-error">{t.error(&err)}</span>
+                    <span class="task-error">{error_text(t, &err)}</span>
                     <button type="button" class="link" on:click=move |_| {
                         form.restore(&request, reason.clone());
                         queue.dismiss(out.local_id);

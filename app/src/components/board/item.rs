@@ -4,29 +4,17 @@
 //! × or Delete to take it off; with the keyboard, arrows move it and + / − size it.
 //! Each change is shown at once and saved when the gesture ends.
 
-use super::queue::Queue;
-use super::task_row::excerpt;
-use super::whiteboard::Board;
+use super::gesture::{resized, Drag, Gesture};
+use super::state::Board;
 use crate::api::{retry_task, Strict};
-use crate::domain::{BoardItemView, BoardMedia, TaskRef, TaskStatus, TaskView, MIN_SIDE};
-use crate::i18n::{t, Locale};
+use crate::components::queue::state::Queue;
+use crate::components::shared::text::excerpt;
+use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus, TaskView};
+use crate::i18n::{t, Label, Locale};
 use leptos::html;
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, PartialEq)]
-enum Gesture {
-    Move,
-    Resize,
-}
-
-/// A pointer gesture in progress: what it does, where it started, the item then.
-#[derive(Clone)]
-struct Drag {
-    gesture: Gesture,
-    from: (f64, f64),
-    origin: BoardItemView,
-}
-
+/// One item, shown as the board has it or as a gesture moves it.
 #[component]
 pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     let board = expect_context::<Board>();
@@ -100,7 +88,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     let body = move || match (stored.get().and_then(|i| i.media), task.get()) {
         (Some(media), _) => media_view(&media).into_any(),
         (None, Some(task)) => match task.result.clone() {
-            Some(c) => media_view(&BoardMedia::from(&c)).into_any(),
+            Some(c) => media_view(&c.media).into_any(),
             None => frame_view(task, stored.get_untracked()).into_any(),
         },
         (None, None) => view! { <div class="frame"><span class="muted">{t.frame_waiting}</span></div> }.into_any(),
@@ -119,14 +107,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     }
 }
 
-/// `item` at `width`, its proportions kept, never smaller than the smallest side.
-fn resized(item: &BoardItemView, width: f64) -> BoardItemView {
-    let ratio = item.height / item.width;
-    let width = width.max(MIN_SIDE).max(MIN_SIDE / ratio);
-    BoardItemView { width, height: width * ratio, ..item.clone() }
-}
-
-fn media_view(media: &BoardMedia) -> impl IntoView {
+fn media_view(media: &Media) -> impl IntoView {
     let url = media.url();
     if media.is_video() {
         view! {

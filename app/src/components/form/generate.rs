@@ -3,85 +3,23 @@
 //! resets the form at once and travels in the background; refused input comes back.
 
 use super::field::Field;
-use super::form_state::FormState;
-use super::queue::Queue;
-use crate::api::{submit_task, ApiError, Strict};
-use crate::domain::{Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors};
-use crate::i18n::{t, Locale};
+use super::handle::FormHandle;
+use super::send::send;
+use super::state::FormState;
+use crate::components::board::state::Board;
+use crate::components::queue::state::Queue;
+use crate::components::shared::text::error_text;
+use crate::domain::{Fps, ImageSize, Resolution, StylePreset, TaskKind};
+use crate::i18n::{t, Label, Locale};
 use leptos::html;
 use leptos::prelude::*;
-
-/// The form's state, shared with the queue so a refused row can give its input back.
-#[derive(Clone, Copy)]
-pub struct FormHandle {
-    state: RwSignal<FormState>,
-    /// Show every field's error, not only those of touched fields.
-    attempted: RwSignal<bool>,
-    touched: RwSignal<Vec<&'static str>>,
-    /// Why the server refused the last submission, when the form holds its input again.
-    refusal: RwSignal<Option<ApiError>>,
-    /// What is wrong with the form as it stands (the server's own rules).
-    problems: Memo<ValidationErrors>,
-    /// Put a frame on the whiteboard for each task submitted (kept across submissions).
-    frame: RwSignal<bool>,
-}
-
-impl FormHandle {
-    pub fn new() -> Self {
-        let state = RwSignal::new(FormState::defaults(TaskKind::Image));
-        Self {
-            state,
-            attempted: RwSignal::new(false),
-            touched: RwSignal::new(Vec::new()),
-            refusal: RwSignal::new(None),
-            problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
-            frame: RwSignal::new(false),
-        }
-    }
-
-    /// Puts a refused request back into the form, with the reason it was refused.
-    pub fn restore(&self, request: &SubmitRequest, refusal: Option<ApiError>) {
-        self.state.set(FormState::from_request(request));
-        self.attempted.set(true);
-        self.refusal.set(refusal);
-    }
-
-    fn reset(&self, kind: TaskKind) {
-        self.state.set(FormState::defaults(kind));
-        self.attempted.set(false);
-        self.touched.set(Vec::new());
-        self.refusal.set(None);
-    }
-
-    fn error_for(&self, field: &'static str) -> Signal<Option<String>> {
-        let this = *self;
-        Signal::derive(move || {
-            if let Some(server) = this.refusal.with(|r| r.as_ref().and_then(ApiError::field_errors).cloned()) {
-                if let Some(e) = server.for_field(field) {
-                    return Some((t().field_error)(e));
-                }
-            }
-            if !this.attempted.get() && !this.touched.with(|t| t.contains(&field)) {
-                return None;
-            }
-            this.problems.with(|p| p.for_field(field).map(t().field_error))
-        })
-    }
-
-    fn touch(&self, field: &'static str) {
-        if !self.touched.with_untracked(|t| t.contains(&field)) {
-            self.touched.update(|t| t.push(field));
-        }
-        self.refusal.set(None);
-    }
-}
 
 /// The generation form.
 #[component]
 pub fn GenerateForm() -> impl IntoView {
     let form = expect_context::<FormHandle>();
     let queue = expect_context::<Queue>();
-    let board = expect_context::<super::whiteboard::Board>();
+    let board = expect_context::<Board>();
     let prompt_ref = NodeRef::<html::Textarea>::new();
     let state = form.state;
     let kind = move || state.with(|s| s.kind);
@@ -155,9 +93,8 @@ pub fn GenerateForm() -> impl IntoView {
             </Field>
             <Show when=move || kind() == TaskKind::Image>
                 <div class="row">
-                    {choice(form, "size", t.size, ImageSize::ALL, ImageSize::as_str, ImageSize::label,
-                        |s| s.size, |s, v| s.size = v)}
-                    {choice(form, "style", t.style, StylePreset::ALL, StylePreset::as_str, StylePreset::label,
+                    {choice(form, "size", t.size, ImageSize::ALL, ImageSize::as_str, |s| s.size, |s, v| s.size = v)}
+                    {choice(form, "style", t.style, StylePreset::ALL, StylePreset::as_str,
                         |s| s.style, |s, v| s.style = v)}
                 </div>
             </Show>
@@ -165,9 +102,9 @@ pub fn GenerateForm() -> impl IntoView {
                 <div class="row">
                     {number(form, "duration_secs", t.duration, "2", "10",
                         |s| s.duration_secs.clone(), |s, v| s.duration_secs = v)}
-                    {choice(form, "resolution", t.resolution, Resolution::ALL, Resolution::as_str, Resolution::label,
+                    {choice(form, "resolution", t.resolution, Resolution::ALL, Resolution::as_str,
                         |s| s.resolution, |s, v| s.resolution = v)}
-                    {choice(form, "fps", t.fps, Fps::ALL, Fps::as_str, Fps::label, |s| s.fps, |s, v| s.fps = v)}
+                    {choice(form, "fps", t.fps, Fps::ALL, Fps::as_str, |s| s.fps, |s, v| s.fps = v)}
                 </div>
             </Show>
             <div class="row">
@@ -180,7 +117,7 @@ pub fn GenerateForm() -> impl IntoView {
                 {t.frame_option}
             </label>
             {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {
-                <p class="form-error" role="alert" data-testid="form-error">{t.error(&e)}</p>
+                <p class="form-error" role="alert" data-testid="form-error">{error_text(t, &e)}</p>
             })}
             <div class="actions">
                 <button type="submit" class="primary" data-testid="generate">{t.generate}</button>
@@ -191,33 +128,13 @@ pub fn GenerateForm() -> impl IntoView {
     .into_any()
 }
 
-/// Sends a submission, resending it (same idempotency key, so never twice) when the
-/// server could not be reached, after 0.5 s and again after 2 s.
-async fn send(request: &SubmitRequest) -> Result<crate::domain::SubmitResponse, ApiError> {
-    let mut waits = [500u32, 2_000].into_iter();
-    loop {
-        match submit_task(Strict(request.clone())).await {
-            Err(ApiError::Unreachable(reason)) => match waits.next() {
-                #[cfg(feature = "hydrate")]
-                Some(ms) => gloo_timers::future::TimeoutFuture::new(ms).await,
-                #[cfg(not(feature = "hydrate"))]
-                Some(_) => {}
-                None => return Err(ApiError::Unreachable(reason)),
-            },
-            other => return other,
-        }
-    }
-}
-
-/// A `<select>` over a closed set of values.
-#[allow(clippy::too_many_arguments)]
-fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
+/// A `<select>` over a closed set of values, each shown by its label.
+fn choice<T: Label + PartialEq + Send + Sync + 'static>(
     form: FormHandle,
     name: &'static str,
     label: &'static str,
     options: &'static [T],
     wire: fn(T) -> &'static str,
-    text: fn(T, Locale) -> &'static str,
     get: fn(&FormState) -> T,
     set: fn(&mut FormState, T),
 ) -> impl IntoView {
@@ -233,7 +150,7 @@ fn choice<T: Copy + PartialEq + Send + Sync + 'static>(
                     }
                 }>
                 {options.iter().copied().map(|o| view! {
-                    <option value=wire(o) selected=move || state.with(|s| get(s) == o)>{text(o, locale)}</option>
+                    <option value=wire(o) selected=move || state.with(|s| get(s) == o)>{o.label(locale)}</option>
                 }).collect_view()}
             </select>
         </Field>

@@ -1,9 +1,8 @@
 //! Toasts: short messages in the corner that go by themselves (a finished task, a
-//! refused action, "3 tasks cleared · Undo"). Announced to screen readers (`aria-live`);
-//! one with an action keeps a button for it until it goes. Other news for screen readers
-//! only (a task started, is retrying) goes to a hidden live line beside them.
+//! refused action, "3 tasks cleared · Undo"). This is their state: which are shown, for
+//! how long, and the latest news for screen readers only (a task started, is retrying);
+//! `toast_list.rs` shows them.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 
 /// How a toast looks.
@@ -16,20 +15,20 @@ pub enum Tone {
 }
 
 #[derive(Clone)]
-struct Toast {
-    id: u64,
-    text: String,
-    tone: Tone,
+pub(super) struct Toast {
+    pub id: u64,
+    pub text: String,
+    pub tone: Tone,
     /// The action's label and what it does (the toast goes when it is used).
-    action: Option<(&'static str, Callback<()>)>,
+    pub action: Option<(&'static str, Callback<()>)>,
 }
 
 /// The page's toasts; provided by the workspace.
 #[derive(Clone, Copy)]
 pub struct Toasts {
-    shown: RwSignal<Vec<Toast>>,
+    pub(super) shown: RwSignal<Vec<Toast>>,
     /// The latest news for screen readers only.
-    announced: RwSignal<String>,
+    pub(super) announced: RwSignal<String>,
     next_id: StoredValue<u64>,
 }
 
@@ -70,31 +69,7 @@ impl Toasts {
         let _ = (this, ms);
     }
 
-    fn dismiss(&self, id: u64) {
+    pub(super) fn dismiss(&self, id: u64) {
         self.shown.update(|s| s.retain(|t| t.id != id));
-    }
-}
-
-#[component]
-pub fn ToastList() -> impl IntoView {
-    let toasts = expect_context::<Toasts>();
-    let t = t();
-    view! {
-        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || toasts.shown.get() key=|toast| toast.id let:toast>
-                <div class=format!("toast tone-{:?}", toast.tone).to_lowercase() data-testid="toast">
-                    <span>{toast.text.clone()}</span>
-                    {toast.action.map(|(label, action)| view! {
-                        <button type="button" class="link" data-testid="toast-action" on:click=move |_| {
-                            action.run(());
-                            toasts.dismiss(toast.id);
-                        }>{label}</button>
-                    })}
-                    <button type="button" class="link toast-close" aria-label=t.close
-                        on:click=move |_| toasts.dismiss(toast.id)>"×"</button>
-                </div>
-            </For>
-        </div>
-        <p class="sr-only" aria-live="polite" data-testid="announcer">{move || toasts.announced.get()}</p>
     }
 }

@@ -2,9 +2,8 @@
 //! them with a transient error), say so above the queue, with how many and when the
 //! next retry comes.
 
-use super::clock::LocalTime;
-use super::queue::Queue;
-use super::task_row::Countdown;
+use super::state::Queue;
+use crate::components::shared::time::{Countdown, LocalTime};
 use crate::domain::TaskStatus;
 use crate::i18n::t;
 use leptos::prelude::*;

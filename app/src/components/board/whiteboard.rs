@@ -1,0 +1,72 @@
+//! The whiteboard: a pan and zoom surface holding the owner's items (results placed from
+//! the queue, and frames that follow a task until its result replaces them). Drag the
+//! background to pan, the wheel to zoom (or the + / − buttons); items move, resize and go
+//! (see `item.rs`). The items are read after hydration and stored on the server
+//! (`state.rs`); changes made in the owner's other tabs arrive as live events (`live.rs`).
+
+use super::item::BoardItem;
+use super::state::{Board, Viewport};
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// The board beside the panel.
+#[component]
+pub fn Whiteboard() -> impl IntoView {
+    let board = expect_context::<Board>();
+    let t = t();
+    // A background drag in progress: the pointer's last screen position.
+    let panning = StoredValue::new(None::<(f64, f64)>);
+    let centre = move || {
+        board
+            .surface
+            .get_untracked()
+            .map_or((400.0, 300.0), |el| (f64::from(el.client_width()) / 2.0, f64::from(el.client_height()) / 2.0))
+    };
+    let layer_style = move || {
+        let v = board.view.get();
+        format!("transform: translate({}px, {}px) scale({});", v.x, v.y, v.zoom)
+    };
+    view! {
+        <section class="board" aria-label=t.board>
+            <div class="board-surface" data-testid="whiteboard" node_ref=board.surface
+                on:pointerdown=move |ev| {
+                    if ev.button() == 0 {
+                        panning.set_value(Some((f64::from(ev.client_x()), f64::from(ev.client_y()))));
+                    }
+                }
+                on:pointermove=move |ev| {
+                    if let Some((px, py)) = panning.get_value() {
+                        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                        board.view.update(|v| { v.x += x - px; v.y += y - py; });
+                        panning.set_value(Some((x, y)));
+                    }
+                }
+                on:pointerup=move |_| panning.set_value(None)
+                on:pointerleave=move |_| panning.set_value(None)
+                on:wheel=move |ev| {
+                    ev.prevent_default();
+                    let factor = (-ev.delta_y() / 500.0).exp();
+                    board.zoom_at(factor, f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+                }>
+                <div class="board-layer" style=layer_style data-testid="board-layer">
+                    <For each=move || board.items.get() key=|item| (item.id, item.z, item.media.is_some()) let:item>
+                        <BoardItem item/>
+                    </For>
+                </div>
+            </div>
+            <div class="board-tools">
+                <button type="button" class="secondary" data-testid="zoom-out" aria-label=t.zoom_out
+                    on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.0 / 1.25, x, y) }>"−"</button>
+                <span class="board-zoom" data-testid="zoom">{move || format!("{:.0}%", board.view.get().zoom * 100.0)}</span>
+                <button type="button" class="secondary" data-testid="zoom-in" aria-label=t.zoom_in
+                    on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.25, x, y) }>"+"</button>
+                <button type="button" class="secondary" data-testid="zoom-reset"
+                    on:click=move |_| board.view.set(Viewport { x: 0.0, y: 0.0, zoom: 1.0 })>{t.zoom_reset}</button>
+            </div>
+            {move || board.notice.get().map(|n| view! { <p class="board-notice" role="alert">{n}</p> })}
+            <Show when=move || board.items.with(Vec::is_empty)>
+                <p class="board-hint">{t.board_hint}</p>
+            </Show>
+        </section>
+    }
+}

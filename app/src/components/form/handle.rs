@@ -1,0 +1,74 @@
+//! The form's state as the page holds it: what is typed, which fields were touched, what
+//! is wrong (the server's own rules) and why the server refused the last submission.
+//! Shared with the queue, so that a refused row can give its input back.
+
+use super::state::FormState;
+use crate::api::ApiError;
+use crate::domain::{SubmitRequest, TaskKind, ValidationErrors};
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// The form's state, shared with the queue so a refused row can give its input back.
+#[derive(Clone, Copy)]
+pub struct FormHandle {
+    pub(super) state: RwSignal<FormState>,
+    /// Show every field's error, not only those of touched fields.
+    pub(super) attempted: RwSignal<bool>,
+    touched: RwSignal<Vec<&'static str>>,
+    /// Why the server refused the last submission, when the form holds its input again.
+    pub(super) refusal: RwSignal<Option<ApiError>>,
+    /// What is wrong with the form as it stands (the server's own rules).
+    problems: Memo<ValidationErrors>,
+    /// Put a frame on the whiteboard for each task submitted (kept across submissions).
+    pub(super) frame: RwSignal<bool>,
+}
+
+impl FormHandle {
+    pub fn new() -> Self {
+        let state = RwSignal::new(FormState::defaults(TaskKind::Image));
+        Self {
+            state,
+            attempted: RwSignal::new(false),
+            touched: RwSignal::new(Vec::new()),
+            refusal: RwSignal::new(None),
+            problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
+            frame: RwSignal::new(false),
+        }
+    }
+
+    /// Puts a refused request back into the form, with the reason it was refused.
+    pub fn restore(&self, request: &SubmitRequest, refusal: Option<ApiError>) {
+        self.state.set(FormState::from_request(request));
+        self.attempted.set(true);
+        self.refusal.set(refusal);
+    }
+
+    pub(super) fn reset(&self, kind: TaskKind) {
+        self.state.set(FormState::defaults(kind));
+        self.attempted.set(false);
+        self.touched.set(Vec::new());
+        self.refusal.set(None);
+    }
+
+    pub(super) fn error_for(&self, field: &'static str) -> Signal<Option<String>> {
+        let this = *self;
+        Signal::derive(move || {
+            if let Some(server) = this.refusal.with(|r| r.as_ref().and_then(ApiError::field_errors).cloned()) {
+                if let Some(e) = server.for_field(field) {
+                    return Some((t().field_error)(e));
+                }
+            }
+            if !this.attempted.get() && !this.touched.with(|t| t.contains(&field)) {
+                return None;
+            }
+            this.problems.with(|p| p.for_field(field).map(t().field_error))
+        })
+    }
+
+    pub(super) fn touch(&self, field: &'static str) {
+        if !self.touched.with_untracked(|t| t.contains(&field)) {
+            self.touched.update(|t| t.push(field));
+        }
+        self.refusal.set(None);
+    }
+}

@@ -1,0 +1,89 @@
+//! Clearing finished tasks with ten seconds to undo: they are hidden at once, and the
+//! clear is sent when the undo time is over, when another clear starts, or by beacon as
+//! the page goes.
+
+use super::pending_clear::PendingClear;
+use super::state::Queue;
+use crate::api::{clear_tasks, Strict};
+use crate::components::shared::clock::Clock;
+use crate::components::shared::toasts::Toasts;
+use crate::domain::TaskStatus;
+use crate::i18n::t;
+use chrono::DateTime;
+use leptos::prelude::*;
+
+/// How long a clear can be undone.
+const UNDO_MS: u32 = 10_000;
+
+/// Hides the tasks in `statuses` at once and offers to undo for ten seconds; then asks
+/// the server to remove those that had finished by the time of the click (a task that
+/// finishes meanwhile stays). A clear still waiting is sent first.
+pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[TaskStatus]) {
+    send_clear(queue);
+    let token = next_token();
+    // Everything shown as finished is cleared, even if the browser's reckoning of the
+    // server's time runs a little behind.
+    let shown = queue.listed_untracked().into_iter().filter(|t| statuses.contains(&t.status));
+    let before = shown.filter_map(|t| t.finished_at).fold(clock.now_untracked(), DateTime::max);
+    let pending = PendingClear { statuses: statuses.to_vec(), before, token };
+    let n = queue.listed_untracked().iter().filter(|t| pending.hides(t)).count() as u64;
+    queue.pending_clear.set(Some(pending));
+    let t = t();
+    let undo = Callback::new(move |()| {
+        if queue.pending_clear.get_untracked().is_some_and(|p| p.token == token) {
+            queue.pending_clear.set(None);
+        }
+    });
+    toasts.with_action((t.cleared)(n), t.undo, undo, UNDO_MS);
+    #[cfg(feature = "hydrate")]
+    gloo_timers::callback::Timeout::new(UNDO_MS, move || {
+        if queue.pending_clear.get_untracked().is_some_and(|p| p.token == token) {
+            send_clear(queue);
+        }
+    })
+    .forget();
+}
+
+/// Sends the pending clear, if any; if the server refuses, the tasks show again.
+fn send_clear(queue: Queue) {
+    let Some(pending) = queue.pending_clear.get_untracked() else { return };
+    queue.act(async move {
+        let result = clear_tasks(Strict(pending.request())).await;
+        let gone: Vec<_> = queue.listed_untracked().into_iter().filter(|t| pending.hides(t)).map(|t| t.id).collect();
+        if result.is_ok() {
+            queue.remove(gone);
+        }
+        if queue.pending_clear.get_untracked().is_some_and(|p| p.token == pending.token) {
+            queue.pending_clear.set(None);
+        }
+        result.map(|_| ())
+    });
+}
+
+/// Sends the pending clear as the page goes away (closed, reloaded, navigated from): the
+/// user asked for it and only waited for the chance to undo.
+pub(super) fn send_clear_on_leave(queue: Queue) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsValue;
+        let Some(pending) = queue.pending_clear.get_untracked() else { return };
+        let Ok(json) = serde_json::to_string(&pending.request()) else { return };
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("application/json");
+        let parts = js_sys::Array::of1(&JsValue::from_str(&json));
+        if let (Ok(blob), Some(window)) =
+            (web_sys::Blob::new_with_str_sequence_and_options(&parts, &options), web_sys::window())
+        {
+            let _ = window.navigator().send_beacon_with_opt_blob("/api/clear_tasks", Some(&blob));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = queue;
+}
+
+/// A token unique enough to tell one clear from the next.
+fn next_token() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
