@@ -9,7 +9,7 @@ use super::{human, Engine};
 use crate::failure::{Failure, FailureKind, Verdict};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
-use app::domain::{OwnerId, TaskEvent, TaskKind, TaskView};
+use app::domain::{ContentView, Media, OwnerId, TaskEvent, TaskKind, TaskView};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -156,16 +156,15 @@ impl Engine {
                 let bytes = output.bytes.len() as u64;
                 match self.content.save(content_id, &output.media_type, output.bytes, output.poster).await {
                     Ok((storage_key, has_still)) => {
-                        let stored = StoredContent {
+                        let media = Media {
                             id: content_id,
-                            storage_key: storage_key.clone(),
                             media_type: output.media_type,
-                            bytes,
                             width: output.width,
                             height: output.height,
-                            duration_ms: output.duration_ms,
                             has_still,
                         };
+                        let content = ContentView { media, bytes, duration_ms: output.duration_ms };
+                        let stored = StoredContent { content, storage_key: storage_key.clone() };
                         let completed = store.complete(id, instance, Some(stored)).await?;
                         if completed.is_none() {
                             self.content.remove(&[storage_key]).await; // no longer ours to finish

@@ -1,25 +1,21 @@
 //! Recording a succeeded attempt: the task completed with its result's content row (and
-//! in the board frames waiting for it), its attempt closed, fenced like every outcome (a task `instance` no longer holds, its lease
-//! rescued meanwhile, is left unchanged and its content is not recorded).
+//! in the board frames waiting for it), its attempt closed, fenced like every outcome (a
+//! task `instance` no longer holds, its lease rescued meanwhile, is left unchanged and its
+//! content is not recorded).
 
-use super::row::{content_view, view};
+use super::row::view;
 use super::{stmt, StoreError, TaskStore};
 use crate::entity::{content, task};
-use app::domain::TaskView;
+use app::domain::{ContentView, TaskView};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
-/// A saved result file, to record with the completed task.
+/// A saved result file, to record with the completed task: what the page will see of it,
+/// and where it lies in the content folder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredContent {
-    pub id: Uuid,
+    pub content: ContentView,
     pub storage_key: String,
-    pub media_type: String,
-    pub bytes: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub duration_ms: Option<u32>,
-    pub has_still: bool,
 }
 
 impl TaskStore {
@@ -41,28 +37,28 @@ impl TaskStore {
             "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, next_retry_at = NULL, \
              progress = 100, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
              result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 RETURNING *",
-            [now.into(), content.as_ref().map(|c| c.id).into(), id.into(), instance.into()],
+            [now.into(), content.as_ref().map(|c| c.content.media.id).into(), id.into(), instance.into()],
         );
         let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
         let row = task::Model::from_query_result(&row, "")?;
-        let content = content.map(|c| content_row(id, c, now));
-        if let Some(content) = content.clone() {
+        if let Some(stored) = &content {
+            let file = content_row(id, stored, now);
             let frames = stmt(
                 backend,
                 "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
                  media_height = $5, has_still = $6, updated_at = $7 WHERE task_id = $8 AND content_id IS NULL",
                 [
-                    content.id.into(),
-                    content.storage_key.clone().into(),
-                    content.media_type.clone().into(),
-                    content.width.into(),
-                    content.height.into(),
-                    content.has_still.into(),
+                    file.id.into(),
+                    file.storage_key.clone().into(),
+                    file.media_type.clone().into(),
+                    file.width.into(),
+                    file.height.into(),
+                    file.has_still.into(),
                     now.into(),
                     id.into(),
                 ],
             );
-            content::Entity::insert(content::ActiveModel::from(content)).exec_without_returning(&*txn).await?;
+            content::Entity::insert(content::ActiveModel::from(file)).exec_without_returning(&*txn).await?;
             txn.execute_raw(frames).await?;
         }
         let close = stmt(
@@ -73,21 +69,22 @@ impl TaskStore {
         );
         txn.execute_raw(close).await?;
         txn.commit().await?;
-        Ok(Some(TaskView { result: content.map(content_view), ..view(row)? }))
+        Ok(Some(TaskView { result: content.map(|c| c.content), ..view(row)? }))
     }
 }
 
-fn content_row(task_id: Uuid, c: StoredContent, now: chrono::DateTime<chrono::Utc>) -> content::Model {
+fn content_row(task_id: Uuid, stored: &StoredContent, now: chrono::DateTime<chrono::Utc>) -> content::Model {
+    let ContentView { media, bytes, duration_ms } = &stored.content;
     content::Model {
-        id: c.id,
+        id: media.id,
         task_id,
-        storage_key: c.storage_key,
-        media_type: c.media_type,
-        bytes: i64::try_from(c.bytes).unwrap_or(i64::MAX),
-        width: c.width.map(|n| n as i32),
-        height: c.height.map(|n| n as i32),
-        duration_ms: c.duration_ms.map(|n| n as i32),
+        storage_key: stored.storage_key.clone(),
+        media_type: media.media_type.clone(),
+        bytes: i64::try_from(*bytes).unwrap_or(i64::MAX),
+        width: media.width.map(|n| n as i32),
+        height: media.height.map(|n| n as i32),
+        duration_ms: duration_ms.map(|n| n as i32),
         created_at: now,
-        has_still: c.has_still,
+        has_still: media.has_still,
     }
 }
