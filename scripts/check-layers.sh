@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The import rules of ARCHITECTURE.md, checked by grep: each room knows only what is below
-# it. `make test` runs this first; a change that breaks a rule fails the suite, naming the
+# it, and the page's component files import no circle. `make test` runs this first; a change that breaks a rule fails the suite, naming the
 # file and line. Each rule is one line of the table below:
 #   forbid PATH MODULES WHY    no `crate::M` under PATH (also inside `crate::{...}`), for
 #                              any M of MODULES (a `|`-separated list)
@@ -46,6 +46,11 @@ while IFS= read -r rule; do
     failed=1
   fi
 done <<<"$rules"
+
+# No file import circle among the page's components (a graph, so not by grep alone).
+if ! python3 scripts/import-cycles.py app/src/components >&2; then
+  failed=1
+fi
 
 if [ "$failed" = 0 ]; then
   echo "check-layers: every import rule holds"
