@@ -44,10 +44,14 @@ impl TestDb {
         }
     }
 
-    /// A new PostgreSQL database, or `None` (with a notice) when no server answers.
+    /// A new PostgreSQL database, or `None` (with a notice) when no server answers; under
+    /// `CI=true` a missing server fails the test instead, so CI never skips half the suite.
     pub async fn postgres() -> Option<Self> {
         let admin = match Database::connect(admin_url()).await {
             Ok(admin) => admin,
+            Err(e) if required_in_ci() => {
+                panic!("PostgreSQL not reachable at {}: {e}; it is required under CI=true", admin_url())
+            }
             Err(e) => {
                 eprintln!("NOTICE: PostgreSQL not reachable at {}: {e}; skipping the PostgreSQL run", admin_url());
                 return None;
@@ -84,6 +88,11 @@ async fn sweep_stale(admin: &sea_orm::DatabaseConnection) {
             let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
         }
     }
+}
+
+/// Whether this is a CI run (`CI=true`, as CI services set it).
+fn required_in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
 fn admin_url() -> String {
