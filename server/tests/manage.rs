@@ -8,7 +8,12 @@ use common::{ids, TestApp, TestDb};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-on_both_databases!(cancel_then_retry_then_delete, clear_move_and_pause, other_owners_tasks_are_not_found);
+on_both_databases!(
+    cancel_then_retry_then_delete,
+    retrying_again_returns_the_first_retry,
+    clear_move_and_pause,
+    other_owners_tasks_are_not_found,
+);
 
 async fn task(app: &TestApp, client: &reqwest::Client, prompt: &str) -> Value {
     app.submit(client, json!({ "kind": "image", "prompt": prompt })).await["tasks"][0].clone()
@@ -39,6 +44,26 @@ async fn cancel_then_retry_then_delete(db: TestDb) {
     let (status, err) = app.call(&client, "get_task", id.clone()).await;
     assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     assert_eq!(app.all_ids(&client).await, [again["id"].as_str().unwrap()]);
+    app.stop().await;
+}
+
+/// A double-click on Retry, or two tabs retrying at once, make one new task: a task that
+/// already has a retry answers with it.
+async fn retrying_again_returns_the_first_retry(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let t = task(&app, &client, "retried twice").await;
+    let id = json!({ "id": t["id"] });
+    app.call(&client, "cancel_task", id.clone()).await;
+    let at_once = futures_util::future::join_all((0..3).map(|_| app.call(&client, "retry_task", id.clone()))).await;
+    let (status, first) = &at_once[0];
+    assert_eq!(*status, StatusCode::OK, "{first}");
+    for (status, again) in &at_once {
+        assert_eq!((*status, &again["id"]), (StatusCode::OK, &first["id"]), "{again}");
+    }
+    let (status, later) = app.call(&client, "retry_task", id).await;
+    assert_eq!((status, &later["id"]), (StatusCode::OK, &first["id"]));
+    assert_eq!(app.all_ids(&client).await.len(), 2, "the task and one retry");
     app.stop().await;
 }
 

@@ -10,7 +10,9 @@ use crate::provider::RemoteJobId;
 use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 const WAITING: [&str; 2] = ["pending", "retrying"];
@@ -52,8 +54,25 @@ impl TaskStore {
         Ok((self.find(owner, id).await?.ok_or(StoreError::NotFound)?, None))
     }
 
+    /// A new pending task with the parameters of a failed or cancelled one, linked to it;
+    /// a task retried before answers with that retry (a double-click makes one task). The
+    /// check and the insert are one write transaction of the owner's.
     pub async fn retry_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
-        let original = self.row(owner, id).await?;
+        let txn = self.write_txn(Some(owner)).await?;
+        let original = task::Entity::find_by_id(id)
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .one(&*txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let earlier = task::Entity::find()
+            .filter(task::Column::OwnerId.eq(owner.0))
+            .filter(task::Column::RetryOf.eq(id))
+            .order_by_asc(task::Column::Id)
+            .one(&*txn)
+            .await?;
+        if let Some(earlier) = earlier {
+            return view(earlier);
+        }
         let status = TaskStatus::parse(&original.status).map_err(|_| corrupt(id, &original.status))?;
         if !matches!(status, TaskStatus::Failed | TaskStatus::Cancelled) {
             return Err(StoreError::Conflict(format!(
@@ -65,7 +84,8 @@ impl TaskStore {
         let submission_id = original.submission_id.unwrap_or(original.id);
         let mut again = new_row(owner, submission_id, &params, original.params_hash.clone(), self.clock.now());
         again.retry_of = Some(original.id);
-        task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&self.db).await?;
+        task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
+        txn.commit().await?;
         view(again)
     }
 
