@@ -19,6 +19,7 @@ on_both_databases!(
     permanent_failure_and_cancel_while_running,
     dead_instances_are_rescued_and_fenced_out,
     released_tasks_are_runnable_again_at_once,
+    progress_resets_when_an_attempt_ends_without_a_result,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -139,4 +140,18 @@ async fn released_tasks_are_runnable_again_at_once(db: TestDb) {
     assert_eq!((t.status, t.retry_count), (TaskStatus::Pending, 0), "a release is not a failure");
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("runnable at once");
     assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
+}
+
+async fn progress_resets_when_an_attempt_ends_without_a_result(db: TestDb) {
+    let (store, clock, owner, id) = setup(&db).await;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    assert!(store.set_progress(id, "a", 84).await.unwrap());
+    store.release(id, "a").await.unwrap().unwrap();
+    assert_eq!(task(&store, owner, id).await.progress, 0, "a task handed back starts again from nothing");
+
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    assert!(store.set_progress(id, "a", 22).await.unwrap());
+    store.fail(id, "a", &unavailable(), judged(&clock, &unavailable(), 0)).await.unwrap();
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.progress), (TaskStatus::Retrying, 0), "a task waiting to retry shows no progress");
 }

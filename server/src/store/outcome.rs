@@ -176,7 +176,9 @@ impl TaskStore {
         let mut update = fenced(id, instance)
             .col_expr(task::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(task::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(task::Column::UpdatedAt, Expr::value(now));
+            .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            // Ended without a result: the next attempt starts from nothing.
+            .col_expr(task::Column::Progress, Expr::value(0i16));
         for (column, value) in changes {
             update = update.col_expr(column, value);
         }
