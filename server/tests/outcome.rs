@@ -101,12 +101,16 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     assert_eq!(store.renew_lease(again, "a", LEASE).await.unwrap(), Lease::CancelRequested, "the heartbeat sees it");
     store.fail(again, "a", &unavailable(), judged(&clock, &unavailable(), 0)).await.unwrap();
     assert_eq!(task(&store, owner, again).await.status, TaskStatus::Cancelled);
-    // ...but a completion that lands before the abort stays completed.
+    // ...and so does a result that lands after the cancel was accepted, before the abort:
+    // the completion is refused and the attempt ends cancelled, its result discarded.
     let third = store.retry_task(owner, again).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
     store.cancel_task(owner, third).await.unwrap();
-    assert!(store.complete(third, "a", None).await.unwrap().is_some());
-    assert_eq!(task(&store, owner, third).await.status, TaskStatus::Completed);
+    assert!(store.complete(third, "a", None).await.unwrap().is_none(), "an accepted cancel is never ignored");
+    let cancelled = Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() };
+    store.fail(third, "a", &cancelled, Verdict::Cancelled).await.unwrap().unwrap();
+    let t = task(&store, owner, third).await;
+    assert_eq!((t.status, t.result), (TaskStatus::Cancelled, None));
 }
 
 async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {

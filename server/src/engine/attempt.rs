@@ -165,11 +165,13 @@ impl Engine {
                         };
                         let content = ContentView { media, bytes, duration_ms: output.duration_ms };
                         let stored = StoredContent { content, storage_key: storage_key.clone() };
-                        let completed = store.complete(id, instance, Some(stored)).await?;
-                        if completed.is_none() {
-                            self.content.remove(&[storage_key]).await; // no longer ours to finish
+                        if let Some(completed) = store.complete(id, instance, Some(stored)).await? {
+                            return Ok(Some(completed));
                         }
-                        Ok(completed)
+                        // Not ours to finish: another instance holds it, or the user's cancel
+                        // was accepted while the result was on its way (it ends cancelled).
+                        self.content.remove(&[storage_key]).await;
+                        store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await
                     }
                     Err(e) => {
                         let failure = Failure::Permanent { kind: FailureKind::Storage, message: e.to_string() };
@@ -181,11 +183,7 @@ impl Engine {
                 tracing::info!(%id, reason = failure.reason(), "attempt failed");
                 store.fail(id, instance, &failure, judged(&failure)).await
             }
-            Ended::Cancelled => {
-                let cancelled =
-                    Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() };
-                store.fail(id, instance, &cancelled, Verdict::Cancelled).await
-            }
+            Ended::Cancelled => store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await,
             Ended::Released => store.release(id, instance).await,
             Ended::Lost => {
                 tracing::warn!(%id, "lease lost; another instance took the task over");
@@ -207,6 +205,10 @@ impl Engine {
             Err(e) => tracing::warn!(%id, "reading a task to publish it: {e}"),
         }
     }
+}
+
+fn cancelled_by_user() -> Failure {
+    Failure::Permanent { kind: FailureKind::Cancelled, message: "Cancelled by the user.".into() }
 }
 
 #[cfg(test)]

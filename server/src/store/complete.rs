@@ -1,7 +1,8 @@
 //! Recording a succeeded attempt: the task completed with its result's content row (and
 //! in the board frames waiting for it), its attempt closed, fenced like every outcome (a
 //! task `instance` no longer holds, its lease rescued meanwhile, is left unchanged and its
-//! content is not recorded).
+//! content is not recorded). A cancel the user was told was accepted wins: a task whose
+//! cancel is recorded is not completed, and the engine ends it cancelled instead.
 
 use super::row::view;
 use super::{stmt, StoreError, TaskStore};
@@ -21,8 +22,9 @@ pub struct StoredContent {
 impl TaskStore {
     /// The attempt succeeded; its file (already saved) is recorded with it, in one write
     /// transaction: the fenced task update, the content row, the attempt closed. Returns
-    /// the task as it now is, or `None` when `instance` no longer holds it (nothing
-    /// written; the caller removes the file).
+    /// the task as it now is, or `None` when `instance` no longer holds it or its cancel
+    /// was recorded (nothing written; the caller removes the file and, if it still holds
+    /// the task, ends it cancelled).
     pub async fn complete(
         &self,
         id: Uuid,
@@ -36,7 +38,8 @@ impl TaskStore {
             backend,
             "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, next_retry_at = NULL, \
              progress = 100, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
-             result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 RETURNING *",
+             result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 \
+             AND cancel_requested_at IS NULL RETURNING *",
             [now.into(), content.as_ref().map(|c| c.content.media.id).into(), id.into(), instance.into()],
         );
         let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
