@@ -5,18 +5,31 @@
 //! delay of the schedule (default 1, 5, 15 minutes, or the service's longer Retry-After);
 //! after the last one the task fails with a message that names the cause. A permanent
 //! failure (rejected parameters, content policy, auth, an exhausted quota, ...) fails at
-//! once with the service's reason. No I/O, and no import of any other module of the crate.
+//! once with the service's reason. An attempt whose server stopped is not the service's
+//! fault: the task is runnable again at once, and fails only after it has stopped its
+//! server [`MAX_INTERRUPTIONS`] times. No I/O, and no import of any other module of the crate.
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// How an attempt failed; `message` keeps the service's own words for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// Worth trying again; `after` is the wait the service asked for, if any.
+    /// The service could not be had (down, refusing, 5xx, 429); worth trying again;
+    /// `after` is the wait the service asked for, if any.
     Retryable { message: String, after: Option<TimeDelta> },
+    /// No result within the attempt's deadline; tried again like an outage, and named a
+    /// timeout when the retries run out.
+    TimedOut { message: String },
+    /// The server running the attempt stopped (its lease ran out): not the service's
+    /// fault, so not counted against its retries (see [`RetryPolicy::interrupted`]).
+    Interrupted { message: String },
     /// Trying again cannot help.
     Permanent { kind: FailureKind, message: String },
 }
+
+/// How many attempts of one task its server may stop during before the task fails: a
+/// task that brings its server down every time must not run for ever.
+pub const MAX_INTERRUPTIONS: u32 = 3;
 
 /// Why trying again cannot help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +78,20 @@ impl Failure {
     /// What went wrong, in the words kept for the user.
     pub fn reason(&self) -> &str {
         match self {
-            Failure::Retryable { message, .. } | Failure::Permanent { message, .. } => message,
+            Failure::Retryable { message, .. }
+            | Failure::TimedOut { message }
+            | Failure::Interrupted { message }
+            | Failure::Permanent { message, .. } => message,
+        }
+    }
+
+    /// How the attempt's own record names its end: `transient`, `interrupted` or
+    /// `permanent`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Failure::Retryable { .. } | Failure::TimedOut { .. } => "transient",
+            Failure::Interrupted { .. } => "interrupted",
+            Failure::Permanent { .. } => "permanent",
         }
     }
 }
@@ -80,6 +106,9 @@ pub enum Verdict {
     Fail { code: String, message: String },
     /// `cancelled`: the user stopped it (the policy never says so; the engine does).
     Cancelled,
+    /// Runnable again at once, as before the attempt, no retry counted (its server
+    /// stopped, or handed it back).
+    Requeue,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,22 +127,42 @@ impl RetryPolicy {
         Self { delays }
     }
 
-    /// The verdict on a task that has been retried `retries_so_far` times.
+    /// The verdict on a task that has been retried `retries_so_far` times. When the
+    /// retries are used up, the failure names the last attempt's cause: the service was
+    /// unavailable, or it timed out. An interruption is never counted here (see
+    /// [`interrupted`](Self::interrupted)).
     pub fn judge(&self, failure: &Failure, retries_so_far: u32, now: DateTime<Utc>) -> Verdict {
-        match failure {
+        let (after, code, given_up) = match failure {
             Failure::Permanent { kind, message } => {
-                Verdict::Fail { code: kind.code().into(), message: message.clone() }
+                return Verdict::Fail { code: kind.code().into(), message: message.clone() }
             }
-            Failure::Retryable { message: cause, after } => match self.delays.get(retries_so_far as usize) {
-                Some(delay) => {
-                    let wait = after.map_or(*delay, |asked| asked.max(*delay));
-                    Verdict::Retry { retry: retries_so_far + 1, at: now + wait }
-                }
-                None => Verdict::Fail {
-                    code: "service_unavailable".into(),
-                    message: format!("Generation service unavailable after {retries_so_far} retries: {cause}"),
-                },
+            Failure::Interrupted { .. } => return Verdict::Requeue,
+            Failure::Retryable { after, .. } => (*after, "service_unavailable", "Generation service unavailable"),
+            Failure::TimedOut { .. } => (None, "timed_out", "No result in time"),
+        };
+        match self.delays.get(retries_so_far as usize) {
+            Some(delay) => {
+                let wait = after.map_or(*delay, |asked| asked.max(*delay));
+                Verdict::Retry { retry: retries_so_far + 1, at: now + wait }
+            }
+            None => Verdict::Fail {
+                code: code.into(),
+                message: format!("{given_up} after {retries_so_far} retries: {}", failure.reason()),
             },
+        }
+    }
+
+    /// The verdict on a task whose server stopped during its attempt, `interruptions_so_far`
+    /// times before this one: runnable again at once, not counted against the service's
+    /// retries, until [`MAX_INTERRUPTIONS`].
+    pub fn interrupted(&self, interruptions_so_far: u32) -> Verdict {
+        let interruptions = interruptions_so_far + 1;
+        if interruptions < MAX_INTERRUPTIONS {
+            return Verdict::Requeue;
+        }
+        Verdict::Fail {
+            code: "interrupted".into(),
+            message: format!("The server stopped during {interruptions} attempts of this task; it is not tried again."),
         }
     }
 }
@@ -167,6 +216,38 @@ mod tests {
         assert_eq!(
             RetryPolicy::default().judge(&failure, 0, Utc::now()),
             Verdict::Fail { code: "content_policy".into(), message: "Refused by the safety filter.".into() }
+        );
+    }
+
+    #[test]
+    fn the_final_failure_names_the_real_cause() {
+        let policy = RetryPolicy::default();
+        let timed_out = Failure::TimedOut { message: "no result within 4 s (the attempt timed out)".into() };
+        assert!(matches!(policy.judge(&timed_out, 0, Utc::now()), Verdict::Retry { retry: 1, .. }));
+        assert_eq!(
+            policy.judge(&timed_out, 3, Utc::now()),
+            Verdict::Fail {
+                code: "timed_out".into(),
+                message: "No result in time after 3 retries: no result within 4 s (the attempt timed out)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_stopped_server_is_not_the_services_fault() {
+        let policy = RetryPolicy::default();
+        let stopped = Failure::Interrupted { message: "the server stopped".into() };
+        assert_eq!(policy.judge(&stopped, 3, Utc::now()), Verdict::Requeue, "not counted as a retry");
+        assert_eq!(policy.interrupted(0), Verdict::Requeue);
+        assert_eq!(policy.interrupted(MAX_INTERRUPTIONS - 2), Verdict::Requeue);
+        let Verdict::Fail { code, message } = policy.interrupted(MAX_INTERRUPTIONS - 1) else {
+            panic!("a task that stops its server every time fails in the end")
+        };
+        assert_eq!(code, "interrupted");
+        assert!(message.contains("The server stopped during 3 attempts"), "{message}");
+        assert_eq!(
+            (stopped.outcome(), Failure::TimedOut { message: String::new() }.outcome()),
+            ("interrupted", "transient")
         );
     }
 

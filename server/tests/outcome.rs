@@ -8,7 +8,7 @@ use app::domain::{OwnerId, SubmitRequest, TaskStatus, TaskView};
 use chrono::TimeDelta;
 use common::TestDb;
 use server::clock::{Clock, ManualClock};
-use server::failure::{Failure, FailureKind, RetryPolicy, Verdict};
+use server::failure::{Failure, FailureKind, RetryPolicy, Verdict, MAX_INTERRUPTIONS};
 use server::{Expired, Lease, TaskStore};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ on_both_databases!(
     outage_follows_the_schedule_then_fails_with_the_cause,
     permanent_failure_and_cancel_while_running,
     dead_instances_are_rescued_and_fenced_out,
+    a_task_that_stops_its_server_every_time_fails_saying_so,
     released_tasks_are_runnable_again_at_once,
     progress_resets_when_an_attempt_ends_without_a_result,
 );
@@ -123,16 +124,37 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
 
     clock.advance(TimeDelta::seconds(11));
     let expired = store.expired_leases().await.unwrap();
-    assert_eq!(expired, vec![Expired { id, instance: "alive".into(), retries: 0 }]);
-    let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
-    let due_now = Verdict::Retry { retry: 1, at: clock.now() };
-    assert!(store.rescue(&expired[0], &interrupted, due_now).await.unwrap());
+    assert_eq!(expired, vec![Expired { id, instance: "alive".into(), retries: 0, interruptions: 0 }]);
+    assert!(store.rescue(&expired[0], &stopped(), RetryPolicy::default().interrupted(0)).await.unwrap());
     let t = task(&store, owner, id).await;
-    assert_eq!((t.status, t.retry_count), (TaskStatus::Retrying, 1));
+    assert_eq!((t.status, t.retry_count), (TaskStatus::Pending, 0), "a crash is not the service's fault");
     assert!(store.complete(id, "alive", None).await.unwrap().is_none(), "the old instance is fenced out");
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Lost);
     let resumed = store.claim_next("next", LEASE).await.unwrap().expect("due at once");
     assert_eq!((resumed.task.id, resumed.attempt), (id, 2));
+}
+
+fn stopped() -> Failure {
+    Failure::Interrupted { message: "the server running the attempt stopped".into() }
+}
+
+/// Interruptions are counted apart from the service's retries, and a task whose server
+/// stops during every attempt fails in the end, saying so.
+async fn a_task_that_stops_its_server_every_time_fails_saying_so(db: TestDb) {
+    let (store, clock, owner, id) = setup(&db).await;
+    for n in 0..MAX_INTERRUPTIONS {
+        store.claim_next("doomed", LEASE).await.unwrap().expect("runnable again at once");
+        clock.advance(LEASE + TimeDelta::seconds(1));
+        let expired = store.expired_leases().await.unwrap();
+        assert_eq!((expired.len(), expired[0].interruptions, expired[0].retries), (1, n, 0));
+        let verdict = RetryPolicy::default().interrupted(expired[0].interruptions);
+        assert!(store.rescue(&expired[0], &stopped(), verdict).await.unwrap());
+    }
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.retry_count), (TaskStatus::Failed, 0));
+    let error = t.error.unwrap();
+    assert_eq!(error.code, "interrupted");
+    assert!(error.message.starts_with("The server stopped during 3 attempts"), "{}", error.message);
 }
 
 async fn released_tasks_are_runnable_again_at_once(db: TestDb) {

@@ -172,6 +172,8 @@ fn field_error(e: &FieldError) -> String {
 fn failure(f: &TaskFailure) -> String {
     let headline = match f.code.as_str() {
         "service_unavailable" => "生成服务多次重试后仍不可用",
+        "timed_out" => "多次重试后仍未在时限内得到结果",
+        "interrupted" => "服务器在多次尝试中停止运行，任务不再重试",
         "content_policy" => "内容被安全策略拒绝",
         "validation" => "生成服务拒绝了这些参数",
         "auth" => "生成服务的凭据缺失或无效",

@@ -102,9 +102,8 @@ impl Engine {
             }
             _ = tokio::time::sleep(deadline) => {
                 self.abandon(service, task.id, &remote).await;
-                Ended::Failed(Failure::Retryable {
+                Ended::Failed(Failure::TimedOut {
                     message: format!("no result within {} (the attempt timed out)", human(deadline)),
-                    after: None,
                 })
             }
             _ = cancel.cancelled() => {

@@ -8,7 +8,7 @@
 use super::EngineConfig;
 use crate::content::ContentStore;
 use crate::events::{Events, Published};
-use crate::failure::{Failure, Verdict};
+use crate::failure::Failure;
 use crate::provider::Providers;
 use crate::store::TaskStore;
 use app::domain::{TaskEvent, TaskStatus};
@@ -185,13 +185,12 @@ impl Engine {
             Ok(expired) => expired,
             Err(e) => return tracing::error!("reading expired leases: {e}"),
         };
-        let interrupted = Failure::Retryable { message: "the attempt was interrupted".into(), after: None };
+        let interrupted = Failure::Interrupted {
+            message: "the server running the attempt stopped (it crashed or lost its connection)".into(),
+        };
         for lease in expired {
-            // Counted as a retry, but due at once: no service asked for a wait.
-            let verdict = match self.judge(&interrupted, lease.retries) {
-                Verdict::Retry { retry, .. } => Verdict::Retry { retry, at: self.store.clock().now() },
-                fail => fail,
-            };
+            // Not the service's fault: runnable again at once, not counted as a retry.
+            let verdict = self.config.retry.interrupted(lease.interruptions);
             match self.store.rescue(&lease, &interrupted, verdict).await {
                 Ok(true) => {
                     tracing::warn!(id = %lease.id, instance = lease.instance, "rescued a task whose server stopped answering");

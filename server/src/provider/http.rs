@@ -174,7 +174,7 @@ mod tests {
                 assert_eq!(message.split(": ").last(), Some("Nope."), "the service's words are kept");
                 Some(kind)
             }
-            Failure::Retryable { .. } => None,
+            _ => None,
         };
         assert_eq!(blank(answer(503, "server_error", &[]).await.unwrap_err()), retryable(None));
         assert_eq!(blank(answer(408, "timeout", &[]).await.unwrap_err()), retryable(None));

@@ -8,13 +8,13 @@
 
 use super::row::view;
 use super::{stmt, StoreError, TaskStore};
-use crate::entity::task;
+use crate::entity::{attempt, task};
 use crate::failure::{Failure, Verdict};
 use crate::provider::RemoteJobId;
 use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
@@ -27,6 +27,8 @@ pub struct Expired {
     pub instance: String,
     /// How many times the task has been retried so far.
     pub retries: u32,
+    /// How many earlier attempts of the task were interrupted so (their server stopped).
+    pub interruptions: u32,
 }
 
 /// What the heartbeat learns about a running attempt.
@@ -60,16 +62,8 @@ impl TaskStore {
     pub async fn release(&self, id: Uuid, instance: &str) -> Result<Option<TaskView>, StoreError> {
         let Some(row) = self.held(id, instance).await? else { return Ok(None) };
         let now = self.clock.now();
-        let changes = if row.cancel_requested_at.is_some() {
-            finished(TaskStatus::Cancelled, now)
-        } else if row.retry_count > 0 {
-            vec![
-                (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
-                (task::Column::NextRetryAt, Expr::value(now)),
-            ]
-        } else {
-            vec![(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))]
-        };
+        let changes =
+            if row.cancel_requested_at.is_some() { finished(TaskStatus::Cancelled, now) } else { requeued(&row, now) };
         let error = Some("the server stopped; the task resumes on the next start".to_owned());
         self.end_attempt(id, instance, changes, "released", error).await?.map(view).transpose()
     }
@@ -120,20 +114,25 @@ impl TaskStore {
             .filter(task::Column::LeaseExpiresAt.lt(self.clock.now()))
             .all(&self.db)
             .await?;
-        Ok(expired
-            .into_iter()
-            .filter_map(|row| {
-                let instance = row.lease_owner?;
-                Some(Expired { id: row.id, instance, retries: row.retry_count.max(0) as u32 })
-            })
-            .collect())
+        let mut found = Vec::with_capacity(expired.len());
+        for row in expired {
+            let Some(instance) = row.lease_owner else { continue };
+            let interruptions = attempt::Entity::find()
+                .filter(attempt::Column::TaskId.eq(row.id))
+                .filter(attempt::Column::Outcome.eq("interrupted"))
+                .count(&self.db)
+                .await?;
+            let (retries, interruptions) = (row.retry_count.max(0) as u32, interruptions as u32);
+            found.push(Expired { id: row.id, instance, retries, interruptions });
+        }
+        Ok(found)
     }
 
     /// Ends an expired attempt as the engine judged it (`failure`, `verdict`), or
     /// `cancelled` if that was asked; `false` when its instance renewed or ended it
     /// meanwhile.
     pub async fn rescue(&self, expired: &Expired, failure: &Failure, verdict: Verdict) -> Result<bool, StoreError> {
-        let error = format!("{}: its server stopped answering", failure.reason());
+        let error = failure.reason().to_owned();
         Ok(self.end_failed(expired.id, &expired.instance, failure, verdict, error).await?.is_some())
     }
 
@@ -210,6 +209,19 @@ fn finished(status: TaskStatus, now: DateTime<Utc>) -> Changes {
     ]
 }
 
+/// Runnable again at once, as before the claim: `pending`, or `retrying` due now for a
+/// task retried before (its retry count kept).
+fn requeued(row: &task::Model, now: DateTime<Utc>) -> Changes {
+    if row.retry_count > 0 {
+        vec![
+            (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
+            (task::Column::NextRetryAt, Expr::value(now)),
+        ]
+    } else {
+        vec![(task::Column::Status, Expr::value(TaskStatus::Pending.as_str()))]
+    }
+}
+
 /// The changes a judged failure makes, and the attempt's outcome.
 fn after_failure(
     row: &task::Model,
@@ -219,10 +231,7 @@ fn after_failure(
 ) -> (Changes, &'static str) {
     // The user's cancel, once recorded, wins over whatever the attempt came to.
     let verdict = if row.cancel_requested_at.is_some() { Verdict::Cancelled } else { verdict };
-    let outcome = match failure {
-        Failure::Retryable { .. } => "transient",
-        Failure::Permanent { .. } => "permanent",
-    };
+    let outcome = failure.outcome();
     match verdict {
         Verdict::Retry { retry, at } => {
             let changes = vec![
@@ -235,6 +244,7 @@ fn after_failure(
             (changes, outcome)
         }
         Verdict::Cancelled => (finished(TaskStatus::Cancelled, now), "cancelled"),
+        Verdict::Requeue => (requeued(row, now), outcome),
         Verdict::Fail { code, message } => {
             let mut changes = finished(TaskStatus::Failed, now);
             changes.push((task::Column::ErrorCode, Expr::value(code)));
