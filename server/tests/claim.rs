@@ -18,6 +18,7 @@ on_both_databases!(
     a_claim_leases_the_task_and_opens_attempt_one,
     concurrent_claimers_never_share_a_task,
     a_batch_claim_rotates_owners_like_single_claims,
+    a_delete_never_removes_a_task_a_claim_took,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -134,4 +135,54 @@ async fn a_batch_claim_rotates_owners_like_single_claims(db: TestDb) {
     let rest: Vec<_> = store.claim("i", LEASE, 5).await.unwrap().into_iter().map(|c| c.task.id).collect();
     assert_eq!(rest, [a_ids[2]]);
     assert!(store.claim("i", LEASE, 0).await.unwrap().is_empty());
+}
+
+/// Deletes racing claims: a task is either deleted before any claim took it, or claimed
+/// and then refused deletion (409, it is running); never claimed and deleted while it runs.
+async fn a_delete_never_removes_a_task_a_claim_took(db: TestDb) {
+    let (store, _clock) = store(&db).await;
+    for _round in 0..4 {
+        delete_while_claiming(&store, OwnerId(Uuid::new_v4())).await;
+    }
+}
+
+async fn delete_while_claiming(store: &TaskStore, owner: OwnerId) {
+    let prompts: Vec<String> = (0..60).map(|n| format!("race {n}")).collect();
+    let ids = queue(store, owner, &prompts.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let claimers: Vec<_> = (0..3)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut claimed = Vec::new();
+                while let Some(c) = store.claim_next(&format!("instance-{i}"), LEASE).await.unwrap() {
+                    claimed.push(c.task.id);
+                }
+                claimed
+            })
+        })
+        .collect();
+    let deleter = {
+        let (store, ids) = (store.clone(), ids.clone());
+        // From the back of the queue, where the claims arrive last, so the two meet.
+        tokio::spawn(async move {
+            let mut deleted = Vec::new();
+            for id in ids.into_iter().rev() {
+                if store.delete_task(owner, id).await.is_ok() {
+                    deleted.push(id);
+                }
+            }
+            deleted
+        })
+    };
+    let mut claimed = Vec::new();
+    for claimer in claimers {
+        claimed.extend(claimer.await.unwrap());
+    }
+    let deleted = deleter.await.unwrap();
+    for id in &claimed {
+        assert!(!deleted.contains(id), "task {id} was claimed, then deleted while it ran");
+        let running = store.find(owner, *id).await.unwrap().expect("a claimed task is still there");
+        assert_eq!(running.status, TaskStatus::Processing);
+    }
+    assert_eq!(claimed.len() + deleted.len(), ids.len(), "every task claimed or deleted");
 }

@@ -10,7 +10,9 @@ use crate::provider::RemoteJobId;
 use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 const WAITING: [&str; 2] = ["pending", "retrying"];
@@ -88,13 +90,16 @@ impl TaskStore {
     }
 
     /// Deletes a task that is not running, with its content row; returns the files to remove.
+    /// The task's row is locked while it is read (on PostgreSQL; SQLite's writer excludes
+    /// claims already), so a claim cannot start it between the check and the delete: a
+    /// claim that took it first makes the delete a 409, and a claim after skips it.
     pub async fn delete_task(&self, owner: OwnerId, id: Uuid) -> Result<Removed, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
-        let row = task::Entity::find_by_id(id)
-            .filter(task::Column::OwnerId.eq(owner.0))
-            .one(&*txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut find = task::Entity::find_by_id(id).filter(task::Column::OwnerId.eq(owner.0));
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            find = find.lock_exclusive();
+        }
+        let row = find.one(&*txn).await?.ok_or(StoreError::NotFound)?;
         if row.status == TaskStatus::Processing.as_str() {
             return Err(StoreError::Conflict("The task is running; cancel it first, then delete it.".into()));
         }
