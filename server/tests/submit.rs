@@ -10,8 +10,30 @@ use serde_json::{json, Value};
 on_both_databases!(
     image_and_video_tasks_are_queued,
     variants_get_distinct_seeds,
+    a_blank_seed_is_random_and_identical_submissions_still_fold,
     bad_input_is_refused_and_nothing_stored
 );
+
+/// Seed left blank: each submission is made with a random seed of its own, recorded on the
+/// task; an identical submission within the dedup window is still the same task.
+async fn a_blank_seed_is_random_and_identical_submissions_still_fold(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let request = json!({ "kind": "image", "prompt": "the same fox" });
+    let first = app.submit(&client, request.clone()).await;
+    let again = app.submit(&client, request.clone()).await;
+    assert_eq!((again["deduplicated"].as_bool(), &again["tasks"][0]["id"]), (Some(true), &first["tasks"][0]["id"]));
+    // The same request from four owners (no dedup between them): four seeds.
+    let mut seeds = Vec::new();
+    for _ in 0..4 {
+        let other = app.submit(&TestApp::client(), request.clone()).await;
+        seeds.push(other["tasks"][0]["params"]["seed"].as_u64().expect("a seed is recorded"));
+    }
+    seeds.sort_unstable();
+    seeds.dedup();
+    assert_eq!(seeds.len(), 4, "every submission gets its own seed: {seeds:?}");
+    app.stop().await;
+}
 
 async fn image_and_video_tasks_are_queued(db: TestDb) {
     let app = TestApp::spawn(&db).await;
@@ -27,8 +49,11 @@ async fn image_and_video_tasks_are_queued(db: TestDb) {
     assert_eq!((task["attempt_count"].as_u64(), task["retry_count"].as_u64()), (Some(0), Some(0)));
 
     let video = app.submit(&client, json!({ "kind": "video", "prompt": "Waves", "duration_secs": 3 })).await;
+    let mut params = video["tasks"][0]["params"].clone();
+    let seed = params.as_object_mut().unwrap().remove("seed");
+    assert!(seed.as_ref().is_some_and(Value::is_u64), "a blank seed is picked and recorded: {seed:?}");
     assert_eq!(
-        video["tasks"][0]["params"],
+        params,
         json!({ "kind": "video", "prompt": "Waves", "duration_secs": 3, "resolution": "720p", "fps": 24 })
     );
 

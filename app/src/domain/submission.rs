@@ -197,19 +197,18 @@ impl Submission {
         self.params.fingerprint(&format!("x{}", self.variants.get()))
     }
 
-    /// One `(parameters, fingerprint)` per variant. A batch of several gets distinct seeds
-    /// counting up from the requested seed, or from `random_seed` when none was given; each
-    /// fingerprint covers the request as submitted plus the variant's position, so the same
-    /// batch sent twice matches itself variant by variant while its variants never match
-    /// each other.
+    /// One `(parameters, fingerprint)` per variant, each with the seed it is made with:
+    /// the requested seed, or `random_seed` when none was given, counting up across a
+    /// batch (so a blank seed is random, recorded, and repeatable). Each fingerprint covers
+    /// the request as submitted (before any seed is picked) plus the variant's position, so
+    /// the same request sent twice matches itself variant by variant while its variants
+    /// never match each other.
     pub fn expand(&self, random_seed: u32) -> Vec<(TaskParams, String)> {
         let n = self.variants.get();
         (0..n)
             .map(|i| {
                 let mut params = self.params.clone();
-                if n > 1 {
-                    *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
-                }
+                *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
                 (params, self.params.fingerprint(&format!("{i}/{n}")))
             })
             .collect()

@@ -109,11 +109,13 @@ fn variants_get_distinct_seeds_and_fingerprints() {
 }
 
 #[test]
-fn unseeded_batch_counts_up_from_random_seed_and_single_task_keeps_none() {
+fn a_blank_seed_is_the_random_one_counting_up_across_a_batch() {
     let batch = SubmitRequest { variants: Some(2), ..video("v") }.validate().unwrap().expand(u32::MAX);
     assert_eq!(batch.iter().map(|(p, _)| p.seed()).collect::<Vec<_>>(), vec![Some(u32::MAX), Some(0)]);
-    let single = video("v").validate().unwrap().expand(7);
-    assert_eq!(single[0].0.seed(), None);
+    let single = video("v").validate().unwrap();
+    let (params, fingerprint) = single.expand(7).remove(0);
+    assert_eq!(params.seed(), Some(7), "recorded, so the same settings can be used again");
+    assert_eq!(single.expand(8)[0].1, fingerprint, "the fingerprint is taken before the seed is picked");
 }
 
 impl SubmitRequest {
