@@ -20,6 +20,9 @@ pub enum Failure {
     /// No result within the attempt's deadline; tried again like an outage, and named a
     /// timeout when the retries run out.
     TimedOut { message: String },
+    /// The result could not be saved (a full or failing disk): tried again on the same
+    /// schedule, and named so when the retries run out.
+    Unsaved { message: String },
     /// The server running the attempt stopped (its lease ran out): not the service's
     /// fault, so not counted against its retries (see [`RetryPolicy::interrupted`]).
     Interrupted { message: String },
@@ -50,8 +53,6 @@ pub enum FailureKind {
     /// The generator failed to make it (the embedded one, or a service's job that ended
     /// in failure).
     Generator,
-    /// The result could not be saved.
-    Storage,
     /// The user cancelled the task.
     Cancelled,
 }
@@ -68,7 +69,6 @@ impl FailureKind {
             FailureKind::Protocol => "protocol",
             FailureKind::TooLarge => "too_large",
             FailureKind::Generator => "generator_error",
-            FailureKind::Storage => "storage",
             FailureKind::Cancelled => "cancelled",
         }
     }
@@ -80,6 +80,7 @@ impl Failure {
         match self {
             Failure::Retryable { message, .. }
             | Failure::TimedOut { message }
+            | Failure::Unsaved { message }
             | Failure::Interrupted { message }
             | Failure::Permanent { message, .. } => message,
         }
@@ -89,7 +90,7 @@ impl Failure {
     /// `permanent`.
     pub fn outcome(&self) -> &'static str {
         match self {
-            Failure::Retryable { .. } | Failure::TimedOut { .. } => "transient",
+            Failure::Retryable { .. } | Failure::TimedOut { .. } | Failure::Unsaved { .. } => "transient",
             Failure::Interrupted { .. } => "interrupted",
             Failure::Permanent { .. } => "permanent",
         }
@@ -129,7 +130,7 @@ impl RetryPolicy {
 
     /// The verdict on a task that has been retried `retries_so_far` times. When the
     /// retries are used up, the failure names the last attempt's cause: the service was
-    /// unavailable, or it timed out. An interruption is never counted here (see
+    /// unavailable, it timed out, or its result could not be saved. An interruption is never counted here (see
     /// [`interrupted`](Self::interrupted)).
     pub fn judge(&self, failure: &Failure, retries_so_far: u32, now: DateTime<Utc>) -> Verdict {
         let (after, code, given_up) = match failure {
@@ -139,6 +140,7 @@ impl RetryPolicy {
             Failure::Interrupted { .. } => return Verdict::Requeue,
             Failure::Retryable { after, .. } => (*after, "service_unavailable", "Generation service unavailable"),
             Failure::TimedOut { .. } => (None, "timed_out", "No result in time"),
+            Failure::Unsaved { .. } => (None, "storage", "The result could not be saved"),
         };
         match self.delays.get(retries_so_far as usize) {
             Some(delay) => {

@@ -12,7 +12,7 @@
 //!   and HTTP, nothing of the engine or the database.
 //! - `store`: `TaskStore`, every read and write of tasks over SeaORM (`entity` holds the
 //!   rows). Records what the engine decided; never judges.
-//! - [`content`]: result files in a folder, their thumbnails, the start-up sweep.
+//! - [`content`]: result files in a folder, their thumbnails, the sweep of leftovers.
 //! - [`events`]: the live event bus, and its relay between instances on PostgreSQL.
 //! - [`engine`]: the scheduler and its attempts: claims tasks from the store, drives a
 //!   provider, judges failures by the policy, saves to the content folder, publishes.
@@ -55,6 +55,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 /// A server accepting connections; [`Running::stop`] shuts it down gracefully.
 pub struct Running {
@@ -66,6 +67,7 @@ pub struct Running {
     relay: Option<events::Relay>,
     grace: Duration,
     db: sea_orm::DatabaseConnection,
+    sweeping: CancellationToken,
 }
 
 impl Running {
@@ -76,6 +78,7 @@ impl Running {
     pub async fn stop(mut self) {
         let _ = self.stop.send(());
         self.events.close();
+        self.sweeping.cancel();
         let http = async {
             if tokio::time::timeout(self.grace, &mut self.task).await.is_err() {
                 tracing::warn!("connections still open after {:?}; closing them", self.grace);
@@ -110,10 +113,14 @@ pub async fn start_with_clock(
         .with_services(providers.services())
         .with_retry_limit(settings.retry_delays_ms.len() as u32);
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
-    tokio::spawn({
-        let (store, content) = (store.clone(), content.clone());
-        async move { content::sweep::sweep(&store, &content).await }
-    });
+    content.check_writable().await.map_err(StartError::Content)?;
+    let sweeping = CancellationToken::new();
+    tokio::spawn(content::sweep::sweep_every(
+        store.clone(),
+        content.clone(),
+        Duration::from_millis(settings.sweep_every_ms.max(1)),
+        sweeping.clone(),
+    ));
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
     let relay = events::start_relay(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
@@ -131,7 +138,7 @@ pub async fn start_with_clock(
             tracing::error!("server error: {e}");
         }
     });
-    Ok(Running { addr, stop, task, engine, events, relay, grace, db })
+    Ok(Running { addr, stop, task, engine, events, relay, grace, db, sweeping })
 }
 
 fn engine_config(settings: &Settings) -> EngineConfig {
@@ -157,4 +164,6 @@ pub enum StartError {
     Relay(sea_orm::DbErr),
     #[error("settings: {0}")]
     Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Content(content::FolderError),
 }

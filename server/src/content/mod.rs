@@ -29,6 +29,15 @@ pub struct StoredFile {
     pub modified: SystemTime,
 }
 
+/// The content folder cannot be written: the server refuses to start rather than fail
+/// every task it runs.
+#[derive(Debug, thiserror::Error)]
+#[error("the content folder {folder} cannot be written ({source}); check `content-dir` in Leptos.toml and the folder's permissions")]
+pub struct FolderError {
+    folder: String,
+    source: std::io::Error,
+}
+
 #[derive(Debug, Clone)]
 pub struct ContentStore {
     root: PathBuf,
@@ -37,6 +46,20 @@ pub struct ContentStore {
 impl ContentStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
+    }
+
+    /// Checks that the folder can be created and written: a small file is written in it
+    /// the way results are (atomically, flushed), then removed.
+    pub async fn check_writable(&self) -> Result<(), FolderError> {
+        let root = self.root.clone();
+        let probe = root.join(format!(".probe-{}", Uuid::new_v4().simple()));
+        let written = tokio::task::spawn_blocking(move || {
+            write_atomically(&probe, b"atelier")?;
+            std::fs::remove_file(&probe)
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        written.map_err(|source| FolderError { folder: self.root.display().to_string(), source })
     }
 
     /// Writes the result of content `id` and its still for the queue: an image larger than

@@ -1,14 +1,28 @@
-//! Leftovers of crashes in the content store, removed in the background at start: a
-//! temporary file a write left behind, and a result file no content row names (the
-//! server stopped between saving the file and recording it). Only files an hour old go,
-//! so a save in flight on another instance sharing the folder is never touched.
+//! Leftovers of crashes in the content store, removed in the background at start and then
+//! periodically (a crash elsewhere, or a kill of this server's attempt, leaves them while
+//! the server runs on): a temporary file a write left behind, and a result file no content
+//! row names (the server stopped between saving the file and recording it). Only files an
+//! hour old go, so a save in flight on another instance sharing the folder is never
+//! touched.
 
 use super::ContentStore;
 use crate::store::TaskStore;
 use std::time::{Duration, SystemTime};
+use tokio_util::sync::CancellationToken;
 
 /// How old a leftover must be before it is removed.
 const LEFT_FOR: Duration = Duration::from_secs(3600);
+
+/// Sweeps at once, then every `every`, until `stop` is cancelled.
+pub async fn sweep_every(store: TaskStore, content: ContentStore, every: Duration, stop: CancellationToken) {
+    loop {
+        sweep(&store, &content).await;
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = stop.cancelled() => return,
+        }
+    }
+}
 
 /// Removes the leftovers; returns how many went.
 pub async fn sweep(store: &TaskStore, content: &ContentStore) -> usize {

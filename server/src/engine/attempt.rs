@@ -173,7 +173,9 @@ impl Engine {
                         store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await
                     }
                     Err(e) => {
-                        let failure = Failure::Permanent { kind: FailureKind::Storage, message: e.to_string() };
+                        // The disk, not the service: said loudly, tried again on the schedule.
+                        tracing::error!(%id, "saving a result: {e}");
+                        let failure = Failure::Unsaved { message: e.to_string() };
                         store.fail(id, instance, &failure, judged(&failure)).await
                     }
                 }
