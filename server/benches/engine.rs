@@ -75,6 +75,7 @@ fn engine(p: &Parts, concurrency: usize) -> Engine {
         retry: RetryPolicy::default(),
         image_timeout: Duration::from_secs(60),
         video_timeout: Duration::from_secs(60),
+        queue_timeout: Duration::from_secs(60),
         grace: Duration::from_secs(10),
     };
     let providers = Providers::same(instant);

@@ -150,6 +150,7 @@ fn engine_config(settings: &Settings) -> EngineConfig {
         retry: RetryPolicy::new(settings.retry_delays_ms.iter().map(|d| TimeDelta::milliseconds(*d as i64)).collect()),
         image_timeout: ms(settings.image_timeout_ms),
         video_timeout: ms(settings.video_timeout_ms),
+        queue_timeout: ms(settings.service_queue_timeout_ms),
         grace: ms(settings.shutdown_grace_ms),
     }
 }

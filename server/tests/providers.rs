@@ -122,6 +122,41 @@ async fn comfyui_answers_with_its_version_and_a_broken_workflow_stops_the_start(
     assert!(out.contains("ComfyUI workflow /nowhere/flow.json"), "{out}");
 }
 
+/// The check asks ComfyUI's `/object_info` whether the workflow can run there, and names
+/// the node and the file it lacks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comfyui_is_not_ready_when_the_workflow_names_what_it_lacks() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: 0 }).await;
+    let base = fake.base_url.as_str();
+    let comfyui = [
+        ("ATELIER_IMAGE_SERVICE", "comfyui"),
+        ("ATELIER_VIDEO_SERVICE", "comfyui"),
+        ("ATELIER_COMFYUI_BASE_URL", base),
+    ];
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../comfyui");
+    let (image, video) = (format!("{shipped}/image-workflow.json"), format!("{shipped}/video-workflow.json"));
+    let settings = [
+        comfyui[0],
+        comfyui[1],
+        comfyui[2],
+        ("ATELIER_COMFYUI_IMAGE_MODEL", &image),
+        ("ATELIER_COMFYUI_VIDEO_MODEL", &video),
+    ];
+    let (ok, out) = check(&settings).await;
+    assert!(ok, "both shipped workflows can run at a ComfyUI with their nodes and files: {out}");
+    fake.withhold("v1-5-pruned-emaonly.safetensors");
+    fake.withhold("EmptyLTXVLatentVideo");
+    let (ok, out) = check(&settings).await;
+    assert!(!ok, "{out}");
+    let image_line = format!(
+        "image: comfyui · {image}: unavailable: answers at {base} (ComfyUI 0.3.40), but the workflow {image} cannot \
+         run there: node 4 (CheckpointLoaderSimple): ComfyUI has no ckpt_name 'v1-5-pruned-emaonly.safetensors' \
+         (it offers ltx-video-2b-v0.9.5.safetensors)"
+    );
+    assert!(out.contains(&image_line), "{out}");
+    assert!(out.contains("node 70: ComfyUI has no node EmptyLTXVLatentVideo"), "{out}");
+}
+
 /// HTTPS: a service whose certificate the machine trusts (here through `SSL_CERT_FILE`)
 /// answers; one it does not trust is refused, and the check says it is the certificate.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

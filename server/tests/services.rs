@@ -30,7 +30,7 @@ const FAL: Adapter = Adapter { protocol: Protocol::Fal, kind: "image", name: "fa
 const COMFYUI: Adapter =
     Adapter { protocol: Protocol::ComfyUi, kind: "image", name: "comfyui", cancellable: true, still: true };
 const COMFYUI_VIDEOS: Adapter =
-    Adapter { protocol: Protocol::ComfyUi, kind: "video", name: "comfyui", cancellable: true, still: false };
+    Adapter { protocol: Protocol::ComfyUi, kind: "video", name: "comfyui", cancellable: true, still: true };
 const OPENAI_VIDEOS: Adapter =
     Adapter { protocol: Protocol::OpenAi, kind: "video", name: "openai", cancellable: false, still: true };
 
@@ -57,6 +57,7 @@ per_adapter!(
     a_polling_outage_resumes_the_same_job,
     cancelling_stops_the_job_at_the_service,
     a_restart_resumes_the_queued_job,
+    waiting_in_the_services_queue_is_not_running_time,
 );
 
 /// A service's `concurrency` caps the jobs this server has there, whatever the engine's.
@@ -211,8 +212,8 @@ async fn cancelling_stops_the_job_at_the_service(adapter: Adapter) {
     let client = TestApp::client();
     let id = submit(&app, &client, adapter, "never mind").await;
     // Every fake reports a running job at 50 %, each in its own way (a log's progress bar,
-    // a progress field, a socket message).
-    app.wait_until(&client, "progress shown", |t| t[0]["progress"] == 50).await;
+    // a progress field, a socket message about one node of the workflow's graph).
+    app.wait_until(&client, "progress shown", |t| t[0]["progress"].as_u64().is_some_and(|p| p > 0)).await;
     let (_, body) = app.call(&client, "cancel_task", json!({ "id": id })).await;
     assert_eq!(body["cancel_requested"], true, "{body}");
     app.wait_until(&client, "cancelled", |t| all_in(t, &["cancelled"])).await;
@@ -244,6 +245,34 @@ async fn a_job_left_queued_by_a_waiting_task_is_cancelled_with_it(adapter: Adapt
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(fake.cancels(), expected);
+    app.stop().await;
+}
+
+/// Time a job waits in the service's own queue is not running time: a job that waits
+/// longer than the running deadline (1 s) still completes; one that waits past the
+/// queue's own limit is abandoned, and its message says where it waited.
+async fn waiting_in_the_services_queue_is_not_running_time(adapter: Adapter) {
+    let fake = FakeService::speaking(adapter.protocol, Behaviour::Waits { polls: u32::MAX, then: 0 }).await;
+    fake.script([Behaviour::Waits { polls: 120, then: 2 }]);
+    let (db, client) = (TestDb::sqlite(), TestApp::client());
+    let app = spawn(&db, &fake, &[60_000]).await;
+    let started = std::time::Instant::now();
+    submit(&app, &client, adapter, "behind a long queue").await;
+    let tasks = app.wait_until(&client, "completed", |t| all_in(t, &["completed", "retrying"])).await;
+    assert_eq!(tasks[0]["status"], "completed", "{:#}", tasks[0]);
+    assert!(started.elapsed() > Duration::from_secs(1), "it waited longer than the running deadline");
+    app.stop().await;
+
+    let db = TestDb::sqlite();
+    let app = TestApp::against(&db, &fake, 1, |s| {
+        s.service_queue_timeout_ms = 200;
+        s.retry_delays_ms = vec![60_000];
+    })
+    .await;
+    submit(&app, &client, adapter, "never started").await;
+    let tasks = app.wait_until(&client, "retrying", |t| all_in(t, &["retrying"])).await;
+    let message = tasks[0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("did not start the job within 200 ms in its queue"), "{message}");
     app.stop().await;
 }
 

@@ -1,11 +1,13 @@
-//! One attempt at a task: the provider's work raced against the attempt's deadline, the
+//! One attempt at a task: the provider's work raced against the attempt's deadline
+//! (`deadline.rs`), the
 //! user's cancel, the shutdown release and the heartbeat (which renews the lease and
 //! notices a cancel made on another instance or a lease lost); progress is recorded and
 //! published at most four times a second; then the outcome is saved and written. How the
 //! provider is driven (submit, poll, fetch, cancel) is `remote.rs`.
 
-use super::remote::RemoteJob;
-use super::{human, Engine};
+use super::deadline::Deadline;
+use super::remote::{RemoteJob, Tracking};
+use super::Engine;
 use crate::failure::{Failure, FailureKind, Verdict};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
@@ -92,19 +94,19 @@ impl Engine {
             TaskKind::Video => self.config.video_timeout,
         };
         let (progress, remote) = (ProgressCell::default(), RemoteJob::default());
+        let deadline = Deadline::new(self.config.queue_timeout, deadline);
         let report = |p: u8| progress.report(p);
+        let tracking = Tracking { progress: &report, remote: &remote, deadline: &deadline };
         tokio::select! {
-            generated = self.generate(service, &job, claimed.remote_job.as_ref(), &report, &remote) => {
+            generated = self.generate(service, &job, claimed.remote_job.as_ref(), &tracking) => {
                 match generated {
                     Ok(output) => Ended::Done(output),
                     Err(failure) => Ended::Failed(failure),
                 }
             }
-            _ = tokio::time::sleep(deadline) => {
+            failure = deadline.passed() => {
                 self.abandon(service, task.id, &remote).await;
-                Ended::Failed(Failure::TimedOut {
-                    message: format!("no result within {} (the attempt timed out)", human(deadline)),
-                })
+                Ended::Failed(failure)
             }
             _ = cancel.cancelled() => {
                 self.abandon(service, task.id, &remote).await;

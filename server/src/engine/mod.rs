@@ -5,6 +5,7 @@
 //! the store the ending to record.
 
 mod attempt;
+mod deadline;
 mod remote;
 mod scheduler;
 
@@ -14,7 +15,7 @@ pub use scheduler::{Engine, EngineHandle};
 use std::time::Duration;
 
 /// How an instance runs tasks (`Leptos.toml`: concurrency, lease-ms, retry-delays-ms,
-/// image-timeout-ms, video-timeout-ms, shutdown-grace-ms).
+/// image-timeout-ms, video-timeout-ms, service-queue-timeout-ms, shutdown-grace-ms).
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     /// This instance's name on leases and attempts; unique per process.
@@ -26,6 +27,8 @@ pub struct EngineConfig {
     pub retry: RetryPolicy,
     pub image_timeout: Duration,
     pub video_timeout: Duration,
+    /// How long a job may wait in the service's own queue before it starts.
+    pub queue_timeout: Duration,
     /// On shutdown, how long running attempts may finish before they are released.
     pub grace: Duration,
 }

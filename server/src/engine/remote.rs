@@ -4,6 +4,7 @@
 //! queued job when the attempt is cancelled or times out (cancelled at the service when it
 //! can be, forgotten so that the next attempt submits anew).
 
+use super::deadline::Deadline;
 use super::Engine;
 use crate::failure::Failure;
 use crate::provider::{Configured, Job, Output, Polled, Progress, RemoteJobId, Submitted};
@@ -24,6 +25,15 @@ impl RemoteJob {
     }
 }
 
+/// What the attempt follows while the provider works: its progress, its queued job and
+/// whether that job waits in the service's queue or runs.
+#[derive(Clone, Copy)]
+pub(super) struct Tracking<'a> {
+    pub progress: Progress<'a>,
+    pub remote: &'a RemoteJob,
+    pub deadline: &'a Deadline,
+}
+
 impl Engine {
     /// The attempt's work: the result, or why there is none. `resume` is the job an
     /// earlier attempt queued, resumed if it is at this service.
@@ -32,9 +42,9 @@ impl Engine {
         service: &Configured,
         job: &Job,
         resume: Option<&RemoteJobId>,
-        progress: Progress<'_>,
-        remote: &RemoteJob,
+        tracking: &Tracking<'_>,
     ) -> Result<Output, Failure> {
+        let Tracking { progress, remote, deadline } = *tracking;
         let _slot = service.slots.acquire().await.expect("service slots are never closed");
         let provider = &service.provider;
         let resumed = resume.and_then(|r| r.at(provider.name()));
@@ -64,7 +74,12 @@ impl Engine {
         remote.set(Some(id.clone()));
         loop {
             match provider.poll(job, &id).await? {
+                Polled::Waiting => {
+                    deadline.waiting();
+                    tokio::time::sleep(service.poll_every).await;
+                }
                 Polled::Running { progress: reported } => {
+                    deadline.running();
                     if let Some(p) = reported {
                         progress(p);
                     }

@@ -1,10 +1,13 @@
 //! ComfyUI: the configured API-format workflow file (the "model") with its placeholders
-//! filled in (`"{{prompt}}"`, `"{{negative_prompt}}"`, `"{{seed}}"`, `"{{width}}"`,
-//! `"{{height}}"`, and for video `"{{frames}}"`, `"{{fps}}"`, `"{{duration}}"`) is queued
-//! with `POST /prompt`; `GET /history/{id}` is empty until it ran, then holds its status
-//! and outputs; the file comes from `GET /view`. Progress arrives on `/ws` (`progress`
-//! messages for this client's prompts). Cancel removes it from the queue
-//! (`POST /queue {"delete": [id]}`) and interrupts it if it is the one running.
+//! filled in (`"{{prompt}}"`, `"{{negative_prompt}}"`, `"{{seed}}"`, `"{{style}}"`,
+//! `"{{width}}"`, `"{{height}}"`, and for video `"{{frames}}"`, `"{{fps}}"`,
+//! `"{{duration}}"`; `workflow.rs`) is queued with `POST /prompt`. `GET /history/{id}` is
+//! empty until it ran, then holds its status and outputs (`outputs.rs` picks the result
+//! and a video's poster); files come from `GET /view`. Until then `GET /queue` tells a job
+//! waiting from one running, and a job in neither place is lost; `/ws` says how far a
+//! running one is (`ws.rs`). Cancel removes it from the queue
+//! (`POST /queue {"delete": [id]}`) and interrupts it if it is the one running. The check
+//! asks `/object_info` whether the workflow's nodes and files are there (`nodes.rs`).
 
 use super::http::{job_failed, json, protocol, STATUS_LIMIT};
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};
@@ -13,23 +16,36 @@ use crate::failure::{Failure, FailureKind};
 use app::domain::TaskKind;
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+mod nodes;
+mod outputs;
 mod workflow;
 mod ws;
 
-/// Progress of this client's prompts, as `/ws` reports it.
-type ProgressMap = Arc<Mutex<HashMap<String, u8>>>;
+use ws::Heard;
 
 pub struct ComfyUi {
     api: Connection,
     workflow: Value,
-    /// Names this server's connection, so that `/ws` reports its prompts' progress.
+    /// Names this server's connection, so that `/ws` reports its prompts.
     client_id: String,
-    progress: ProgressMap,
+    heard: Arc<Mutex<Heard>>,
     listening: std::sync::Once,
 }
+
+/// Where ComfyUI's `/queue` has a prompt.
+enum InQueue {
+    Running,
+    Pending,
+    Absent,
+}
+
+/// A poster bigger than this is not kept.
+const POSTER_LIMIT: u64 = 16 << 20;
+
+/// `/object_info` lists every node ComfyUI has, custom nodes included: it can be large.
+const OBJECT_INFO_LIMIT: u64 = 64 << 20;
 
 impl ComfyUi {
     /// Reads the workflow file the model setting names; a missing or unreadable one, or
@@ -37,16 +53,62 @@ impl ComfyUi {
     pub fn new(api: Connection) -> Result<Self, ConfigError> {
         let workflow = workflow::load(&api.model)?;
         let client_id = uuid::Uuid::new_v4().to_string();
-        let progress = ProgressMap::default();
-        Ok(Self { api, workflow, client_id, progress, listening: std::sync::Once::new() })
+        let heard = Arc::new(Mutex::new(Heard::new(workflow.as_object().map_or(1, |nodes| nodes.len()))));
+        Ok(Self { api, workflow, client_id, heard, listening: std::sync::Once::new() })
     }
 
-    /// Starts following `/ws` (once; it ends with the provider).
+    /// Starts following `/ws` (once; it ends with the provider): on the first submit, or
+    /// on the first poll of a job resumed after a restart.
     fn listen(&self) {
         self.listening.call_once(|| {
             let url = format!("{}/ws?clientId={}", self.api.base_url.replacen("http", "ws", 1), self.client_id);
-            tokio::spawn(ws::follow(url, Arc::downgrade(&self.progress)));
+            tokio::spawn(ws::follow(url, Arc::downgrade(&self.heard)));
         });
+    }
+
+    fn heard(&self) -> std::sync::MutexGuard<'_, Heard> {
+        self.heard.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The prompt's ending, once `/history` has it.
+    async fn ended(&self, remote: &str, kind: TaskKind) -> Result<Option<Polled>, Failure> {
+        let history = json(self.api.request(Method::GET, &format!("/history/{remote}")), STATUS_LIMIT).await?;
+        let Some(entry) = history.get(remote) else { return Ok(None) };
+        self.heard().forget(remote);
+        let status = &entry["status"];
+        if status["status_str"] == "error" {
+            let messages = status["messages"].as_array().into_iter().flatten();
+            if messages.clone().any(|m| m[0] == "execution_interrupted") {
+                let message = "The prompt was interrupted at ComfyUI.".into();
+                return Ok(Some(Polled::Failed(Failure::Permanent { kind: FailureKind::Cancelled, message })));
+            }
+            return Ok(Some(Polled::Failed(job_failed(&execution_error(status)))));
+        }
+        Ok(Some(Polled::Succeeded(outputs::location(&entry["outputs"], kind)?)))
+    }
+
+    /// A file ComfyUI made, from `/view`, at most `limit` bytes.
+    async fn view(&self, file: &outputs::File, limit: u64) -> Result<Vec<u8>, Failure> {
+        let mut url = reqwest::Url::parse(&format!("{}/view", self.api.base_url))
+            .map_err(|e| protocol(format!("the view address: {e}")))?;
+        url.query_pairs_mut()
+            .append_pair("filename", &file.filename)
+            .append_pair("subfolder", &file.subfolder)
+            .append_pair("type", &file.folder);
+        super::http::download(self.api.authorised(self.api.client.get(url)), limit).await
+    }
+
+    /// Where `/queue` has the prompt.
+    async fn in_queue(&self, remote: &str) -> Result<InQueue, Failure> {
+        let queue = json(self.api.request(Method::GET, "/queue"), STATUS_LIMIT).await?;
+        let listed = |key: &str| queue[key].as_array().into_iter().flatten().any(|item| item[1] == remote);
+        Ok(if listed("queue_running") {
+            InQueue::Running
+        } else if listed("queue_pending") {
+            InQueue::Pending
+        } else {
+            InQueue::Absent
+        })
     }
 }
 
@@ -73,51 +135,44 @@ impl Provider for ComfyUi {
         Ok(Submitted::Queued(id.to_owned()))
     }
 
-    async fn poll(&self, _job: &Job, remote: &str) -> Result<Polled, Failure> {
-        let history = json(self.api.request(Method::GET, &format!("/history/{remote}")), STATUS_LIMIT).await?;
-        let Some(entry) = history.get(remote) else {
-            let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner()).get(remote).copied();
-            return Ok(Polled::Running { progress });
-        };
-        self.progress.lock().unwrap_or_else(|e| e.into_inner()).remove(remote);
-        let status = &entry["status"];
-        if status["status_str"] == "error" {
-            let messages = status["messages"].as_array().into_iter().flatten();
-            if messages.clone().any(|m| m[0] == "execution_interrupted") {
-                let message = "The prompt was interrupted at ComfyUI.".into();
-                return Ok(Polled::Failed(Failure::Permanent { kind: FailureKind::Cancelled, message }));
-            }
-            return Ok(Polled::Failed(job_failed(&execution_error(status))));
+    /// Finished in `/history`; else as `/queue` has it: running (with the progress `/ws`
+    /// reported), waiting, or in neither (ComfyUI restarted, or the job was deleted there),
+    /// which ends the attempt at once so that the task is submitted again.
+    async fn poll(&self, job: &Job, remote: &str) -> Result<Polled, Failure> {
+        self.listen();
+        let kind = job.params.kind();
+        if let Some(ended) = self.ended(remote, kind).await? {
+            return Ok(ended);
         }
-        let outputs = entry["outputs"].as_object().into_iter().flat_map(|o| o.values());
-        let file = outputs
-            .flat_map(|node| ["images", "gifs", "videos"].into_iter().filter_map(|k| node[k].as_array()).flatten())
-            .find(|f| f["type"] == "output")
-            .ok_or_else(|| protocol("the finished prompt has no output file".into()))?;
-        let name = |key: &str| file[key].as_str().unwrap_or_default().to_owned();
-        Ok(Polled::Succeeded(json!([name("filename"), name("subfolder")]).to_string()))
+        match self.in_queue(remote).await? {
+            InQueue::Running => Ok(Polled::Running { progress: self.heard().percent(remote) }),
+            InQueue::Pending => Ok(Polled::Waiting),
+            // It may have ended between the two questions.
+            InQueue::Absent => Ok(self.ended(remote, kind).await?.unwrap_or_else(|| {
+                self.heard().forget(remote);
+                let message = format!("ComfyUI no longer has the job {remote} (restarted, or deleted from its queue)");
+                Polled::Failed(Failure::Retryable { message, after: None })
+            })),
+        }
     }
 
-    /// `location`: the output file's name and sub-folder, as a JSON pair.
+    /// `location`: the result file and its poster ([`outputs::Location`], as JSON).
     async fn fetch(&self, job: &Job, location: &str) -> Result<Output, Failure> {
-        let (filename, subfolder): (String, String) =
+        let location: outputs::Location =
             serde_json::from_str(location).map_err(|e| protocol(format!("an output file's name: {e}")))?;
-        let mut url = reqwest::Url::parse(&format!("{}/view", self.api.base_url))
-            .map_err(|e| protocol(format!("the view address: {e}")))?;
-        url.query_pairs_mut()
-            .append_pair("filename", &filename)
-            .append_pair("subfolder", &subfolder)
-            .append_pair("type", "output");
-        let bytes = super::http::download(self.api.authorised(self.api.client.get(url)), self.api.max_bytes).await?;
-        media::output_for(&job.params, bytes)
+        let mut output = media::output_for(&job.params, self.view(&location.file, self.api.max_bytes).await?)?;
+        if let Some(poster) = &location.poster {
+            // The poster is a nicety: without it, the video still is the result.
+            output.poster = self.view(poster, POSTER_LIMIT).await.ok();
+        }
+        Ok(output)
     }
 
     async fn cancel(&self, remote: &str) -> Result<(), Failure> {
+        self.heard().forget(remote);
         let delete = json!({ "delete": [remote] });
         self.api.request(Method::POST, "/queue").json(&delete).send().await.map_err(super::http::unreachable)?;
-        let queue = json(self.api.request(Method::GET, "/queue"), STATUS_LIMIT).await?;
-        let running = queue["queue_running"].as_array().into_iter().flatten().any(|item| item[1] == remote);
-        if running {
+        if let InQueue::Running = self.in_queue(remote).await? {
             let interrupt = json!({ "prompt_id": remote });
             self.api
                 .request(Method::POST, "/interrupt")
@@ -129,16 +184,27 @@ impl Provider for ComfyUi {
         Ok(())
     }
 
+    /// It answers, and its `/object_info` has every node and file the workflow names.
     async fn check(&self, kind: TaskKind) -> Health {
         let at = &self.api.base_url;
-        match json(self.api.request(Method::GET, "/system_stats"), STATUS_LIMIT).await {
-            Ok(stats) => Health::Ready(format!(
-                "answers at {at} (ComfyUI {}); {} from the workflow {}",
-                stats["system"]["comfyui_version"].as_str().unwrap_or("of unknown version"),
-                kind.as_str(),
-                self.api.model
-            )),
-            Err(failure) => Health::Unavailable(format!("{at}: {}", failure.reason())),
+        let stats = match json(self.api.request(Method::GET, "/system_stats"), STATUS_LIMIT).await {
+            Ok(stats) => stats,
+            Err(failure) => return Health::Unavailable(format!("{at}: {}", failure.reason())),
+        };
+        let version = stats["system"]["comfyui_version"].as_str().unwrap_or("of unknown version");
+        let answers = format!("answers at {at} (ComfyUI {version})");
+        let (kind, model) = (kind.as_str(), &self.api.model);
+        match json(self.api.request(Method::GET, "/object_info"), OBJECT_INFO_LIMIT).await {
+            Err(failure) => {
+                Health::Unavailable(format!("{answers}, but its nodes could not be read: {}", failure.reason()))
+            }
+            Ok(info) => match nodes::problems(&self.workflow, &info)[..] {
+                [] => Health::Ready(format!("{answers}; {kind} from the workflow {model}")),
+                ref problems => Health::Unavailable(format!(
+                    "{answers}, but the workflow {model} cannot run there: {}",
+                    problems.join("; ")
+                )),
+            },
         }
     }
 }

@@ -67,8 +67,45 @@ pub fn too_large(max: u64) -> Failure {
 }
 
 /// The service's own words in an error body: OpenAI's `error.message`, a bare `error`,
-/// Replicate's and fal's `detail` (text, or a list of `msg`s), or a `title`.
+/// Replicate's and fal's `detail` (text, or a list of `msg`s), or a `title`; followed by
+/// ComfyUI's `node_errors`, which name the node, the input and (say) the missing file.
 pub fn message_of(body: &Value) -> Option<String> {
+    let message = service_words(body);
+    let nodes = node_errors(body);
+    match (message, nodes.is_empty()) {
+        (Some(m), false) => Some(format!("{m}: {}", nodes.join("; "))),
+        (None, false) => Some(nodes.join("; ")),
+        (message, true) => message,
+    }
+}
+
+/// A node error's details kept in a message, at most (a missing model's details list
+/// every file ComfyUI has).
+const DETAILS_KEPT: usize = 300;
+
+/// ComfyUI's `node_errors`: `{id: {"class_type", "errors": [{"message", "details"}]}}`.
+fn node_errors(body: &Value) -> Vec<String> {
+    let nodes = body["node_errors"].as_object().into_iter().flatten();
+    nodes
+        .flat_map(|(id, node)| {
+            let class = node["class_type"].as_str().unwrap_or("node");
+            node["errors"].as_array().into_iter().flatten().map(move |error| {
+                let message = error["message"].as_str().unwrap_or("invalid");
+                let details = error["details"].as_str().unwrap_or_default();
+                let details = match details.char_indices().nth(DETAILS_KEPT) {
+                    Some((cut, _)) => format!("{}…", &details[..cut]),
+                    None => details.to_owned(),
+                };
+                match details.is_empty() {
+                    true => format!("{class} (node {id}): {message}"),
+                    false => format!("{class} (node {id}): {message}: {details}"),
+                }
+            })
+        })
+        .collect()
+}
+
+fn service_words(body: &Value) -> Option<String> {
     let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
     text(&body["error"]["message"])
         .or_else(|| text(&body["error"]))
@@ -150,6 +187,28 @@ pub fn protocol(message: String) -> Failure {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn comfyuis_node_errors_name_the_node_and_the_missing_file() {
+        let files: Vec<String> = (0..100).map(|n| format!("'model-{n}.safetensors'")).collect();
+        let body = json!({
+            "error": { "type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation" },
+            "node_errors": { "4": { "class_type": "CheckpointLoaderSimple", "errors": [{
+                "type": "value_not_in_list", "message": "Value not in list",
+                "details": format!("ckpt_name: 'sd_xl.safetensors' not in [{}]", files.join(", ")),
+            }] } }
+        });
+        let message = message_of(&body).unwrap();
+        assert!(
+            message.starts_with(
+                "Prompt outputs failed validation: CheckpointLoaderSimple (node 4): Value not in list: \
+                 ckpt_name: 'sd_xl.safetensors' not in ['model-0.safetensors'"
+            ),
+            "{message}"
+        );
+        assert!(message.ends_with('…') && message.len() < 500, "long details are cut: {message}");
+        assert_eq!(message_of(&json!({ "error": { "message": "Nope." } })).as_deref(), Some("Nope."));
+    }
 
     #[tokio::test]
     async fn every_error_status_is_classified() {

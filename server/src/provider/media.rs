@@ -1,6 +1,7 @@
 //! Checks of what a service sends back: the bytes must be the media the task asked for
 //! (an HTML error page instead of a PNG fails clearly), and their size (and a video's
-//! duration) is read from them: images with the `image` crate, MP4 with `shiguredo_mp4`.
+//! duration) is read from them: images with the `image` crate, MP4 with `shiguredo_mp4`,
+//! WebM with `matroska`.
 
 use super::http::protocol;
 use super::Output;
@@ -18,19 +19,20 @@ pub fn output_for(params: &TaskParams, bytes: Vec<u8>) -> Result<Output, Failure
     }
 }
 
-/// The bytes as a video output, if they are an MP4 whose video track reads (its size and
-/// duration are read from it), or a WebM file (taken as it is).
+/// The bytes as a video output, if they are an MP4 or WebM file whose video track reads:
+/// its size and duration are read from it (a WebM without a recorded duration has none).
 pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
-    let output = |media_type: &str, bytes, size: Option<(u16, u16)>, duration_ms| Output {
+    let output = |media_type: &str, bytes, size: Option<(u32, u32)>, duration_ms| Output {
         media_type: media_type.into(),
         bytes,
-        width: size.map(|(w, _)| u32::from(w)),
-        height: size.map(|(_, h)| u32::from(h)),
+        width: size.map(|(w, _)| w),
+        height: size.map(|(_, h)| h),
         duration_ms,
         poster: None,
     };
     if bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
-        return Ok(output("video/webm", bytes, None, None));
+        let (size, duration_ms) = webm(&bytes)?;
+        return Ok(output("video/webm", bytes, Some(size), duration_ms));
     }
     if bytes.get(4..8) != Some(b"ftyp") {
         return Err(not_a(&bytes, "an MP4 or WebM video"));
@@ -49,8 +51,23 @@ pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
             break;
         }
     }
-    let size = size.ok_or_else(|| broken("its video track has no frames".into()))?;
+    let (width, height) = size.ok_or_else(|| broken("its video track has no frames".into()))?;
+    let size = (u32::from(width), u32::from(height));
     Ok(output("video/mp4", bytes, Some(size), Some(u32::try_from(duration_ms).unwrap_or(u32::MAX))))
+}
+
+/// A WebM's video size and duration, from its headers.
+fn webm(bytes: &[u8]) -> Result<((u32, u32), Option<u32>), Failure> {
+    let broken = |why: String| protocol(format!("the service sent a broken WebM ({why})"));
+    let file = matroska::Matroska::open(std::io::Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
+    let size = file.video_tracks().find_map(|track| match &track.settings {
+        matroska::Settings::Video(video) => Some((video.pixel_width, video.pixel_height)),
+        _ => None,
+    });
+    let (width, height) = size.ok_or_else(|| broken("it has no video track".into()))?;
+    let side = |n: u64| u32::try_from(n).map_err(|_| broken(format!("a side of {n} pixels")));
+    let duration_ms = file.info.duration.map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX));
+    Ok(((side(width)?, side(height)?), duration_ms))
 }
 
 /// The bytes as an image output, if they are a PNG, JPEG or WebP image whose header reads;

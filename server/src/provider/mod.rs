@@ -92,9 +92,10 @@ pub enum Submitted {
 /// A queued job, as the service reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Polled {
-    Running {
-        progress: Option<u8>,
-    },
+    /// Waiting in the service's own queue: not started, so not yet on the running clock.
+    Waiting,
+    /// Started at the service (a service that cannot tell says so from the submission on).
+    Running { progress: Option<u8> },
     /// Finished: the result is to be fetched from here (a URL, a file name, the id).
     Succeeded(String),
     /// Ended without a result (the job is gone: trying again means a new submission).

@@ -51,6 +51,7 @@ async fn status(State(state): State<Shared>, Path((_, _, id)): Path<(String, Str
     let polled = state.lock().unwrap().poll(&id);
     match polled {
         Polled::Fault(behaviour) => fault(behaviour, error).await,
+        Polled::Waiting => Json(json!({ "status": "IN_QUEUE", "queue_position": 3 })).into_response(),
         Polled::Running(p) => Json(json!({
             "status": "IN_PROGRESS",
             "logs": [{ "message": "loading", "timestamp": "2026-11-29T00:00:00Z" },

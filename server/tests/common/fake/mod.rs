@@ -36,6 +36,9 @@ pub enum Behaviour {
     Succeed { after: Duration },
     /// Queues a job that is running for this many polls, then succeeds.
     Queued { polls: u32 },
+    /// Queues a job that waits in the service's own queue for `polls` polls, then runs
+    /// for `then` polls, then succeeds.
+    Waits { polls: u32, then: u32 },
     /// Queues a job that fails with the service's message at the first poll.
     JobFails(&'static str),
     /// Answers with this status and the service's error body.
@@ -60,6 +63,7 @@ pub struct Job {
     pub prompt: String,
     pub video: bool,
     ended: bool,
+    waiting: u32,
     polls_left: u32,
     fails: Option<&'static str>,
     pub cancelled: bool,
@@ -75,6 +79,8 @@ pub(crate) struct State {
     jobs: HashMap<String, Job>,
     polls: usize,
     cancels: Vec<String>,
+    /// Node classes and model files ComfyUI's `/object_info` leaves out.
+    pub(crate) withheld: Vec<String>,
     /// Jobs queued and not yet ended (succeeded, failed or cancelled), and the most seen.
     in_flight: usize,
     most_in_flight: usize,
@@ -131,6 +137,16 @@ impl FakeService {
         self.lock().jobs.values_mut().for_each(|job| job.polls_left = 0);
     }
 
+    /// The service forgets every job (a restart, or jobs deleted from its queue).
+    pub fn lose_jobs(&self) {
+        self.lock().jobs.clear();
+    }
+
+    /// ComfyUI's `/object_info` leaves out this node class or model file.
+    pub fn withhold(&self, name: &str) {
+        self.lock().withheld.push(name.to_owned());
+    }
+
     /// The prompts of every submission so far, in order.
     pub fn calls(&self) -> Vec<String> {
         self.lock().calls.clone()
@@ -169,6 +185,7 @@ pub(crate) enum Submitted {
 /// What a poll finds.
 pub(crate) enum Polled {
     Fault(Behaviour),
+    Waiting,
     Running(u8),
     Succeeded,
     Failed(&'static str),
@@ -182,16 +199,18 @@ impl State {
         self.calls.push(prompt.to_owned());
         let next = self.queue.pop_front();
         let behaviour = next.or_else(|| self.default.clone()).expect("a default behaviour");
-        let (polls, fails) = match behaviour {
+        let (waiting, polls, fails) = match behaviour {
             Behaviour::Succeed { after } if !queued => return Submitted::Result(after),
-            Behaviour::Succeed { .. } => (0, None),
-            Behaviour::Queued { polls } => (polls, None),
-            Behaviour::JobFails(message) => (0, Some(message)),
-            Behaviour::ContentPolicy if queued => (0, Some("NSFW content detected. Try running it again.")),
+            Behaviour::Succeed { .. } => (0, 0, None),
+            Behaviour::Queued { polls } => (0, polls, None),
+            Behaviour::Waits { polls, then } => (polls, then, None),
+            Behaviour::JobFails(message) => (0, 0, Some(message)),
+            Behaviour::ContentPolicy if queued => (0, 0, Some("NSFW content detected. Try running it again.")),
             fault => return Submitted::Fault(fault),
         };
         let id = format!("job{}", self.calls.len());
-        let job = Job { prompt: prompt.to_owned(), video, ended: false, polls_left: polls, fails, cancelled: false };
+        let prompt = prompt.to_owned();
+        let job = Job { prompt, video, ended: false, waiting, polls_left: polls, fails, cancelled: false };
         self.jobs.insert(id.clone(), job);
         self.in_flight += 1;
         self.most_in_flight = self.most_in_flight.max(self.in_flight);
@@ -208,6 +227,9 @@ impl State {
             Polled::Cancelled
         } else if let Some(message) = job.fails {
             Polled::Failed(message)
+        } else if job.waiting > 0 {
+            job.waiting -= 1;
+            return Polled::Waiting;
         } else if job.polls_left > 0 {
             job.polls_left -= 1;
             return Polled::Running(50);
@@ -223,6 +245,12 @@ impl State {
     pub(crate) fn cancel(&mut self, id: &str) -> bool {
         self.cancels.push(id.to_owned());
         self.jobs.get_mut(id).map(|job| job.cancelled = true).is_some()
+    }
+
+    /// The jobs not ended, by id, and whether each still waits in the queue.
+    pub(crate) fn unfinished(&self) -> Vec<(String, bool)> {
+        let open = self.jobs.iter().filter(|(_, job)| !job.ended && !job.cancelled);
+        open.map(|(id, job)| (id.clone(), job.waiting > 0)).collect()
     }
 
     pub(crate) fn job(&self, id: &str) -> Option<Job> {

@@ -90,6 +90,7 @@ async fn video(State(state): State<Shared>, Path(id): Path<String>) -> Response 
     let polled = state.lock().unwrap().poll(&id);
     match polled {
         Polled::Fault(behaviour) => fault(behaviour, error).await,
+        Polled::Waiting => Json(video_object(&id, "queued", 0, None)).into_response(),
         Polled::Running(progress) => Json(video_object(&id, "in_progress", progress, None)).into_response(),
         Polled::Succeeded => Json(video_object(&id, "completed", 100, None)).into_response(),
         Polled::Failed(message) => Json(video_object(&id, "failed", 0, Some(message))).into_response(),

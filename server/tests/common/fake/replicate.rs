@@ -65,6 +65,7 @@ async fn prediction(State(state): State<Shared>, Path(id): Path<String>) -> Resp
     };
     match polled {
         Polled::Fault(behaviour) => fault(behaviour, error).await,
+        Polled::Waiting => answer("starting", "", None, None),
         Polled::Running(p) => answer("processing", &format!("loading\n{p:>3}%|#####     | 14/28"), None, None),
         Polled::Succeeded => answer("succeeded", "", Some(format!("{base}/files/{id}")), None),
         Polled::Failed(message) => answer("failed", "", None, Some(message)),
