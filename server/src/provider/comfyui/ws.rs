@@ -51,6 +51,13 @@ impl Heard {
         let Some(id) = data["prompt_id"].as_str() else { return };
         let prompt = self.prompts.entry(id.to_owned()).or_default();
         let node = data["node"].as_str().map(str::to_owned);
+        let over =
+            matches!(message["type"].as_str(), Some("execution_success" | "execution_error" | "execution_interrupted"));
+        if over || (message["type"] == "executing" && data["node"].is_null()) {
+            // Done: `/history` has it now; nothing is kept of prompts that ended.
+            self.prompts.remove(id);
+            return;
+        }
         match message["type"].as_str() {
             Some("execution_start") => {}
             Some("execution_cached") => {
@@ -135,11 +142,12 @@ mod tests {
         for value in [10, 50, 90] {
             seen.extend(say(&mut heard, "progress", json!({ "value": value, "max": 100, "node": "3" })));
         }
-        say(&mut heard, "executing", json!({ "node": "4" }));
-        seen.extend(say(&mut heard, "executing", json!({ "node": null })));
+        seen.extend(say(&mut heard, "executing", json!({ "node": "4" })));
+        seen.extend(say(&mut heard, "executed", json!({ "node": "4" })));
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "never down: {seen:?}");
         assert_eq!(seen.first(), Some(&25), "the cached node is done");
         assert_eq!(seen.last(), Some(&99), "100 is the outcome's");
+        assert_eq!(say(&mut heard, "executing", json!({ "node": null })), None, "an ended prompt is forgotten");
         assert!(seen.contains(&72), "the second node's 90 % counts on top of the first: {seen:?}");
     }
 }
