@@ -11,3 +11,22 @@ pub fn document() -> Option<web_sys::Document> {
 pub fn hidden() -> bool {
     document().is_some_and(|d| d.hidden())
 }
+
+/// What this browser remembers under `key` (`localStorage`), if it can say.
+pub fn remembered(key: &str) -> Option<String> {
+    web_sys::window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+/// Remembers `value` under `key` for this browser (best effort: private modes may refuse).
+pub fn remember(key: &str, value: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// Sets an attribute of `<html>` (the page's language, its theme).
+pub fn set_root_attribute(name: &str, value: &str) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute(name, value);
+    }
+}

@@ -14,7 +14,6 @@ test("a task completes live with its picture and a named download", async ({ wor
   await w.generate.click();
   const row = w.tasks.filter({ hasText: "A lighthouse at dusk, live" });
   await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
-  await expect(row.getByTestId("task-service")).toHaveText("embedded · atelier-sketch-1");
   await expect(page.getByTestId("toast").filter({ hasText: "Done: A lighthouse at dusk, live" })).toBeVisible();
   // Screen readers heard it start (the toast, itself announced, tells the end).
   await expect(page.getByTestId("announcer")).toHaveText("A lighthouse at dusk, live: Processing");
@@ -24,6 +23,7 @@ test("a task completes live with its picture and a named download", async ({ wor
   await expect(page.getByTestId("attempt")).toHaveCount(1);
   await expect(page.getByTestId("attempt")).toHaveAttribute("data-outcome", "completed");
   await expect(page.getByTestId("details-file")).toContainText("image/png · 512 × 512");
+  await expect(page.getByTestId("details-params")).toContainText("embedded · atelier-sketch-1");
   await page.getByTestId("details-close").click();
 
   // The queue shows the thumbnail (fits 256 × 256); the download is the 512 × 512 image.
@@ -86,7 +86,12 @@ test("a video completes and plays in the page at its length, with a poster", asy
   const row = w.tasks.filter({ hasText: "Waves rolling in, live" });
   await expect(row.getByTestId("task-status")).toHaveText("Completed", { timeout: 60_000 });
 
-  const video = row.getByTestId("task-result");
+  // The row shows its poster; the video plays in the lightbox.
+  const poster = await page.request.get((await row.getByTestId("task-result").getAttribute("src"))!);
+  expect(poster.status()).toBe(200);
+  expect(poster.headers()["content-type"]).toBe("image/png");
+  await row.getByTestId("task-enlarge").click();
+  const video = page.getByTestId("lightbox-media");
   const played = await video.evaluate(async (v: HTMLVideoElement) => {
     if (v.readyState < 2) {
       await new Promise((ok, fail) => {
@@ -100,14 +105,7 @@ test("a video completes and plays in the page at its length, with a poster", asy
   });
   expect(Math.abs(played.duration - 3)).toBeLessThan(0.2);
   expect([played.width, played.height]).toEqual([854, 480]);
-
-  const poster = await page.request.get((await video.getAttribute("poster"))!);
-  expect(poster.status()).toBe(200);
-  expect(poster.headers()["content-type"]).toBe("image/png");
-
-  // Enlarged, it plays in the lightbox; the close button closes it.
-  await row.getByTestId("task-enlarge").click();
-  await expect(page.getByTestId("lightbox-media")).toHaveAttribute("src", (await video.getAttribute("src"))!);
+  expect(await video.getAttribute("src")).toMatch(/^\/content\/[0-9a-f-]+$/);
   await page.getByTestId("lightbox-close").click();
   await expect(page.getByTestId("lightbox")).toHaveCount(0);
 });

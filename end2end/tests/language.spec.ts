@@ -33,10 +33,16 @@ test.describe("a browser that prefers Chinese", () => {
   });
 });
 
-test("an English browser can switch to Chinese", async ({ workspace: w, page }) => {
+test("an English browser can switch to Chinese, keeping what is typed", async ({ workspace: w, page }) => {
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await w.field("prompt").fill("Half-typed prompt");
+  await w.field("seed").fill("7");
+  await w.tab("video").click();
   await w.field("language").selectOption("zh-CN");
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
-  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
   await expect(w.generate).toHaveText("生成");
+  // No reload: the form is as it was.
+  await expect(w.field("prompt")).toHaveValue("Half-typed prompt");
+  await expect(w.field("seed")).toHaveValue("7");
+  await expect(w.tab("video")).toHaveAttribute("aria-selected", "true");
 });

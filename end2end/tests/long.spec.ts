@@ -19,7 +19,7 @@ test("600 tasks scroll to the oldest with few rows in the page", async ({ worksp
   await page.reload();
   await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
   await expect(w.tasks).toHaveCount(50);
-  const queue = page.locator(".queue");
+  const queue = page.getByTestId("queue-scroll");
   let most = 0;
   for (let i = 0; i < 200; i++) {
     await queue.evaluate((el) => (el.scrollTop = el.scrollHeight));

@@ -33,7 +33,7 @@ test("pause and resume from the toolbar, remembered", async ({ workspace: w, pag
   await page.reload();
   await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("paused-badge")).toBeVisible();
-  await expect(page.getByTestId("pause-toggle")).toHaveText("Resume queue");
+  await expect(page.getByTestId("pause-toggle")).toHaveText("Resume");
   await page.getByTestId("pause-toggle").click();
   await expect(page.getByTestId("paused-badge")).toHaveCount(0);
 });
@@ -51,6 +51,7 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
   const listed = async () => (await w.listed()).tasks.map((t: { params: { prompt: string } }) => t.params.prompt);
 
   // Hidden at once, with an undo that brings it back.
+  await page.getByTestId("queue-more").click();
   await page.getByTestId("clear-failed").click();
   await expect(w.tasks).toHaveCount(1);
   await expect(page.getByTestId("queue-count")).toHaveText("1 task");
@@ -60,6 +61,7 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
   expect(await listed()).toEqual(["Goes", "Stays"]);
 
   // Left alone, the clear is sent when the ten seconds are over.
+  await page.getByTestId("queue-more").click();
   await page.getByTestId("clear-failed").click();
   await expect(w.tasks).toHaveCount(1);
   expect(await listed(), "nothing is removed while it can be undone").toEqual(["Goes", "Stays"]);
@@ -71,18 +73,28 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
   await w.generate.click();
   await w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("cancel").click();
   await expect(w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("task-status")).toHaveText("Cancelled");
+  await page.getByTestId("queue-more").click();
   await page.getByTestId("clear-failed").click();
   await expect(w.tasks).toHaveCount(1);
   await page.goto("about:blank");
   await expect.poll(listed, { timeout: 5_000 }).toEqual(["Stays"]);
 });
 
-test("clearing completed tasks leaves the others", async ({ workspace: w, page }) => {
+test("actions that would do nothing are disabled", async ({ workspace: w, page }) => {
   await w.field("prompt").fill("Not completed");
   await w.generate.click();
-  await page.getByTestId("clear-completed").click();
-  await expect(page.getByTestId("toast").filter({ hasText: "0 tasks cleared." })).toBeVisible();
   await expect(w.tasks).toHaveCount(1);
+  // Nothing completed: no clearing of completed tasks, no (empty) ZIP.
+  await expect(page.getByTestId("clear-completed")).toBeDisabled();
+  await expect(page.getByTestId("download-all")).toBeDisabled();
+  // Nothing failed or cancelled: no clearing of them; once one is, it can.
+  await page.getByTestId("queue-more").click();
+  await expect(page.getByTestId("clear-failed")).toBeDisabled();
+  await page.keyboard.press("Escape");
+  await w.tasks.first().getByTestId("cancel").click();
+  await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Cancelled");
+  await page.getByTestId("queue-more").click();
+  await expect(page.getByTestId("clear-failed")).toBeEnabled();
 });
 
 test("a pending task moves to the front of the queue", async ({ workspace: w, page }) => {

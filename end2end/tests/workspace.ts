@@ -16,8 +16,19 @@ export class Workspace {
     });
   }
 
-  /** Loads the page and waits until the WASM has hydrated it. */
-  async open() {
+  /** Loads the page and waits until the WASM has hydrated it. The form's options are
+   * open, as this browser would remember them once opened (`closedOptions`: as a new
+   * browser has them). */
+  async open({ closedOptions = false } = {}) {
+    if (!closedOptions) {
+      await this.page.addInitScript(() => {
+        try {
+          localStorage.setItem("atelier-options-open", "true");
+        } catch {
+          // about:blank has no storage
+        }
+      });
+    }
     await this.page.goto("/");
     await expect(this.page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
   }

@@ -1,11 +1,12 @@
-//! The page: whiteboard on the left, generation panel (form above queue) on the right.
+//! The page: a slim top bar; the whiteboard on the left and the generation panel (the
+//! composer above the queue) on the right, with a draggable edge between them.
 //! This file holds the shell, `App` and the workspace that provides every feature's state.
 //! Features, each with its state apart from its views: `queue/` (the task list and all it
 //! does), `board/` (the whiteboard), `form/` (the generation form). Under them, `shared/`:
 //! what every feature uses (clock, overlays, toasts, language, shared words). Over them,
-//! what spans features: `live.rs` (the event stream feeding the queue and the board) and
-//! `notify.rs` (telling the user when tasks finish). No file imports one that imports it
-//! back (`scripts/import-cycles.py`).
+//! what spans features: `live.rs` (the event stream feeding the queue and the board),
+//! `notify.rs` (telling the user when tasks finish) and `topbar.rs` (the page's header).
+//! No file imports one that imports it back (`scripts/import-cycles.py`).
 
 mod board;
 mod form;
@@ -13,6 +14,7 @@ mod live;
 mod notify;
 mod queue;
 mod shared;
+mod topbar;
 
 use crate::i18n::{t, Locale};
 use board::state::Board;
@@ -27,10 +29,12 @@ use queue::details::{Details, DetailsDrawer};
 use queue::panel::QueuePanel;
 use queue::state::Queue;
 use shared::clock::Clock;
-use shared::language::LanguagePicker;
+use shared::language::PageLanguage;
 use shared::lightbox::{Lightbox, LightboxView};
+use shared::resizer::{PanelResizer, PanelWidth};
 use shared::toast_list::ToastList;
 use shared::toasts::Toasts;
+use topbar::TopBar;
 
 /// A small easel-blue square, inline so that no request is needed for it.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E\
@@ -44,6 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang=Locale::of_page().tag()>
             <head>
                 <meta charset="utf-8"/>
+                // The remembered theme before the first paint (no flash of the other one).
+                <script inner_html=shared::theme::EARLY_SCRIPT></script>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href=FAVICON/>
                 <AutoReload options=options.clone()/>
@@ -74,7 +80,9 @@ pub fn App() -> impl IntoView {
 }
 
 /// The workspace page. `data-hydrated` turns true once the WASM has taken over, which the
-/// end-to-end tests wait for (a page that fails to hydrate fails them).
+/// end-to-end tests wait for (a page that fails to hydrate fails them). Every feature's
+/// state lives here, above the view: choosing another language draws the view again in it
+/// and nothing typed or loaded is lost.
 #[component]
 fn Workspace() -> impl IntoView {
     let hydrated = RwSignal::new(false);
@@ -83,7 +91,7 @@ fn Workspace() -> impl IntoView {
     provide_context(clock);
     let queue = Queue::new(clock);
     provide_context(queue);
-    provide_context(FormHandle::new());
+    provide_context(FormHandle::new().remembered());
     provide_context(Lightbox::new());
     let board = Board::new();
     provide_context(board);
@@ -92,18 +100,29 @@ fn Workspace() -> impl IntoView {
     provide_context(toasts);
     let away = notify::Away::new(toasts);
     live::follow(queue, board, toasts, away);
-    let t = t();
+    let language = PageLanguage::new();
+    provide_context(language);
+    let width = PanelWidth::new();
     view! {
-        <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()>
-            <Whiteboard/>
-            <aside class="panel" aria-label=t.panel>
-                <LanguagePicker/>
-                <GenerateForm/>
-                <QueuePanel/>
-            </aside>
-            <DetailsDrawer/>
-            <LightboxView/>
-            <ToastList/>
+        <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()
+            style=move || width.style()>
+            {move || {
+                language.track();
+                let t = t();
+                view! {
+                    <TopBar/>
+                    <Whiteboard/>
+                    <PanelResizer width/>
+                    <aside class="panel" aria-label=t.panel>
+                        <GenerateForm/>
+                        <QueuePanel/>
+                    </aside>
+                    <DetailsDrawer/>
+                    <LightboxView/>
+                    <ToastList/>
+                }
+                .into_any()
+            }}
         </main>
     }
     .into_any()

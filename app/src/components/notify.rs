@@ -4,6 +4,7 @@
 //! hidden, the title counts them ("(3) Atelier") and, once the user has allowed it, the
 //! browser shows a notification; on return a toast says how many finished meanwhile.
 
+use crate::components::shared::icons::Icon;
 use crate::components::shared::toasts::Toasts;
 #[cfg(feature = "hydrate")]
 use crate::components::{queue::state::Queue, shared::toasts::Tone};
@@ -102,7 +103,10 @@ pub fn NotifyToggle() -> impl IntoView {
     };
     view! {
         <Show when=move || undecided.get()>
-            <button type="button" class="link" data-testid="notify-enable" on:click=ask>{t().notify_enable}</button>
+            <button type="button" class="icon-button" data-testid="notify-enable" on:click=ask
+                title=t().notify_enable aria-label=t().notify_enable>
+                {Icon::Bell.view(18)}
+            </button>
         </Show>
     }
 }

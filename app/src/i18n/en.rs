@@ -8,6 +8,9 @@ pub const TEXT: Text = Text {
     board_hint: "Generated images and videos will be placed here.",
     panel: "Generation panel",
     language: "Language",
+    theme_dark: "Dark theme",
+    theme_light: "Light theme",
+    resize_panel: "Panel width",
 
     kind: "Kind",
     prompt: "Prompt",
@@ -22,6 +25,11 @@ pub const TEXT: Text = Text {
     variants: "Variants",
     generate: "Generate",
     shortcut: "Ctrl/⌘ + Enter",
+    options: "Options",
+    seconds: |n| format!("{n} s"),
+    seed_auto: "random seed",
+    seed_is: |n| format!("seed {n}"),
+    variants_count: |n| format!("{n} variants"),
     field_error: |e| e.message.clone(),
 
     kind_label: |kind| match kind {
@@ -54,8 +62,8 @@ pub const TEXT: Text = Text {
 
     queue: "Queue",
     task_count: |n| if n == 1 { "1 task".into() } else { format!("{n} tasks") },
-    pause: "Pause queue",
-    resume: "Resume queue",
+    pause: "Pause",
+    resume: "Resume",
     paused: "Paused: no new task starts",
     clear_failed_title: "Removes the failed and the cancelled tasks",
     load_older: "Show older tasks",
@@ -128,6 +136,7 @@ pub const TEXT: Text = Text {
     cleared: |n| if n == 1 { "1 task cleared.".into() } else { format!("{n} tasks cleared.") },
     undo: "Undo",
     download_all: "Download all completed (ZIP)",
+    more_actions: "More actions",
 
     task_completed: |prompt| format!("Done: {prompt}"),
     task_now: |prompt, status| format!("{prompt}: {status}"),

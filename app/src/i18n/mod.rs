@@ -93,7 +93,8 @@ impl Locale {
         use_context::<Locale>().unwrap_or_default()
     }
 
-    /// Remembers `self` for this browser and renders the page again in it.
+    /// Remembers `self` for this browser (the server renders the next page in it) and
+    /// makes it the page's language: the view drawn next speaks it.
     pub fn choose(self) {
         #[cfg(feature = "hydrate")]
         {
@@ -101,8 +102,8 @@ impl Locale {
             if let Some(doc) = crate::browser::document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
                 let cookie = format!("{}={}; path=/; max-age=31536000; samesite=lax", Self::COOKIE, self.tag());
                 let _ = doc.set_cookie(&cookie);
-                let _ = doc.location().map(|l| l.reload());
             }
+            crate::browser::set_root_attribute("lang", self.tag());
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct Text {
     pub board_hint: &'static str,
     pub panel: &'static str,
     pub language: &'static str,
+    pub theme_dark: &'static str,
+    pub theme_light: &'static str,
+    pub resize_panel: &'static str,
 
     // The form.
     pub kind: &'static str,
@@ -34,6 +37,14 @@ pub struct Text {
     pub variants: &'static str,
     pub generate: &'static str,
     pub shortcut: &'static str,
+    pub options: &'static str,
+    /// "5 s", a video's duration in the options' summary.
+    pub seconds: fn(&str) -> String,
+    pub seed_auto: &'static str,
+    /// "seed 42".
+    pub seed_is: fn(&str) -> String,
+    /// "3 variants".
+    pub variants_count: fn(u32) -> String,
     /// A field's problem, said in this language (the server's English words otherwise).
     pub field_error: fn(&FieldError) -> String,
 
@@ -117,6 +128,7 @@ pub struct Text {
     pub cleared: fn(u64) -> String,
     pub undo: &'static str,
     pub download_all: &'static str,
+    pub more_actions: &'static str,
 
     // Notifications.
     pub task_completed: fn(&str) -> String,

@@ -11,6 +11,9 @@ pub const TEXT: Text = Text {
     board_hint: "生成的图片和视频会放在这里。",
     panel: "生成面板",
     language: "语言",
+    theme_dark: "深色主题",
+    theme_light: "浅色主题",
+    resize_panel: "面板宽度",
 
     kind: "类型",
     prompt: "提示词",
@@ -25,6 +28,11 @@ pub const TEXT: Text = Text {
     variants: "变体数量",
     generate: "生成",
     shortcut: "Ctrl/⌘ + Enter",
+    options: "选项",
+    seconds: |n| format!("{n} 秒"),
+    seed_auto: "随机种子",
+    seed_is: |n| format!("种子 {n}"),
+    variants_count: |n| format!("{n} 个变体"),
     field_error,
 
     kind_label: |kind| match kind {
@@ -57,8 +65,8 @@ pub const TEXT: Text = Text {
 
     queue: "任务队列",
     task_count: |n| format!("{n} 个任务"),
-    pause: "暂停队列",
-    resume: "恢复队列",
+    pause: "暂停",
+    resume: "恢复",
     paused: "已暂停：不会开始新任务",
     clear_failed_title: "移除失败和已取消的任务",
     load_older: "显示更早的任务",
@@ -128,6 +136,7 @@ pub const TEXT: Text = Text {
     cleared: |n| format!("已清除 {n} 个任务。"),
     undo: "撤销",
     download_all: "下载全部已完成（ZIP）",
+    more_actions: "更多操作",
 
     task_completed: |prompt| format!("已完成：{prompt}"),
     task_now: |prompt, status| format!("{prompt}：{status}"),

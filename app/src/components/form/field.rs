@@ -12,11 +12,14 @@ pub fn Field(
     /// The message to show, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The label is for screen readers only (the control says what it is by itself).
+    #[prop(optional)]
+    quiet: bool,
     children: Children,
 ) -> impl IntoView {
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
-            <label for=name>{label}</label>
+            <label for=name class:sr-only=quiet>{label}</label>
             {children()}
             <Show when=move || error.with(Option::is_some)>
                 <p class="field-error" role="alert" data-testid=format!("{name}-error")>

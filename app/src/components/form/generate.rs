@@ -1,6 +1,8 @@
-//! The generation form: Image / Video tabs, every field with a default, inline validation
-//! (the same rules the server applies), Generate and Ctrl/Cmd+Enter. A valid submission
-//! resets the form at once and travels in the background; refused input comes back.
+//! The generation form: Image / Video tabs, the prompt and Generate always in view; size,
+//! style, seed, variants and the negative prompt folded into *Options* (its state
+//! remembered, opened by a problem inside), every field with a default, inline validation
+//! (the same rules the server applies), Ctrl/Cmd+Enter. A valid submission resets the
+//! form at once and travels in the background; refused input comes back.
 
 use super::field::Field;
 use super::handle::FormHandle;
@@ -8,6 +10,7 @@ use super::send::send;
 use super::state::FormState;
 use crate::components::board::state::Board;
 use crate::components::queue::state::Queue;
+use crate::components::shared::icons::Icon;
 use crate::components::shared::text::error_text;
 use crate::domain::{Fps, ImageSize, Resolution, StylePreset, TaskKind};
 use crate::i18n::{t, Label, Locale};
@@ -60,10 +63,24 @@ pub fn GenerateForm() -> impl IntoView {
             <button type="button" role="tab" class="tab" data-testid=format!("tab-{}", k.as_str())
                 aria-selected=move || (kind() == k).to_string()
                 on:click=move |_| state.update(|s| s.kind = k)>
-                {k.label(locale)}
+                {match k {
+                    TaskKind::Image => Icon::Image.view(16),
+                    TaskKind::Video => Icon::Video.view(16),
+                }}
+                <span>{k.label(locale)}</span>
             </button>
         }
     };
+
+    let options_open = form.options_open;
+    // A problem in a folded field opens the options, so that it is seen.
+    Effect::new(move |_| {
+        let hidden = ["negative_prompt", "seed", "variants", "duration_secs"];
+        if hidden.iter().any(|f| form.error_for(f).with(Option::is_some)) {
+            options_open.set(true);
+        }
+    });
+    let summary = move || state.with(|s| options_summary(s, t, locale));
 
     view! {
         <form class="generate" data-testid="generate-form" novalidate
@@ -74,58 +91,84 @@ pub fn GenerateForm() -> impl IntoView {
                     submit();
                 }
             }>
-            <div class="tabs" role="tablist" aria-label=t.kind>{tab(TaskKind::Image)}{tab(TaskKind::Video)}</div>
-            <Field label=t.prompt name="prompt" error=form.error_for("prompt")>
-                <textarea id="prompt" name="prompt" data-testid="prompt" rows="4" node_ref=prompt_ref
+            <Field label=t.prompt name="prompt" error=form.error_for("prompt") quiet=true>
+                <textarea id="prompt" name="prompt" data-testid="prompt" rows="3" node_ref=prompt_ref
                     placeholder=t.prompt_placeholder
                     prop:value=move || state.with(|s| s.prompt.clone())
                     on:input=move |ev| { state.update(|s| s.prompt = event_target_value(&ev)); form.touch("prompt"); }>
                 </textarea>
             </Field>
-            <Field label=t.negative_prompt name="negative_prompt" error=form.error_for("negative_prompt")>
-                <textarea id="negative_prompt" name="negative_prompt" data-testid="negative_prompt" rows="2"
-                    prop:value=move || state.with(|s| s.negative_prompt.clone())
-                    on:input=move |ev| {
-                        state.update(|s| s.negative_prompt = event_target_value(&ev));
-                        form.touch("negative_prompt");
-                    }>
-                </textarea>
-            </Field>
-            <Show when=move || kind() == TaskKind::Image>
-                <div class="row">
-                    {choice(form, "size", t.size, ImageSize::ALL, ImageSize::as_str, |s| s.size, |s, v| s.size = v)}
-                    {choice(form, "style", t.style, StylePreset::ALL, StylePreset::as_str,
-                        |s| s.style, |s, v| s.style = v)}
-                </div>
-            </Show>
-            <Show when=move || kind() == TaskKind::Video>
-                <div class="row">
-                    {number(form, "duration_secs", t.duration, "2", "10",
-                        |s| s.duration_secs.clone(), |s, v| s.duration_secs = v)}
-                    {choice(form, "resolution", t.resolution, Resolution::ALL, Resolution::as_str,
-                        |s| s.resolution, |s, v| s.resolution = v)}
-                    {choice(form, "fps", t.fps, Fps::ALL, Fps::as_str, |s| s.fps, |s, v| s.fps = v)}
-                </div>
-            </Show>
-            <div class="row">
-                {number(form, "seed", t.seed, "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
-                {number(form, "variants", t.variants, "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
-            </div>
-            <label class="check">
-                <input type="checkbox" data-testid="frame-option" prop:checked=move || form.frame.get()
-                    on:change=move |ev| form.frame.set(event_target_checked(&ev))/>
-                {t.frame_option}
-            </label>
             {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {
                 <p class="form-error" role="alert" data-testid="form-error">{error_text(t, &e)}</p>
             })}
-            <div class="actions">
-                <button type="submit" class="primary" data-testid="generate">{t.generate}</button>
-                <span class="hint">{t.shortcut}</span>
+            <div class="composer-bar">
+                <div class="tabs" role="tablist" aria-label=t.kind>{tab(TaskKind::Image)}{tab(TaskKind::Video)}</div>
+                <button type="button" class="options-toggle" data-testid="options-toggle" aria-controls="options"
+                    aria-expanded=move || options_open.get().to_string()
+                    on:click=move |_| form.set_options_open(!options_open.get_untracked())>
+                    {Icon::Options.view(16)}
+                    <span class="options-label">{t.options}</span>
+                    <span class="options-summary" data-testid="options-summary">{summary}</span>
+                </button>
+                <button type="submit" class="primary" data-testid="generate" title=t.shortcut>{t.generate}</button>
+            </div>
+            <div class="options" id="options" data-testid="options" hidden=move || !options_open.get()>
+                <Show when=move || kind() == TaskKind::Image>
+                    <div class="row">
+                        {choice(form, "size", t.size, ImageSize::ALL, ImageSize::as_str, |s| s.size, |s, v| s.size = v)}
+                        {choice(form, "style", t.style, StylePreset::ALL, StylePreset::as_str,
+                            |s| s.style, |s, v| s.style = v)}
+                    </div>
+                </Show>
+                <Show when=move || kind() == TaskKind::Video>
+                    <div class="row">
+                        {number(form, "duration_secs", t.duration, "2", "10",
+                            |s| s.duration_secs.clone(), |s, v| s.duration_secs = v)}
+                        {choice(form, "resolution", t.resolution, Resolution::ALL, Resolution::as_str,
+                            |s| s.resolution, |s, v| s.resolution = v)}
+                        {choice(form, "fps", t.fps, Fps::ALL, Fps::as_str, |s| s.fps, |s, v| s.fps = v)}
+                    </div>
+                </Show>
+                <div class="row">
+                    {number(form, "seed", t.seed, "0", "4294967295", |s| s.seed.clone(), |s, v| s.seed = v)}
+                    {number(form, "variants", t.variants, "1", "10", |s| s.variants.clone(), |s, v| s.variants = v)}
+                </div>
+                <Field label=t.negative_prompt name="negative_prompt" error=form.error_for("negative_prompt")>
+                    <textarea id="negative_prompt" name="negative_prompt" data-testid="negative_prompt" rows="2"
+                        prop:value=move || state.with(|s| s.negative_prompt.clone())
+                        on:input=move |ev| {
+                            state.update(|s| s.negative_prompt = event_target_value(&ev));
+                            form.touch("negative_prompt");
+                        }>
+                    </textarea>
+                </Field>
+                <label class="check">
+                    <input type="checkbox" data-testid="frame-option" prop:checked=move || form.frame.get()
+                        on:change=move |ev| form.frame.set(event_target_checked(&ev))/>
+                    {t.frame_option}
+                </label>
             </div>
         </form>
     }
     .into_any()
+}
+
+/// What the folded options hold now, in a line: "1024 × 1024 · No preset · random seed".
+fn options_summary(s: &FormState, t: &'static crate::i18n::Text, locale: Locale) -> String {
+    let mut parts: Vec<String> = match s.kind {
+        TaskKind::Image => vec![s.size.label(locale).into(), s.style.label(locale).into()],
+        TaskKind::Video => {
+            vec![(t.seconds)(s.duration_secs.trim()), s.resolution.label(locale).into(), s.fps.label(locale).into()]
+        }
+    };
+    parts.push(match s.seed.trim() {
+        "" => t.seed_auto.into(),
+        seed => (t.seed_is)(seed),
+    });
+    if let Some(n) = s.variants.trim().parse::<u32>().ok().filter(|n| *n > 1) {
+        parts.push((t.variants_count)(n));
+    }
+    parts.join(" · ")
 }
 
 /// A `<select>` over a closed set of values, each shown by its label.

@@ -21,7 +21,13 @@ pub struct FormHandle {
     problems: Memo<ValidationErrors>,
     /// Put a frame on the whiteboard for each task submitted (kept across submissions).
     pub(super) frame: RwSignal<bool>,
+    /// The options section is open (remembered by this browser).
+    pub(super) options_open: RwSignal<bool>,
 }
+
+/// Where the browser remembers whether the options are open.
+#[cfg(feature = "hydrate")]
+const OPTIONS_KEY: &str = "atelier-options-open";
 
 impl FormHandle {
     pub fn new() -> Self {
@@ -33,7 +39,25 @@ impl FormHandle {
             refusal: RwSignal::new(None),
             problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
             frame: RwSignal::new(false),
+            options_open: RwSignal::new(false),
         }
+    }
+
+    /// Reads what this browser remembers of the form (in the browser, once hydrated).
+    pub fn remembered(self) -> Self {
+        #[cfg(feature = "hydrate")]
+        Effect::new(move |_| {
+            if crate::browser::remembered(OPTIONS_KEY).as_deref() == Some("true") {
+                self.options_open.set(true);
+            }
+        });
+        self
+    }
+
+    pub(super) fn set_options_open(&self, open: bool) {
+        self.options_open.set(open);
+        #[cfg(feature = "hydrate")]
+        crate::browser::remember(OPTIONS_KEY, if open { "true" } else { "false" });
     }
 
     /// Puts a refused request back into the form, with the reason it was refused.

@@ -48,7 +48,7 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
     let status = task.status;
     let t = t();
     view! {
-        <span class="task-actions">
+        <span class="task-buttons">
             <button type="button" class="link" data-testid="details-open" on:click=move |_| details.open(id)>
                 {t.details}
             </button>

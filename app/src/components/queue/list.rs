@@ -28,7 +28,7 @@ fn row_key(task: &TaskView) -> (Uuid, i64, u8) {
 pub fn TaskList(
     tasks: Memo<Vec<TaskView>>,
     retry_limit: Signal<u32>,
-    scroller: NodeRef<html::Section>,
+    scroller: NodeRef<html::Div>,
     scrolled: ReadSignal<u32>,
     near_end: Callback<()>,
     children: Children,
@@ -89,7 +89,7 @@ pub fn TaskList(
 
 /// The part of the list on screen, in px from its top: inside its scroller, and within the
 /// window (on a phone the page scrolls, not the panel).
-fn on_screen(list: NodeRef<html::Ol>, scroller: NodeRef<html::Section>) -> Option<(f64, f64)> {
+fn on_screen(list: NodeRef<html::Ol>, scroller: NodeRef<html::Div>) -> Option<(f64, f64)> {
     #[cfg(feature = "hydrate")]
     {
         let view = scroller.get_untracked()?.get_bounding_client_rect();

@@ -1,5 +1,6 @@
-//! The queue panel: its heading and count, the toolbar, filters and status lines, and the
-//! list: submissions on their way, then the tasks newest first, with older pages on demand.
+//! The queue panel: its heading, count and toolbar, the filters and status lines, which
+//! stay in view, and under them the list, which alone scrolls: submissions on their way,
+//! then the tasks newest first, with older pages on demand.
 
 use super::filters::QueueFilters;
 use super::health::HealthBanner;
@@ -8,7 +9,6 @@ use super::state::{Outgoing, Queue};
 use super::toolbar::QueueToolbar;
 use crate::components::form::handle::FormHandle;
 use crate::components::live::LiveStatus;
-use crate::components::notify::NotifyToggle;
 use crate::components::shared::text::{error_text, excerpt};
 use crate::i18n::t;
 use leptos::html;
@@ -21,7 +21,7 @@ pub fn QueuePanel() -> impl IntoView {
     let form = expect_context::<FormHandle>();
     let tasks = Memo::new(move |_| queue.tasks());
     let retry_limit = Signal::derive(move || queue.retry_limit());
-    let scroller = NodeRef::<html::Section>::new();
+    let scroller = NodeRef::<html::Div>::new();
     let scrolled = RwSignal::new(0u32);
     let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
     let _resize = window_event_listener(leptos::ev::resize, move |_| bump());
@@ -31,34 +31,40 @@ pub fn QueuePanel() -> impl IntoView {
     let t = t();
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| error_text(t, &e));
     view! {
-        <section class="queue" aria-label=t.queue node_ref=scroller on:scroll=move |_| bump()>
+        <section class="queue" aria-label=t.queue>
             <header class="queue-head">
                 <h2>{t.queue}</h2>
                 <span class="queue-count" data-testid="queue-count">{move || (t.task_count)(total())}</span>
+                <QueueToolbar/>
             </header>
-            <NotifyToggle/>
-            <LiveStatus/>
-            <HealthBanner/>
-            <QueueToolbar/>
             <QueueFilters/>
-            {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
-            {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
-            <TaskList tasks retry_limit scroller scrolled=scrolled.read_only() near_end>
-                <For each=move || queue.outbox.get() key=|o| (o.local_id, o.refusal.is_some()) let:out>
-                    <OutgoingRow out form/>
-                </For>
-            </TaskList>
-            <Show when=move || queue.next_cursor().is_some()>
-                <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
-                    {t.load_older}
-                </button>
-            </Show>
-            <Show when=move || queue.page.with(Option::is_none)>
-                <p class="queue-empty">{t.loading}</p>
-            </Show>
-            <Show when=move || queue.page.with(Option::is_some) && total() == 0 && queue.outbox.with(Vec::is_empty)>
-                <p class="queue-empty" data-testid="queue-empty">{t.empty}</p>
-            </Show>
+            <div class="queue-lines">
+                <Show when=move || queue.is_paused()>
+                    <p class="status-line paused" data-testid="paused-badge">{t.paused}</p>
+                </Show>
+                <LiveStatus/>
+                <HealthBanner/>
+                {move || queue.notice.get().map(|n| view! { <p class="queue-error" role="alert" data-testid="queue-notice">{n}</p> })}
+                {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
+            </div>
+            <div class="queue-scroll" node_ref=scroller on:scroll=move |_| bump() data-testid="queue-scroll">
+                <TaskList tasks retry_limit scroller scrolled=scrolled.read_only() near_end>
+                    <For each=move || queue.outbox.get() key=|o| (o.local_id, o.refusal.is_some()) let:out>
+                        <OutgoingRow out form/>
+                    </For>
+                </TaskList>
+                <Show when=move || queue.next_cursor().is_some()>
+                    <button type="button" class="link more" data-testid="load-older" on:click=move |_| queue.load_older()>
+                        {t.load_older}
+                    </button>
+                </Show>
+                <Show when=move || queue.page.with(Option::is_none)>
+                    <p class="queue-empty">{t.loading}</p>
+                </Show>
+                <Show when=move || queue.page.with(Option::is_some) && total() == 0 && queue.outbox.with(Vec::is_empty)>
+                    <p class="queue-empty" data-testid="queue-empty">{t.empty}</p>
+                </Show>
+            </div>
         </section>
     }
     .into_any()

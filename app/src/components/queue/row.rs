@@ -1,65 +1,62 @@
-//! One row of the queue: a task's kind, prompt, status and time, and what its state calls
-//! for (progress, the next retry counting down, the reason of failure, the result with
-//! its download link).
+//! One row of the queue: a task's result or kind, its prompt and parameters, status and
+//! time, and what its state calls for (progress, the next retry counting down, the reason
+//! of failure, the result's links).
 
 use super::actions::TaskActions;
 use crate::components::board::state::Board;
+use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
 use crate::components::shared::text::excerpt;
 use crate::components::shared::time::{Countdown, LocalTime, TimeAgo};
-use crate::domain::{ContentView, TaskKind, TaskStatus, TaskView};
+use crate::domain::{ContentView, StylePreset, TaskKind, TaskParams, TaskStatus, TaskView};
 use crate::i18n::{t, Label, Locale};
 use leptos::prelude::*;
 
-/// One task: kind, prompt excerpt, status badge, short id and creation time; then what
-/// its state says: progress, the next retry, the failure's reason, or the result.
+/// One task: its result (or its kind) on the left; the prompt on up to two lines (whole
+/// on hover), the parameters as chips, then its status, what the state calls for, its time
+/// and short id, and its actions.
 #[component]
 pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
     let locale = Locale::of_page();
     let status = task.status;
     let short_id = crate::domain::short_id(task.id);
     let detail = state_detail(&task, retry_limit);
+    let links = task.result.as_ref().filter(|_| status == TaskStatus::Completed).map(result_view);
     view! {
         <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
-            <span class=format!("task-kind kind-{}", task.kind.as_str()) title=task.kind.label(locale)
-                data-testid="task-kind" data-kind=task.kind.as_str()>
-                {kind_icon(task.kind)}
-                <span class="sr-only">{task.kind.label(locale)}</span>
-            </span>
-            <span class="task-prompt" title=task.params.prompt().to_owned()>{excerpt(task.params.prompt(), 80)}</span>
-            <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">
-                {status_icon(status)}{status.label(locale)}
-            </span>
-            <span class="task-meta">
-                <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
-                <LocalTime at=task.created_at/>
+            {media(&task)}
+            <p class="task-prompt" title=task.params.prompt().to_owned()>{task.params.prompt().to_owned()}</p>
+            <div class="task-state">
+                <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">
+                    {status_icon(status).view(12)}{status.label(locale)}
+                </span>
                 <TimeAgo at=task.created_at/>
+                <span class="sr-only"><LocalTime at=task.created_at/></span>
+            </div>
+            <div class="task-line">
+                {chips(&task)}
+                {detail}
+                <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
+            </div>
+            <div class="task-actions">
+                {links}
                 <TaskActions task=task.clone()/>
-            </span>
-            {detail}
+            </div>
         </li>
     }
     .into_any()
 }
 
-/// The line under a task that its state calls for.
-fn state_detail(task: &TaskView, retry_limit: u32) -> impl IntoView + use<> {
+/// What the task's state calls for, in its status line.
+fn state_detail(task: &TaskView, retry_limit: u32) -> Option<AnyView> {
     let t = t();
-    let service = task.provider.as_ref().map(|p| match &task.model {
-        Some(model) => format!("{p} · {model}"),
-        None => p.clone(),
-    });
-    let body = match task.status {
+    match task.status {
         TaskStatus::Processing if task.cancel_requested => {
             Some(view! { <span class="task-note" data-testid="task-cancelling">{t.cancelling}</span> }.into_any())
         }
-        TaskStatus::Processing => Some(
-            view! {
-                <progress class="task-progress" max="100" value=task.progress data-testid="task-progress"
-                    aria-label=t.progress>{format!("{}%", task.progress)}</progress>
-            }
-            .into_any(),
-        ),
+        TaskStatus::Processing => {
+            Some(view! { <span class="task-percent">{format!("{}%", task.progress)}</span> }.into_any())
+        }
         TaskStatus::Retrying => task.next_retry_at.map(|at| {
             let limit = retry_limit.max(task.retry_count);
             view! {
@@ -75,58 +72,94 @@ fn state_detail(task: &TaskView, retry_limit: u32) -> impl IntoView + use<> {
             .error
             .as_ref()
             .map(|e| view! { <span class="task-error" data-testid="task-error">{(t.failure)(e)}</span> }.into_any()),
-        TaskStatus::Completed => task.result.as_ref().map(|content| result_view(task, content).into_any()),
         _ => None,
-    };
-    (body.is_some() || service.is_some()).then(|| {
-        view! {
-            <div class="task-detail">
-                {body}
-                {service.map(|s| view! { <span class="task-service" data-testid="task-service">{s}</span> })}
-            </div>
-        }
-    })
+    }
 }
 
-/// A completed task's file: a thumbnail (images) or player (videos) that opens the
-/// lightbox, and a download link.
-fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
+/// The parameters as small chips: size (or resolution, duration, frame rate), the style
+/// when there is one, the seed.
+fn chips(task: &TaskView) -> impl IntoView + use<> {
+    let (t, locale) = (t(), Locale::of_page());
+    let mut chips: Vec<String> = match &task.params {
+        TaskParams::Image(p) => {
+            let (w, h) = p.size.dimensions();
+            let mut chips = vec![format!("{w}×{h}")];
+            if p.style != StylePreset::None {
+                chips.push(p.style.label(locale).to_owned());
+            }
+            chips
+        }
+        TaskParams::Video(p) => vec![
+            p.resolution.label(locale).to_owned(),
+            (t.seconds)(&p.duration_secs.secs().to_string()),
+            p.fps.label(locale).to_owned(),
+        ],
+    };
+    chips.extend(task.params.seed().map(|seed| (t.seed_is)(&seed.to_string())));
+    chips.into_iter().map(|chip| view! { <span class="chip">{chip}</span> }).collect_view()
+}
+
+/// The row's picture: the result, which opens the lightbox, or the kind's icon.
+fn media(task: &TaskView) -> impl IntoView + use<> {
+    let kind = task.kind;
+    let result = task.result.as_ref().filter(|_| task.status == TaskStatus::Completed);
+    let locale = Locale::of_page();
+    view! {
+        <div class=format!("task-media kind-{}", kind.as_str()) data-testid="task-kind" data-kind=kind.as_str()
+            title=kind.label(locale)>
+            {match result {
+                Some(content) => thumbnail(task, content).into_any(),
+                None => view! {
+                    {kind_icon(kind).view(22)}
+                    <span class="sr-only">{kind.label(locale)}</span>
+                }.into_any(),
+            }}
+            {(task.status == TaskStatus::Processing && !task.cancel_requested).then(|| view! {
+                <progress class="task-progress" max="100" value=task.progress data-testid="task-progress"
+                    aria-label=t().progress>{format!("{}%", task.progress)}</progress>
+            })}
+        </div>
+    }
+}
+
+/// A completed task's still (an image's thumbnail, a video's poster or first frame), in
+/// its own proportions; a click opens the lightbox.
+fn thumbnail(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
     let t = t();
     let lightbox = use_context::<Lightbox>();
-    let board = use_context::<Board>();
-    let placed = content.media.clone();
     let shown = content.media.clone();
     let open = move |_| {
         if let Some(lightbox) = lightbox {
             lightbox.open(shown.clone());
         }
     };
-    let media = if content.media.is_video() {
-        let (url, poster) = (content.media.url(), content.media.still_url());
-        view! {
-            <video class="task-thumb" src=url poster=poster controls=true preload="metadata" data-testid="task-result">
-            </video>
-            <button type="button" class="link" data-testid="task-enlarge" on:click=open>{t.enlarge}</button>
+    let alt = excerpt(task.params.prompt(), 120);
+    let still = content.media.still_url();
+    let picture = match (content.media.is_video(), still) {
+        (true, None) => view! {
+            <video class="task-thumb" src=format!("{}#t=0.1", content.media.url()) muted=true preload="metadata"
+                data-testid="task-result" aria-label=alt></video>
         }
-        .into_any()
-    } else {
-        let url = content.media.still_url().unwrap_or_else(|| content.media.url());
-        let alt = excerpt(task.params.prompt(), 120);
-        view! {
-            <button type="button" class="task-thumb-button" title=t.full_size data-testid="task-enlarge"
-                on:click=open>
-                <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/>
-            </button>
+        .into_any(),
+        (_, still) => {
+            let url = still.unwrap_or_else(|| content.media.url());
+            view! { <img class="task-thumb" src=url alt=alt loading="lazy" data-testid="task-result"/> }.into_any()
         }
-        .into_any()
-    };
-    let size = match (content.media.width, content.media.height) {
-        (Some(w), Some(h)) => format!("{w}×{h}"),
-        _ => String::new(),
     };
     view! {
-        {media}
-        <span class="task-note">{size}</span>
+        <button type="button" class="task-thumb-button" title=t.full_size aria-label=t.full_size
+            data-testid="task-enlarge" on:click=open>
+            {picture}
+        </button>
+    }
+}
+
+/// A completed task's links: download, insert into the whiteboard.
+fn result_view(content: &ContentView) -> impl IntoView + use<> {
+    let t = t();
+    let board = use_context::<Board>();
+    let placed = content.media.clone();
+    view! {
         <a class="link" href=content.media.download_url() download="" data-testid="task-download">{t.download}</a>
         <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
             if let Some(board) = board {
@@ -136,33 +169,22 @@ fn result_view(task: &TaskView, content: &ContentView) -> impl IntoView + use<> 
     }
 }
 
-/// A small line icon for the kind (SVG: no font needed for it to render).
-fn kind_icon(kind: TaskKind) -> impl IntoView {
-    let path = match kind {
-        TaskKind::Image => "M3 5h18v14H3z M3 16l5-5 4 4 3-3 6 6 M15.5 9.5a1.5 1.5 0 1 0 0.01 0",
-        TaskKind::Video => "M3 6h13v12H3z M16 10l5-3v10l-5-3",
-    };
-    icon(path, 18)
+/// The kind's icon.
+fn kind_icon(kind: TaskKind) -> Icon {
+    match kind {
+        TaskKind::Image => Icon::Image,
+        TaskKind::Video => Icon::Video,
+    }
 }
 
 /// The status badge's icon, so that colour is never the only sign.
-fn status_icon(status: TaskStatus) -> impl IntoView {
-    let path = match status {
-        TaskStatus::Pending => "M12 4a8 8 0 1 0 0.01 0 M12 8v4l3 2",
-        TaskStatus::Processing => "M12 4a8 8 0 0 1 8 8",
-        TaskStatus::Retrying => "M5 12a7 7 0 0 1 12-5l2 2 M19 4v5h-5 M19 12a7 7 0 0 1-12 5l-2-2 M5 20v-5h5",
-        TaskStatus::Completed => "M5 12l5 5 9-10",
-        TaskStatus::Failed => "M12 5v9 M12 18v1",
-        TaskStatus::Cancelled => "M6 6l12 12 M18 6L6 18",
-    };
-    icon(path, 12)
-}
-
-fn icon(path: &'static str, size: u32) -> impl IntoView {
-    view! {
-        <svg viewBox="0 0 24 24" width=size height=size aria-hidden="true" fill="none" stroke="currentColor"
-            stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
-            <path d=path></path>
-        </svg>
+fn status_icon(status: TaskStatus) -> Icon {
+    match status {
+        TaskStatus::Pending => Icon::Pending,
+        TaskStatus::Processing => Icon::Processing,
+        TaskStatus::Retrying => Icon::Retrying,
+        TaskStatus::Completed => Icon::Completed,
+        TaskStatus::Failed => Icon::Failed,
+        TaskStatus::Cancelled => Icon::Cancelled,
     }
 }

@@ -1,16 +1,20 @@
-//! The queue's toolbar: pause or resume the queue, clear completed or failed tasks (with
-//! ten seconds to undo, see `clear.rs`), download every completed result as a ZIP.
+//! The queue's toolbar, a row of labelled icon buttons: pause or resume the queue, clear
+//! completed tasks (with ten seconds to undo, see `clear.rs`), download every completed
+//! result as a ZIP; rarer actions (clear the failed) in the overflow menu. An action that
+//! would do nothing is disabled.
 
 use super::clear::{clear, send_clear_on_leave};
 use super::state::Queue;
 use crate::api::{pause_queue, resume_queue};
 use crate::components::shared::clock::Clock;
+use crate::components::shared::icons::Icon;
+use crate::components::shared::menu::Menu;
 use crate::components::shared::toasts::Toasts;
 use crate::domain::{TaskEvent, TaskStatus};
 use crate::i18n::t;
 use leptos::prelude::*;
 
-/// Pause / resume, "Clear completed", "Clear failed" and the ZIP of every completed result.
+/// Pause / resume, "Clear completed", the ZIP of every completed result, and the menu.
 #[component]
 pub fn QueueToolbar() -> impl IntoView {
     let queue = expect_context::<Queue>();
@@ -25,23 +29,45 @@ pub fn QueueToolbar() -> impl IntoView {
         })
     };
     let _leave = window_event_listener(leptos::ev::pagehide, move |_| send_clear_on_leave(queue));
+    let count = move |status: TaskStatus| queue.shown_count(Some(status.as_str()));
+    let none_completed = move || count(TaskStatus::Completed) == 0;
+    let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;
     let t = t();
     view! {
-        <div class="queue-toolbar">
-            <button type="button" class="link" data-testid="pause-toggle" on:click=toggle
+        <div class="queue-toolbar" role="toolbar" aria-label=t.queue>
+            <button type="button" class="tool" data-testid="pause-toggle" on:click=toggle
                 aria-pressed=move || queue.is_paused().to_string()>
-                {move || if queue.is_paused() { t.resume } else { t.pause }}
+                {move || if queue.is_paused() { Icon::Play.view(16).into_any() } else { Icon::Pause.view(16).into_any() }}
+                <span>{move || if queue.is_paused() { t.resume } else { t.pause }}</span>
             </button>
-            <button type="button" class="link" data-testid="clear-completed"
-                on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Completed])>{t.clear_completed}</button>
-            <button type="button" class="link" data-testid="clear-failed" title=t.clear_failed_title
-                on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
-                {t.clear_failed}
+            <button type="button" class="tool" data-testid="clear-completed" disabled=none_completed
+                title=t.clear_completed aria-label=t.clear_completed
+                on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Completed])>
+                {Icon::Clear.view(16)}
             </button>
-            <a class="link" href="/downloads/completed.zip" download="" data-testid="download-all">{t.download_all}</a>
-            <Show when=move || queue.is_paused()>
-                <span class="badge status-retrying" data-testid="paused-badge">{t.paused}</span>
-            </Show>
+            // A link (the browser downloads it), shown as a button; disabled, a button.
+            {move || if none_completed() {
+                view! {
+                    <button type="button" class="tool" disabled=true data-testid="download-all" aria-label=t.download_all
+                        title=t.download_all>
+                        {Icon::Download.view(16)}<span>"ZIP"</span>
+                    </button>
+                }.into_any()
+            } else {
+                view! {
+                    <a class="tool" href="/downloads/completed.zip" download="" data-testid="download-all"
+                        aria-label=t.download_all title=t.download_all>
+                        {Icon::Download.view(16)}<span>"ZIP"</span>
+                    </a>
+                }.into_any()
+            }}
+            <Menu label=t.more_actions test_id="queue-more" icon=Icon::More>
+                <button type="button" class="menu-item" role="menuitem" data-testid="clear-failed"
+                    title=t.clear_failed_title disabled=none_failed
+                    on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
+                    {Icon::Clear.view(16)}<span>{t.clear_failed}</span>
+                </button>
+            </Menu>
         </div>
     }
 }

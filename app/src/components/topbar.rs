@@ -1,0 +1,21 @@
+//! The page's slim header: the product's name, then notifications, the theme and the
+//! language.
+
+use crate::components::notify::NotifyToggle;
+use crate::components::shared::language::LanguagePicker;
+use crate::components::shared::theme::ThemeToggle;
+use leptos::prelude::*;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    view! {
+        <header class="topbar" data-testid="topbar">
+            <span class="brand">"Atelier"</span>
+            <div class="topbar-tools">
+                <NotifyToggle/>
+                <ThemeToggle/>
+                <LanguagePicker/>
+            </div>
+        </header>
+    }
+}
