@@ -159,3 +159,30 @@ test("older tasks beyond the first page load as the end of the list comes into v
   await expect(page.getByTestId("load-older")).toHaveCount(0);
   expect(new Set(await w.taskIds()).size).toBe(55);
 });
+
+test("lines and {a|b} alternatives queue one task each, counted on the button", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("a {red|blue} kite\na {calm|stormy} sea\n\nthe {sun|moon}");
+  await expect(w.generate).toHaveText("Generate 6");
+  await w.field("variants").fill("2");
+  await expect(w.generate).toHaveText("Generate 12");
+  await w.field("variants").fill("1");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(6);
+  const prompts = (await w.listed()).tasks.map((t: any) => t.params.prompt).sort();
+  expect(prompts).toEqual(["a blue kite", "a calm sea", "a red kite", "a stormy sea", "the moon", "the sun"]);
+  await expect(w.generate).toHaveText("Generate");
+
+  // More than 100 at once asks first: declined, nothing is queued; accepted, all are.
+  await w.field("prompt").fill("{0|1|2|3|4|5|6|7|8|9}{0|1|2|3|4|5|6|7|8|9}{a|b}");
+  await expect(w.generate).toHaveText("Generate 200");
+  page.once("dialog", (d) => d.dismiss());
+  await w.generate.click();
+  await expect(w.field("prompt")).not.toHaveValue("");
+  expect((await w.listed()).counts.pending).toBe(6);
+  page.once("dialog", (d) => {
+    expect(d.message()).toBe("Queue 200 tasks at once?");
+    d.accept();
+  });
+  await w.generate.click();
+  await expect.poll(async () => (await w.listed()).counts.pending).toBe(206);
+});

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 on_both_databases!(
     image_and_video_tasks_are_queued,
     variants_get_distinct_seeds,
+    lines_and_alternatives_make_a_batch,
     a_blank_seed_is_random_and_identical_submissions_still_fold,
     bad_input_is_refused_and_nothing_stored
 );
@@ -73,6 +74,35 @@ async fn variants_get_distinct_seeds(db: TestDb) {
     let seeds: Vec<_> = body["tasks"].as_array().unwrap().iter().map(|t| t["params"]["seed"].as_u64()).collect();
     assert_eq!(seeds, [Some(10), Some(11), Some(12)]);
     assert_eq!(app.all_ids(&client).await.len(), 3);
+    app.stop().await;
+}
+
+/// The API takes the form's batch syntax: lines and `{a|b}` alternatives, each prompt once
+/// per variant; a batch past the cap is refused whole.
+async fn lines_and_alternatives_make_a_batch(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let request = json!({ "kind": "image", "prompt": "a {red|blue} kite\nthe sea", "seed": 5, "variants": 2 });
+    let body = app.submit(&client, request).await;
+    let made: Vec<(String, u64)> = body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["params"]["prompt"].as_str().unwrap().to_owned(), t["params"]["seed"].as_u64().unwrap()))
+        .collect();
+    let expected =
+        [("a red kite", 5), ("a red kite", 6), ("a blue kite", 5), ("a blue kite", 6), ("the sea", 5), ("the sea", 6)];
+    assert_eq!(made, expected.map(|(p, s)| (p.to_owned(), s)));
+    let (status, body) = app
+        .call(
+            &client,
+            "submit_task",
+            json!({ "kind": "image", "prompt": "{a|b|c|d|e|f|g|h|i|j}{1|2|3|4|5|6|7|8|9|0}", "variants": 6 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("batch_too_large"), Some("prompt")), "{body}");
+    assert_eq!(app.all_ids(&client).await.len(), 6, "nothing of the refused batch is stored");
     app.stop().await;
 }
 

@@ -3,6 +3,7 @@
 //! touches I/O: the form uses it for instant feedback, the server as the authority.
 
 mod attempt;
+mod batch;
 mod board;
 mod choice;
 mod content;
@@ -18,6 +19,7 @@ mod task;
 mod video;
 
 pub use attempt::{AttemptView, TaskDetails};
+pub use batch::count as prompt_count;
 pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, PlaceRequest, PlaceSource, Placement, MIN_SIDE};
 pub use content::{download_name, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
@@ -27,6 +29,6 @@ pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery
 pub use media::{extension_for, Media};
 pub use page::TaskPage;
 pub use prompt::{NegativePrompt, Prompt};
-pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants};
+pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};

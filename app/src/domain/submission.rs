@@ -1,9 +1,10 @@
 //! A submission: the loosely typed request a client sends, its validation into
-//! [`Submission`], and its expansion into one task per variant.
+//! [`Submission`], and its expansion into one task per prompt (its lines and
+//! alternatives, `batch.rs`) and variant.
 
 use super::{
-    FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind, TaskParams,
-    TaskView, ValidationErrors, VideoDuration, VideoParams,
+    batch, FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind,
+    TaskParams, TaskView, ValidationErrors, VideoDuration, VideoParams,
 };
 use serde::{Deserialize, Serialize};
 
@@ -69,10 +70,12 @@ impl Variants {
     }
 }
 
-/// A request that passed validation.
+/// A request that passed validation. `params` hold the prompt as typed (what dedup
+/// compares); `prompts` are what it makes (`batch.rs`): one task each per variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
     pub params: TaskParams,
+    pub prompts: Vec<Prompt>,
     pub variants: Variants,
     pub idempotency_key: Option<String>,
 }
@@ -110,6 +113,7 @@ impl SubmitRequest {
             TaskKind::parse(&self.kind)
         });
         let prompt = errors.take(Prompt::parse(&self.prompt));
+        let prompts = prompt.as_ref().and_then(|p| errors.take(prompts_of(p)));
         let negative_prompt = errors.take(NegativePrompt::parse(self.negative_prompt.as_deref().unwrap_or("")));
         let seed = errors.take(self.seed.map(parse_seed).transpose());
         let variants = errors.take(Variants::parse(self.variants.unwrap_or(1)));
@@ -118,10 +122,30 @@ impl SubmitRequest {
             Some(kind) => self.kind_specific(kind, &mut errors),
             None => None,
         };
-        match (prompt, negative_prompt, seed, variants, idempotency_key, rest) {
-            (Some(prompt), Some(negative_prompt), Some(seed), Some(variants), Some(idempotency_key), Some(rest))
-                if errors.is_empty() =>
-            {
+        if let (Some(prompts), Some(variants)) = (&prompts, variants) {
+            let tasks = prompts.len().saturating_mul(variants.get() as usize);
+            if tasks > MAX_TASKS {
+                errors.0.push(FieldError::new(
+                    "prompt",
+                    "batch_too_large",
+                    format!(
+                        "This makes {tasks} tasks ({} prompts × {} variants); at most {MAX_TASKS} at once.",
+                        prompts.len(),
+                        variants.get()
+                    ),
+                ));
+            }
+        }
+        match (prompt, prompts, negative_prompt, seed, variants, idempotency_key, rest) {
+            (
+                Some(prompt),
+                Some(prompts),
+                Some(negative_prompt),
+                Some(seed),
+                Some(variants),
+                Some(idempotency_key),
+                Some(rest),
+            ) if errors.is_empty() => {
                 let params = match rest {
                     KindSpecific::Image { size, style } => {
                         TaskParams::Image(ImageParams { prompt, negative_prompt, size, style, seed })
@@ -130,7 +154,7 @@ impl SubmitRequest {
                         TaskParams::Video(VideoParams { prompt, negative_prompt, duration_secs, resolution, fps, seed })
                     }
                 };
-                Ok(Submission { params, variants, idempotency_key })
+                Ok(Submission { params, prompts, variants, idempotency_key })
             }
             _ => Err(errors),
         }
@@ -184,6 +208,18 @@ enum KindSpecific {
     Video { duration_secs: VideoDuration, resolution: Resolution, fps: Fps },
 }
 
+/// The most tasks one submission makes (prompts × variants).
+pub const MAX_TASKS: usize = batch::MAX_PROMPTS;
+
+/// The prompts the text makes, each a valid prompt.
+fn prompts_of(text: &Prompt) -> Result<Vec<Prompt>, FieldError> {
+    let prompts = batch::prompts(text.as_str())?.iter().map(|p| Prompt::parse(p)).collect::<Result<Vec<_>, _>>()?;
+    if prompts.is_empty() {
+        return Prompt::parse("").map(|p| vec![p]);
+    }
+    Ok(prompts)
+}
+
 fn parse_seed(seed: i64) -> Result<u32, FieldError> {
     u32::try_from(seed).map_err(|_| {
         FieldError::new("seed", "seed_out_of_range", format!("Seed must be 0 to {}; got {seed}.", u32::MAX))
@@ -197,21 +233,26 @@ impl Submission {
         self.params.fingerprint(&format!("x{}", self.variants.get()))
     }
 
-    /// One `(parameters, fingerprint)` per variant, each with the seed it is made with:
-    /// the requested seed, or `random_seed` when none was given, counting up across a
-    /// batch (so a blank seed is random, recorded, and repeatable). Each fingerprint covers
-    /// the request as submitted (before any seed is picked) plus the variant's position, so
-    /// the same request sent twice matches itself variant by variant while its variants
-    /// never match each other.
+    /// One `(parameters, fingerprint)` per prompt and variant, each with the seed it is
+    /// made with: the requested seed, or `random_seed` when none was given, counting up
+    /// across the variants (so a blank seed is random, recorded, and repeatable; each
+    /// prompt's variant k has the same seed, so prompts compare like for like). Each
+    /// fingerprint covers the request as submitted (before any seed is picked) plus the
+    /// task's position, so the same request sent twice matches itself task by task while
+    /// its tasks never match each other.
     pub fn expand(&self, random_seed: u32) -> Vec<(TaskParams, String)> {
-        let n = self.variants.get();
-        (0..n)
-            .map(|i| {
+        let (n, prompts) = (self.variants.get(), self.prompts.len());
+        let mut made = Vec::with_capacity(prompts * n as usize);
+        for (p, prompt) in self.prompts.iter().enumerate() {
+            for i in 0..n {
                 let mut params = self.params.clone();
+                *params.prompt_mut() = prompt.clone();
                 *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
-                (params, self.params.fingerprint(&format!("{i}/{n}")))
-            })
-            .collect()
+                let position = if prompts == 1 { format!("{i}/{n}") } else { format!("{p}/{prompts}:{i}/{n}") };
+                made.push((params, self.params.fingerprint(&position)));
+            }
+        }
+        made
     }
 }
 

@@ -1,7 +1,7 @@
 //! Tasks as the rest of the world sees them: kind, status, parameters and the wire view.
 
 use super::choice::choice;
-use super::{ContentView, ImageParams, VideoParams};
+use super::{ContentView, ImageParams, Prompt, VideoParams};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -71,6 +71,13 @@ impl TaskParams {
         match self {
             Self::Image(p) => p.seed,
             Self::Video(p) => p.seed,
+        }
+    }
+
+    pub(crate) fn prompt_mut(&mut self) -> &mut Prompt {
+        match self {
+            Self::Image(p) => &mut p.prompt,
+            Self::Video(p) => &mut p.prompt,
         }
     }
 
@@ -185,7 +192,7 @@ impl TaskView {
     /// A pending image task made at `at`, for tests.
     pub(crate) fn example(prompt: &str, at: DateTime<Utc>) -> Self {
         let params = TaskParams::Image(super::ImageParams {
-            prompt: super::Prompt::parse(prompt).expect("a valid prompt"),
+            prompt: Prompt::parse(prompt).expect("a valid prompt"),
             negative_prompt: None,
             size: super::ImageSize::default(),
             style: super::StylePreset::default(),
@@ -221,7 +228,7 @@ impl TaskView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ImageSize, Prompt, StylePreset};
+    use crate::domain::{ImageSize, StylePreset};
 
     fn image(prompt: &str) -> TaskParams {
         TaskParams::Image(ImageParams {

@@ -14,7 +14,7 @@ pub const TEXT: Text = Text {
 
     kind: "Kind",
     prompt: "Prompt",
-    prompt_placeholder: "Describe what to generate",
+    prompt_placeholder: "Describe what to generate. One prompt per line; {red|blue} makes one of each.",
     negative_prompt: "Negative prompt (optional)",
     size: "Size",
     style: "Style",
@@ -24,6 +24,8 @@ pub const TEXT: Text = Text {
     seed: "Seed (optional)",
     variants: "Variants",
     generate: "Generate",
+    generate_n: |n| format!("Generate {n}"),
+    confirm_many: |n| format!("Queue {n} tasks at once?"),
     shortcut: "Ctrl/⌘ + Enter",
     options: "Options",
     seconds: |n| format!("{n} s"),

@@ -36,6 +36,10 @@ pub struct Text {
     pub seed: &'static str,
     pub variants: &'static str,
     pub generate: &'static str,
+    /// "Generate 12": Generate when it queues more than one task.
+    pub generate_n: fn(usize) -> String,
+    /// Asked before queueing very many tasks at once.
+    pub confirm_many: fn(usize) -> String,
     pub shortcut: &'static str,
     pub options: &'static str,
     /// "5 s", a video's duration in the options' summary.

@@ -17,7 +17,7 @@ pub const TEXT: Text = Text {
 
     kind: "类型",
     prompt: "提示词",
-    prompt_placeholder: "描述要生成的内容",
+    prompt_placeholder: "描述要生成的内容。每行一个提示词；{红|蓝} 会各生成一个。",
     negative_prompt: "反向提示词（可选）",
     size: "尺寸",
     style: "风格",
@@ -27,6 +27,8 @@ pub const TEXT: Text = Text {
     seed: "随机种子（可选）",
     variants: "变体数量",
     generate: "生成",
+    generate_n: |n| format!("生成 {n} 个"),
+    confirm_many: |n| format!("一次排入 {n} 个任务？"),
     shortcut: "Ctrl/⌘ + Enter",
     options: "选项",
     seconds: |n| format!("{n} 秒"),

@@ -12,7 +12,7 @@ use crate::components::board::state::Board;
 use crate::components::queue::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::text::error_text;
-use crate::domain::{Fps, ImageSize, Resolution, StylePreset, TaskKind};
+use crate::domain::{prompt_count, Fps, ImageSize, Resolution, StylePreset, TaskKind};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;
 use leptos::prelude::*;
@@ -28,12 +28,22 @@ pub fn GenerateForm() -> impl IntoView {
     let kind = move || state.with(|s| s.kind);
     let (t, locale) = (t(), Locale::of_page());
 
+    // How many tasks Generate queues: the prompts the text makes, times the variants.
+    let tasks = Memo::new(move |_| {
+        state.with(|s| {
+            let variants = s.variants.trim().parse::<usize>().unwrap_or(1).max(1);
+            prompt_count(&s.prompt).max(1).saturating_mul(variants)
+        })
+    });
     let submit = move || {
         let snapshot = state.get_untracked();
         let Ok(mut request) = snapshot.to_request() else {
             form.attempted.set(true);
             return;
         };
+        if tasks.get_untracked() > CONFIRM_ABOVE && !confirmed((t.confirm_many)(tasks.get_untracked())) {
+            return;
+        }
         request.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
         form.reset(snapshot.kind);
         if let Some(el) = prompt_ref.get_untracked() {
@@ -110,7 +120,12 @@ pub fn GenerateForm() -> impl IntoView {
                     <span class="options-label">{t.options}</span>
                     <span class="options-summary" data-testid="options-summary">{summary}</span>
                 </button>
-                <button type="submit" class="primary" data-testid="generate" title=t.shortcut>{t.generate}</button>
+                <button type="submit" class="primary" data-testid="generate" title=t.shortcut>
+                    {move || match tasks.get() {
+                        1 => t.generate.to_owned(),
+                        n => (t.generate_n)(n),
+                    }}
+                </button>
             </div>
             <div class="options" id="options" data-testid="options" hidden=move || !options_open.get()>
                 <Show when=move || kind() == TaskKind::Image>
@@ -151,6 +166,20 @@ pub fn GenerateForm() -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// Past this many tasks at once, Generate asks first.
+const CONFIRM_ABOVE: usize = 100;
+
+/// Whether the user confirms `question` (the browser's own dialog).
+fn confirmed(question: String) -> bool {
+    #[cfg(feature = "hydrate")]
+    return window().confirm_with_message(&question).unwrap_or(false);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
 }
 
 /// What the folded options hold now, in a line: "1024 × 1024 · No preset · random seed".

@@ -143,3 +143,38 @@ fn submission_fingerprint_covers_parameters_and_batch_size() {
     let keyed = SubmitRequest { idempotency_key: Some("k".into()), ..image("a fox") }.validate().unwrap();
     assert_eq!(one.fingerprint(), keyed.fingerprint(), "the key is not a parameter");
 }
+
+#[test]
+fn lines_and_alternatives_make_one_task_each_per_variant() {
+    let request = SubmitRequest {
+        prompt: "a {red|blue} kite\n\nthe {sea|sky}\n".into(),
+        variants: Some(2),
+        seed: Some(7),
+        ..image("")
+    };
+    let submission = request.validate().unwrap();
+    let made: Vec<(String, Option<u32>)> =
+        submission.expand(0).iter().map(|(p, _)| (p.prompt().to_owned(), p.seed())).collect();
+    let expected = [
+        ("a red kite", 7),
+        ("a red kite", 8),
+        ("a blue kite", 7),
+        ("a blue kite", 8),
+        ("the sea", 7),
+        ("the sea", 8),
+        ("the sky", 7),
+        ("the sky", 8),
+    ];
+    assert_eq!(made, expected.map(|(p, s)| (p.to_owned(), Some(s))));
+    let hashes: std::collections::HashSet<String> = submission.expand(0).into_iter().map(|(_, h)| h).collect();
+    assert_eq!(hashes.len(), 8, "no two tasks of a batch fold into each other");
+
+    let too_many =
+        SubmitRequest { prompt: "{0|1|2|3|4|5|6|7|8|9}{0|1|2|3|4|5|6|7|8|9}".into(), variants: Some(6), ..image("") };
+    let errors = too_many.validate().unwrap_err();
+    let err = errors.for_field("prompt").unwrap();
+    assert_eq!(err.code, "batch_too_large");
+    assert!(err.message.contains("600 tasks (100 prompts × 6 variants); at most 500"), "{}", err.message);
+    let blank = image("{ | }").validate().unwrap_err();
+    assert_eq!(blank.for_field("prompt").unwrap().code, "prompt_empty");
+}
