@@ -50,8 +50,12 @@ test("a task retries with a live countdown, then fails with the cause", async ({
   // Retries 2 and 3 come, then the task fails for good with the cause, and the banner goes.
   await expect(row.getByTestId("task-retry")).toContainText(`Retry 2/${limit}`, { timeout: 15_000 });
   await expect(row.getByTestId("task-status")).toHaveText("Failed", { timeout: 30_000 });
-  await expect(row.getByTestId("task-error")).toContainText(`Generation service unavailable after ${limit} retries`);
+  // In words that say what to do; the system's own words in the details.
+  await expect(row.getByTestId("task-error")).toHaveText("The generation service could not be reached. Try again later.");
   await expect(banner).toHaveCount(0);
+  await row.getByTestId("details-open").click();
+  await expect(page.getByTestId("details-error-raw")).toContainText(`Generation service unavailable after ${limit} retries`);
+  await page.keyboard.press("Escape");
 
   // Retry queues it again as a new task with the same parameters.
   await row.getByTestId("retry").click();

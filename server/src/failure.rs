@@ -101,8 +101,10 @@ impl Failure {
 /// records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// `retrying`, as retry number `retry` (1-based), due at `at`.
-    Retry { retry: u32, at: DateTime<Utc> },
+    /// `retrying`, as retry number `retry` (1-based), due at `at`; `cause` is the code it
+    /// fails with if the retries run out (`service_unavailable`, `timed_out`, `storage`),
+    /// recorded meanwhile so that the page can say why it waits.
+    Retry { retry: u32, at: DateTime<Utc>, cause: &'static str },
     /// `failed`, for good.
     Fail { code: String, message: String },
     /// `cancelled`: the user stopped it (the policy never says so; the engine does).
@@ -145,7 +147,7 @@ impl RetryPolicy {
         match self.delays.get(retries_so_far as usize) {
             Some(delay) => {
                 let wait = after.map_or(*delay, |asked| asked.max(*delay));
-                Verdict::Retry { retry: retries_so_far + 1, at: now + wait }
+                Verdict::Retry { retry: retries_so_far + 1, at: now + wait, cause: code }
             }
             None => Verdict::Fail {
                 code: code.into(),
@@ -178,12 +180,43 @@ mod tests {
     }
 
     #[test]
+    fn every_code_a_task_can_end_with_is_one_the_page_has_words_for() {
+        use app::domain::FAILURE_CODES;
+        let kinds = [
+            FailureKind::Validation,
+            FailureKind::ContentPolicy,
+            FailureKind::Auth,
+            FailureKind::Quota,
+            FailureKind::NotFound,
+            FailureKind::Protocol,
+            FailureKind::TooLarge,
+            FailureKind::Generator,
+            FailureKind::Cancelled,
+        ];
+        let policy = RetryPolicy::new(vec![]);
+        let ran_out = [
+            transient(None),
+            Failure::TimedOut { message: String::new() },
+            Failure::Unsaved { message: String::new() },
+        ]
+        .map(|failure| match policy.judge(&failure, 0, Utc::now()) {
+            Verdict::Fail { code, .. } => code,
+            other => panic!("{other:?}"),
+        });
+        let Verdict::Fail { code: interrupted, .. } = policy.interrupted(MAX_INTERRUPTIONS) else { panic!() };
+        let codes = kinds.iter().map(|k| k.code().to_owned()).chain(ran_out).chain([interrupted]);
+        for code in codes {
+            assert!(FAILURE_CODES.contains(&code.as_str()), "{code} has no words on the page");
+        }
+    }
+
+    #[test]
     fn schedule_is_one_five_fifteen_minutes_then_failed() {
         let policy = RetryPolicy::default();
         let now = Utc::now();
         let waits: Vec<_> = (0..3)
             .map(|n| match policy.judge(&transient(None), n, now) {
-                Verdict::Retry { retry, at } => (retry, (at - now).num_seconds()),
+                Verdict::Retry { retry, at, .. } => (retry, (at - now).num_seconds()),
                 other => panic!("expected a retry, got {other:?}"),
             })
             .collect();
@@ -203,11 +236,11 @@ mod tests {
         let now = Utc::now();
         assert_eq!(
             policy.judge(&transient(Some(120)), 0, now),
-            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(120) }
+            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(120), cause: "service_unavailable" }
         );
         assert_eq!(
             policy.judge(&transient(Some(5)), 0, now),
-            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(60) }
+            Verdict::Retry { retry: 1, at: now + TimeDelta::seconds(60), cause: "service_unavailable" }
         );
     }
 
@@ -225,7 +258,7 @@ mod tests {
     fn the_final_failure_names_the_real_cause() {
         let policy = RetryPolicy::default();
         let timed_out = Failure::TimedOut { message: "no result within 4 s (the attempt timed out)".into() };
-        assert!(matches!(policy.judge(&timed_out, 0, Utc::now()), Verdict::Retry { retry: 1, .. }));
+        assert!(matches!(policy.judge(&timed_out, 0, Utc::now()), Verdict::Retry { retry: 1, cause: "timed_out", .. }));
         assert_eq!(
             policy.judge(&timed_out, 3, Utc::now()),
             Verdict::Fail {
@@ -259,7 +292,7 @@ mod tests {
         let now = Utc::now();
         assert_eq!(
             policy.judge(&transient(None), 0, now),
-            Verdict::Retry { retry: 1, at: now + TimeDelta::milliseconds(10) }
+            Verdict::Retry { retry: 1, at: now + TimeDelta::milliseconds(10), cause: "service_unavailable" }
         );
         assert!(matches!(policy.judge(&transient(None), 1, now), Verdict::Fail { .. }));
     }

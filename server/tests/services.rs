@@ -164,11 +164,12 @@ async fn each_fault_ends_retrying_or_failed_in_the_services_words(adapter: Adapt
     let (db, fake) = (TestDb::sqlite(), FakeService::speaking(adapter.protocol, Behaviour::Queued { polls: 0 }).await);
     // (fault, status it leaves, error code, words the message holds)
     let cases: Vec<(Behaviour, &str, &str, &str)> = vec![
-        (Behaviour::Status(503), "retrying", "retrying", "HTTP 503"),
-        (Behaviour::RateLimited { retry_after_ms: 1_000 }, "retrying", "retrying", "HTTP 429"),
-        (Behaviour::Drop, "retrying", "retrying", "generation service"),
-        (Behaviour::Hang, "retrying", "retrying", "generation service timed out"), // request-timeout-ms
-        (Behaviour::SlowBody, "retrying", "retrying", "generation service timed out"),
+        (Behaviour::Status(503), "retrying", "service_unavailable", "HTTP 503"),
+        (Behaviour::RateLimited { retry_after_ms: 1_000 }, "retrying", "service_unavailable", "HTTP 429"),
+        (Behaviour::Drop, "retrying", "service_unavailable", "generation service"),
+        // request-timeout-ms: the service does not answer a request
+        (Behaviour::Hang, "retrying", "service_unavailable", "generation service timed out"),
+        (Behaviour::SlowBody, "retrying", "service_unavailable", "generation service timed out"),
         (Behaviour::Malformed, "failed", "protocol", "not the expected JSON"),
         (Behaviour::ContentPolicy, "failed", "content_policy", "NSFW content detected"),
         (Behaviour::JobFails("CUDA out of memory"), "failed", "generator_error", "CUDA out of memory"),

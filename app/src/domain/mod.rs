@@ -30,5 +30,5 @@ pub use media::{extension_for, Media};
 pub use page::TaskPage;
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
-pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};

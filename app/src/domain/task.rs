@@ -107,6 +107,24 @@ impl TaskParams {
     }
 }
 
+/// Every code a task's `error` can carry: the causes a retrying task waits on (and fails
+/// with when its retries run out), then the ways a task fails for good.
+pub const FAILURE_CODES: &[&str] = &[
+    "service_unavailable",
+    "timed_out",
+    "storage",
+    "interrupted",
+    "validation",
+    "content_policy",
+    "auth",
+    "quota",
+    "not_found",
+    "protocol",
+    "too_large",
+    "generator_error",
+    "cancelled",
+];
+
 /// Why a task failed, for people and for programs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFailure {

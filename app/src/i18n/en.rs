@@ -91,7 +91,33 @@ pub const TEXT: Text = Text {
         Ago::Days(n) => format!("{n} d ago"),
     },
     retry_due: " (any moment now)",
-    failure: |f| f.message.clone(),
+    failure_words: |code| {
+        Some(match code {
+            "service_unavailable" => "The generation service could not be reached. Try again later.",
+            "timed_out" => "The generation service took too long. Try again, or a smaller size or a shorter video.",
+            "storage" => "The result could not be saved on the server. Ask its operator to check the disk.",
+            "interrupted" => "The server stopped several times while making this. Retry it.",
+            "validation" => "The generation service refused these settings. Change them and try again.",
+            "content_policy" => "The service's safety check refused this prompt. Change the prompt and try again.",
+            "auth" => "The generation service refused the server's key. Ask its operator to check it.",
+            "quota" => "The generation service's quota or credit is used up. Try later, or ask its operator.",
+            "not_found" => "The generation service has no such model. Ask the operator to check the model setting.",
+            "protocol" => "The generation service answered in a way Atelier does not understand.",
+            "too_large" => "The result was larger than this server accepts. Try a smaller size.",
+            "generator_error" => {
+                "The generation service failed while making it. Try again, perhaps with other settings."
+            }
+            "cancelled" => "Cancelled.",
+            _ => return None,
+        })
+    },
+    failure_unknown: "Something went wrong. The details say what.",
+    waiting_on: |code| match code {
+        "service_unavailable" => Some("the service is unavailable"),
+        "timed_out" => Some("the last attempt took too long"),
+        "storage" => Some("the result could not be saved"),
+        _ => None,
+    },
     enlarge: "Enlarge",
     full_size: "Show full size",
     download: "Download",

@@ -138,6 +138,22 @@ mod tests {
     }
 
     #[test]
+    fn every_failure_code_has_words_in_both_languages() {
+        for code in crate::domain::FAILURE_CODES {
+            let (en, zh) = ((Locale::En.text().failure_words)(code), (Locale::ZhCn.text().failure_words)(code));
+            assert!(en.is_some_and(|w| w.len() > 5), "no English words for {code}");
+            let zh = zh.unwrap_or_else(|| panic!("no Chinese words for {code}"));
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "English left in the Chinese words for {code}: {zh}");
+        }
+        assert_eq!((Locale::En.text().failure_words)("no_such_code"), None);
+        for code in ["service_unavailable", "timed_out", "storage"] {
+            for locale in Locale::ALL {
+                assert!((locale.text().waiting_on)(code).is_some(), "{locale:?} cannot say a task waits on {code}");
+            }
+        }
+    }
+
+    #[test]
     fn tags_round_trip() {
         for locale in Locale::ALL {
             assert_eq!(Locale::from_tag(locale.tag()), Some(locale));

@@ -89,8 +89,13 @@ pub struct Text {
     /// "3 min ago", beside a task's time.
     pub ago: fn(Ago) -> String,
     pub retry_due: &'static str,
-    /// A failed task's reason.
-    pub failure: fn(&TaskFailure) -> String,
+    /// What happened to a task, and what to do, by its error's code (the service's or
+    /// the system's own words stay in the details); `None` for a code it has no words for.
+    pub failure_words: fn(&str) -> Option<&'static str>,
+    /// Why a retrying task waits, by its cause's code (short: the row says when it retries).
+    pub waiting_on: fn(&str) -> Option<&'static str>,
+    /// A failure whose code has no words here.
+    pub failure_unknown: &'static str,
     pub enlarge: &'static str,
     pub full_size: &'static str,
     pub download: &'static str,
@@ -163,6 +168,11 @@ pub struct Text {
 }
 
 impl Text {
+    /// A failed (or retrying) task's reason, in this language.
+    pub fn failure(&self, failure: &TaskFailure) -> &'static str {
+        (self.failure_words)(&failure.code).unwrap_or(self.failure_unknown)
+    }
+
     /// An API error, said in this language where the interface has words for it: its
     /// first field error, else by its `code`; otherwise the server's own `message`.
     pub fn error(&self, code: &str, field: Option<&FieldError>, message: &str) -> String {

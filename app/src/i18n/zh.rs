@@ -2,8 +2,7 @@
 
 use super::{Ago, Text};
 use crate::domain::{
-    FieldError, ImageSize, NegativePrompt, Prompt, StylePreset, TaskFailure, TaskKind, TaskStatus, Variants,
-    VideoDuration,
+    FieldError, ImageSize, NegativePrompt, Prompt, StylePreset, TaskKind, TaskStatus, Variants, VideoDuration,
 };
 
 pub const TEXT: Text = Text {
@@ -94,7 +93,14 @@ pub const TEXT: Text = Text {
         Ago::Days(n) => format!("{n} 天前"),
     },
     retry_due: "（马上）",
-    failure,
+    failure_words,
+    failure_unknown: "出了问题，详情中有说明。",
+    waiting_on: |code| match code {
+        "service_unavailable" => Some("生成服务不可用"),
+        "timed_out" => Some("上次尝试用时过长"),
+        "storage" => Some("结果无法保存"),
+        _ => None,
+    },
     enlarge: "放大",
     full_size: "查看原图",
     download: "下载",
@@ -179,22 +185,22 @@ fn field_error(e: &FieldError) -> String {
     }
 }
 
-/// A failed task's reason: what happened in Chinese, then the service's own words.
-fn failure(f: &TaskFailure) -> String {
-    let headline = match f.code.as_str() {
-        "service_unavailable" => "生成服务多次重试后仍不可用",
-        "timed_out" => "多次重试后仍未在时限内得到结果",
-        "interrupted" => "服务器在多次尝试中停止运行，任务不再重试",
-        "content_policy" => "内容被安全策略拒绝",
-        "validation" => "生成服务拒绝了这些参数",
-        "auth" => "生成服务的凭据缺失或无效",
-        "quota" => "生成服务的额度已用完",
-        "not_found" => "生成服务上没有这个模型或接口",
-        "protocol" => "生成服务的应答无法识别",
-        "too_large" => "结果超过了大小上限",
-        "generator_error" => "生成失败",
-        "storage" => "结果无法保存",
-        _ => return f.message.clone(),
-    };
-    format!("{headline}：{}", f.message)
+/// What happened to a task, and what to do, by its error's code.
+fn failure_words(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "service_unavailable" => "无法连接生成服务，请稍后再试。",
+        "timed_out" => "生成服务用时过长，请重试，或改用更小的尺寸、更短的视频。",
+        "storage" => "结果无法保存到服务器，请联系管理员检查磁盘。",
+        "interrupted" => "生成过程中服务器多次停止，请重试。",
+        "validation" => "生成服务拒绝了这些参数，请修改后重试。",
+        "content_policy" => "提示词未通过生成服务的安全审核，请修改后重试。",
+        "auth" => "生成服务拒绝了服务器的密钥，请联系管理员检查。",
+        "quota" => "生成服务的额度已用完，请稍后再试或联系管理员。",
+        "not_found" => "生成服务上没有这个模型，请联系管理员检查模型设置。",
+        "protocol" => "生成服务的应答无法识别。",
+        "too_large" => "结果超过了服务器接受的大小，请改用更小的尺寸。",
+        "generator_error" => "生成服务在生成时出错，请重试，或换用其他参数。",
+        "cancelled" => "已取消。",
+        _ => return None,
+    })
 }

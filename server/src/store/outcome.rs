@@ -233,12 +233,12 @@ fn after_failure(
     let verdict = if row.cancel_requested_at.is_some() { Verdict::Cancelled } else { verdict };
     let outcome = failure.outcome();
     match verdict {
-        Verdict::Retry { retry, at } => {
+        Verdict::Retry { retry, at, cause } => {
             let changes = vec![
                 (task::Column::Status, Expr::value(TaskStatus::Retrying.as_str())),
                 (task::Column::RetryCount, Expr::value(retry as i32)),
                 (task::Column::NextRetryAt, Expr::value(at)),
-                (task::Column::ErrorCode, Expr::value("retrying")),
+                (task::Column::ErrorCode, Expr::value(cause)),
                 (task::Column::ErrorMessage, Expr::value(failure.reason())),
             ];
             (changes, outcome)

@@ -143,7 +143,7 @@ fn frame_view(task: TaskView, item: Option<BoardItemView>) -> impl IntoView {
             {(task.status == TaskStatus::Processing).then(|| view! {
                 <progress max="100" value=task.progress aria-label=t.progress></progress>
             })}
-            {task.error.as_ref().filter(|_| task.status == TaskStatus::Failed).map(|e| (t.failure)(e)).map(|reason| view! {
+            {task.error.as_ref().filter(|_| task.status == TaskStatus::Failed).map(|e| t.failure(e)).map(|reason| view! {
                 <span class="task-error">{reason}</span>
                 <button type="button" class="link" data-testid="frame-retry"
                     on:pointerdown=|ev| ev.stop_propagation() on:click=retry.clone()>{t.retry}</button>

@@ -102,7 +102,8 @@ fn sections(details: TaskDetails, retry_limit: u32, t: &'static Text) -> impl In
         </dl>
         {task.error.map(|e| view! {
             <h3>{t.error_heading}</h3>
-            <p class="task-error" data-testid="details-error">{(t.failure)(&e)}<br/><code>{e.code}</code></p>
+            <p class="task-error" data-testid="details-error">{t.failure(&e)}</p>
+            <p class="muted" data-testid="details-error-raw">{e.message.clone()}" "<code>{e.code.clone()}</code></p>
         })}
         {task.result.map(|content| file_view(&content, t))}
         <h3>{t.attempts}</h3>

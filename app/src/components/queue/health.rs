@@ -1,6 +1,6 @@
-//! The service-health banner: while tasks wait to retry (the generation service failed
-//! them with a transient error), say so above the queue, with how many and when the
-//! next retry comes.
+//! The service-health banner: while tasks wait to retry because the generation service is
+//! unavailable (not because an attempt took too long or a result could not be saved),
+//! say so above the queue, with how many and when the next retry comes.
 
 use super::state::Queue;
 use crate::components::shared::time::{Countdown, LocalTime};
@@ -17,6 +17,7 @@ pub fn HealthBanner() -> impl IntoView {
             .listed() // every task known, whatever the filter shows
             .into_iter()
             .filter(|task| task.status == TaskStatus::Retrying)
+            .filter(|task| task.error.as_ref().is_some_and(|e| e.code == "service_unavailable"))
             .filter_map(|task| task.next_retry_at)
             .collect();
         retrying.iter().min().map(|next| (retrying.len() as u64, *next))

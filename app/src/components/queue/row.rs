@@ -64,14 +64,16 @@ fn state_detail(task: &TaskView, retry_limit: u32) -> Option<AnyView> {
                     {(t.retry_at)(task.retry_count, limit)}<LocalTime at minutes=true test_id="task-retry-at"/>
                     <Countdown due=at/>
                 </span>
-                {task.error.as_ref().map(|e| view! { <span class="task-note">{(t.failure)(e)}</span> })}
+                {task.error.as_ref().and_then(|e| (t.waiting_on)(&e.code)).map(|why| view! {
+                    <span class="task-note" data-testid="task-waiting-on">{why}</span>
+                })}
             }
             .into_any()
         }),
         TaskStatus::Failed => task
             .error
             .as_ref()
-            .map(|e| view! { <span class="task-error" data-testid="task-error">{(t.failure)(e)}</span> }.into_any()),
+            .map(|e| view! { <span class="task-error" data-testid="task-error">{t.failure(e)}</span> }.into_any()),
         _ => None,
     }
 }
