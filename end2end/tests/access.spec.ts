@@ -54,4 +54,36 @@ test.describe("on a phone", () => {
     ]);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
   });
+
+  test("a bottom bar switches Create, Queue and Board, with targets a finger can hit", async ({ workspace: w, page }) => {
+    await w.field("prompt").fill("Counted on the bar");
+    await w.generate.click();
+    await expect(page.getByTestId("pane-queue")).toContainText("1");
+    // Queue: the list alone, taller; Board: the board, with its tools.
+    await page.getByTestId("pane-queue").click();
+    await expect(page.getByTestId("generate")).toBeHidden();
+    await expect(w.tasks).toHaveCount(1);
+    await page.getByTestId("pane-board").click();
+    await expect(page.getByTestId("whiteboard")).toBeVisible();
+    await expect(page.getByTestId("task-list")).toBeHidden();
+    await page.getByTestId("zoom-in").click();
+    await expect(page.getByTestId("zoom")).toHaveText("125%");
+    await page.getByTestId("pane-create").click();
+    await expect(page.getByTestId("generate")).toBeVisible();
+    // Every target in view is at least 44 × 44 px, the bar's too.
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll("button, a, select, input, textarea")]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          const shown = r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+          return shown && (el as HTMLInputElement).type !== "checkbox" && (r.width < 44 || r.height < 44);
+        })
+        .map((el) => `${el.getAttribute("data-testid") ?? el.tagName}: ${el.getBoundingClientRect().width}×${el.getBoundingClientRect().height}`),
+    );
+    expect(small).toEqual([]);
+    // The page itself never scrolls: the bar stays at the bottom.
+    const bar = (await page.getByTestId("pane-create").boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(844);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(844);
+  });
 });

@@ -125,3 +125,56 @@ test("a second tab of the same owner sees items placed, moved and removed", asyn
   await expect(there).toHaveCount(0, { timeout: 2_000 });
   await other.close();
 });
+
+test("inserting twice places two items side by side in view, and says so", async ({ workspace: w, page }) => {
+  const row = await completedRow(w, "Two kites, not stacked");
+  await row.getByTestId("task-insert").click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Placed on the whiteboard" })).toBeVisible();
+  await row.getByTestId("task-insert").click();
+  await expect(page.getByTestId("board-item")).toHaveCount(2);
+  const surface = (await page.getByTestId("whiteboard").boundingBox())!;
+  const boxes = await page.getByTestId("board-item").evaluateAll((items) =>
+    items.map((i) => {
+      const r = i.getBoundingClientRect();
+      return { x: r.x, y: r.y, right: r.right, bottom: r.bottom };
+    }),
+  );
+  const [a, b] = boxes;
+  const overlap = a.x < b.right && b.x < a.right && a.y < b.bottom && b.y < a.bottom;
+  expect(overlap, `${JSON.stringify(boxes)}`).toBe(false);
+  for (const box of boxes) {
+    expect(box.x).toBeGreaterThanOrEqual(surface.x);
+    expect(box.right).toBeLessThanOrEqual(surface.x + surface.width);
+    expect(box.y).toBeGreaterThanOrEqual(surface.y);
+    expect(box.bottom).toBeLessThanOrEqual(surface.y + surface.height);
+  }
+});
+
+test("the board remembers its zoom and position", async ({ workspace: w, page }) => {
+  await page.getByTestId("zoom-in").click();
+  const surface = (await page.getByTestId("whiteboard").boundingBox())!;
+  await page.mouse.move(surface.x + 200, surface.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(surface.x + 260, surface.y + 240, { steps: 3 });
+  await page.mouse.up();
+  const layer = page.getByTestId("board-layer");
+  const before = await layer.getAttribute("style");
+  await expect(page.getByTestId("zoom")).toHaveText("125%");
+  await page.reload();
+  await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("zoom")).toHaveText("125%");
+  await expect(layer).toHaveAttribute("style", before!);
+  expect(w.errors).toEqual([]);
+});
+
+test("a burst of finished tasks is one toast that counts them", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("Five quick sketches");
+  await w.field("size").selectOption("512x512");
+  await w.field("variants").fill("5");
+  await w.generate.click();
+  await expect(w.tasks.filter({ hasText: "Five quick sketches" }).getByTestId("task-status").filter({ hasText: "Completed" }))
+    .toHaveCount(5, { timeout: 30_000 });
+  const done = page.getByTestId("toast").filter({ hasText: /Done|tasks finished/ });
+  await expect(done).toHaveCount(1);
+  await expect(done).toContainText(/\d tasks finished/);
+});

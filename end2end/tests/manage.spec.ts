@@ -155,3 +155,44 @@ test("a refused action is said and changes nothing", async ({ workspace: w, page
   await w.tasks.first().getByTestId("cancel").click();
   await expect(page.getByTestId("queue-notice")).toContainText("already cancelled");
 });
+
+test("the details drawer is a place to act: settings reused, retries linked both ways", async ({ workspace: w, page }) => {
+  await w.tab("video").click();
+  await w.field("prompt").fill("Remixed waves");
+  await w.field("negative_prompt").fill("blur");
+  await w.field("duration_secs").fill("3");
+  await w.field("resolution").selectOption("480p");
+  await w.field("seed").fill("99");
+  await w.generate.click();
+  const row = w.tasks.filter({ hasText: "Remixed waves" });
+  await row.getByTestId("cancel").click();
+  await expect(row.getByTestId("task-status")).toHaveText("Cancelled");
+  await w.tab("image").click();
+  await row.getByTestId("details-open").click();
+  const drawer = page.getByTestId("details");
+  // Times carry their date.
+  await expect(drawer.getByTestId("details-time").first()).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+  // Use these settings: the form holds the task's parameters, seed included.
+  await drawer.getByTestId("use-settings").click();
+  await expect(w.tab("video")).toHaveAttribute("aria-selected", "true");
+  await expect(w.field("prompt")).toHaveValue("Remixed waves");
+  await expect(w.field("negative_prompt")).toHaveValue("blur");
+  await expect(w.field("duration_secs")).toHaveValue("3");
+  await expect(w.field("resolution")).toHaveValue("480p");
+  await expect(w.field("seed")).toHaveValue("99");
+
+  // Retry from the drawer: the new task says what it retries, and the old one by what.
+  await drawer.getByTestId("retry").click();
+  await expect(w.tasks).toHaveCount(2);
+  const [again, old] = (await w.listed()).tasks;
+  await expect(drawer.getByTestId("details-retried-as")).toHaveText(again.id.replaceAll("-", "").slice(-8));
+  await drawer.getByTestId("details-retried-as").click();
+  await expect(drawer.getByTestId("details-id")).toHaveText(again.id);
+  await drawer.getByTestId("details-retry-of").click();
+  await expect(drawer.getByTestId("details-id")).toHaveText(old.id);
+  // Deleting from the drawer closes it.
+  await drawer.getByTestId("delete").click();
+  await expect(drawer).toHaveCount(0);
+  await expect(w.tasks).toHaveCount(1);
+});

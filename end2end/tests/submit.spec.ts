@@ -186,3 +186,15 @@ test("lines and {a|b} alternatives queue one task each, counted on the button", 
   await w.generate.click();
   await expect.poll(async () => (await w.listed()).counts.pending).toBe(206);
 });
+
+test("a submission folded into an identical one says so and points at it", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("Said twice");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(1);
+  const id = (await w.tasks.first().getAttribute("data-task-id"))!;
+  await w.field("prompt").fill("Said twice");
+  await w.generate.click();
+  await expect(page.getByTestId("toast")).toContainText(`Same as task ${id.replaceAll("-", "").slice(-8)}`);
+  await expect(w.tasks.first()).toHaveClass(/highlight/);
+  await expect(w.tasks).toHaveCount(1);
+});

@@ -5,13 +5,15 @@
 //! does), `board/` (the whiteboard), `form/` (the generation form). Under them, `shared/`:
 //! what every feature uses (clock, overlays, toasts, language, shared words). Over them,
 //! what spans features: `live.rs` (the event stream feeding the queue and the board),
-//! `notify.rs` (telling the user when tasks finish) and `topbar.rs` (the page's header).
+//! `notify.rs` (telling the user when tasks finish), `topbar.rs` (the page's header) and
+//! `phonebar.rs` (the phone's bottom bar).
 //! No file imports one that imports it back (`scripts/import-cycles.py`).
 
 mod board;
 mod form;
 mod live;
 mod notify;
+mod phonebar;
 mod queue;
 mod shared;
 mod topbar;
@@ -25,12 +27,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
-use queue::details::{Details, DetailsDrawer};
+use phonebar::PhoneBar;
+use queue::details::DetailsDrawer;
+use queue::opened::Details;
+use queue::highlight::Highlight;
 use queue::panel::QueuePanel;
 use queue::state::Queue;
 use shared::clock::Clock;
 use shared::language::PageLanguage;
 use shared::lightbox::{Lightbox, LightboxView};
+use shared::phone::PhoneView;
 use shared::resizer::{PanelResizer, PanelWidth};
 use shared::toast_list::ToastList;
 use shared::toasts::Toasts;
@@ -93,11 +99,14 @@ fn Workspace() -> impl IntoView {
     provide_context(queue);
     provide_context(FormHandle::new().remembered());
     provide_context(Lightbox::new());
-    let board = Board::new();
-    provide_context(board);
-    provide_context(Details::new());
     let toasts = Toasts::new();
     provide_context(toasts);
+    let phone = PhoneView::new();
+    provide_context(phone);
+    let board = Board::new(toasts, phone);
+    provide_context(board);
+    provide_context(Details::new());
+    provide_context(Highlight::new());
     let away = notify::Away::new(toasts);
     live::follow(queue, board, toasts, away);
     let language = PageLanguage::new();
@@ -105,7 +114,7 @@ fn Workspace() -> impl IntoView {
     let width = PanelWidth::new();
     view! {
         <main class="workspace" data-testid="workspace" data-hydrated=move || hydrated.get().to_string()
-            style=move || width.style()>
+            style=move || width.style() data-pane=move || phone.pane().as_str()>
             {move || {
                 language.track();
                 let t = t();
@@ -117,6 +126,7 @@ fn Workspace() -> impl IntoView {
                         <GenerateForm/>
                         <QueuePanel/>
                     </aside>
+                    <PhoneBar/>
                     <DetailsDrawer/>
                     <LightboxView/>
                     <ToastList/>

@@ -83,7 +83,11 @@ pub fn on_task(queue: &Queue, toasts: &Toasts, away: &Away, task: &crate::domain
             let _ = web_sys::Notification::new(&text);
         }
     }
-    toasts.show(text, tone, ms);
+    let (group, many): (_, fn(u32) -> String) = match task.status {
+        TaskStatus::Failed => ("failed", t.tasks_failed),
+        _ => ("completed", t.tasks_completed),
+    };
+    toasts.tell(group, text, tone, ms, many);
 }
 
 /// A button that asks the browser's permission to notify, shown until that is decided.

@@ -23,4 +23,7 @@ pub struct TaskDetails {
     pub task: TaskView,
     /// Oldest first.
     pub attempts: Vec<AttemptView>,
+    /// The task that retries this one, if it was retried.
+    #[serde(default)]
+    pub retried_by: Option<uuid::Uuid>,
 }

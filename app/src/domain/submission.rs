@@ -104,6 +104,34 @@ fn parse_key(key: &str) -> Result<String, FieldError> {
 }
 
 impl SubmitRequest {
+    /// The request that makes a task with `params` again, its seed included ("Use these
+    /// settings").
+    pub fn repeating(params: &TaskParams) -> Self {
+        let (size, style, duration_secs, resolution, fps) = match params {
+            TaskParams::Image(p) => (Some(p.size.as_str().into()), Some(p.style.as_str().into()), None, None, None),
+            TaskParams::Video(p) => (
+                None,
+                None,
+                Some(i64::from(p.duration_secs.secs())),
+                Some(p.resolution.as_str().into()),
+                Some(i64::from(p.fps.per_second())),
+            ),
+        };
+        Self {
+            kind: params.kind().as_str().into(),
+            prompt: params.prompt().into(),
+            negative_prompt: params.negative_prompt().map(str::to_owned),
+            size,
+            style,
+            seed: params.seed().map(i64::from),
+            duration_secs,
+            resolution,
+            fps,
+            variants: None,
+            idempotency_key: None,
+        }
+    }
+
     /// Checks every field and reports all problems at once.
     pub fn validate(&self) -> Result<Submission, ValidationErrors> {
         let mut errors = ValidationErrors::default();

@@ -160,6 +160,9 @@ pub struct TaskView {
     /// The file a completed task produced.
     #[serde(default)]
     pub result: Option<ContentView>,
+    /// The failed or cancelled task this one retries.
+    #[serde(default)]
+    pub retry_of: Option<Uuid>,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -239,6 +242,7 @@ impl TaskView {
             provider: None,
             model: None,
             result: None,
+            retry_of: None,
         }
     }
 }

@@ -156,6 +156,11 @@ pub const TEXT: Text = Text {
         Some(_) => "ended",
     },
     no_attempts: "Not started yet.",
+    use_settings: "Use these settings",
+    settings_used: "The form holds this task's settings: change what you like and press Generate.",
+    retry_of: "Retry of",
+    retried_as: "Retried as",
+    on_server: |instance| format!("on server {instance}"),
 
     move_to_top: "Move to top",
     moved_to_top: "Moved to the front of the queue: it starts next.",
@@ -169,6 +174,9 @@ pub const TEXT: Text = Text {
     task_completed: |prompt| format!("Done: {prompt}"),
     task_now: |prompt, status| format!("{prompt}: {status}"),
     task_failed: |prompt, reason| format!("Failed: {prompt} ({reason})"),
+    tasks_completed: |n| format!("{n} tasks finished"),
+    tasks_failed: |n| format!("{n} tasks failed"),
+    deduplicated: |id| format!("Same as task {id}, queued a moment ago: not queued again."),
     finished_while_away: |n| match n {
         1 => "1 task finished while you were away.".into(),
         n => format!("{n} tasks finished while you were away."),
@@ -176,6 +184,11 @@ pub const TEXT: Text = Text {
     notify_enable: "Notify me when tasks finish",
 
     insert: "Insert into whiteboard",
+    placed: "Placed on the whiteboard",
+    open_board: "Open the board",
+    pane_create: "Create",
+    pane_queue: "Queue",
+    pane_board: "Board",
     frame_option: "Show on the whiteboard while it is made",
     frame_waiting: "Waiting for the task…",
     remove_from_board: "Remove from the whiteboard",

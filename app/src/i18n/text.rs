@@ -128,6 +128,14 @@ pub struct Text {
     /// An attempt's outcome (`None` while it runs).
     pub attempt_outcome: fn(Option<&str>) -> &'static str,
     pub no_attempts: &'static str,
+    pub use_settings: &'static str,
+    pub settings_used: &'static str,
+    /// "Retry of", before the task a retry repeats.
+    pub retry_of: &'static str,
+    /// "Retried as", before the task that retried this one.
+    pub retried_as: &'static str,
+    /// "on server 2593-fc39eb62": the instance that ran an attempt.
+    pub on_server: fn(&str) -> String,
 
     // Managing the queue.
     pub move_to_top: &'static str,
@@ -144,11 +152,22 @@ pub struct Text {
     /// A task's new state, for screen readers: prompt, status.
     pub task_now: fn(&str, &str) -> String,
     pub task_failed: fn(&str, &str) -> String,
+    /// "5 tasks finished": a burst of completions in one toast.
+    pub tasks_completed: fn(u32) -> String,
+    pub tasks_failed: fn(u32) -> String,
+    /// A submission the dedup window folded into an earlier one (its short id).
+    pub deduplicated: fn(&str) -> String,
     pub finished_while_away: fn(u32) -> String,
     pub notify_enable: &'static str,
 
     // The whiteboard.
     pub insert: &'static str,
+    pub placed: &'static str,
+    pub open_board: &'static str,
+    /// The phone's panes.
+    pub pane_create: &'static str,
+    pub pane_queue: &'static str,
+    pub pane_board: &'static str,
     pub frame_option: &'static str,
     pub frame_waiting: &'static str,
     pub remove_from_board: &'static str,

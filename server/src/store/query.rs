@@ -80,7 +80,15 @@ impl TaskStore {
                 error: a.error_message,
             })
             .collect();
-        Ok(Some(TaskDetails { task, attempts }))
+        let retried_by = Tasks::find()
+            .filter(Column::OwnerId.eq(owner.0))
+            .filter(Column::RetryOf.eq(id))
+            .select_only()
+            .column(Column::Id)
+            .into_tuple::<Uuid>()
+            .one(&self.db)
+            .await?;
+        Ok(Some(TaskDetails { task, attempts, retried_by }))
     }
 
     /// When the engine next has something to do without being told: the earliest retry

@@ -70,6 +70,7 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         provider: row.provider,
         model: row.model,
         result: None,
+        retry_of: row.retry_of,
     })
 }
 

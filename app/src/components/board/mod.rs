@@ -1,9 +1,11 @@
 //! The whiteboard: results and frames placed on a pan and zoom surface. State:
 //! `state.rs` (`Board`: the items, the view, the board's actions), `gesture.rs` (what a
-//! drag does, resizing with proportions kept). Views: `whiteboard.rs` (the surface and its
-//! tools), `item.rs` (one item: a result, or a frame following its task in the queue).
+//! drag does, resizing with proportions kept), `placing.rs` (a free spot for a new item).
+//! Views: `whiteboard.rs` (the surface and its tools), `item.rs` (one item: a result, or a
+//! frame following its task in the queue).
 
 mod gesture;
 mod item;
+mod placing;
 pub mod state;
 pub mod whiteboard;

@@ -1,10 +1,15 @@
 //! The whiteboard's state: the owner's items as last read or changed, which part of the
-//! board is in view, and the board's actions (place, arrange, remove), each shown at once
-//! and saved on the server; a refusal reads the board again and says why.
+//! board is in view (remembered by the browser), and the board's actions (place at a free
+//! spot in view, arrange, remove), each shown at once and saved on the server; a refusal
+//! reads the board again and says why.
 
+use super::placing::{free_spot, inside, Rect};
 use crate::api::{arrange_board_item, list_board, place_on_board, remove_board_item, ApiError, Strict};
 use crate::components::shared::notice::run_noting;
+use crate::components::shared::phone::{Pane, PhoneView};
+use crate::components::shared::toasts::{Toasts, Tone};
 use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, Media, PlaceRequest};
+use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -13,7 +18,7 @@ use uuid::Uuid;
 const MIN_ZOOM: f64 = 0.1;
 const MAX_ZOOM: f64 = 4.0;
 /// How large a newly placed item looks on screen, at most (px).
-const PLACED_SIZE: f64 = 320.0;
+const PLACED_SIZE: f64 = 240.0;
 
 /// Which part of the board is in view: the screen point of the board's origin, and the zoom.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,6 +28,10 @@ pub struct Viewport {
     pub zoom: f64,
 }
 
+/// Where the browser remembers the view.
+#[cfg(feature = "hydrate")]
+const VIEW_KEY: &str = "atelier-board-view";
+
 /// The board's state; provided by the workspace.
 #[derive(Clone, Copy)]
 pub struct Board {
@@ -31,19 +40,53 @@ pub struct Board {
     pub(super) surface: NodeRef<html::Div>,
     /// What the last board action failed with, if it did.
     pub(super) notice: RwSignal<Option<String>>,
+    /// Items asked for and not yet placed: new ones keep clear of them too.
+    placing: RwSignal<Vec<Rect>>,
+    toasts: Toasts,
+    phone: PhoneView,
 }
 
 impl Board {
-    pub fn new() -> Self {
+    pub fn new(toasts: Toasts, phone: PhoneView) -> Self {
         let board = Self {
             items: RwSignal::new(Vec::new()),
             view: RwSignal::new(Viewport { x: 0.0, y: 0.0, zoom: 1.0 }),
             surface: NodeRef::new(),
             notice: RwSignal::new(None),
+            placing: RwSignal::new(Vec::new()),
+            toasts,
+            phone,
         };
         #[cfg(feature = "hydrate")]
-        board.reload();
+        {
+            board.reload();
+            board.remember_view();
+        }
         board
+    }
+
+    /// Takes up the view this browser last had, and remembers each change of it.
+    #[cfg(feature = "hydrate")]
+    fn remember_view(self) {
+        let stored = crate::browser::remembered(VIEW_KEY).and_then(|s| {
+            let mut parts = s.split(',').map(str::parse::<f64>);
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(Ok(x)), Some(Ok(y)), Some(Ok(zoom))) if zoom.is_finite() => {
+                    Some(Viewport { x, y, zoom: zoom.clamp(MIN_ZOOM, MAX_ZOOM) })
+                }
+                _ => None,
+            }
+        });
+        // Once hydrated: the server drew the board at its default view.
+        Effect::new(move |_| {
+            if let Some(view) = stored {
+                self.view.set(view);
+            }
+        });
+        Effect::new(move |_| {
+            let v = self.view.get();
+            crate::browser::remember(VIEW_KEY, &format!("{},{},{}", v.x, v.y, v.zoom));
+        });
     }
 
     /// Reads the items again from the server.
@@ -55,32 +98,63 @@ impl Board {
         });
     }
 
-    /// Places a result in the middle of the view, at most [`PLACED_SIZE`] on screen.
+    /// Places a result at a free spot in view, at most [`PLACED_SIZE`] on screen, and says
+    /// so; where the board is not shown (a phone), the toast offers to show it.
     pub fn insert(self, media: &Media) {
         let (w, h) = (media.width.unwrap_or(512) as f64, media.height.unwrap_or(512) as f64);
         let scale = (PLACED_SIZE / w.max(h)).min(1.0) / self.view.get_untracked().zoom;
-        let request = self.centred(w * scale, h * scale, 0);
+        let request = self.spot(w * scale, h * scale, &[]);
         self.place(PlaceRequest { content_id: Some(media.id.to_string()), ..request });
+        let t = t();
+        if self.shown() {
+            self.toasts.show(t.placed.into(), Tone::Info, 3_000);
+        } else {
+            let phone = self.phone;
+            self.toasts.with_action(t.placed.into(), t.open_board, move || phone.show(Pane::Board), 6_000);
+        }
     }
 
-    /// Places a frame for each task, side by side in the middle of the view.
+    /// Places a frame for each task, each at a free spot in view.
     pub fn frame(self, tasks: &[Uuid]) {
         let side = 240.0 / self.view.get_untracked().zoom;
-        for (i, task) in tasks.iter().enumerate() {
-            let request = self.centred(side, side, i);
+        let mut chosen = Vec::new();
+        for task in tasks {
+            let request = self.spot(side, side, &chosen);
+            chosen.push(Rect { x: request.x, y: request.y, w: side, h: side });
             self.place(PlaceRequest { task_id: Some(task.to_string()), ..request });
         }
     }
 
-    /// Where an item `w` × `h` goes: the view's middle, the `nth` a little right of the last.
-    fn centred(self, w: f64, h: f64, nth: usize) -> PlaceRequest {
+    /// Whether the board is on screen.
+    fn shown(self) -> bool {
+        self.surface.get_untracked().is_some_and(|el| el.client_width() > 0)
+    }
+
+    /// Where an item `w` × `h` goes: a free spot in view, nearest its middle, clear of the
+    /// items there and of those `also` about to be placed.
+    fn spot(self, w: f64, h: f64, also: &[Rect]) -> PlaceRequest {
         let view = self.view.get_untracked();
         let (sw, sh) = self
             .surface
             .get_untracked()
-            .map_or((800.0, 600.0), |el| (f64::from(el.client_width()), f64::from(el.client_height())));
-        let x = (sw / 2.0 - view.x) / view.zoom - w / 2.0 + nth as f64 * (w + 16.0 / view.zoom);
-        let y = (sh / 2.0 - view.y) / view.zoom - h / 2.0;
+            .map(|el| (f64::from(el.client_width()), f64::from(el.client_height())))
+            .filter(|(w, h)| *w > 0.0 && *h > 0.0)
+            .unwrap_or((800.0, 600.0));
+        let visible = Rect { x: -view.x / view.zoom, y: -view.y / view.zoom, w: sw / view.zoom, h: sh / view.zoom };
+        let mut taken: Vec<Rect> = self
+            .items
+            .with_untracked(|items| items.iter().map(|i| Rect { x: i.x, y: i.y, w: i.width, h: i.height }).collect());
+        taken.extend_from_slice(also);
+        taken.extend(self.placing.get_untracked());
+        let (x, y) = free_spot(visible, &taken, w, h, 16.0 / view.zoom);
+        if !inside(Rect { x, y, w, h }, visible) {
+            // No room in view: the spot found beyond it is brought to the view's middle.
+            let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+            self.view.update(|v| {
+                v.x = sw / 2.0 - cx * v.zoom;
+                v.y = sh / 2.0 - cy * v.zoom;
+            });
+        }
         PlaceRequest { content_id: None, task_id: None, x, y, width: w, height: h }
     }
 
@@ -92,9 +166,13 @@ impl Board {
     }
 
     fn place(self, request: PlaceRequest) {
+        let spot = Rect { x: request.x, y: request.y, w: request.width, h: request.height };
+        self.placing.update(|p| p.push(spot));
         self.run(async move {
-            let item = place_on_board(Strict(request)).await?;
-            self.items.update(|items| items.push(item));
+            let placed = place_on_board(Strict(request)).await;
+            self.placing.update(|p| p.retain(|r| *r != spot));
+            // `put`: the live event of this placement may have shown it already.
+            self.put(placed?);
             Ok(())
         });
     }

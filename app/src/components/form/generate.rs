@@ -9,10 +9,12 @@ use super::handle::FormHandle;
 use super::send::send;
 use super::state::FormState;
 use crate::components::board::state::Board;
+use crate::components::queue::highlight::Highlight;
 use crate::components::queue::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::text::error_text;
-use crate::domain::{prompt_count, Fps, ImageSize, Resolution, StylePreset, TaskKind};
+use crate::components::shared::toasts::{Toasts, Tone};
+use crate::domain::{prompt_count, short_id, Fps, ImageSize, Resolution, StylePreset, TaskKind};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;
 use leptos::prelude::*;
@@ -23,6 +25,8 @@ pub fn GenerateForm() -> impl IntoView {
     let form = expect_context::<FormHandle>();
     let queue = expect_context::<Queue>();
     let board = expect_context::<Board>();
+    let toasts = expect_context::<Toasts>();
+    let highlight = expect_context::<Highlight>();
     let prompt_ref = NodeRef::<html::Textarea>::new();
     let state = form.state;
     let kind = move || state.with(|s| s.kind);
@@ -52,7 +56,15 @@ pub fn GenerateForm() -> impl IntoView {
         let local_id = queue.begin(request.clone());
         let frame = form.frame.get_untracked();
         leptos::task::spawn_local(async move {
-            let result = send(&request).await.map(|r| r.tasks);
+            let result = send(&request).await;
+            if let Some(answer) = result.as_ref().ok().filter(|a| a.deduplicated) {
+                // Folded into an earlier identical submission: say so, and show which.
+                let ids: Vec<_> = answer.tasks.iter().map(|t| t.id).collect();
+                let first = ids.first().map(|id| short_id(*id)).unwrap_or_default();
+                toasts.show((t.deduplicated)(&first), Tone::Info, 6_000);
+                highlight.show(ids);
+            }
+            let result = result.map(|r| r.tasks);
             if let Err(err) = &result {
                 // Give the input back unless the user has already started on the next one.
                 if state.with_untracked(|s| *s == FormState::defaults(s.kind)) {

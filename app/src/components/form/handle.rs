@@ -67,6 +67,16 @@ impl FormHandle {
         self.refusal.set(refusal);
     }
 
+    /// Fills the form with `request` to submit it again, changed or not ("Use these
+    /// settings"): every field shown, nothing marked wrong.
+    pub fn fill(&self, request: &SubmitRequest) {
+        self.state.set(FormState::from_request(request));
+        self.attempted.set(false);
+        self.touched.set(Vec::new());
+        self.refusal.set(None);
+        self.options_open.set(true);
+    }
+
     pub(super) fn reset(&self, kind: TaskKind) {
         self.state.set(FormState::defaults(kind));
         self.attempted.set(false);

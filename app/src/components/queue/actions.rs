@@ -1,19 +1,20 @@
-//! What the user can do to one task from its row: cancel, retry, delete it, move a pending
-//! one to the front, open its details. Each calls its endpoint and shows the answer; a
+//! What the user can do to one task from its row or its details: cancel, retry, delete
+//! it, move a pending one to the front, open its details; download or insert its result. Each calls its endpoint and shows the answer; a
 //! refusal is said in the queue's notice line (`Queue::act`), and the list is left as it
 //! was. The queue's own actions are in `toolbar.rs`.
 
-use super::details::Details;
+use super::opened::Details;
 use super::state::Queue;
 use crate::api::{cancel_task, delete_task, move_task, retry_task, Strict};
+use crate::components::board::state::Board;
 use crate::components::shared::toasts::{Toasts, Tone};
-use crate::domain::{TaskRef, TaskStatus, TaskView};
+use crate::domain::{Media, TaskRef, TaskStatus, TaskView};
 use crate::i18n::t;
 use leptos::prelude::*;
 
-/// The buttons a task's state allows.
+/// The buttons a task's state allows; `in_details`: in the drawer, which it does not open.
 #[component]
-pub fn TaskActions(task: TaskView) -> impl IntoView {
+pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl IntoView {
     let queue = expect_context::<Queue>();
     let toasts = expect_context::<Toasts>();
     let details = expect_context::<Details>();
@@ -35,6 +36,9 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
         queue.act(async move {
             delete_task(target()).await?;
             queue.remove([id]);
+            if details.shown() == Some(id) {
+                details.close();
+            }
             Ok(())
         })
     };
@@ -49,9 +53,11 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
     let t = t();
     view! {
         <span class="task-buttons">
-            <button type="button" class="link" data-testid="details-open" on:click=move |_| details.open(id)>
-                {t.details}
-            </button>
+            {(!in_details).then(|| view! {
+                <button type="button" class="link" data-testid="details-open" on:click=move |_| details.open(id)>
+                    {t.details}
+                </button>
+            })}
             {(status == TaskStatus::Pending).then(|| view! {
                 <button type="button" class="link" data-testid="move-top" on:click=to_top>{t.move_to_top}</button>
             })}
@@ -65,5 +71,21 @@ pub fn TaskActions(task: TaskView) -> impl IntoView {
                 <button type="button" class="link" data-testid="delete" on:click=delete>{t.delete}</button>
             })}
         </span>
+    }
+}
+
+/// A completed task's file: download it, insert it into the whiteboard.
+#[component]
+pub fn ResultLinks(media: Media) -> impl IntoView {
+    let board = use_context::<Board>();
+    let t = t();
+    let href = media.download_url();
+    view! {
+        <a class="link" href=href download="" data-testid="task-download">{t.download}</a>
+        <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
+            if let Some(board) = board {
+                board.insert(&media);
+            }
+        }>{t.insert}</button>
     }
 }

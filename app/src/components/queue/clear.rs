@@ -29,11 +29,11 @@ pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[Task
     let n = queue.listed_untracked().iter().filter(|t| pending.hides(t)).count() as u64;
     queue.pending_clear.set(Some(pending));
     let t = t();
-    let undo = Callback::new(move |()| {
+    let undo = move || {
         if queue.pending_clear.get_untracked().is_some_and(|p| p.token == token) {
             queue.pending_clear.set(None);
         }
-    });
+    };
     toasts.with_action((t.cleared)(n), t.undo, undo, UNDO_MS);
     #[cfg(feature = "hydrate")]
     gloo_timers::callback::Timeout::new(UNDO_MS, move || {

@@ -1,9 +1,9 @@
 //! The queue: the owner's tasks newest first, kept current, and everything the panel does
 //! with them. State: `state.rs` (`Queue`: pages, changes, the filter and counts, the
 //! outcome of actions), `pending_clear.rs` and `clear.rs` (clears with ten seconds to
-//! undo), `window.rs` (which rows of a long list are drawn). Views: `panel.rs` (the panel
+//! undo), `window.rs` (which rows of a long list are drawn), `highlight.rs` (rows pointed at). Views: `panel.rs` (the panel
 //! around the list), `list.rs`, `row.rs`, `actions.rs` (a row's buttons), `toolbar.rs`,
-//! `filters.rs`, `details.rs` (the drawer), `health.rs` (the banner while tasks wait to
+//! `filters.rs`, `details.rs` (the drawer; `opened.rs`: which task it shows), `health.rs` (the banner while tasks wait to
 //! retry). Never imports the whiteboard's views, only its state (to place a result).
 
 mod actions;
@@ -11,7 +11,9 @@ mod clear;
 pub mod details;
 mod filters;
 mod health;
+pub mod highlight;
 mod list;
+pub mod opened;
 pub mod panel;
 mod pending_clear;
 mod row;

@@ -2,8 +2,8 @@
 //! time, and what its state calls for (progress, the next retry counting down, the reason
 //! of failure, the result's links).
 
-use super::actions::TaskActions;
-use crate::components::board::state::Board;
+use super::actions::{ResultLinks, TaskActions};
+use super::highlight::Highlight;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
 use crate::components::shared::text::excerpt;
@@ -21,9 +21,15 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
     let status = task.status;
     let short_id = crate::domain::short_id(task.id);
     let detail = state_detail(&task, retry_limit);
-    let links = task.result.as_ref().filter(|_| status == TaskStatus::Completed).map(result_view);
+    let (highlight, id) = (expect_context::<Highlight>(), task.id);
+    let links = task
+        .result
+        .as_ref()
+        .filter(|_| status == TaskStatus::Completed)
+        .map(|content| view! { <ResultLinks media=content.media.clone()/> });
     view! {
-        <li class="task" data-testid="task" data-task-id=task.id.to_string() data-status=status.as_str()>
+        <li class="task" class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
+            data-status=status.as_str()>
             {media(&task)}
             <p class="task-prompt" title=task.params.prompt().to_owned()>{task.params.prompt().to_owned()}</p>
             <div class="task-state">
@@ -153,21 +159,6 @@ fn thumbnail(task: &TaskView, content: &ContentView) -> impl IntoView + use<> {
             data-testid="task-enlarge" on:click=open>
             {picture}
         </button>
-    }
-}
-
-/// A completed task's links: download, insert into the whiteboard.
-fn result_view(content: &ContentView) -> impl IntoView + use<> {
-    let t = t();
-    let board = use_context::<Board>();
-    let placed = content.media.clone();
-    view! {
-        <a class="link" href=content.media.download_url() download="" data-testid="task-download">{t.download}</a>
-        <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
-            if let Some(board) = board {
-                board.insert(&placed);
-            }
-        }>{t.insert}</button>
     }
 }
 

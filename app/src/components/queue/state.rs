@@ -218,6 +218,11 @@ impl Queue {
         self.tasks().into_iter().find(|t| t.id == id).map(|t| t.updated_at)
     }
 
+    /// The task known to retry `id`, if any.
+    pub(super) fn retried_by(&self, id: Uuid) -> Option<Uuid> {
+        self.listed().into_iter().find(|t| t.retry_of == Some(id)).map(|t| t.id)
+    }
+
     /// Every task on the list now, newest first: those the filter matches, without those
     /// a pending clear hides.
     pub(super) fn tasks(&self) -> Vec<TaskView> {
@@ -331,6 +336,12 @@ impl Queue {
     }
 
     /// The counts per status, as last read.
+    /// How many tasks are still to finish (pending, processing or retrying).
+    pub fn unfinished_count(&self) -> u64 {
+        let counts = self.current_counts();
+        [TaskStatus::Pending, TaskStatus::Processing, TaskStatus::Retrying].map(|s| counts.get(s)).iter().sum()
+    }
+
     fn current_counts(&self) -> StatusCounts {
         self.counts.get().or_else(|| self.first_page().map(|p| p.counts)).unwrap_or_default()
     }

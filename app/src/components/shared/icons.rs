@@ -17,6 +17,9 @@ pub enum Icon {
     Sun,
     Moon,
     Options,
+    Compose,
+    List,
+    Board,
     Pending,
     Processing,
     Retrying,
@@ -41,6 +44,9 @@ impl Icon {
                           M5 19l1.5-1.5 M17.5 6.5L19 5"
             }
             Icon::Moon => "M20 14a8 8 0 1 1-10-10 6 6 0 0 0 10 10z",
+            Icon::Compose => "M4 20h4L19 9l-4-4L4 16z M13 7l4 4",
+            Icon::List => "M9 6h11 M9 12h11 M9 18h11 M4 6h.01 M4 12h.01 M4 18h.01",
+            Icon::Board => "M4 4h7v7H4z M13 4h7v7h-7z M4 13h7v7H4z M13 13h7v7h-7z",
             Icon::Options => "M4 7h10 M18 7h2 M4 17h4 M12 17h8 M16 5v4 M10 15v4",
             Icon::Pending => "M12 4a8 8 0 1 0 0.01 0 M12 8v4l3 2",
             Icon::Processing => "M12 4a8 8 0 0 1 8 8",

@@ -11,6 +11,7 @@ pub mod lightbox;
 pub mod menu;
 pub mod notice;
 pub mod overlay;
+pub mod phone;
 pub mod resizer;
 pub mod text;
 pub mod theme;

@@ -13,12 +13,12 @@ pub fn ToastList() -> impl IntoView {
     let t = t();
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || toasts.shown.get() key=|toast| toast.id let:toast>
+            <For each=move || toasts.shown.get() key=|toast| (toast.id, toast.text.clone()) let:toast>
                 <div class=format!("toast tone-{:?}", toast.tone).to_lowercase() data-testid="toast">
                     <span>{toast.text.clone()}</span>
                     {toast.action.map(|(label, action)| view! {
                         <button type="button" class="link" data-testid="toast-action" on:click=move |_| {
-                            action.run(());
+                            action();
                             toasts.dismiss(toast.id);
                         }>{label}</button>
                     })}

@@ -178,3 +178,21 @@ fn lines_and_alternatives_make_one_task_each_per_variant() {
     let blank = image("{ | }").validate().unwrap_err();
     assert_eq!(blank.for_field("prompt").unwrap().code, "prompt_empty");
 }
+
+#[test]
+fn a_tasks_settings_make_the_same_task_again() {
+    let image =
+        SubmitRequest { size: Some("1536x1024".into()), style: Some("anime".into()), seed: Some(9), ..image("a kite") };
+    let video = SubmitRequest {
+        negative_prompt: Some("blur".into()),
+        duration_secs: Some(3),
+        resolution: Some("480p".into()),
+        fps: Some(12),
+        seed: Some(4),
+        ..video("waves")
+    };
+    for request in [image, video] {
+        let params = request.validate().unwrap().params;
+        assert_eq!(SubmitRequest::repeating(&params).validate().unwrap().params, params);
+    }
+}
