@@ -6,15 +6,16 @@ import { test, expect, type Browser, type Page } from "@playwright/test";
 
 const LOADS = 5;
 
-/** A new owner (a fresh context) with `n` pending image tasks, 10 per request. */
+/** A new owner (a fresh context) with `n` pending image tasks, one per request (a
+ * submission of several would be one group in the list). */
 async function owner(browser: Browser, n: number): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await page.goto("/"); // the owner cookie
-  const requests = Array.from({ length: n / 10 }, (_, i) => i);
-  for (let i = 0; i < requests.length; i += 8) {
+  const requests = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < requests.length; i += 16) {
     await Promise.all(
-      requests.slice(i, i + 8).map(async (r) => {
-        const data = { kind: "image", prompt: `Long queue task ${r}`, variants: 10 };
+      requests.slice(i, i + 16).map(async (r) => {
+        const data = { kind: "image", prompt: `Long queue task ${r}` };
         const res = await page.request.post("/api/submit_task", { data });
         expect(res.status()).toBe(200);
       }),
@@ -47,7 +48,7 @@ async function loads(page: Page) {
  * frame times, and the most task rows in the page at once. */
 async function scrollThrough(page: Page, total: number) {
   return page.evaluate(async (total) => {
-    const queue = document.querySelector(".queue") as HTMLElement;
+    const queue = document.querySelector("[data-testid=queue-scroll]") as HTMLElement;
     const frames: number[] = [];
     let maxRows = 0;
     const start = performance.now();

@@ -172,8 +172,8 @@ test("a burst of finished tasks is one toast that counts them", async ({ workspa
   await w.field("size").selectOption("512x512");
   await w.field("variants").fill("5");
   await w.generate.click();
-  await expect(w.tasks.filter({ hasText: "Five quick sketches" }).getByTestId("task-status").filter({ hasText: "Completed" }))
-    .toHaveCount(5, { timeout: 30_000 });
+  await expect(page.getByTestId("group-count")).toHaveText("5 variants · 5 done", { timeout: 30_000 });
+  await expect(page.getByTestId("group-thumb")).toHaveCount(5);
   const done = page.getByTestId("toast").filter({ hasText: /Done|tasks finished/ });
   await expect(done).toHaveCount(1);
   await expect(done).toContainText(/\d tasks finished/);

@@ -9,7 +9,37 @@ test.use({ baseURL: downURL, timezoneId: "Asia/Shanghai" });
 
 const limit = downRetryDelaysMs.length;
 
+/** Records the status tabs' counts at every change, to check none is impossible. */
+async function watchCounts(page: import("@playwright/test").Page) {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as any).countsSeen = seen;
+    const read = () => {
+      const tabs = [...document.querySelectorAll("[data-testid^=filter-]")].map((t) => t.textContent ?? "");
+      seen.push(tabs.join(" | "));
+    };
+    new MutationObserver(read).observe(document.querySelector(".filters")!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+    read();
+  });
+}
+
+/** Every snapshot whose statuses do not add up to All. */
+async function impossibleCounts(page: import("@playwright/test").Page) {
+  return page.evaluate(() =>
+    ((window as any).countsSeen as string[]).filter((snapshot) => {
+      const numbers = snapshot.split(" | ").map((t) => Number(/(\d+)\s*$/.exec(t)?.[1] ?? NaN));
+      const [all, ...statuses] = numbers;
+      return statuses.reduce((a, b) => a + b, 0) !== all;
+    }),
+  );
+}
+
 test("a task retries with a live countdown, then fails with the cause", async ({ workspace: w, page }) => {
+  await watchCounts(page);
   await w.field("prompt").fill("While the service is down");
   await w.generate.click();
   const row = w.tasks.filter({ hasText: "While the service is down" });
@@ -53,6 +83,8 @@ test("a task retries with a live countdown, then fails with the cause", async ({
   // In words that say what to do; the system's own words in the details.
   await expect(row.getByTestId("task-error")).toHaveText("The generation service could not be reached. Try again later.");
   await expect(banner).toHaveCount(0);
+  // At no step did the counts show a state that cannot be ("Retrying 1 · Failed 1" of 1).
+  expect(await impossibleCounts(page)).toEqual([]);
   await row.getByTestId("details-open").click();
   await expect(page.getByTestId("details-error-raw")).toContainText(`Generation service unavailable after ${limit} retries`);
   await page.keyboard.press("Escape");

@@ -89,7 +89,14 @@ test("variants create one task each with distinct seeds", async ({ workspace: w 
   await w.field("prompt").fill("Three takes on a lighthouse");
   await w.field("variants").fill("3");
   await w.generate.click();
+  // One group for the submission, opened to its three rows.
+  const group = w.page.getByTestId("task-group");
+  await expect(group).toHaveCount(1);
+  await expect(group.getByTestId("group-count")).toHaveText("3 variants · 0 done");
+  await expect(w.tasks).toHaveCount(0);
+  await group.getByTestId("group-toggle").click();
   await expect(w.tasks).toHaveCount(3);
+  await expect(w.tasks.getByTestId("task-member")).toHaveText(["variant 3 of 3", "variant 2 of 3", "variant 1 of 3"]);
   const page = await w.listed();
   const seeds = new Set(page.tasks.map((t: any) => t.params.seed));
   expect(seeds.size).toBe(3);
@@ -167,6 +174,7 @@ test("lines and {a|b} alternatives queue one task each, counted on the button", 
   await expect(w.generate).toHaveText("Generate 12");
   await w.field("variants").fill("1");
   await w.generate.click();
+  await page.getByTestId("group-toggle").click();
   await expect(w.tasks).toHaveCount(6);
   const prompts = (await w.listed()).tasks.map((t: any) => t.params.prompt).sort();
   expect(prompts).toEqual(["a blue kite", "a calm sea", "a red kite", "a stormy sea", "the moon", "the sun"]);

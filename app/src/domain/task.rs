@@ -163,6 +163,9 @@ pub struct TaskView {
     /// The failed or cancelled task this one retries.
     #[serde(default)]
     pub retry_of: Option<Uuid>,
+    /// The submission that made it (its variants and batch siblings share it).
+    #[serde(default)]
+    pub submission_id: Option<Uuid>,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -179,6 +182,12 @@ pub struct StatusCounts {
 impl StatusCounts {
     pub fn add(&mut self, status: TaskStatus, n: u64) {
         *self.slot(status) += n;
+    }
+
+    /// One task fewer in `status` (never below none).
+    pub fn take(&mut self, status: TaskStatus) {
+        let slot = self.slot(status);
+        *slot = slot.saturating_sub(1);
     }
 
     pub fn get(&self, status: TaskStatus) -> u64 {
@@ -243,6 +252,7 @@ impl TaskView {
             model: None,
             result: None,
             retry_of: None,
+            submission_id: None,
         }
     }
 }

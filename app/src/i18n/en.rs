@@ -81,6 +81,9 @@ pub const TEXT: Text = Text {
     edit_and_resend: "Edit and resend",
 
     cancelling: "Cancelling…",
+    group_title: |n, same| if same { format!("{n} variants") } else { format!("{n} tasks") },
+    group_done: |n| format!("{n} done"),
+    member_of: |k, n| format!("variant {k} of {n}"),
     progress: "Progress",
     retry_at: |n, limit| format!("Retry {n}/{limit} · next at "),
     retry_in: |left| format!(" (in {left})"),

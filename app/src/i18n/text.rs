@@ -81,6 +81,12 @@ pub struct Text {
 
     // A task.
     pub cancelling: &'static str,
+    /// A group's size: "10 variants" (one prompt), "6 prompts".
+    pub group_title: fn(usize, bool) -> String,
+    /// "7 done".
+    pub group_done: fn(usize) -> String,
+    /// A group's row: "variant 3 of 10".
+    pub member_of: fn(usize, usize) -> String,
     pub progress: &'static str,
     /// "Retry 2/3 · next at " (the time follows).
     pub retry_at: fn(u32, u32) -> String,

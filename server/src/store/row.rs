@@ -71,6 +71,7 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         model: row.model,
         result: None,
         retry_of: row.retry_of,
+        submission_id: row.submission_id,
     })
 }
 

@@ -1,15 +1,18 @@
-//! The queue's list, windowed once it is long: up to [`WHOLE_UP_TO`] tasks are all in the
+//! The queue's list: its entries (`groups.rs`: a row per task, a header per submission of
+//! several, open or not), windowed once it is long: up to [`WHOLE_UP_TO`] tasks are all in the
 //! page; beyond that only the rows in and near view are, between two stand-ins as tall as
 //! the rows they replace (measured once seen, estimated before), so that 10,000 tasks
 //! scroll like 50. When the end of the list comes near the view, `near_end` is called
 //! (the panel reads the next older page). Which rows that is: `window.rs`.
 
+use super::group::GroupRow;
+use super::groups::{entries, Entry};
 use super::row::TaskRow;
 use super::window::{heights, rows_in, Window};
 use crate::domain::TaskView;
 use leptos::html;
 use leptos::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Lists this long are rendered whole.
@@ -17,9 +20,20 @@ const WHOLE_UP_TO: usize = 200;
 /// How far beyond the view rows are kept in the page, on each side (px).
 const OVERSCAN: f64 = 800.0;
 
-/// What identifies a row's rendering: it is drawn again when the task changes.
-fn row_key(task: &TaskView) -> (Uuid, i64, u8) {
-    (task.id, task.updated_at.timestamp_micros(), task.progress)
+/// What identifies a row's rendering: it is drawn again when its task (or, for a group's
+/// header, any of its tasks) changes, or the group opens or closes.
+fn row_key(entry: &Entry) -> (Uuid, i64, u64, u64) {
+    match entry {
+        Entry::Task { task, member } => {
+            (task.id, task.updated_at.timestamp_micros(), u64::from(task.progress), member.map_or(0, |(k, _)| k as u64))
+        }
+        Entry::Group { id, tasks, open } => (
+            *id,
+            tasks.iter().map(|t| t.updated_at.timestamp_micros()).max().unwrap_or_default(),
+            tasks.iter().map(|t| u64::from(t.progress)).sum(),
+            tasks.len() as u64 * 2 + u64::from(*open),
+        ),
+    }
 }
 
 /// The list: `children` (submissions on their way) on top, then `tasks`, inside
@@ -27,6 +41,8 @@ fn row_key(task: &TaskView) -> (Uuid, i64, u8) {
 #[component]
 pub fn TaskList(
     tasks: Memo<Vec<TaskView>>,
+    /// The groups shown open.
+    open: RwSignal<HashSet<Uuid>>,
     retry_limit: Signal<u32>,
     scroller: NodeRef<html::Div>,
     scrolled: ReadSignal<u32>,
@@ -46,14 +62,16 @@ pub fn TaskList(
     });
     // The rows to draw and the stand-ins around them, in one memo: the list reads only
     // this (a view reading both it and `tasks` missed changes to a row).
+    let entries = Memo::new(move |_| tasks.with(|tasks| open.with(|open| entries(tasks, open))));
     let shown = Memo::new(move |_| {
         let (top, bottom) = span.get();
-        tasks.with(|tasks| {
-            let window = match tasks.len() {
+        entries.with(|entries| {
+            let window = match entries.len() {
                 n if n <= WHOLE_UP_TO => Window { first: 0, end: n, before: 0.0, after: 0.0 },
-                _ => measured.with(|m| rows_in(&heights(tasks, m), top - OVERSCAN, bottom + OVERSCAN)),
+                _ => measured
+                    .with(|m| rows_in(&heights(entries.iter().map(Entry::key), m), top - OVERSCAN, bottom + OVERSCAN)),
             };
-            (window, tasks[window.first..window.end].to_vec())
+            (window, entries[window.first..window.end].to_vec())
         })
     });
     // Measure what was drawn, once it is laid out.
@@ -65,7 +83,8 @@ pub fn TaskList(
     // Ask for more when the end of the list comes near the view.
     Effect::new(move |_| {
         let bottom = span.get().1;
-        let total: f64 = tasks.with(|tasks| measured.with(|m| heights(tasks, m).iter().sum()));
+        let total: f64 =
+            entries.with(|entries| measured.with(|m| heights(entries.iter().map(Entry::key), m).iter().sum()));
         if bottom + OVERSCAN >= total {
             near_end.run(());
         }
@@ -78,8 +97,19 @@ pub fn TaskList(
         <ol class="task-list" data-testid="task-list" node_ref=list>
             {children()}
             {move || spacer(shown.with(|(w, _)| w.before))}
-            <For each=rows key=row_key let:task>
-                <TaskRow task retry_limit=retry_limit.get_untracked()/>
+            <For each=rows key=row_key let:entry>
+                {match entry {
+                    Entry::Task { task, member } => {
+                        view! { <TaskRow task member retry_limit=retry_limit.get_untracked()/> }.into_any()
+                    }
+                    Entry::Group { id, tasks, open: is_open } => view! {
+                        <GroupRow id tasks open=is_open on_toggle=Callback::new(move |()| open.update(|o| {
+                            if !o.remove(&id) {
+                                o.insert(id);
+                            }
+                        }))/>
+                    }.into_any(),
+                }}
             </For>
             {move || spacer(shown.with(|(w, _)| w.after))}
         </ol>

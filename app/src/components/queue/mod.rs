@@ -2,7 +2,7 @@
 //! with them. State: `state.rs` (`Queue`: pages, changes, the filter and counts, the
 //! outcome of actions), `pending_clear.rs` and `clear.rs` (clears with ten seconds to
 //! undo), `window.rs` (which rows of a long list are drawn), `highlight.rs` (rows pointed at). Views: `panel.rs` (the panel
-//! around the list), `list.rs`, `row.rs`, `actions.rs` (a row's buttons), `toolbar.rs`,
+//! around the list), `list.rs` (its entries: `groups.rs`), `row.rs`, `group.rs` (a group's header), `actions.rs` (a row's buttons), `toolbar.rs`,
 //! `filters.rs`, `details.rs` (the drawer; `opened.rs`: which task it shows), `health.rs` (the banner while tasks wait to
 //! retry). Never imports the whiteboard's views, only its state (to place a result).
 
@@ -10,6 +10,8 @@ mod actions;
 mod clear;
 pub mod details;
 mod filters;
+mod group;
+mod groups;
 mod health;
 pub mod highlight;
 mod list;

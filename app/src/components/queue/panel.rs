@@ -22,6 +22,7 @@ pub fn QueuePanel() -> impl IntoView {
     let tasks = Memo::new(move |_| queue.tasks());
     let retry_limit = Signal::derive(move || queue.retry_limit());
     let scroller = NodeRef::<html::Div>::new();
+    let open = RwSignal::new(std::collections::HashSet::new());
     let scrolled = RwSignal::new(0u32);
     let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
     let _resize = window_event_listener(leptos::ev::resize, move |_| bump());
@@ -48,7 +49,7 @@ pub fn QueuePanel() -> impl IntoView {
                 {move || load_error().map(|e| view! { <p class="queue-error" role="alert">{e}</p> })}
             </div>
             <div class="queue-scroll" node_ref=scroller on:scroll=move |_| bump() data-testid="queue-scroll">
-                <TaskList tasks retry_limit scroller scrolled=scrolled.read_only() near_end>
+                <TaskList tasks open retry_limit scroller scrolled=scrolled.read_only() near_end>
                     <For each=move || queue.outbox.get() key=|o| (o.local_id, o.refusal.is_some()) let:out>
                         <OutgoingRow out form/>
                     </For>

@@ -16,7 +16,12 @@ use leptos::prelude::*;
 /// on hover), the parameters as chips, then its status, what the state calls for, its time
 /// and short id, and its actions.
 #[component]
-pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
+pub fn TaskRow(
+    task: TaskView,
+    retry_limit: u32,
+    /// Its place in its group, when it is a group's row ("variant 3 of 10").
+    member: Option<(usize, usize)>,
+) -> impl IntoView {
     let locale = Locale::of_page();
     let status = task.status;
     let short_id = crate::domain::short_id(task.id);
@@ -28,7 +33,7 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
         .filter(|_| status == TaskStatus::Completed)
         .map(|content| view! { <ResultLinks media=content.media.clone()/> });
     view! {
-        <li class="task" class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
+        <li class="task" class:member=member.is_some() class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
             data-status=status.as_str()>
             {media(&task)}
             <p class="task-prompt" title=task.params.prompt().to_owned()>{task.params.prompt().to_owned()}</p>
@@ -40,6 +45,7 @@ pub fn TaskRow(task: TaskView, retry_limit: u32) -> impl IntoView {
                 <span class="sr-only"><LocalTime at=task.created_at/></span>
             </div>
             <div class="task-line">
+                {member.map(|(k, n)| view! { <span class="chip" data-testid="task-member">{(t().member_of)(k, n)}</span> })}
                 {chips(&task)}
                 {detail}
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>

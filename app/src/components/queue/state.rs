@@ -129,15 +129,42 @@ impl Queue {
         }
         match self.listed_untracked().into_iter().find(|t| t.id == task.id) {
             Some(current) if current.updated_at > task.updated_at => {}
-            Some(_) => self.changed.update(|c| {
-                c.insert(task.id, Some(task));
-            }),
-            None => self.added.update(|a| {
-                if !a.iter().any(|t| t.id == task.id) {
-                    a.insert(0, task);
-                }
-            }),
+            Some(current) => {
+                self.count_move(Some(current.status), Some(&task));
+                self.changed.update(|c| {
+                    c.insert(task.id, Some(task));
+                });
+            }
+            None => {
+                self.count_move(None, Some(&task));
+                self.added.update(|a| {
+                    if !a.iter().any(|t| t.id == task.id) {
+                        a.insert(0, task);
+                    }
+                });
+            }
         }
+    }
+
+    /// Moves a task in the counts at once, from the status it was listed with (`None`: it is
+    /// new) to its new one (`None`: it is gone), so that the counts never show a state that
+    /// cannot be; the next read from the server settles them.
+    fn count_move(&self, before: Option<TaskStatus>, after: Option<&TaskView>) {
+        if before == after.map(|t| t.status) {
+            return;
+        }
+        let scope = active_filter(&ListQuery { status: None, ..self.filter.get_untracked() });
+        if after.is_some_and(|t| !scope.matches(t)) {
+            return;
+        }
+        let mut counts = untrack(|| self.current_counts());
+        if let Some(before) = before {
+            counts.take(before);
+        }
+        if let Some(task) = after {
+            counts.add(task.status, 1);
+        }
+        self.counts.set(Some(counts));
     }
 
     /// A running task's progress.
@@ -210,6 +237,10 @@ impl Queue {
 
     /// Takes tasks off the list.
     pub(super) fn remove(&self, ids: impl IntoIterator<Item = Uuid>) {
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        for task in self.listed_untracked().iter().filter(|t| ids.contains(&t.id)) {
+            self.count_move(Some(task.status), None);
+        }
         self.changed.update(|c| c.extend(ids.into_iter().map(|id| (id, None))));
     }
 

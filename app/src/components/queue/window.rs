@@ -2,7 +2,6 @@
 //! and the rows that meet a span of the list, with the height of those above and below
 //! them (the stand-ins `list.rs` draws).
 
-use crate::domain::TaskView;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -37,15 +36,16 @@ pub fn rows_in(heights: &[f64], top: f64, bottom: f64) -> Window {
     Window { first, end, before, after: heights[end..].iter().sum() }
 }
 
-/// Each task's height: as measured, else the measured rows' mean.
-pub fn heights(tasks: &[TaskView], measured: &HashMap<Uuid, f64>) -> Vec<f64> {
+/// Each row's height, by its key: as measured, else the measured rows' mean.
+pub fn heights(keys: impl Iterator<Item = Uuid>, measured: &HashMap<Uuid, f64>) -> Vec<f64> {
     let estimate = if measured.is_empty() { ESTIMATE } else { measured.values().sum::<f64>() / measured.len() as f64 };
-    tasks.iter().map(|t| measured.get(&t.id).copied().unwrap_or(estimate)).collect()
+    keys.map(|key| measured.get(&key).copied().unwrap_or(estimate)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TaskView;
 
     #[test]
     fn a_window_holds_the_rows_that_meet_the_span() {
@@ -63,8 +63,9 @@ mod tests {
     fn unmeasured_rows_are_as_tall_as_the_measured_ones_on_average() {
         let now = chrono::Utc::now();
         let tasks: Vec<TaskView> = (0..3).map(|i| TaskView::example(&format!("row {i}"), now)).collect();
-        assert_eq!(heights(&tasks, &HashMap::new()), [ESTIMATE; 3]);
+        let keys = || tasks.iter().map(|t| t.id);
+        assert_eq!(heights(keys(), &HashMap::new()), [ESTIMATE; 3]);
         let measured = HashMap::from([(tasks[0].id, 40.0), (tasks[2].id, 100.0)]);
-        assert_eq!(heights(&tasks, &measured), [40.0, 70.0, 100.0]);
+        assert_eq!(heights(keys(), &measured), [40.0, 70.0, 100.0]);
     }
 }
