@@ -45,4 +45,15 @@ test("an English browser can switch to Chinese, keeping what is typed", async ({
   await expect(w.field("prompt")).toHaveValue("Half-typed prompt");
   await expect(w.field("seed")).toHaveValue("7");
   await expect(w.tab("video")).toHaveAttribute("aria-selected", "true");
+  // What the page drew before the switch is gone with it: nothing it listened to still
+  // reaches it (the fixture fails the test on any page error).
+  await w.generate.click();
+  await w.field("language").selectOption("en");
+  await page.getByTestId("queue-more").click();
+  await page.mouse.click(5, 300);
+  await page.setViewportSize({ width: 1200, height: 700 });
+  await w.tasks.first().getByTestId("details-open").click();
+  await expect(page.getByTestId("details")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("details")).toHaveCount(0);
 });

@@ -9,6 +9,7 @@ use super::state::{Outgoing, Queue};
 use super::toolbar::QueueToolbar;
 use crate::components::form::handle::FormHandle;
 use crate::components::live::LiveStatus;
+use crate::components::shared::listen::on_window;
 use crate::components::shared::text::{error_text, excerpt};
 use crate::i18n::t;
 use leptos::html;
@@ -25,8 +26,8 @@ pub fn QueuePanel() -> impl IntoView {
     let open = RwSignal::new(std::collections::HashSet::new());
     let scrolled = RwSignal::new(0u32);
     let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
-    let _resize = window_event_listener(leptos::ev::resize, move |_| bump());
-    let _scroll = window_event_listener(leptos::ev::scroll, move |_| bump());
+    on_window(leptos::ev::resize, move |_| bump());
+    on_window(leptos::ev::scroll, move |_| bump());
     let near_end = Callback::new(move |()| queue.load_older());
     let total = move || queue.shown_count(queue.filter.with(|f| f.status.clone()).as_deref());
     let t = t();

@@ -8,6 +8,7 @@ use super::state::Queue;
 use crate::api::{pause_queue, resume_queue};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::icons::Icon;
+use crate::components::shared::listen::on_window;
 use crate::components::shared::menu::Menu;
 use crate::components::shared::toasts::Toasts;
 use crate::domain::{TaskEvent, TaskStatus};
@@ -28,7 +29,7 @@ pub fn QueueToolbar() -> impl IntoView {
             Ok(())
         })
     };
-    let _leave = window_event_listener(leptos::ev::pagehide, move |_| send_clear_on_leave(queue));
+    on_window(leptos::ev::pagehide, move |_| send_clear_on_leave(queue));
     let count = move |status: TaskStatus| queue.shown_count(Some(status.as_str()));
     let none_completed = move || count(TaskStatus::Completed) == 0;
     let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;

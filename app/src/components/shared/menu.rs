@@ -2,6 +2,7 @@
 //! on Escape and on a click elsewhere.
 
 use super::icons::Icon;
+use super::listen::on_window;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub fn Menu(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let root = NodeRef::<html::Div>::new();
-    let _outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+    on_window(leptos::ev::pointerdown, move |ev| {
         #[cfg(feature = "hydrate")]
         {
             use leptos::wasm_bindgen::JsCast;
@@ -27,7 +28,7 @@ pub fn Menu(
         }
         let _ = ev;
     });
-    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
+    on_window(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" {
             open.set(false);
         }

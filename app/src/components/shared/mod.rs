@@ -8,6 +8,7 @@ pub mod clock;
 pub mod icons;
 pub mod language;
 pub mod lightbox;
+pub mod listen;
 pub mod menu;
 pub mod notice;
 pub mod overlay;

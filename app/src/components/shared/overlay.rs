@@ -3,6 +3,7 @@
 //! gives it back to the row's button that opened it, found again by the row's task id and
 //! the button's test id (the row may have been drawn anew meanwhile, as its task changed).
 
+use super::listen::on_window;
 use leptos::prelude::*;
 
 /// What an overlay shows, if anything; provided by the workspace, one per kind.
@@ -48,12 +49,11 @@ impl<T: Clone + Send + Sync + 'static> Overlay<T> {
 
     /// Closes on Escape and focuses `close` on opening, for the overlay's lifetime.
     pub fn wire(self, close: NodeRef<leptos::html::Button>) {
-        let escape = window_event_listener(leptos::ev::keydown, move |e| {
+        on_window(leptos::ev::keydown, move |e| {
             if e.key() == "Escape" {
                 self.close();
             }
         });
-        on_cleanup(move || escape.remove());
         Effect::new(move |_| {
             if let (true, Some(button)) = (self.shown.with(Option::is_some), close.get()) {
                 let _ = button.focus();
