@@ -29,6 +29,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
 use phonebar::PhoneBar;
 use queue::details::DetailsDrawer;
+use queue::groups::OpenGroups;
 use queue::highlight::Highlight;
 use queue::opened::Details;
 use queue::panel::QueuePanel;
@@ -107,6 +108,7 @@ fn Workspace() -> impl IntoView {
     provide_context(board);
     provide_context(Details::new());
     provide_context(Highlight::new());
+    provide_context(OpenGroups::new());
     let away = notify::Away::new(toasts);
     live::follow(queue, board, toasts, away);
     let language = PageLanguage::new();

@@ -1,11 +1,22 @@
 //! The list's entries: the tasks of one submission that made several (its variants, its
 //! prompts) are one group under a header, which opens to their rows; every other task is
-//! a row of its own. Plain data: which entries, in the list's order, and each row's place
+//! a row of its own. Which entries, in the list's order, and each row's place
 //! in its group ("variant 3 of 10").
 
 use crate::domain::TaskView;
+use leptos::prelude::*;
 use std::collections::HashSet;
 use uuid::Uuid;
+
+/// The groups shown open; provided by the workspace (kept when the view is redrawn).
+#[derive(Clone, Copy)]
+pub struct OpenGroups(pub(super) RwSignal<HashSet<Uuid>>);
+
+impl OpenGroups {
+    pub fn new() -> Self {
+        Self(RwSignal::new(HashSet::new()))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {

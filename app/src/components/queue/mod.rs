@@ -11,7 +11,7 @@ mod clear;
 pub mod details;
 mod filters;
 mod group;
-mod groups;
+pub mod groups;
 mod health;
 pub mod highlight;
 mod list;

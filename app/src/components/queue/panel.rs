@@ -3,6 +3,7 @@
 //! then the tasks newest first, with older pages on demand.
 
 use super::filters::QueueFilters;
+use super::groups::OpenGroups;
 use super::health::HealthBanner;
 use super::list::TaskList;
 use super::state::{Outgoing, Queue};
@@ -23,7 +24,7 @@ pub fn QueuePanel() -> impl IntoView {
     let tasks = Memo::new(move |_| queue.tasks());
     let retry_limit = Signal::derive(move || queue.retry_limit());
     let scroller = NodeRef::<html::Div>::new();
-    let open = RwSignal::new(std::collections::HashSet::new());
+    let open = expect_context::<OpenGroups>().0;
     let scrolled = RwSignal::new(0u32);
     let bump = move || scrolled.update(|n| *n = n.wrapping_add(1));
     on_window(leptos::ev::resize, move |_| bump());
