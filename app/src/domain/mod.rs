@@ -27,7 +27,7 @@ pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
 pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskRef, MAX_PAGE_SIZE};
 pub use media::{extension_for, Media};
-pub use page::TaskPage;
+pub use page::{CurrentServices, ServiceUsed, TaskPage};
 pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};

@@ -1,7 +1,7 @@
 //! A page of the owner's tasks as `list_tasks` answers it, and what a browser that already
 //! lists tasks learns from a newer one.
 
-use super::{ListFilter, StatusCounts, TaskView};
+use super::{ListFilter, StatusCounts, TaskKind, TaskView};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -18,6 +18,38 @@ pub struct TaskPage {
     /// The server's time just before it read the page: any change after it is newer than the
     /// page (the browser also sets its clock by it).
     pub as_of: chrono::DateTime<chrono::Utc>,
+    /// Where each kind of task is sent now.
+    #[serde(default)]
+    pub services: CurrentServices,
+}
+
+/// A generation service as a task records it: its name and the model asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceUsed {
+    pub provider: String,
+    pub model: String,
+}
+
+/// The service each kind of task is sent to now: a row names a task's service only when it
+/// is another (made before the operator changed it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentServices {
+    pub image: ServiceUsed,
+    pub video: ServiceUsed,
+}
+
+impl CurrentServices {
+    /// "replicate · flux" when `task` was made by another service than its kind's now.
+    pub fn other_than_now(&self, task: &TaskView) -> Option<String> {
+        let now = match task.kind {
+            TaskKind::Image => &self.image,
+            TaskKind::Video => &self.video,
+        };
+        let provider = task.provider.as_deref()?;
+        let model = task.model.as_deref().unwrap_or_default();
+        let other = provider != now.provider || model != now.model;
+        (other && !now.provider.is_empty()).then(|| format!("{provider} · {model}"))
+    }
 }
 
 impl TaskPage {
@@ -55,6 +87,7 @@ mod tests {
             paused: false,
             retry_limit: 3,
             as_of,
+            services: CurrentServices::default(),
         };
         // Task 3 was deleted; the page is the last one, so 0 (older than any on it) is gone too.
         assert_eq!(page(&[1, 2, 4], false, at(10)).lacks(&all, &tasks), vec![tasks[0].id, tasks[3].id]);
@@ -66,5 +99,25 @@ mod tests {
         let failed = ListQuery { status: Some("failed".into()), ..Default::default() }.validate().unwrap();
         assert!(page(&[], false, at(10)).lacks(&failed, &tasks).is_empty());
         assert!(tasks.iter().all(|t| t.status == TaskStatus::Pending));
+    }
+
+    #[test]
+    fn a_tasks_service_is_named_only_when_it_is_not_the_current_one() {
+        let now = CurrentServices {
+            image: ServiceUsed { provider: "comfyui".into(), model: "flow.json".into() },
+            video: ServiceUsed { provider: "embedded".into(), model: "atelier-sketch-1".into() },
+        };
+        let made_by = |provider: Option<&str>, model: &str| TaskView {
+            provider: provider.map(str::to_owned),
+            model: Some(model.into()),
+            ..TaskView::example("a kite", chrono::Utc::now())
+        };
+        assert_eq!(now.other_than_now(&made_by(Some("comfyui"), "flow.json")), None);
+        assert_eq!(now.other_than_now(&made_by(None, "")), None, "not started");
+        assert_eq!(now.other_than_now(&made_by(Some("comfyui"), "old.json")).as_deref(), Some("comfyui · old.json"));
+        assert_eq!(
+            now.other_than_now(&made_by(Some("embedded"), "atelier-sketch-1")).as_deref(),
+            Some("embedded · atelier-sketch-1")
+        );
     }
 }

@@ -5,7 +5,10 @@ use super::row::{content_view, view};
 use super::{StoreError, TaskStore};
 use crate::entity::task::{self, Column, Entity as Tasks};
 use crate::entity::{attempt, content, owner};
-use app::domain::{AttemptView, ListFilter, OwnerId, StatusCounts, TaskDetails, TaskPage, TaskStatus, TaskView};
+use app::domain::{
+    AttemptView, CurrentServices, ListFilter, OwnerId, ServiceUsed, StatusCounts, TaskDetails, TaskPage, TaskStatus,
+    TaskView,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
@@ -41,7 +44,9 @@ impl TaskStore {
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
         let paused = self.is_paused(owner).await?;
-        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of })
+        let used = |s: &crate::provider::ServiceName| ServiceUsed { provider: s.name.clone(), model: s.model.clone() };
+        let services = CurrentServices { image: used(&self.services.image), video: used(&self.services.video) };
+        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of, services })
     }
 
     pub async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {

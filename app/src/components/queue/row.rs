@@ -4,6 +4,7 @@
 
 use super::actions::{ResultLinks, TaskActions};
 use super::highlight::Highlight;
+use super::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
 use crate::components::shared::text::excerpt;
@@ -27,6 +28,8 @@ pub fn TaskRow(
     let short_id = crate::domain::short_id(task.id);
     let detail = state_detail(&task, retry_limit);
     let (highlight, id) = (expect_context::<Highlight>(), task.id);
+    let queue = expect_context::<Queue>();
+    let other_service = untrack(|| queue.services()).other_than_now(&task);
     let links = task
         .result
         .as_ref()
@@ -47,6 +50,7 @@ pub fn TaskRow(
             <div class="task-line">
                 {member.map(|(k, n)| view! { <span class="chip" data-testid="task-member">{(t().member_of)(k, n)}</span> })}
                 {chips(&task)}
+                {other_service.map(|s| view! { <span class="chip" data-testid="task-service">{s}</span> })}
                 {detail}
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
             </div>

@@ -8,7 +8,8 @@ use crate::api::{list_tasks, ApiError, Strict};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::notice::run_noting;
 use crate::domain::{
-    ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView, MAX_PAGE_SIZE,
+    CurrentServices, ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView,
+    MAX_PAGE_SIZE,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -286,6 +287,11 @@ impl Queue {
                 None => Some(t),
             })
             .collect()
+    }
+
+    /// Where each kind of task is sent now (as the latest page says).
+    pub(super) fn services(&self) -> CurrentServices {
+        self.first_page().map(|p| p.services).unwrap_or_default()
     }
 
     /// How many retries a task gets (3 until a page says otherwise).
