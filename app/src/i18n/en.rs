@@ -137,6 +137,8 @@ pub const TEXT: Text = Text {
     loading_details: "Loading…",
     status: "Status",
     seed_random: "random",
+    seed_name: "Seed",
+    duration_name: "Duration",
     service: "Service",
     created: "Created",
     started: "Started",

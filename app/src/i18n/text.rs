@@ -118,6 +118,9 @@ pub struct Text {
     pub loading_details: &'static str,
     pub status: &'static str,
     pub seed_random: &'static str,
+    /// The seed and the duration as the details name them (the form's labels say more).
+    pub seed_name: &'static str,
+    pub duration_name: &'static str,
     pub service: &'static str,
     pub created: &'static str,
     pub started: &'static str,

@@ -117,6 +117,8 @@ pub const TEXT: Text = Text {
     loading_details: "加载中…",
     status: "状态",
     seed_random: "随机",
+    seed_name: "随机种子",
+    duration_name: "时长",
     service: "生成服务",
     created: "创建时间",
     started: "开始时间",

@@ -77,7 +77,7 @@ fn sections(details: TaskDetails, retry_limit: u32, t: &'static Text) -> impl In
             rows.push((t.style, p.style.label(locale).to_owned()));
         }
         TaskParams::Video(p) => {
-            rows.push((t.duration, p.duration_secs.secs().to_string()));
+            rows.push((t.duration_name, (t.seconds)(&p.duration_secs.secs().to_string())));
             rows.push((t.resolution, p.resolution.label(locale).to_owned()));
             rows.push((t.fps, p.fps.label(locale).to_owned()));
         }
@@ -85,7 +85,7 @@ fn sections(details: TaskDetails, retry_limit: u32, t: &'static Text) -> impl In
     if task.retry_count > 0 {
         rows.push((t.retries, (t.retries_of)(task.retry_count, retry_limit.max(task.retry_count))));
     }
-    rows.push((t.seed, task.params.seed().map_or_else(|| t.seed_random.to_owned(), |s| s.to_string())));
+    rows.push((t.seed_name, task.params.seed().map_or_else(|| t.seed_random.to_owned(), |s| s.to_string())));
     if let Some(provider) = &task.provider {
         let model = task.model.as_deref().map(|m| format!(" · {m}")).unwrap_or_default();
         rows.push((t.service, format!("{provider}{model}")));
