@@ -44,8 +44,10 @@ impl TaskStore {
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
         let paused = self.is_paused(owner).await?;
-        let used = |s: &crate::provider::ServiceName| ServiceUsed { provider: s.name.clone(), model: s.model.clone() };
-        let services = CurrentServices { image: used(&self.services.image), video: used(&self.services.video) };
+        let used = |name: &str, model: &str| ServiceUsed { provider: name.to_owned(), model: model.to_owned() };
+        let (image, video) = (&self.services.image, &self.services.video);
+        let services =
+            CurrentServices { image: used(&image.name, &image.model), video: used(&video.name, &video.model) };
         Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of, services })
     }
 
