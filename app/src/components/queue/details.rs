@@ -28,11 +28,11 @@ pub fn DetailsDrawer() -> impl IntoView {
     let close_ref = NodeRef::<leptos::html::Button>::new();
     details.wire(close_ref);
     // The version to show: read again each time the queue sees the task change, or retried.
-    let version = move || details.shown().map(|id| (id, queue.updated_at(id), queue.retried_by(id)));
+    let version = move || details.shown().map(|id| (id, queue.version_of(id)));
     let loaded = LocalResource::new(move || {
         let wanted = version();
         async move {
-            let (id, _, _) = wanted?;
+            let (id, _) = wanted?;
             Some(get_task(Strict(TaskRef { id: id.to_string() })).await)
         }
     });

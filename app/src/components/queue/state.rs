@@ -117,6 +117,13 @@ impl Queue {
     }
 
     /// The first page: the latest snapshot, else the one loaded with the page.
+    /// `read` applied to the first page, without copying it (a page holds its tasks).
+    fn with_first_page<R>(&self, read: impl Fn(&TaskPage) -> R) -> Option<R> {
+        self.snapshot
+            .with(|s| s.as_ref().map(&read))
+            .or_else(|| self.page.with(|p| p.as_ref().and_then(|p| p.as_ref().ok()).map(&read)))
+    }
+
     fn first_page(&self) -> Option<TaskPage> {
         self.snapshot.get().or_else(|| self.page.get().and_then(Result::ok))
     }
@@ -238,21 +245,28 @@ impl Queue {
 
     /// Takes tasks off the list.
     pub(super) fn remove(&self, ids: impl IntoIterator<Item = Uuid>) {
-        let ids: Vec<Uuid> = ids.into_iter().collect();
+        let ids: std::collections::HashSet<Uuid> = ids.into_iter().collect();
         for task in self.listed_untracked().iter().filter(|t| ids.contains(&t.id)) {
             self.count_move(Some(task.status), None);
         }
         self.changed.update(|c| c.extend(ids.into_iter().map(|id| (id, None))));
     }
 
-    /// When the listed task last changed, if it is listed.
-    pub(super) fn updated_at(&self, id: Uuid) -> Option<DateTime<Utc>> {
-        self.tasks().into_iter().find(|t| t.id == id).map(|t| t.updated_at)
-    }
-
-    /// The task known to retry `id`, if any.
-    pub(super) fn retried_by(&self, id: Uuid) -> Option<Uuid> {
-        self.listed().into_iter().find(|t| t.retry_of == Some(id)).map(|t| t.id)
+    /// What the details of `id` follow, in one pass over the list: when the listed task
+    /// last changed (if it is listed), and the task known to retry it (if any).
+    pub(super) fn version_of(&self, id: Uuid) -> (Option<DateTime<Utc>>, Option<Uuid>) {
+        let hidden = self.pending_clear.get();
+        let filter = self.filter.with(active_filter);
+        let (mut updated, mut retried_by) = (None, None);
+        for task in self.listed() {
+            if task.id == id && filter.matches(&task) && !hidden.as_ref().is_some_and(|h| h.hides(&task)) {
+                updated = Some(task.updated_at);
+            }
+            if task.retry_of == Some(id) {
+                retried_by = Some(task.id);
+            }
+        }
+        (updated, retried_by)
     }
 
     /// Every task on the list now, newest first: those the filter matches, without those
@@ -291,16 +305,16 @@ impl Queue {
 
     /// Where each kind of task is sent now (as the latest page says).
     pub(super) fn services(&self) -> CurrentServices {
-        self.first_page().map(|p| p.services).unwrap_or_default()
+        self.with_first_page(|p| p.services.clone()).unwrap_or_default()
     }
 
     /// How many retries a task gets (3 until a page says otherwise).
     pub(super) fn retry_limit(&self) -> u32 {
-        self.first_page().map_or(3, |p| p.retry_limit)
+        self.with_first_page(|p| p.retry_limit).unwrap_or(3)
     }
 
     pub(super) fn is_paused(&self) -> bool {
-        self.paused.get().unwrap_or_else(|| self.first_page().is_some_and(|p| p.paused))
+        self.paused.get().unwrap_or_else(|| self.with_first_page(|p| p.paused).unwrap_or(false))
     }
 
     /// Shows `request` as being sent; returns the id to settle it with.
@@ -332,7 +346,7 @@ impl Queue {
     pub(super) fn next_cursor(&self) -> Option<String> {
         match self.older_cursor.get() {
             Some(cursor) => cursor,
-            None => self.first_page().and_then(|p| p.next_cursor),
+            None => self.with_first_page(|p| p.next_cursor.clone()).flatten(),
         }
     }
 
@@ -380,7 +394,7 @@ impl Queue {
     }
 
     fn current_counts(&self) -> StatusCounts {
-        self.counts.get().or_else(|| self.first_page().map(|p| p.counts)).unwrap_or_default()
+        self.counts.get().or_else(|| self.with_first_page(|p| p.counts.clone())).unwrap_or_default()
     }
 
     /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
