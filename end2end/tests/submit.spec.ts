@@ -111,6 +111,25 @@ test("variants create one task each with distinct seeds", async ({ workspace: w 
   }
 });
 
+test("a batch of 10 shows one header whose 10 chips name distinct seeds", async ({ workspace: w }) => {
+  await w.field("prompt").fill("Ten takes on a harbour");
+  await w.field("variants").fill("10");
+  await w.field("seed").fill("4000");
+  await w.generate.click();
+  const group = w.page.getByTestId("task-group");
+  await expect(group).toHaveCount(1);
+  await expect(group.getByTestId("group-count")).toHaveText(/^10 variants · \d+ done$/);
+  const chips = group.locator("[data-seed]");
+  await expect(chips).toHaveCount(10);
+  const shown = await chips.evaluateAll((els) => els.map((el) => el.getAttribute("data-seed")));
+  // Oldest first, each the seed its task was made with; the header names the range.
+  expect(shown).toEqual(Array.from({ length: 10 }, (_, i) => String(4000 + i)));
+  const page = await w.listed();
+  expect(new Set(page.tasks.map((t: any) => String(t.params.seed)))).toEqual(new Set(shown));
+  await expect(group.getByTestId("group-seeds")).toHaveText("seeds 4000–4009");
+  await expect(chips.nth(2)).toHaveAttribute("title", /^#3 · seed 4002 · /);
+});
+
 test("50 quick submissions are all listed with unique ids, newest first", async ({ workspace: w }) => {
   for (let i = 1; i <= 50; i++) {
     await w.field("prompt").fill(`Batch prompt number ${i}`);

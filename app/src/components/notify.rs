@@ -63,7 +63,7 @@ pub fn on_task(queue: &Queue, toasts: &Toasts, away: &Away, task: &crate::domain
     use crate::components::shared::text::excerpt;
     use crate::domain::TaskStatus;
     use crate::i18n::{Label, Locale};
-    let was = queue.listed_untracked().into_iter().find(|t| t.id == task.id).map(|t| t.status);
+    let was = untrack(|| queue.task(task.id)).map(|t| t.status);
     if was.is_some_and(|s| s.is_finished()) || was == Some(task.status) {
         return;
     }

@@ -55,11 +55,11 @@ impl CurrentServices {
 impl TaskPage {
     /// The tasks of `known` that this page, read for `filter`, should hold but lacks: they
     /// were deleted. A task that changed after the page was read is not judged by it.
-    pub fn lacks(&self, filter: &ListFilter, known: &[TaskView]) -> Vec<Uuid> {
+    pub fn lacks<'a>(&self, filter: &ListFilter, known: impl IntoIterator<Item = &'a TaskView>) -> Vec<Uuid> {
         // The page holds every matching task from the newest down to its last one.
         let oldest = self.next_cursor.as_ref().and_then(|_| self.tasks.last()).map(|t| t.id);
         known
-            .iter()
+            .into_iter()
             .filter(|t| filter.matches(t) && oldest.is_none_or(|oldest| t.id > oldest))
             .filter(|t| t.updated_at < self.as_of && !self.tasks.iter().any(|p| p.id == t.id))
             .map(|t| t.id)

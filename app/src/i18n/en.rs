@@ -83,6 +83,11 @@ pub const TEXT: Text = Text {
     cancelling: "Cancelling…",
     group_title: |n, same| if same { format!("{n} variants") } else { format!("{n} tasks") },
     group_done: |n| format!("{n} done"),
+    seeds_range: |a, b| format!("seeds {a}–{b}"),
+    strip_title: |k, seed, status| match seed {
+        Some(seed) => format!("#{k} · seed {seed} · {status}"),
+        None => format!("#{k} · {status}"),
+    },
     member_of: |k, n| format!("variant {k} of {n}"),
     progress: "Progress",
     retry_at: |n, limit| format!("Retry {n}/{limit} · next at "),

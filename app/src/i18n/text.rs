@@ -85,6 +85,10 @@ pub struct Text {
     pub group_title: fn(usize, bool) -> String,
     /// "7 done".
     pub group_done: fn(usize) -> String,
+    /// The seeds of a group's variants, first to last.
+    pub seeds_range: fn(u32, u32) -> String,
+    /// A group strip's mark: its place in the group, seed (when known) and status.
+    pub strip_title: fn(usize, Option<&str>, &str) -> String,
     /// A group's row: "variant 3 of 10".
     pub member_of: fn(usize, usize) -> String,
     pub progress: &'static str,

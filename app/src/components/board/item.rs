@@ -9,7 +9,8 @@ use super::state::Board;
 use crate::api::{retry_task, Strict};
 use crate::components::queue::state::Queue;
 use crate::components::shared::text::excerpt;
-use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus, TaskView};
+use crate::components::queue::known::Held;
+use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;
 use leptos::prelude::*;
@@ -83,7 +84,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     // What a frame's task is now, from the queue.
     let task = Memo::new(move |_| {
         let task_id = stored.get().and_then(|i| i.task_id)?;
-        queue.listed().into_iter().find(|t| t.id == task_id)
+        queue.task(task_id)
     });
     let body = move || match (stored.get().and_then(|i| i.media), task.get()) {
         (Some(media), _) => media_view(&media).into_any(),
@@ -122,11 +123,11 @@ fn media_view(media: &Media) -> impl IntoView {
 
 /// A frame: the task's prompt and state, with Retry when it failed (a frame for the new
 /// task then takes this one's place).
-fn frame_view(task: TaskView, item: Option<BoardItemView>) -> impl IntoView {
+fn frame_view(task: Held, item: Option<BoardItemView>) -> impl IntoView {
     let t = t();
     let queue = expect_context::<Queue>();
     let board = expect_context::<Board>();
-    let id = task.id;
+    let (id, progress) = (task.id, queue.progress_of(&task));
     let retry = move |_| {
         let item = item.clone();
         leptos::task::spawn_local(async move {
@@ -141,7 +142,7 @@ fn frame_view(task: TaskView, item: Option<BoardItemView>) -> impl IntoView {
             <span class="frame-prompt">{excerpt(task.params.prompt(), 60)}</span>
             <span class=format!("badge status-{}", task.status.as_str())>{task.status.label(Locale::of_page())}</span>
             {(task.status == TaskStatus::Processing).then(|| view! {
-                <progress max="100" value=task.progress aria-label=t.progress></progress>
+                <progress max="100" value=progress aria-label=t.progress></progress>
             })}
             {task.error.as_ref().filter(|_| task.status == TaskStatus::Failed).map(|e| t.failure(e)).map(|reason| view! {
                 <span class="task-error">{reason}</span>

@@ -23,10 +23,14 @@ pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[Task
     let token = next_token();
     // Everything shown as finished is cleared, even if the browser's reckoning of the
     // server's time runs a little behind.
-    let shown = queue.listed_untracked().into_iter().filter(|t| statuses.contains(&t.status));
-    let before = shown.filter_map(|t| t.finished_at).fold(clock.now_untracked(), DateTime::max);
+    let before = untrack(|| {
+        queue.with_known(|known| {
+            let shown = known.iter().filter(|t| statuses.contains(&t.status));
+            shown.filter_map(|t| t.finished_at).fold(clock.now_untracked(), DateTime::max)
+        })
+    });
     let pending = PendingClear { statuses: statuses.to_vec(), before, token };
-    let n = queue.listed_untracked().iter().filter(|t| pending.hides(t)).count() as u64;
+    let n = untrack(|| queue.with_known(|known| known.iter().filter(|t| pending.hides(t)).count())) as u64;
     queue.pending_clear.set(Some(pending));
     let t = t();
     let undo = move || {
@@ -49,7 +53,8 @@ fn send_clear(queue: Queue) {
     let Some(pending) = queue.pending_clear.get_untracked() else { return };
     queue.act(async move {
         let result = clear_tasks(Strict(pending.request())).await;
-        let gone: Vec<_> = queue.listed_untracked().into_iter().filter(|t| pending.hides(t)).map(|t| t.id).collect();
+        let gone: Vec<_> =
+            untrack(|| queue.with_known(|known| known.iter().filter(|t| pending.hides(t)).map(|t| t.id).collect()));
         if result.is_ok() {
             queue.remove(gone);
         }

@@ -25,7 +25,7 @@ pub fn QueueFilters() -> impl IntoView {
             let wire = wire.clone();
             move || current() == wire
         };
-        let count = move || queue.shown_count(status.map(TaskStatus::as_str));
+        let count = move || queue.shown_count(status);
         view! {
             <button type="button" role="tab" class="filter-tab" data-testid=id aria-selected=move || selected().to_string()
                 on:click=move |_| queue.set_filter(ListQuery { status: wire.clone(), ..queue.filter.get_untracked() })>

@@ -3,7 +3,7 @@
 //! a row of its own. Which entries, in the list's order, and each row's place
 //! in its group ("variant 3 of 10").
 
-use crate::domain::TaskView;
+use super::known::Held;
 use leptos::prelude::*;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -21,9 +21,9 @@ impl OpenGroups {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     /// A task's row; `member`: its place in its group and the group's size.
-    Task { task: TaskView, member: Option<(usize, usize)> },
+    Task { task: Held, member: Option<(usize, usize)> },
     /// A group's header: its tasks (newest first, as listed) and whether it is open.
-    Group { id: Uuid, tasks: Vec<TaskView>, open: bool },
+    Group { id: Uuid, tasks: Vec<Held>, open: bool },
 }
 
 impl Entry {
@@ -37,7 +37,7 @@ impl Entry {
 }
 
 /// The entries for `tasks` (newest first); the groups in `open` show their rows too.
-pub fn entries(tasks: &[TaskView], open: &HashSet<Uuid>) -> Vec<Entry> {
+pub fn entries(tasks: &[Held], open: &HashSet<Uuid>) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(tasks.len());
     let mut rest = tasks;
     while let Some(first) = rest.first() {
@@ -64,16 +64,17 @@ pub fn entries(tasks: &[TaskView], open: &HashSet<Uuid>) -> Vec<Entry> {
 }
 
 /// The group a task belongs to: its submission's (a retry is a task of its own).
-fn group_of(task: &TaskView) -> Option<Uuid> {
+fn group_of(task: &Held) -> Option<Uuid> {
     task.submission_id.filter(|_| task.retry_of.is_none())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TaskView;
 
-    fn task(prompt: &str, submission: Option<Uuid>) -> TaskView {
-        TaskView { submission_id: submission, ..TaskView::example(prompt, chrono::Utc::now()) }
+    fn task(prompt: &str, submission: Option<Uuid>) -> Held {
+        Held::new(TaskView { submission_id: submission, ..TaskView::example(prompt, chrono::Utc::now()) })
     }
 
     #[test]
@@ -83,7 +84,7 @@ mod tests {
             task("c", Some(batch)),
             task("b", Some(batch)),
             task("a", Some(batch)),
-            TaskView { retry_of: Some(Uuid::now_v7()), ..task("a retry", Some(batch)) },
+            Held::new(TaskView { retry_of: Some(Uuid::now_v7()), ..(*task("a retry", Some(batch))).clone() }),
             task("alone", Some(single)),
             task("old", None),
         ];

@@ -13,13 +13,15 @@ pub fn HealthBanner() -> impl IntoView {
     let queue = expect_context::<Queue>();
     let t = t();
     let waiting = Memo::new(move |_| {
-        let retrying: Vec<_> = queue
-            .listed() // every task known, whatever the filter shows
-            .into_iter()
-            .filter(|task| task.status == TaskStatus::Retrying)
-            .filter(|task| task.error.as_ref().is_some_and(|e| e.code == "service_unavailable"))
-            .filter_map(|task| task.next_retry_at)
-            .collect();
+        // Every task known, whatever the filter shows.
+        let retrying: Vec<_> = queue.with_known(|known| {
+            known
+                .iter()
+                .filter(|task| task.status == TaskStatus::Retrying)
+                .filter(|task| task.error.as_ref().is_some_and(|e| e.code == "service_unavailable"))
+                .filter_map(|task| task.next_retry_at)
+                .collect()
+        });
         retrying.iter().min().map(|next| (retrying.len() as u64, *next))
     });
     move || {

@@ -8,8 +8,8 @@
 use super::group::GroupRow;
 use super::groups::{entries, Entry};
 use super::row::TaskRow;
-use super::window::{heights, rows_in, Window};
-use crate::domain::TaskView;
+use super::window::{offsets, rows_in, Window};
+use super::known::Held;
 use leptos::html;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -21,16 +21,14 @@ const WHOLE_UP_TO: usize = 200;
 const OVERSCAN: f64 = 800.0;
 
 /// What identifies a row's rendering: it is drawn again when its task (or, for a group's
-/// header, any of its tasks) changes, or the group opens or closes.
-fn row_key(entry: &Entry) -> (Uuid, i64, u64, u64) {
+/// header, any of its tasks) changes, or the group opens or closes; not when a task's
+/// progress moves (a row reads that itself).
+fn row_key(entry: &Entry) -> (Uuid, i64, u64) {
     match entry {
-        Entry::Task { task, member } => {
-            (task.id, task.updated_at.timestamp_micros(), u64::from(task.progress), member.map_or(0, |(k, _)| k as u64))
-        }
+        Entry::Task { task, member } => (task.id, task.updated_at.timestamp_micros(), member.map_or(0, |(k, _)| k as u64)),
         Entry::Group { id, tasks, open } => (
             *id,
             tasks.iter().map(|t| t.updated_at.timestamp_micros()).max().unwrap_or_default(),
-            tasks.iter().map(|t| u64::from(t.progress)).sum(),
             tasks.len() as u64 * 2 + u64::from(*open),
         ),
     }
@@ -40,7 +38,7 @@ fn row_key(entry: &Entry) -> (Uuid, i64, u64, u64) {
 /// `scroller`; `scrolled` is bumped whenever it or the page scrolls, or the window resizes.
 #[component]
 pub fn TaskList(
-    tasks: Memo<Vec<TaskView>>,
+    tasks: Memo<Vec<Held>>,
     /// The groups shown open.
     open: RwSignal<HashSet<Uuid>>,
     retry_limit: Signal<u32>,
@@ -63,13 +61,15 @@ pub fn TaskList(
     // The rows to draw and the stand-ins around them, in one memo: the list reads only
     // this (a view reading both it and `tasks` missed changes to a row).
     let entries = Memo::new(move |_| tasks.with(|tasks| open.with(|open| entries(tasks, open))));
+    // Where each entry starts: read again only when entries change or rows are measured,
+    // so that a scroll looks the window up, it does not add up the list.
+    let offsets = Memo::new(move |_| entries.with(|e| measured.with(|m| offsets(e.iter().map(Entry::key), m))));
     let shown = Memo::new(move |_| {
         let (top, bottom) = span.get();
         entries.with(|entries| {
             let window = match entries.len() {
                 n if n <= WHOLE_UP_TO => Window { first: 0, end: n, before: 0.0, after: 0.0 },
-                _ => measured
-                    .with(|m| rows_in(&heights(entries.iter().map(Entry::key), m), top - OVERSCAN, bottom + OVERSCAN)),
+                _ => offsets.with(|o| rows_in(o, top - OVERSCAN, bottom + OVERSCAN)),
             };
             (window, entries[window.first..window.end].to_vec())
         })
@@ -83,8 +83,7 @@ pub fn TaskList(
     // Ask for more when the end of the list comes near the view.
     Effect::new(move |_| {
         let bottom = span.get().1;
-        let total: f64 =
-            entries.with(|entries| measured.with(|m| heights(entries.iter().map(Entry::key), m).iter().sum()));
+        let total = offsets.with(|o| o.last().copied().unwrap_or_default());
         if bottom + OVERSCAN >= total {
             near_end.run(());
         }

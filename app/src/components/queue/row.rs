@@ -4,6 +4,7 @@
 
 use super::actions::{ResultLinks, TaskActions};
 use super::highlight::Highlight;
+use super::known::Held;
 use super::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 /// and short id, and its actions.
 #[component]
 pub fn TaskRow(
-    task: TaskView,
+    task: Held,
     retry_limit: u32,
     /// Its place in its group, when it is a group's row ("variant 3 of 10").
     member: Option<(usize, usize)>,
@@ -26,9 +27,10 @@ pub fn TaskRow(
     let locale = Locale::of_page();
     let status = task.status;
     let short_id = crate::domain::short_id(task.id);
-    let detail = state_detail(&task, retry_limit);
-    let (highlight, id) = (expect_context::<Highlight>(), task.id);
     let queue = expect_context::<Queue>();
+    let progress = queue.progress_of(&task);
+    let detail = state_detail(&task, progress, retry_limit);
+    let (highlight, id) = (expect_context::<Highlight>(), task.id);
     let other_service = untrack(|| queue.services()).other_than_now(&task);
     let links = task
         .result
@@ -38,7 +40,7 @@ pub fn TaskRow(
     view! {
         <li class="task" class:member=member.is_some() class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
             data-status=status.as_str()>
-            {media(&task)}
+            {media(&task, progress)}
             <p class="task-prompt" title=task.params.prompt().to_owned()>{task.params.prompt().to_owned()}</p>
             <div class="task-state">
                 <span class=format!("badge status-{}", status.as_str()) data-testid="task-status">
@@ -56,7 +58,7 @@ pub fn TaskRow(
             </div>
             <div class="task-actions">
                 {links}
-                <TaskActions task=task.clone()/>
+                <TaskActions task=(*task).clone()/>
             </div>
         </li>
     }
@@ -64,14 +66,14 @@ pub fn TaskRow(
 }
 
 /// What the task's state calls for, in its status line.
-fn state_detail(task: &TaskView, retry_limit: u32) -> Option<AnyView> {
+fn state_detail(task: &TaskView, progress: Signal<u8>, retry_limit: u32) -> Option<AnyView> {
     let t = t();
     match task.status {
         TaskStatus::Processing if task.cancel_requested => {
             Some(view! { <span class="task-note" data-testid="task-cancelling">{t.cancelling}</span> }.into_any())
         }
         TaskStatus::Processing => {
-            Some(view! { <span class="task-percent">{format!("{}%", task.progress)}</span> }.into_any())
+            Some(view! { <span class="task-percent">{move || format!("{}%", progress.get())}</span> }.into_any())
         }
         TaskStatus::Retrying => task.next_retry_at.map(|at| {
             let limit = retry_limit.max(task.retry_count);
@@ -118,7 +120,7 @@ fn chips(task: &TaskView) -> impl IntoView + use<> {
 }
 
 /// The row's picture: the result, which opens the lightbox, or the kind's icon.
-fn media(task: &TaskView) -> impl IntoView + use<> {
+fn media(task: &TaskView, progress: Signal<u8>) -> impl IntoView + use<> {
     let kind = task.kind;
     let result = task.result.as_ref().filter(|_| task.status == TaskStatus::Completed);
     let locale = Locale::of_page();
@@ -133,8 +135,8 @@ fn media(task: &TaskView) -> impl IntoView + use<> {
                 }.into_any(),
             }}
             {(task.status == TaskStatus::Processing && !task.cancel_requested).then(|| view! {
-                <progress class="task-progress" max="100" value=task.progress data-testid="task-progress"
-                    aria-label=t().progress>{format!("{}%", task.progress)}</progress>
+                <progress class="task-progress" max="100" value=progress data-testid="task-progress"
+                    aria-label=t().progress>{move || format!("{}%", progress.get())}</progress>
             })}
         </div>
     }

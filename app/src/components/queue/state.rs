@@ -1,25 +1,24 @@
 //! The queue's state in the page: the owner's tasks newest first, read on the server with
 //! `list_tasks` and kept current in the browser as submissions go out and come back, as
-//! live events arrive and as older pages are read (shown by `panel.rs`); the filter and
-//! the counts per status (chosen and shown by `filters.rs`); the outcome of actions.
+//! live events arrive and as older pages are read (shown by `panel.rs`); the filter
+//! (chosen by `filters.rs`); the outcome of actions. The tasks are kept by id (`known.rs`),
+//! their progress apart (`progress.rs`), the counts per status in `counts.rs`.
 
+use super::counts;
+use super::known::{Held, Known, Put};
 use super::pending_clear::PendingClear;
+use super::progress::Progress;
 use crate::api::{list_tasks, ApiError, Strict};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::notice::run_noting;
 use crate::domain::{
-    CurrentServices, ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskStatus, TaskView,
-    MAX_PAGE_SIZE,
+    CurrentServices, ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskView, MAX_PAGE_SIZE,
 };
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::future::Future;
 use uuid::Uuid;
-
-/// How long counts wait for more events before they are read again.
-#[cfg(feature = "hydrate")]
-const RECOUNT_MS: u32 = 300;
 
 /// A submission on its way to the server, or refused by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,20 +31,22 @@ pub struct Outgoing {
 /// The queue's state, shared through context by the form and the panel.
 #[derive(Clone, Copy)]
 pub struct Queue {
-    /// The first page as the page was rendered with; `None` until it is known.
+    /// The first page as the page was rendered with (its tasks moved to `known`); `None`
+    /// until it is known.
     pub(super) page: RwSignal<Option<Result<TaskPage, ApiError>>>,
-    /// A newer first page than `page`, fetched on a live `resync`.
+    /// A newer first page than `page` (its tasks moved to `known`), read on a `resync`.
     snapshot: RwSignal<Option<TaskPage>>,
-    /// Tasks created from this page since it loaded, newest first.
-    added: RwSignal<Vec<TaskView>>,
-    /// Pages older than the first, fetched on demand.
-    older: RwSignal<Vec<TaskView>>,
+    /// Every task known: the first page, older pages, and those made or seen since.
+    known: RwSignal<Known>,
+    /// Running tasks' progress, apart from `known` so that a progress event redraws one row.
+    progress: Progress,
+    /// How many known tasks of each status the filter's kind and search pick, and how
+    /// many of those a pending clear hides.
+    pub(super) listed_counts: Memo<(StatusCounts, StatusCounts)>,
     /// The cursor after the last older page; `None` until one was fetched.
     older_cursor: RwSignal<Option<Option<String>>>,
     pub(super) outbox: RwSignal<Vec<Outgoing>>,
     next_local_id: StoredValue<u64>,
-    /// Tasks changed (`Some`) or removed (`None`) by actions since they were loaded.
-    changed: RwSignal<HashMap<Uuid, Option<TaskView>>>,
     /// The queue's paused state once an action changed it.
     paused: RwSignal<Option<bool>>,
     /// The outcome of the last action, when it needs saying.
@@ -55,13 +56,13 @@ pub struct Queue {
     /// Which tasks the list shows (status tab, kind, search); no cursor or limit.
     pub(super) filter: RwSignal<ListQuery>,
     /// The counts per status for the filter's kind and search, as last read.
-    counts: RwSignal<Option<StatusCounts>>,
+    pub(super) counts: RwSignal<Option<StatusCounts>>,
     /// Bumped by each reload, so that an answer to an older one is dropped.
     generation: StoredValue<u64>,
     /// An older page is on its way.
     loading_older: StoredValue<bool>,
     /// A recount is on its way.
-    recounting: StoredValue<bool>,
+    pub(super) recounting: StoredValue<bool>,
     clock: Clock,
 }
 
@@ -73,32 +74,40 @@ impl Queue {
     pub fn new(clock: Clock) -> Self {
         // The clock is set by the first page read from here (a `resync` as the event
         // stream opens), not by this one: its time of arrival is unknown.
-        let first = SharedValue::new(first_page_from_server).into_inner();
+        let mut first = SharedValue::new(first_page_from_server).into_inner();
+        let known = RwSignal::new(Known::from_tasks(take_tasks(first.as_mut().and_then(|p| p.as_mut().ok()))));
         let page = RwSignal::new(first);
-        #[cfg(feature = "hydrate")]
-        if page.with_untracked(Option::is_none) {
-            // A page rendered without it (an error page): fetch it now.
-            leptos::task::spawn_local(async move { page.set(Some(list_tasks(Strict(ListQuery::default())).await)) });
-        }
-        Self {
+        let filter = RwSignal::new(ListQuery::default());
+        let pending_clear = RwSignal::new(None);
+        let queue = Self {
             page,
             snapshot: RwSignal::new(None),
-            added: RwSignal::new(Vec::new()),
-            older: RwSignal::new(Vec::new()),
+            known,
+            progress: Progress::new(),
+            listed_counts: Memo::new(move |_| counts::listed(known, filter, pending_clear)),
             older_cursor: RwSignal::new(None),
             outbox: RwSignal::new(Vec::new()),
             next_local_id: StoredValue::new(0),
-            changed: RwSignal::new(HashMap::new()),
             paused: RwSignal::new(None),
             notice: RwSignal::new(None),
-            pending_clear: RwSignal::new(None),
-            filter: RwSignal::new(ListQuery::default()),
+            pending_clear,
+            filter,
             counts: RwSignal::new(None),
             generation: StoredValue::new(0),
             loading_older: StoredValue::new(false),
             recounting: StoredValue::new(false),
             clock,
+        };
+        #[cfg(feature = "hydrate")]
+        if page.with_untracked(Option::is_none) {
+            // A page rendered without it (an error page): fetch it now.
+            leptos::task::spawn_local(async move {
+                let mut read = list_tasks(Strict(ListQuery::default())).await;
+                known.set(Known::from_tasks(take_tasks(read.as_mut().ok())));
+                page.set(Some(read));
+            });
         }
+        queue
     }
 
     /// Brings the list up to date with one live event.
@@ -116,72 +125,37 @@ impl Queue {
         }
     }
 
-    /// The first page: the latest snapshot, else the one loaded with the page.
-    /// `read` applied to the first page, without copying it (a page holds its tasks).
-    fn with_first_page<R>(&self, read: impl Fn(&TaskPage) -> R) -> Option<R> {
+    /// `read` applied to the first page (the latest snapshot, else the one loaded with the
+    /// page), without copying it.
+    pub(super) fn with_first_page<R>(&self, read: impl Fn(&TaskPage) -> R) -> Option<R> {
         self.snapshot
             .with(|s| s.as_ref().map(&read))
             .or_else(|| self.page.with(|p| p.as_ref().and_then(|p| p.as_ref().ok()).map(&read)))
     }
 
-    fn first_page(&self) -> Option<TaskPage> {
-        self.snapshot.get().or_else(|| self.page.get().and_then(Result::ok))
-    }
-
-    /// Shows `task` as it now is: replaces the listed one unless that one is newer; a
-    /// task not listed yet (made in another tab, or not yet answered) goes on top; a
-    /// removed one stays removed.
+    /// Shows `task` as it now is (see [`Known::put`]).
     pub(crate) fn upsert(&self, task: TaskView) {
-        if self.changed.with_untracked(|c| matches!(c.get(&task.id), Some(None))) {
-            return;
-        }
-        match self.listed_untracked().into_iter().find(|t| t.id == task.id) {
-            Some(current) if current.updated_at > task.updated_at => {}
-            Some(current) => {
-                self.count_move(Some(current.status), Some(&task));
-                self.changed.update(|c| {
-                    c.insert(task.id, Some(task));
-                });
-            }
-            None => {
-                self.count_move(None, Some(&task));
-                self.added.update(|a| {
-                    if !a.iter().any(|t| t.id == task.id) {
-                        a.insert(0, task);
-                    }
-                });
-            }
-        }
-    }
-
-    /// Moves a task in the counts at once, from the status it was listed with (`None`: it is
-    /// new) to its new one (`None`: it is gone), so that the counts never show a state that
-    /// cannot be; the next read from the server settles them.
-    fn count_move(&self, before: Option<TaskStatus>, after: Option<&TaskView>) {
-        if before == after.map(|t| t.status) {
-            return;
-        }
-        let scope = active_filter(&ListQuery { status: None, ..self.filter.get_untracked() });
-        if after.is_some_and(|t| !scope.matches(t)) {
-            return;
-        }
-        let mut counts = untrack(|| self.current_counts());
-        if let Some(before) = before {
-            counts.take(before);
-        }
-        if let Some(task) = after {
-            counts.add(task.status, 1);
-        }
-        self.counts.set(Some(counts));
+        let (id, progress) = (task.id, task.progress);
+        let before = match self.known.try_update(|known| known.put(task)) {
+            Some(Put::Added) => None,
+            Some(Put::Replaced(before)) => Some(before),
+            Some(Put::Ignored) | None => return,
+        };
+        self.progress.set(id, progress);
+        let now = self.known.with_untracked(|k| k.get(&id).cloned());
+        self.count_move(before, now.as_deref());
     }
 
     /// A running task's progress.
     fn set_progress(&self, id: Uuid, progress: u8) {
-        let Some(mut task) = self.listed_untracked().into_iter().find(|t| t.id == id) else { return };
-        task.progress = progress;
-        self.changed.update(|c| {
-            c.insert(id, Some(task));
-        });
+        if self.known.with_untracked(|k| k.get(&id).is_some()) {
+            self.progress.set(id, progress);
+        }
+    }
+
+    /// The progress of `task`, as the live events tell it.
+    pub(crate) fn progress_of(&self, task: &TaskView) -> Signal<u8> {
+        self.progress.of(task.id, task.progress)
     }
 
     /// Replaces the list with a fresh first page for the filter (everything else known is
@@ -193,16 +167,16 @@ impl Queue {
         let query = self.filter.get_untracked();
         leptos::task::spawn_local(async move {
             let sent = this.clock.sent();
-            if let Ok(page) = list_tasks(Strict(query)).await {
+            if let Ok(mut page) = list_tasks(Strict(query)).await {
                 if this.generation.get_value() != generation {
                     return; // the filter changed meanwhile
                 }
                 this.clock.sync(page.as_of, sent);
+                let known = Known::from_tasks(take_tasks(Some(&mut page)));
+                this.progress.reset_to(&known);
                 this.counts.set(Some(page.counts.clone()));
-                this.added.set(Vec::new());
-                this.older.set(Vec::new());
+                this.known.set(known);
                 this.older_cursor.set(None);
-                this.changed.set(HashMap::new());
                 this.paused.set(None);
                 this.snapshot.set(Some(page));
             }
@@ -227,10 +201,11 @@ impl Queue {
         });
     }
 
-    /// Shows `page`'s tasks as they are, and takes off the listed ones it lacks (deleted).
+    /// Shows `page`'s tasks as they are, and takes off the known ones it lacks (deleted).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(super) fn merge(&self, page: TaskPage) {
-        let gone = page.lacks(&self.active_filter_untracked(), &self.listed_untracked());
+        let filter = self.filter.with_untracked(active_filter);
+        let gone = self.known.with_untracked(|known| page.lacks(&filter, known.iter().map(|t| &**t)));
         self.remove(gone);
         for task in page.tasks.into_iter().rev() {
             self.upsert(task); // oldest first, so that new ones end up newest on top
@@ -239,17 +214,25 @@ impl Queue {
         self.paused.set(Some(page.paused));
     }
 
-    pub(crate) fn listed_untracked(&self) -> Vec<TaskView> {
-        leptos::prelude::untrack(|| self.listed())
+    /// `read` applied to every task known, hidden or not (tracked).
+    pub(crate) fn with_known<R>(&self, read: impl FnOnce(&Known) -> R) -> R {
+        self.known.with(read)
+    }
+
+    /// A known task, if it is (tracked).
+    pub(crate) fn task(&self, id: Uuid) -> Option<Held> {
+        self.known.with(|known| known.get(&id).cloned())
     }
 
     /// Takes tasks off the list.
     pub(super) fn remove(&self, ids: impl IntoIterator<Item = Uuid>) {
-        let ids: std::collections::HashSet<Uuid> = ids.into_iter().collect();
-        for task in self.listed_untracked().iter().filter(|t| ids.contains(&t.id)) {
+        let ids: HashSet<Uuid> = ids.into_iter().collect();
+        if ids.is_empty() {
+            return;
+        }
+        for task in self.known.try_update(|known| known.remove(ids)).unwrap_or_default() {
             self.count_move(Some(task.status), None);
         }
-        self.changed.update(|c| c.extend(ids.into_iter().map(|id| (id, None))));
     }
 
     /// What the details of `id` follow, in one pass over the list: when the listed task
@@ -257,50 +240,23 @@ impl Queue {
     pub(super) fn version_of(&self, id: Uuid) -> (Option<DateTime<Utc>>, Option<Uuid>) {
         let hidden = self.pending_clear.get();
         let filter = self.filter.with(active_filter);
-        let (mut updated, mut retried_by) = (None, None);
-        for task in self.listed() {
-            if task.id == id && filter.matches(&task) && !hidden.as_ref().is_some_and(|h| h.hides(&task)) {
-                updated = Some(task.updated_at);
-            }
-            if task.retry_of == Some(id) {
-                retried_by = Some(task.id);
-            }
-        }
-        (updated, retried_by)
+        self.known.with(|known| {
+            let updated = known
+                .get(&id)
+                .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
+                .map(|t| t.updated_at);
+            (updated, known.iter().find(|t| t.retry_of == Some(id)).map(|t| t.id))
+        })
     }
 
     /// Every task on the list now, newest first: those the filter matches, without those
     /// a pending clear hides.
-    pub(super) fn tasks(&self) -> Vec<TaskView> {
+    pub(super) fn tasks(&self) -> Vec<Held> {
         let hidden = self.pending_clear.get();
         let filter = self.filter.with(active_filter);
-        self.listed()
-            .into_iter()
-            .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
-            .collect()
-    }
-
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn active_filter_untracked(&self) -> ListFilter {
-        self.filter.with_untracked(active_filter)
-    }
-
-    /// Every task known, hidden or not.
-    pub(crate) fn listed(&self) -> Vec<TaskView> {
-        let loaded = self.first_page().map(|p| p.tasks).unwrap_or_default();
-        let changed = self.changed.get();
-        let mut seen = std::collections::HashSet::new();
-        self.added
-            .get()
-            .into_iter()
-            .chain(loaded)
-            .chain(self.older.get())
-            .filter(|t| seen.insert(t.id))
-            .filter_map(|t| match changed.get(&t.id) {
-                Some(now) => now.clone(),
-                None => Some(t),
-            })
-            .collect()
+        self.known.with(|known| {
+            known.iter().filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t))).cloned().collect()
+        })
     }
 
     /// Where each kind of task is sent now (as the latest page says).
@@ -365,7 +321,7 @@ impl Queue {
             this.loading_older.set_value(false);
             match page {
                 Ok(page) if this.generation.get_value() == generation => {
-                    this.older.update(|older| older.extend(page.tasks));
+                    this.known.update(|known| known.append(page.tasks));
                     this.older_cursor.set(Some(page.next_cursor));
                 }
                 _ => {} // the list was read again meanwhile, or this can be asked again
@@ -386,62 +342,19 @@ impl Queue {
         }
     }
 
-    /// The counts per status, as last read.
-    /// How many tasks are still to finish (pending, processing or retrying).
-    pub fn unfinished_count(&self) -> u64 {
-        let counts = self.current_counts();
-        [TaskStatus::Pending, TaskStatus::Processing, TaskStatus::Retrying].map(|s| counts.get(s)).iter().sum()
-    }
-
-    fn current_counts(&self) -> StatusCounts {
-        self.counts.get().or_else(|| self.with_first_page(|p| p.counts.clone())).unwrap_or_default()
-    }
-
-    /// How many tasks a tab holds (`status`, or all), less those a pending clear hides.
-    /// The counts read last are never fewer than the tasks this page lists for the tab
-    /// (a task just submitted is listed before the counts are read again).
-    pub(super) fn shown_count(&self, status: Option<&str>) -> u64 {
-        let counts = self.current_counts();
-        let total = match status.map(TaskStatus::parse) {
-            Some(Ok(status)) => counts.get(status),
-            _ => counts.total(),
-        };
-        let tab = ListQuery { status: status.map(str::to_owned), ..self.filter.get() }.validate().ok();
-        let (mut listed, mut hidden) = (0, 0);
-        let pending_clear = self.pending_clear.get();
-        for task in self.listed().iter().filter(|t| tab.as_ref().is_some_and(|f| f.matches(t))) {
-            listed += 1;
-            hidden += u64::from(pending_clear.as_ref().is_some_and(|h| h.hides(task)));
-        }
-        total.max(listed).saturating_sub(hidden)
-    }
-
-    /// Reads the counts again shortly (one read for a burst of events).
-    fn recount(&self) {
-        if self.recounting.get_value() {
-            return;
-        }
-        self.recounting.set_value(true);
-        let this = *self;
-        leptos::task::spawn_local(async move {
-            #[cfg(feature = "hydrate")]
-            gloo_timers::future::TimeoutFuture::new(RECOUNT_MS).await;
-            this.recounting.set_value(false);
-            let query = ListQuery { status: None, cursor: None, limit: Some(1), ..this.filter.get_untracked() };
-            if let Ok(page) = list_tasks(Strict(query)).await {
-                this.counts.set(Some(page.counts));
-            }
-        });
-    }
-
     /// Runs an action in the background; its error, if any, becomes the queue's notice.
     pub(super) fn act(self, action: impl Future<Output = Result<(), ApiError>> + 'static) {
         run_noting(self.notice, action);
     }
 }
 
+/// A page's tasks, taken out of it (they live in [`Known`]).
+fn take_tasks(page: Option<&mut TaskPage>) -> Vec<TaskView> {
+    page.map(|p| std::mem::take(&mut p.tasks)).unwrap_or_default()
+}
+
 /// The filter `query` stands for (the filter row only ever holds valid ones).
-fn active_filter(query: &ListQuery) -> ListFilter {
+pub(super) fn active_filter(query: &ListQuery) -> ListFilter {
     query.validate().unwrap_or_else(|_| ListQuery::default().validate().expect("the default query is valid"))
 }
 

@@ -30,7 +30,7 @@ pub fn QueueToolbar() -> impl IntoView {
         })
     };
     on_window(leptos::ev::pagehide, move |_| send_clear_on_leave(queue));
-    let count = move |status: TaskStatus| queue.shown_count(Some(status.as_str()));
+    let count = move |status: TaskStatus| queue.shown_count(Some(status));
     let none_completed = move || count(TaskStatus::Completed) == 0;
     let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;
     let t = t();
