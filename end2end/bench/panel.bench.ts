@@ -109,7 +109,9 @@ async function liveEvents(page: Page) {
           channel.port2.postMessage(0);
         });
       const time = async (type: string, data: object) => {
+        // Between frames: the event's own work is timed, not the next frame's rendering.
         await new Promise(requestAnimationFrame);
+        await settled();
         const start = performance.now();
         stream.dispatchEvent(new MessageEvent(type, { data: JSON.stringify({ type, ...data }) }));
         await settled();

@@ -204,7 +204,7 @@ pub const TEXT: Text = Text {
     remove_from_board: "Remove from the whiteboard",
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
-    zoom_reset: "100%",
+    zoom_reset: "Reset the view (100%)",
 
     result: "Result",
     result_full_size: "The result, full size",

@@ -181,7 +181,7 @@ pub const TEXT: Text = Text {
     remove_from_board: "从白板移除",
     zoom_in: "放大",
     zoom_out: "缩小",
-    zoom_reset: "100%",
+    zoom_reset: "重置视图（100%）",
 
     result: "结果",
     result_full_size: "结果原图",

@@ -57,11 +57,13 @@ pub fn Whiteboard() -> impl IntoView {
             <div class="board-tools">
                 <button type="button" class="secondary" data-testid="zoom-out" aria-label=t.zoom_out
                     on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.0 / 1.25, x, y) }>"−"</button>
-                <span class="board-zoom" data-testid="zoom">{move || format!("{:.0}%", board.view.get().zoom * 100.0)}</span>
+                // The zoom, which resets the view when clicked.
+                <button type="button" class="board-zoom" data-testid="zoom-reset" title=t.zoom_reset
+                    aria-label=t.zoom_reset on:click=move |_| board.view.set(Viewport { x: 0.0, y: 0.0, zoom: 1.0 })>
+                    <span data-testid="zoom">{move || format!("{:.0}%", board.view.get().zoom * 100.0)}</span>
+                </button>
                 <button type="button" class="secondary" data-testid="zoom-in" aria-label=t.zoom_in
                     on:click=move |_| { let (x, y) = centre(); board.zoom_at(1.25, x, y) }>"+"</button>
-                <button type="button" class="secondary" data-testid="zoom-reset"
-                    on:click=move |_| board.view.set(Viewport { x: 0.0, y: 0.0, zoom: 1.0 })>{t.zoom_reset}</button>
             </div>
             {move || board.notice.get().map(|n| view! { <p class="board-notice" role="alert">{n}</p> })}
             <Show when=move || board.items.with(Vec::is_empty)>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// Where the browser remembers the width.
 #[cfg(feature = "hydrate")]
 const KEY: &str = "atelier-panel-width";
-const NARROWEST: f64 = 360.0;
+const NARROWEST: f64 = 400.0;
 /// The whiteboard keeps at least this much.
 #[cfg(feature = "hydrate")]
 const BOARD_AT_LEAST: f64 = 320.0;

@@ -50,9 +50,21 @@ impl Toasts {
         Self { shown: RwSignal::new(Vec::new()), announced: RwSignal::new(String::new()), next_id: StoredValue::new(0) }
     }
 
-    /// Shows `text` for `ms` milliseconds.
+    /// Shows `text` for `ms` milliseconds; the same words while they are shown restart
+    /// that toast instead of stacking a twin above it.
     pub fn show(&self, text: String, tone: Tone, ms: u32) {
-        self.push(Toast { id: 0, text, tone, action: None, group: None, version: 0 }, ms);
+        let mut again = None;
+        self.shown.update(|shown| {
+            let same = |t: &&mut Toast| t.text == text && t.tone == tone && t.action.is_none() && t.group.is_none();
+            if let Some(toast) = shown.iter_mut().find(same) {
+                toast.version += 1;
+                again = Some((toast.id, toast.version));
+            }
+        });
+        match again {
+            Some((id, version)) => self.expire(id, version, ms),
+            None => self.push(Toast { id: 0, text, tone, action: None, group: None, version: 0 }, ms),
+        }
     }
 
     /// Shows `text` for `ms` milliseconds, or, while a toast of the same `group` is shown,

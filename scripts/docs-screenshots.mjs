@@ -1,0 +1,81 @@
+// The README's screenshots (docs/screenshot*.png), taken from a running server:
+//   make run   # in another shell, on a fresh ./data
+//   node scripts/docs-screenshots.mjs [http://127.0.0.1:3000]
+// It queues a representative workspace through the API (a batch of variants, single
+// images, a video, one cancelled task), waits for the embedded generator, places two
+// results on the board, then photographs it at 1366 × 768, 1920 × 1080 and 390 × 844, light
+// and dark, English and Chinese. The board and retry screenshots come from the end-to-end
+// tests (board.live.spec.ts, retry.down.spec.ts). Look at each picture before committing it.
+import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+const owner = await browser.newContext();
+const api = owner.request;
+
+async function submit(body) {
+  const res = await api.post(`${base}/api/submit_task`, { data: body });
+  if (!res.ok()) throw new Error(`submit: ${res.status()} ${await res.text()}`);
+  return (await res.json()).tasks;
+}
+
+await submit({ kind: "video", prompt: "Waves rolling onto a beach at dusk, slow pan", duration_secs: 4, resolution: "480p" });
+await submit({ kind: "image", prompt: "Isometric pixel-art city at night, neon signs, light rain", style: "pixel-art" });
+const [cancelled] = await submit({ kind: "image", prompt: "A paper boat on a puddle, macro", size: "1536x1024" });
+await api.post(`${base}/api/cancel_task`, { data: { id: cancelled.id } });
+await submit({ kind: "image", prompt: "A red fox in fresh snow, watercolor", style: "watercolor", size: "1024x1536" });
+await submit({ kind: "image", prompt: "A harbour at dawn, fishing boats, oil painting with soft light", variants: 6 });
+await submit({ kind: "image", prompt: "Portrait of an astronaut in a sunflower field, 35 mm film" });
+
+// Until every task has finished.
+for (let i = 0; ; i++) {
+  const page = await (await api.post(`${base}/api/list_tasks`, { data: { limit: 50 } })).json();
+  if (page.tasks.every((t) => ["completed", "failed", "cancelled"].includes(t.status))) break;
+  if (i > 240) throw new Error("tasks did not finish in 2 minutes");
+  await new Promise((r) => setTimeout(r, 500));
+}
+const { cookies } = await owner.storageState();
+
+async function shot(file, { width, height, dark = false, zh = false, act } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    colorScheme: dark ? "dark" : "light",
+    deviceScaleFactor: 1,
+  });
+  await context.addCookies(cookies.map((c) => ({ ...c })));
+  if (zh) await context.addCookies([{ name: "atelier-lang", value: "zh", url: base }]);
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.waitForSelector('[data-testid=workspace][data-hydrated="true"]');
+  if (act) await act(page);
+  // No row in its hover or focus state.
+  await page.mouse.move(width / 3, height - 4);
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur());
+  await page.waitForTimeout(600); // thumbnails decoded, transitions over
+  await page.screenshot({ path: `docs/${file}` });
+  await context.close();
+}
+
+const placeTwo = async (page) => {
+  const inserts = page.getByTestId("task-insert");
+  await inserts.nth(0).click();
+  await inserts.nth(1).click();
+};
+
+await shot("screenshot.png", { width: 1366, height: 768, act: placeTwo });
+await shot("screenshot-1080-dark.png", { width: 1920, height: 1080, dark: true });
+await shot("screenshot-zh.png", { width: 1366, height: 768, zh: true });
+await shot("screenshot-zh-dark.png", { width: 1366, height: 768, zh: true, dark: true });
+await shot("screenshot-details.png", {
+  width: 1366,
+  height: 768,
+  act: (page) => page.getByTestId("details-open").first().click(),
+});
+await shot("screenshot-phone.png", { width: 390, height: 844, act: (page) => page.getByTestId("pane-queue").click() });
+await shot("screenshot-phone-board.png", {
+  width: 390,
+  height: 844,
+  dark: true,
+  act: (page) => page.getByTestId("pane-board").click(),
+});
+await browser.close();
