@@ -156,6 +156,19 @@ async fn page_renders_the_owners_queue(db: TestDb) {
     assert!(html.contains("Rendered on the server"), "the queue is in the HTML");
     let other = page_client().get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(!other.contains("Rendered on the server"), "and only in its owner's HTML");
+
+    // An id the server would never make (the nil id, another version) is not an owner.
+    for forged in ["00000000-0000-0000-0000-000000000000", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"] {
+        let res = client
+            .post(format!("{}/api/list_tasks", app.base))
+            .header("cookie", format!("atelier_owner={forged}"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        let fresh = res.headers().get("set-cookie").expect("a forged id gets a new owner").to_str().unwrap();
+        assert!(!fresh.contains(forged), "{fresh}");
+    }
     app.stop().await;
 }
 

@@ -32,11 +32,6 @@ impl TaskStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct OwnerId(pub Uuid);
 
-impl OwnerId {
-    /// Not an owner: addresses an event to every owner's streams (a server-wide resync).
-    pub const EVERYONE: OwnerId = OwnerId(Uuid::nil());
-}
-
 /// Validated parameters of either kind; stored as JSON with a `kind` tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]

@@ -9,6 +9,7 @@ mod relay;
 pub use relay::{start as start_relay, Relay};
 
 use app::domain::{OwnerId, TaskEvent};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{broadcast, mpsc};
@@ -17,17 +18,30 @@ use tokio_util::sync::CancellationToken;
 /// How many recent events are kept for replay, and buffered per slow subscriber.
 const WINDOW: usize = 4096;
 
+/// Whose streams an event goes to. A server-wide notice is its own variant, never an
+/// owner id: no identity a client can present addresses everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Owner(OwnerId),
+    /// Every stream of this instance (a resync after the relay lost events).
+    Everyone,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     pub seq: u64,
-    pub owner: OwnerId,
+    pub to: Audience,
     pub event: TaskEvent,
 }
 
 impl Published {
     /// Whether the owner's streams carry this event.
     pub fn is_for(&self, owner: OwnerId) -> bool {
-        self.owner == owner || self.owner == OwnerId::EVERYONE
+        match self.to {
+            Audience::Owner(to) => to == owner,
+            Audience::Everyone => true,
+        }
     }
 }
 
@@ -41,7 +55,7 @@ pub struct Events {
     /// Cancelled when the server stops, ending every open stream.
     closing: CancellationToken,
     /// Where published events also go for other instances (PostgreSQL only).
-    relay: Arc<OnceLock<mpsc::UnboundedSender<(OwnerId, TaskEvent)>>>,
+    relay: Arc<OnceLock<mpsc::UnboundedSender<(Audience, TaskEvent)>>>,
 }
 
 impl Default for Events {
@@ -59,22 +73,22 @@ impl Default for Events {
 impl Events {
     /// Delivers the event here and relays it to other instances.
     pub fn publish(&self, owner: OwnerId, event: TaskEvent) {
+        let to = Audience::Owner(owner);
         if let Some(relay) = self.relay.get() {
-            let _ = relay.send((owner, event.clone()));
+            let _ = relay.send((to, event.clone()));
         }
-        self.deliver(owner, event);
+        self.deliver(to, event);
     }
 
     /// Also hands every published event to `relay`.
-    pub fn relay_to(&self, relay: mpsc::UnboundedSender<(OwnerId, TaskEvent)>) {
+    pub fn relay_to(&self, relay: mpsc::UnboundedSender<(Audience, TaskEvent)>) {
         let _ = self.relay.set(relay);
     }
 
-    /// Delivers the event to this instance's subscribers only ([`OwnerId::EVERYONE`]
-    /// reaches every owner's streams).
-    pub fn deliver(&self, owner: OwnerId, event: TaskEvent) {
+    /// Delivers the event to this instance's subscribers only.
+    pub fn deliver(&self, to: Audience, event: TaskEvent) {
         let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        let published = Published { seq: recent.0, owner, event };
+        let published = Published { seq: recent.0, to, event };
         recent.0 += 1;
         if recent.1.len() == WINDOW {
             recent.1.pop_front();
@@ -171,6 +185,17 @@ mod tests {
         let mut rx = events.subscribe();
         let a = OwnerId(Uuid::new_v4());
         events.publish(a, queue(true));
-        assert_eq!(rx.recv().await.unwrap(), Published { seq: 1, owner: a, event: queue(true) });
+        assert_eq!(rx.recv().await.unwrap(), Published { seq: 1, to: Audience::Owner(a), event: queue(true) });
+    }
+
+    #[test]
+    fn no_owner_id_reaches_another_owner_and_everyone_reaches_all() {
+        let events = Events::default();
+        let (a, nil) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::nil()));
+        events.publish(nil, queue(true));
+        events.deliver(Audience::Everyone, TaskEvent::Resync);
+        let seen: Vec<_> = events.since(a, &events.id_of(0)).unwrap().into_iter().map(|p| p.event).collect();
+        assert_eq!(seen, vec![TaskEvent::Resync]);
+        assert_eq!(events.since(nil, &events.id_of(0)).unwrap().len(), 2);
     }
 }

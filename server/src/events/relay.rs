@@ -4,8 +4,8 @@
 //! follows tasks another instance runs, and an idle instance's scheduler wakes for work
 //! submitted elsewhere. SQLite has one process and needs none of this.
 
-use super::Events;
-use app::domain::{OwnerId, TaskEvent};
+use super::{Audience, Events};
+use app::domain::TaskEvent;
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ const MAX_PAYLOAD: usize = 7900;
 #[derive(Serialize, Deserialize)]
 struct Message {
     origin: String,
-    owner: OwnerId,
+    to: Audience,
     event: TaskEvent,
 }
 
@@ -66,9 +66,9 @@ pub async fn start(db: &DatabaseConnection, events: &Events, instance: &str) -> 
 
 type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
-async fn send(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(OwnerId, TaskEvent)>, origin: String) {
-    while let Some((owner, event)) = rx.recv().await {
-        let mut message = Message { origin: origin.clone(), owner, event };
+async fn send(db: DatabaseConnection, mut rx: mpsc::UnboundedReceiver<(Audience, TaskEvent)>, origin: String) {
+    while let Some((to, event)) = rx.recv().await {
+        let mut message = Message { origin: origin.clone(), to, event };
         let mut payload = serde_json::to_string(&message).expect("events always serialise");
         if payload.len() > MAX_PAYLOAD {
             message.event = TaskEvent::Resync;
@@ -89,14 +89,14 @@ async fn receive(mut listener: PgListener, events: Events, instance: String) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => match serde_json::from_str::<Message>(notification.payload()) {
-                Ok(m) if m.origin != instance => events.deliver(m.owner, m.event),
+                Ok(m) if m.origin != instance => events.deliver(m.to, m.event),
                 Ok(_) => {}
                 Err(e) => tracing::warn!("an unreadable relayed event: {e}"),
             },
             Ok(None) => {
                 // Reconnected: whatever was sent meanwhile is lost, so everyone resyncs.
                 tracing::warn!("event relay reconnected; asking every stream to resync");
-                events.deliver(OwnerId::EVERYONE, TaskEvent::Resync);
+                events.deliver(Audience::Everyone, TaskEvent::Resync);
             }
             Err(e) => {
                 tracing::warn!("event relay: {e}; retrying in 1 s");

@@ -26,7 +26,10 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
 }
 
 pub async fn assign_owner(mut req: Request, next: Next) -> Response {
-    let existing = cookie_value(req.headers(), COOKIE_NAME).and_then(|v| Uuid::parse_str(&v).ok());
+    // Only an id this server could have made: random (version 4), so never the nil id.
+    let existing = cookie_value(req.headers(), COOKIE_NAME)
+        .and_then(|v| Uuid::parse_str(&v).ok())
+        .filter(|id| id.get_version_num() == 4);
     let owner = existing.unwrap_or_else(Uuid::new_v4);
     req.extensions_mut().insert(OwnerId(owner));
     let mut res = next.run(req).await;

@@ -3,8 +3,6 @@
 //! read again shortly after a burst of events, and never fewer than the tasks this page
 //! lists for a tab.
 
-use super::known::Known;
-use super::pending_clear::PendingClear;
 use super::state::{active_filter, Queue};
 use crate::api::{list_tasks, Strict};
 use crate::domain::{ListQuery, StatusCounts, TaskStatus, TaskView};
@@ -13,25 +11,6 @@ use leptos::prelude::*;
 /// How long counts wait for more events before they are read again.
 #[cfg(feature = "hydrate")]
 const RECOUNT_MS: u32 = 300;
-
-/// How many `known` tasks of each status the filter's kind and search pick, and how many of
-/// those `pending_clear` hides: one pass, which every tab's count then reads.
-pub(super) fn listed(
-    known: RwSignal<Known>,
-    filter: RwSignal<ListQuery>,
-    pending_clear: RwSignal<Option<PendingClear>>,
-) -> (StatusCounts, StatusCounts) {
-    let scope = filter.with(|f| active_filter(&ListQuery { status: None, ..f.clone() }));
-    let hidden_by = pending_clear.get();
-    let (mut listed, mut hidden) = (StatusCounts::default(), StatusCounts::default());
-    known.with(|known| {
-        for task in known.iter().filter(|t| scope.matches(t)) {
-            listed.add(task.status, 1);
-            hidden.add(task.status, u64::from(hidden_by.as_ref().is_some_and(|h| h.hides(task))));
-        }
-    });
-    (listed, hidden)
-}
 
 impl Queue {
     /// Moves a task in the counts at once, from the status it was listed with (`None`: it is

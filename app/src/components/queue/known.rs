@@ -3,7 +3,8 @@
 //! shared, so that a change to one task costs a lookup, not a copy of the list. Plain data:
 //! `state.rs` keeps it in a signal.
 
-use crate::domain::{TaskStatus, TaskView};
+use super::pending_clear::PendingClear;
+use crate::domain::{ListFilter, StatusCounts, TaskStatus, TaskView};
 use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
 use std::sync::Arc;
@@ -67,6 +68,17 @@ impl Known {
     /// Every task, newest first.
     pub fn iter(&self) -> impl Iterator<Item = &Held> + '_ {
         self.order.iter().filter_map(|id| self.by_id.get(id))
+    }
+
+    /// How many tasks of each status `scope` picks (its status aside), and how many of
+    /// those `hidden_by` hides: one pass, which every tab's count then reads.
+    pub fn tally(&self, scope: &ListFilter, hidden_by: Option<&PendingClear>) -> (StatusCounts, StatusCounts) {
+        let (mut listed, mut hidden) = (StatusCounts::default(), StatusCounts::default());
+        for task in self.iter().filter(|t| scope.matches(t)) {
+            listed.add(task.status, 1);
+            hidden.add(task.status, u64::from(hidden_by.is_some_and(|h| h.hides(task))));
+        }
+        (listed, hidden)
     }
 
     /// Shows `task` as it now is: it replaces the known one unless that one is newer; a

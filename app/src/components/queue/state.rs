@@ -4,7 +4,6 @@
 //! (chosen by `filters.rs`); the outcome of actions. The tasks are kept by id (`known.rs`),
 //! their progress apart (`progress.rs`), the counts per status in `counts.rs`.
 
-use super::counts;
 use super::known::{Held, Known, Put};
 use super::pending_clear::PendingClear;
 use super::progress::Progress;
@@ -84,7 +83,11 @@ impl Queue {
             snapshot: RwSignal::new(None),
             known,
             progress: Progress::new(),
-            listed_counts: Memo::new(move |_| counts::listed(known, filter, pending_clear)),
+            listed_counts: Memo::new(move |_| {
+                let scope = filter.with(|f| active_filter(&ListQuery { status: None, ..f.clone() }));
+                let hidden_by = pending_clear.get();
+                known.with(|known| known.tally(&scope, hidden_by.as_ref()))
+            }),
             older_cursor: RwSignal::new(None),
             outbox: RwSignal::new(Vec::new()),
             next_local_id: StoredValue::new(0),
