@@ -19,6 +19,7 @@ pub struct Settings {
     pub database_url: String,
     pub database_max_connections: u32,
     pub max_body_bytes: u64,
+    pub frame_ancestors: String,
     pub dedup_window_ms: u64,
     pub shutdown_grace_ms: u64,
     pub log: String,
@@ -80,6 +81,7 @@ impl Default for Settings {
             database_url: "sqlite://data/atelier.db?mode=rwc".into(),
             database_max_connections: 8,
             max_body_bytes: 64 * 1024,
+            frame_ancestors: "'none'".into(),
             dedup_window_ms: 5_000,
             shutdown_grace_ms: 10_000,
             log: "info".into(),
@@ -149,7 +151,23 @@ impl Settings {
         // The file alone must make sense, so that its mistakes are named as its own.
         toml::Value::Table(table.clone()).try_into::<Settings>().map_err(|e| invalid(origin, e.to_string()))?;
         override_from_env(&mut table, "", &env)?;
-        toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| invalid("environment", e.to_string()))
+        let settings: Self =
+            toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| invalid("environment", e.to_string()))?;
+        settings.check().map_err(|message| invalid(origin, message))?;
+        Ok(settings)
+    }
+
+    /// What the types alone do not say.
+    fn check(&self) -> Result<(), String> {
+        // Sources only: a `;` or a line break would add directives to the policy.
+        let source_char = |c: char| c.is_ascii_graphic() && !matches!(c, ';' | ',');
+        if self.frame_ancestors.split(' ').any(|source| source.is_empty() || !source.chars().all(source_char)) {
+            return Err(format!(
+                "frame-ancestors must be CSP sources separated by single spaces (like 'self' https://board.example); got {:?}",
+                self.frame_ancestors
+            ));
+        }
+        Ok(())
     }
 
     /// The options leptos_axum needs to render pages and serve the built assets.
@@ -219,6 +237,17 @@ mod tests {
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn frame_ancestors_are_sources_and_nothing_more() {
+        let with = |value: &'static str| {
+            Settings::from_sources("", "t", move |n: &str| (n == "ATELIER_FRAME_ANCESTORS").then(|| value.to_owned()))
+        };
+        assert_eq!(with("'self' https://board.example").unwrap().frame_ancestors, "'self' https://board.example");
+        for bad in ["'none'; script-src *", "a\nb", "", "a  b", "https://x.example,https://y.example"] {
+            assert!(with(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 // The remembered theme before the first paint (no flash of the other one).
-                <script inner_html=shared::theme::EARLY_SCRIPT></script>
+                <script nonce=use_nonce() inner_html=shared::theme::EARLY_SCRIPT></script>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href=FAVICON/>
                 <AutoReload options=options.clone()/>

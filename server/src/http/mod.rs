@@ -1,11 +1,13 @@
 //! The HTTP surface and nothing else: the router with its middleware order (`router.rs`),
-//! the front door of `/api/` (`guard.rs`), the anonymous owner cookie (`owner.rs`), and
+//! the front door of `/api/` (`guard.rs`), the anonymous owner cookie (`owner.rs`),
+//! browser hardening on every answer (`headers.rs`), and
 //! the routes that are not server functions: result files at `/content/{id}`
 //! (`results.rs`), every completed result as one ZIP (`zip.rs`) and the live event stream
 //! at `/api/events` (`stream.rs`). Handlers here read and call; they decide nothing about
 //! tasks (that is `service.rs`, the store and the engine).
 
 mod guard;
+mod headers;
 mod owner;
 mod results;
 mod router;

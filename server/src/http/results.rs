@@ -3,6 +3,8 @@
 //! changes). `?download` serves it as an attachment named `atelier-<kind>-<short id>.<ext>`;
 //! `?thumbnail` serves an image's thumbnail or a video's poster (a PNG that fits
 //! 256 × 256), or an image itself when it has none (a video without a poster: 404).
+//! Files are served with `nosniff` and a sandboxing Content-Security-Policy, so a file
+//! opened on its own is never a page that runs anything.
 
 use crate::content::ContentStore;
 use crate::store::TaskStore;
@@ -11,7 +13,7 @@ use app::domain::{download_name, OwnerId};
 use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use http::{HeaderValue, StatusCode};
 use std::collections::HashMap;
 use tower::ServiceExt;
@@ -62,6 +64,8 @@ pub async fn serve(
         headers.insert(CONTENT_TYPE, value);
     }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
+    // Opened on its own, a file is a sandboxed document: nothing in it runs.
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; media-src 'self'"));
     if query.contains_key("download") {
         let name = download_name(file.kind, file.task_id, &file.media_type);
         if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {

@@ -1,9 +1,10 @@
 //! The HTTP surface: server-rendered pages (with the caller's first page of tasks read
 //! before rendering), the server functions under `/api/`, the live
 //! event stream, result files, the built assets, and the middleware in front of them
-//! (owner cookie, API guard, body limit).
+//! (owner cookie, API guard, body limit, hardening headers).
 
 use super::guard::guard_api;
+use super::headers::{harden, Policy};
 use super::owner::{assign_owner, cookie_value};
 use super::results::{self, Results};
 use super::{stream, zip};
@@ -19,6 +20,9 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{middleware, Router};
+use http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use http::HeaderValue;
+use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -30,7 +34,8 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
     let backend = Backend(Arc::new(service));
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
-    let pages = Pages { backend: backend.clone(), options: options.clone() };
+    let policy = Policy::new(&settings.frame_ancestors);
+    let pages = Pages { backend: backend.clone(), options: options.clone(), policy: policy.clone() };
     Router::new()
         // The server functions (no page routes here: `render` serves those).
         .leptos_routes_with_context(&options, Vec::new(), move || provide_context(backend.clone()), {
@@ -53,6 +58,7 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(settings.max_body_bytes, guard_api))
         .layer(middleware::from_fn(assign_owner))
+        .layer(middleware::from_fn_with_state(policy, harden))
 }
 
 /// What rendering a page takes.
@@ -60,11 +66,14 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
 struct Pages {
     backend: Backend,
     options: LeptosOptions,
+    policy: Policy,
 }
 
 impl Pages {
     /// Reads the caller's first page of tasks, then renders the page with it in context:
-    /// the page waits on nothing while it streams (see `app::components::Queue::new`).
+    /// the page waits on nothing while it streams (see `app::components::Queue::new`). Its
+    /// inline scripts carry a fresh nonce, which its Content-Security-Policy names; it is
+    /// personal, so never stored by a cache.
     async fn render(self, req: Request<Body>) -> Response {
         let first = match (req.extensions().get::<OwnerId>(), ListQuery::default().validate()) {
             (Some(owner), Ok(filter)) => self.backend.0.list(*owner, filter).await,
@@ -72,13 +81,20 @@ impl Pages {
             (_, Err(e)) => Err(e.into()),
         };
         let locale = locale_of(&req);
-        let Pages { backend, options } = self;
+        let Pages { backend, options, policy } = self;
+        let nonce = Nonce::new();
+        let csp = policy.page(&nonce);
         let context = move || {
             provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
+            provide_context(nonce.clone()); // after leptos_axum's own, so this one is used
         };
-        leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()))(req).await
+        let mut res =
+            leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()))(req).await;
+        res.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
+        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+        res
     }
 }
 
