@@ -1,5 +1,6 @@
 //! The database connection: SQLite (embedded default; WAL, busy timeout, foreign keys) or
-//! PostgreSQL, chosen by the URL; pending migrations are applied on connect.
+//! PostgreSQL, chosen by the URL; pending migrations are applied on connect. An error names
+//! the URL with its password masked.
 
 use crate::config::Settings;
 use migrations::{Migrator, MigratorTrait};
@@ -21,7 +22,7 @@ pub enum DbError {
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError> {
     let url = settings.database_url.clone();
     if let Some(folder) = sqlite_folder(&url) {
-        std::fs::create_dir_all(folder).map_err(|source| DbError::Folder { url: url.clone(), source })?;
+        std::fs::create_dir_all(folder).map_err(|source| DbError::Folder { url: masked(&url), source })?;
     }
     let mut options = ConnectOptions::new(url.clone());
     // A connection is pinged before use only after 30 s idle (a server or proxy may have
@@ -37,9 +38,19 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbError>
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    let db = Database::connect(options).await.map_err(|source| DbError::Connect { url, source })?;
+    let db = Database::connect(options).await.map_err(|source| DbError::Connect { url: masked(&url), source })?;
     Migrator::up(&db, None).await.map_err(DbError::Migrate)?;
     Ok(db)
+}
+
+/// `url` with the password of its user info (`scheme://user:password@host`) as `***`.
+fn masked(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    match authority.rsplit_once('@').and_then(|(info, host)| info.split_once(':').map(|(user, _)| (user, host))) {
+        Some((user, host)) => format!("{scheme}://{user}:***@{host}{}", &rest[authority.len()..]),
+        None => url.to_owned(),
+    }
 }
 
 /// The folder an SQLite file URL points into, if it has one to create.
@@ -54,7 +65,18 @@ fn sqlite_folder(url: &str) -> Option<&std::path::Path> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_folder;
+    use super::{masked, sqlite_folder};
+
+    #[test]
+    fn passwords_are_masked_in_urls() {
+        assert_eq!(
+            masked("postgres://app:s3cr:et@db.example:5432/atelier?sslmode=require"),
+            "postgres://app:***@db.example:5432/atelier?sslmode=require"
+        );
+        assert_eq!(masked("postgres://p%40ss:pw@h/db"), "postgres://p%40ss:***@h/db");
+        assert_eq!(masked("postgres://postgres@127.0.0.1:5432/atelier"), "postgres://postgres@127.0.0.1:5432/atelier");
+        assert_eq!(masked("sqlite://data/atelier.db?mode=rwc"), "sqlite://data/atelier.db?mode=rwc");
+    }
     use std::path::Path;
 
     #[test]

@@ -130,21 +130,18 @@ pub async fn start_with_clock(
     let app = http::build(&settings, addr, service, events.clone(), http::Results { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = served.await {
-            tracing::error!("server error: {e}");
-        }
-    });
+    let client_timeout = Duration::from_millis(settings.client_timeout_ms.max(1));
+    let task = tokio::spawn(http::serve(listener, app, client_timeout, async {
+        let _ = stopped.await;
+    }));
     Ok(Running { addr, stop, task, engine, events, relay, grace, db, sweeping })
 }
 
 fn engine_config(settings: &Settings) -> EngineConfig {
     let ms = Duration::from_millis;
     EngineConfig {
-        instance: format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        // Random: says nothing about the host or the process.
+        instance: uuid::Uuid::new_v4().simple().to_string()[..16].to_owned(),
         concurrency: settings.concurrency as usize,
         lease: ms(settings.lease_ms.max(30)),
         retry: RetryPolicy::new(settings.retry_delays_ms.iter().map(|d| TimeDelta::milliseconds(*d as i64)).collect()),

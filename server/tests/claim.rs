@@ -19,6 +19,8 @@ on_both_databases!(
     concurrent_claimers_never_share_a_task,
     a_batch_claim_rotates_owners_like_single_claims,
     a_delete_never_removes_a_task_a_claim_took,
+    fresh_owners_cannot_jump_an_owner_waiting_before_them,
+    idle_owners_are_passed_over_and_resuming_makes_no_owner,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -185,4 +187,52 @@ async fn delete_while_claiming(store: &TaskStore, owner: OwnerId) {
         assert_eq!(running.status, TaskStatus::Processing);
     }
     assert_eq!(claimed.len() + deleted.len(), ids.len(), "every task claimed or deleted");
+}
+
+/// The flood that gamed the old rotation ("never served" went first): an owner served
+/// before submits again, then 30 owners that never existed submit one task each, a
+/// millisecond apart. The earlier owner's task is next, and turns then go by who waited.
+async fn fresh_owners_cannot_jump_an_owner_waiting_before_them(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    let victim = OwnerId(Uuid::new_v4());
+    queue(&store, victim, &["earlier work"]).await;
+    assert_eq!(claim_all(&store, &clock).await.len(), 1, "the victim has had a turn");
+    clock.advance(TimeDelta::seconds(10));
+    let waiting = queue(&store, victim, &["victim's next"]).await;
+    let mut flood = Vec::new();
+    for i in 0..30 {
+        clock.advance(TimeDelta::milliseconds(1));
+        flood.extend(queue(&store, OwnerId(Uuid::new_v4()), &[&format!("flood {i}")]).await);
+    }
+    let order = claim_all(&store, &clock).await;
+    assert_eq!(order.len(), 31);
+    assert_eq!(order[0], waiting[0], "the owner that waited first goes first");
+    assert_eq!(order[1..], flood[..], "then the newcomers, in the order they came");
+}
+
+/// Owners with nothing waiting are passed over, and resuming a queue that was never
+/// paused leaves no row behind (requests that change nothing make no owners).
+async fn idle_owners_are_passed_over_and_resuming_makes_no_owner(db: TestDb) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let (store, clock) = store(&db).await;
+    for _ in 0..1000 {
+        store.pause(OwnerId(Uuid::new_v4()), false).await.unwrap();
+    }
+    let settings = server::config::Settings { database_url: db.url.clone(), ..Default::default() };
+    let conn = server::db::connect(&settings).await.unwrap();
+    let owners = || async {
+        let count = Statement::from_string(conn.get_database_backend(), "SELECT COUNT(*) AS n FROM owners");
+        conn.query_one_raw(count).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap()
+    };
+    assert_eq!(owners().await, 0, "resuming writes nothing for an owner without a row");
+    let idle: Vec<OwnerId> = (0..200).map(|_| OwnerId(Uuid::new_v4())).collect();
+    for owner in &idle {
+        queue(&store, *owner, &["done long ago"]).await;
+    }
+    assert_eq!(claim_all(&store, &clock).await.len(), 200);
+    assert_eq!(owners().await, 200);
+    let late = OwnerId(Uuid::new_v4());
+    let id = queue(&store, late, &["the only waiting task"]).await;
+    let claimed = store.claim_next("i", LEASE).await.unwrap().unwrap();
+    assert_eq!((claimed.owner, claimed.task.id), (late, id[0]));
 }

@@ -1,7 +1,8 @@
 //! Browser hardening, read off real answers: a page's Content-Security-Policy names the
 //! nonce its inline scripts carry (a fresh one per page), every answer says `nosniff` and
 //! may not be framed (unless the setting names who may), personal answers are not cached,
-//! and a result file opened on its own is a sandbox.
+//! a result file opened on its own is a sandbox, and a client too slow to send its
+//! request's head or body (or idle on a kept-alive connection) is cut off.
 
 mod common;
 
@@ -11,7 +12,7 @@ use serde_json::json;
 use server::clock::SystemClock;
 use std::sync::Arc;
 
-on_both_databases!(answers_carry_the_hardening_headers, frame_ancestors_follow_the_setting);
+on_both_databases!(answers_carry_the_hardening_headers, frame_ancestors_follow_the_setting, slow_clients_are_cut_off);
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
     res.headers().get(name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap()
@@ -29,7 +30,9 @@ async fn answers_carry_the_hardening_headers(db: TestDb) {
 
     let page = client.get(format!("{}/", app.base)).send().await.unwrap();
     let csp = header(&page, "content-security-policy").to_owned();
-    for part in ["default-src 'self'", "'strict-dynamic'", "'wasm-unsafe-eval'", "object-src 'none'", "frame-ancestors 'none'"] {
+    for part in
+        ["default-src 'self'", "'strict-dynamic'", "'wasm-unsafe-eval'", "object-src 'none'", "frame-ancestors 'none'"]
+    {
         assert!(csp.contains(part), "{part} in {csp}");
     }
     let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
@@ -55,7 +58,11 @@ async fn answers_carry_the_hardening_headers(db: TestDb) {
 
     app.submit(&client, json!({ "kind": "image", "prompt": "hardened", "size": "512x512" })).await;
     let tasks = app.wait_until(&client, "completed", |t| all_in(t, &["completed"])).await;
-    let file = client.get(format!("{}/content/{}", app.base, tasks[0]["result"]["id"].as_str().unwrap())).send().await.unwrap();
+    let file = client
+        .get(format!("{}/content/{}", app.base, tasks[0]["result"]["id"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(file.status(), StatusCode::OK);
     assert_eq!(header(&file, "content-type"), "image/png");
     assert_eq!(header(&file, "x-content-type-options"), "nosniff");
@@ -71,5 +78,48 @@ async fn frame_ancestors_follow_the_setting(db: TestDb) {
     let page = TestApp::client().get(format!("{}/", app.base)).send().await.unwrap();
     assert!(header(&page, "content-security-policy").ends_with(&format!("frame-ancestors {host}")));
     assert!(page.headers().get("x-frame-options").is_none(), "X-Frame-Options cannot name a host");
+    app.stop().await;
+}
+
+async fn slow_clients_are_cut_off(db: TestDb) {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.client_timeout_ms = 300).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    // Reads until the server closes the connection; what it sent, and how long it took.
+    let until_closed = |mut stream: tokio::net::TcpStream| async move {
+        let started = Instant::now();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "the server still holds the connection after 5 s");
+        (String::from_utf8_lossy(&answer).into_owned(), started.elapsed())
+    };
+
+    // Half a head, never finished.
+    let mut slow_head = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow_head.write_all(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ").as_bytes()).await.unwrap();
+    let (_, took) = until_closed(slow_head).await;
+    assert!(took < Duration::from_secs(2), "cut off after {took:?}");
+
+    // A whole head, then a body that never comes: 408 in the API's shape.
+    let mut slow_body = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/list_tasks HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{{"
+    );
+    slow_body.write_all(head.as_bytes()).await.unwrap();
+    let (answer, _) = until_closed(slow_body).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+
+    // A kept-alive connection that asks nothing more is closed.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(format!("GET /pkg/none HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).await.unwrap();
+    let (answer, took) = until_closed(idle).await;
+    assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+    assert!(took < Duration::from_secs(2), "idle for {took:?}");
+
+    // And the server goes on serving.
+    let page = TestApp::client().get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
     app.stop().await;
 }

@@ -178,6 +178,34 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
     assert!(head.contains("\"code\":\"payload_too_large\"") && head.contains("\"limit\":65536"), "{head}");
 
+    // Streamed in chunks with no declared length: refused once the limit is passed.
+    let head = chunked_answer(&app.base, 20 * 4096).await;
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(head.contains("\"code\":\"payload_too_large\""), "{head}");
+
+    // A field given twice means two things: refused. A NUL (or any control character
+    // but a line break or tab) in a text field: refused, on either database.
+    let twice = r#"{"kind":"image","prompt":"cat","prompt":"dog"}"#;
+    let res = client
+        .post(format!("{}/api/submit_task", app.base))
+        .header("content-type", "application/json")
+        .body(twice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.unwrap();
+    assert!(err["message"].as_str().unwrap().contains("duplicate field `prompt`"), "{err}");
+    for (body, code) in [
+        (json!({ "kind": "image", "prompt": "a\u{0}b" }), "prompt_control_char"),
+        (json!({ "kind": "image", "prompt": "ok", "negative_prompt": "\u{1b}[2J" }), "negative_prompt_control_char"),
+    ] {
+        let (status, err) = app.call(&client, "submit_task", body).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some(code)), "{err}");
+    }
+    let (status, err) = app.call(&client, "list_tasks", json!({ "q": "x\u{0}" })).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("q_control_char")), "{err}");
+
     let res = client.get(format!("{}/api/submit_task", app.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "method_not_allowed");
@@ -191,6 +219,30 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
     assert_eq!(page.status(), StatusCode::OK, "the server keeps serving");
     app.submit(&client, json!({ "kind": "image", "prompt": "still works" })).await;
     app.stop().await;
+}
+
+/// Sends a POST of `length` bytes of JSON whitespace in 4 KiB chunks (`Transfer-Encoding:
+/// chunked`, no length declared) and returns the raw answer; a server that answers
+/// early may stop reading, so a failed write ends the sending.
+async fn chunked_answer(base: &str, length: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/submit_task HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("1000\r\n{}\r\n", " ".repeat(4096));
+    for _ in 0..length / 4096 {
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 /// Sends only the head of a POST declaring `length` bytes and returns the raw answer.

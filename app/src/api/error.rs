@@ -18,6 +18,8 @@ pub enum ApiError {
     Malformed(String),
     #[error("The request body is larger than the {0}-byte limit.")]
     PayloadTooLarge(u64),
+    #[error("The request body did not arrive in time.")]
+    RequestTimeout,
     #[error("Send the request body as JSON with Content-Type: application/json.")]
     UnsupportedMediaType,
     #[error("API endpoints take POST requests.")]
@@ -27,6 +29,9 @@ pub enum ApiError {
     /// The task is in a state that does not allow this action.
     #[error("{0}")]
     Conflict(String),
+    /// The caller asks more, or more at once, than it may; the message says when to retry.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The browser could not reach the server (client side only).
     #[error("{0}")]
     Unreachable(String),
@@ -41,10 +46,12 @@ impl ApiError {
             Self::Validation(errors) => errors.0.first().map_or("invalid_request", |e| e.code.as_str()),
             Self::Malformed(_) => "malformed_request",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::RequestTimeout => "request_timeout",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::TooManyRequests(_) => "too_many_requests",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
         }
@@ -55,7 +62,9 @@ impl ApiError {
             Self::Validation(_) | Self::Malformed(_) => 400,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
+            Self::TooManyRequests(_) => 429,
             Self::MethodNotAllowed => 405,
+            Self::RequestTimeout => 408,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::Internal => 500,
@@ -144,10 +153,12 @@ impl From<WireError> for ApiError {
             _ if !wire.errors.is_empty() => Self::Validation(ValidationErrors(wire.errors)),
             "malformed_request" => Self::Malformed(wire.message),
             "payload_too_large" => Self::PayloadTooLarge(wire.limit.unwrap_or_default()),
+            "request_timeout" => Self::RequestTimeout,
             "unsupported_media_type" => Self::UnsupportedMediaType,
             "method_not_allowed" => Self::MethodNotAllowed,
             "not_found" => Self::NotFound,
             "conflict" => Self::Conflict(wire.message),
+            "too_many_requests" => Self::TooManyRequests(wire.message),
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
         }
@@ -178,10 +189,12 @@ mod tests {
         for err in [
             ApiError::Malformed("expected value at line 1".into()),
             ApiError::PayloadTooLarge(65536),
+            ApiError::RequestTimeout,
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,
             ApiError::NotFound,
             ApiError::Conflict("Task is already completed.".into()),
+            ApiError::TooManyRequests("2 ZIP downloads are running already.".into()),
             ApiError::Unreachable("connection refused".into()),
             ApiError::Internal,
         ] {

@@ -1,5 +1,6 @@
 //! Listing the owner's tasks: filters, keyset cursor and page size.
 
+use super::prompt::refuse_control;
 use super::{FieldError, TaskKind, TaskStatus, TaskView, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -150,7 +151,8 @@ impl ListQuery {
                 "search_too_long",
                 format!("Search for at most {MAX_SEARCH_CHARS} characters."),
             )),
-            q => Ok(q.map(str::to_owned)),
+            Some(q) => refuse_control("q", "The search", q).map(|()| Some(q.to_owned())),
+            None => Ok(None),
         });
         match (status, kind, before, limit, search) {
             (Some(status), Some(kind), Some(before), Some(limit), Some(search)) => {

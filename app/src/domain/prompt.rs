@@ -1,4 +1,6 @@
-//! Prompts: trimmed, non-empty, bounded in characters (not bytes, so Chinese text counts fairly).
+//! Prompts: trimmed, non-empty, bounded in characters (not bytes, so Chinese text counts
+//! fairly), and free of control characters other than line breaks and tabs (a NUL or an
+//! escape sequence is never what a person meant, and some databases refuse a NUL).
 
 use super::FieldError;
 use serde::{Deserialize, Serialize};
@@ -29,6 +31,7 @@ impl Prompt {
                 format!("The prompt has {chars} characters; the limit is {}.", Self::MAX_CHARS),
             ));
         }
+        refuse_control("prompt", "The prompt", text)?;
         Ok(Self(text.to_owned()))
     }
 
@@ -51,11 +54,30 @@ impl NegativePrompt {
                 format!("The negative prompt has {chars} characters; the limit is {}.", Self::MAX_CHARS),
             ));
         }
+        refuse_control("negative_prompt", "The negative prompt", text)?;
         Ok((chars > 0).then(|| Self(text.to_owned())))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Refuses a control character in a text `field` (`what` names it in the message): any
+/// but a line break or a tab. The code is `<field>_control_char`.
+pub fn refuse_control(field: &str, what: &str, text: &str) -> Result<(), FieldError> {
+    let found = text.chars().enumerate().find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    match found {
+        Some((at, c)) => Err(FieldError::new(
+            field,
+            &format!("{field}_control_char"),
+            format!(
+                "{what} holds an invisible control character (U+{:04X}) at character {}; remove it.",
+                c as u32,
+                at + 1
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -109,6 +131,21 @@ mod tests {
         let err = Prompt::parse(&over).unwrap_err();
         assert_eq!((err.field.as_str(), err.code.as_str()), ("prompt", "prompt_too_long"));
         assert!(err.message.contains("4001"), "{}", err.message);
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_and_tabs_kept() {
+        assert_eq!(Prompt::parse("one\ntwo\tthree\r\nfour").unwrap().as_str(), "one\ntwo\tthree\r\nfour");
+        for (raw, code) in
+            [("a\0b", "U+0000"), ("red \u{1b}[31m", "U+001B"), ("x\u{7f}", "U+007F"), ("a\u{85}y", "U+0085")]
+        {
+            let err = Prompt::parse(raw).unwrap_err();
+            assert_eq!((err.field.as_str(), err.code.as_str()), ("prompt", "prompt_control_char"), "{raw:?}");
+            assert!(err.message.contains(code), "{}", err.message);
+        }
+        assert!(Prompt::parse("ab\0").unwrap_err().message.contains("character 3"));
+        let err = NegativePrompt::parse("blur\0").unwrap_err();
+        assert_eq!((err.field.as_str(), err.code.as_str()), ("negative_prompt", "negative_prompt_control_char"));
     }
 
     #[test]

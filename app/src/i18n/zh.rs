@@ -198,6 +198,9 @@ fn field_error(e: &FieldError) -> String {
         "prompt_empty" => "请输入提示词，描述要生成的内容。".into(),
         "prompt_too_long" => format!("提示词最多 {} 个字符。", Prompt::MAX_CHARS),
         "negative_prompt_too_long" => format!("反向提示词最多 {} 个字符。", NegativePrompt::MAX_CHARS),
+        "prompt_control_char" => "提示词里有看不见的控制字符，请删除后重试。".into(),
+        "negative_prompt_control_char" => "反向提示词里有看不见的控制字符，请删除后重试。".into(),
+        "q_control_char" => "搜索词里有看不见的控制字符，请删除。".into(),
         "seed_out_of_range" => format!("随机种子须在 0 到 {} 之间。", u32::MAX),
         "variants_out_of_range" => format!("变体数量须在 1 到 {} 之间。", Variants::MAX),
         "duration_out_of_range" => {

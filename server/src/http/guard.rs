@@ -1,26 +1,68 @@
 //! The front door of `/api/`: POST only (405), JSON bodies only (415) and no larger than
-//! the configured limit (413), answered with the same JSON error shape as every API error.
-//! The one exception is the live event stream, `GET /api/events`.
+//! the configured limit (413, whether the size is declared or the body is streamed in
+//! chunks: it is read here, up to the limit, before anything else sees it) and sent
+//! within the client timeout (408, so a trickled body holds nothing for long), answered with
+//! the same JSON error shape as every API error. The one exception is the live event
+//! stream, `GET /api/events`.
 
 use app::api::ApiError;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, StatusCode};
+use std::time::Duration;
 
-pub async fn guard_api(State(max_body_bytes): State<u64>, req: Request, next: Next) -> Response {
-    match refusal(&req, max_body_bytes) {
-        Some(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, axum::Json(err)).into_response()
-        }
-        None => next.run(req).await,
+/// What a request may take.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub max_body_bytes: u64,
+    pub client_timeout: Duration,
+}
+
+pub async fn guard_api(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    let max_body_bytes = limits.max_body_bytes;
+    if let Some(err) = refusal(&req, max_body_bytes) {
+        return answer(err);
+    }
+    if !is_api_call(&req) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let limit = usize::try_from(max_body_bytes).unwrap_or(usize::MAX);
+    match tokio::time::timeout(limits.client_timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(Err(e)) if is_too_long(&e) => answer(ApiError::PayloadTooLarge(max_body_bytes)),
+        Ok(Err(_)) => answer(ApiError::Malformed("The request body could not be read.".into())),
+        Err(_) => answer(ApiError::RequestTimeout),
     }
 }
 
+fn answer(err: ApiError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, axum::Json(err)).into_response()
+}
+
+/// Whether reading the body stopped at the limit.
+fn is_too_long(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+/// A server-function call (the event stream aside).
+fn is_api_call(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/") && !(req.uri().path() == "/api/events" && req.method() == Method::GET)
+}
+
 fn refusal(req: &Request, max_body_bytes: u64) -> Option<ApiError> {
-    if !req.uri().path().starts_with("/api/") || (req.uri().path() == "/api/events" && req.method() == Method::GET) {
+    if !is_api_call(req) {
         return None;
     }
     if req.method() != Method::POST {

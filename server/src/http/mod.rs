@@ -1,6 +1,7 @@
 //! The HTTP surface and nothing else: the router with its middleware order (`router.rs`),
 //! the front door of `/api/` (`guard.rs`), the anonymous owner cookie (`owner.rs`),
-//! browser hardening on every answer (`headers.rs`), and
+//! browser hardening on every answer (`headers.rs`), accepting connections with a
+//! deadline for each request's head (`listen.rs`), and
 //! the routes that are not server functions: result files at `/content/{id}`
 //! (`results.rs`), every completed result as one ZIP (`zip.rs`) and the live event stream
 //! at `/api/events` (`stream.rs`). Handlers here read and call; they decide nothing about
@@ -8,11 +9,13 @@
 
 mod guard;
 mod headers;
+mod listen;
 mod owner;
 mod results;
 mod router;
 mod stream;
 mod zip;
 
+pub use listen::serve;
 pub use results::Results;
 pub use router::build;

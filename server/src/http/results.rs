@@ -65,7 +65,10 @@ pub async fn serve(
     }
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000, immutable"));
     // Opened on its own, a file is a sandboxed document: nothing in it runs.
-    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; media-src 'self'"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; media-src 'self'"),
+    );
     if query.contains_key("download") {
         let name = download_name(file.kind, file.task_id, &file.media_type);
         if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {

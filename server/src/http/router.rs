@@ -3,11 +3,12 @@
 //! event stream, result files, the built assets, and the middleware in front of them
 //! (owner cookie, API guard, body limit, hardening headers).
 
-use super::guard::guard_api;
+use super::guard::{guard_api, Limits};
 use super::headers::{harden, Policy};
 use super::owner::{assign_owner, cookie_value};
 use super::results::{self, Results};
-use super::{stream, zip};
+use super::stream;
+use super::zip::{self, Downloads};
 use crate::config::Settings;
 use crate::events::Events;
 use crate::service::Service;
@@ -28,6 +29,7 @@ use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Events, results: Results) -> Router {
     let options = settings.leptos_options(addr);
@@ -35,6 +37,11 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
     let policy = Policy::new(&settings.frame_ancestors);
+    let limits = Limits {
+        max_body_bytes: settings.max_body_bytes,
+        client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
+    };
+    let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));
     let pages = Pages { backend: backend.clone(), options: options.clone(), policy: policy.clone() };
     Router::new()
         // The server functions (no page routes here: `render` serves those).
@@ -47,16 +54,12 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
             async move { pages.render(req).await }
         })
         .merge(Router::new().route("/api/events", get(stream::events)).with_state(events))
-        .merge(
-            Router::new()
-                .route("/content/{id}", get(results::serve))
-                .route("/downloads/completed.zip", get(zip::completed))
-                .with_state(results),
-        )
+        .merge(Router::new().route("/downloads/completed.zip", get(zip::completed)).with_state(downloads))
+        .merge(Router::new().route("/content/{id}", get(results::serve)).with_state(results))
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(settings.max_body_bytes, guard_api))
+        .layer(middleware::from_fn_with_state(limits, guard_api))
         .layer(middleware::from_fn(assign_owner))
         .layer(middleware::from_fn_with_state(policy, harden))
 }

@@ -1,7 +1,11 @@
-//! Claiming work for the engine: the next runnable task, fairly across owners (the owner
-//! whose turn is oldest goes first, so one owner's long queue never holds another's
-//! first task back by more than one slot) and in queue order within an owner (FIFO,
-//! except tasks moved to the front). A claim makes the task `processing` under a lease
+//! Claiming work for the engine: the next runnable task, fairly across owners and in queue
+//! order within an owner (FIFO, except tasks moved to the front). An owner's turn comes at
+//! the later of its last turn and the moment its oldest runnable task began to wait; the
+//! earliest turn goes first. So one owner's long queue never holds another's first task
+//! back by more than one slot, and a flood of new owners cannot jump an owner that was
+//! waiting before them (a new owner's turn is when it submitted, not "never served").
+//! The owners looked at are those with waiting work, found from the tasks' index one
+//! owner at a time: a claim's cost follows what waits, not how many owners exist. A claim makes the task `processing` under a lease
 //! held by the claiming instance and opens its attempt, all in one write transaction;
 //! on PostgreSQL the task row is taken `FOR UPDATE SKIP LOCKED`, so instances never
 //! claim the same task.
@@ -39,7 +43,27 @@ const DUE_RETRIES: &str = "SELECT t.id, t.queue_order FROM tasks t \
 
 /// How many owners with runnable work one claim looks at, in turn order (on PostgreSQL an
 /// owner whose runnable tasks other claimers hold is passed over for the next).
-const OWNER_CANDIDATES: u32 = 32;
+const OWNER_CANDIDATES: usize = 32;
+
+/// Every owner with a pending task (walking the `(status, owner_id, created_at)` index one
+/// owner at a time), or a due retry, with when its oldest such task began to wait, its
+/// last turn, and whether its queue is paused.
+const WAITING_OWNERS: &str = "WITH RECURSIVE pending_owners(owner_id) AS ( \
+        SELECT (SELECT t.owner_id FROM tasks t WHERE t.status = 'pending' ORDER BY t.owner_id LIMIT 1) \
+        UNION ALL \
+        SELECT (SELECT t.owner_id FROM tasks t WHERE t.status = 'pending' AND t.owner_id > p.owner_id \
+                ORDER BY t.owner_id LIMIT 1) \
+        FROM pending_owners p WHERE p.owner_id IS NOT NULL \
+    ), waiting(owner_id) AS ( \
+        SELECT owner_id FROM pending_owners WHERE owner_id IS NOT NULL \
+        UNION SELECT t.owner_id FROM tasks t WHERE t.status = 'retrying' AND t.next_retry_at <= $1 \
+    ) \
+    SELECT w.owner_id, o.last_served_at, o.paused, \
+        (SELECT MIN(t.created_at) FROM tasks t WHERE t.status = 'pending' AND t.owner_id = w.owner_id \
+            AND t.cancel_requested_at IS NULL) AS pending_since, \
+        (SELECT MIN(t.next_retry_at) FROM tasks t WHERE t.status = 'retrying' AND t.owner_id = w.owner_id \
+            AND t.next_retry_at <= $1 AND t.cancel_requested_at IS NULL) AS retry_since \
+    FROM waiting w LEFT JOIN owners o ON o.owner_id = w.owner_id";
 
 impl TaskStore {
     /// Takes the next runnable task for `instance`, leased for `lease`; `None` when
@@ -119,27 +143,11 @@ impl TaskStore {
 /// are read for the first `max` owners in turn order that have any (no later owner gets a
 /// turn in this batch), then dealt one per owner per round.
 async fn pick(txn: &DatabaseTransaction, now: DateTime<Utc>, max: usize) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
-    let backend = txn.get_database_backend();
-    let false_ = if backend == DbBackend::Postgres { "false" } else { "0" };
-    let owners = txn
-        .query_all_raw(stmt(
-            backend,
-            &format!(
-                "SELECT o.owner_id FROM owners o WHERE o.paused = {false_} \
-                 AND (EXISTS ({PENDING}) OR EXISTS ({DUE_RETRIES})) \
-                 ORDER BY o.last_served_at IS NOT NULL, o.last_served_at, o.owner_id LIMIT {OWNER_CANDIDATES}"
-            )
-            .replace("$1", "o.owner_id")
-            .replace("$2", "$1"),
-            [Value::from(now)],
-        ))
-        .await?;
     let mut queues = Vec::new();
-    for row in owners {
+    for owner in turn_order(txn, now).await? {
         if queues.len() == max {
             break;
         }
-        let owner = row.try_get::<Uuid>("", "owner_id")?;
         let runnable = runnable(txn, owner, now, max).await?;
         if !runnable.is_empty() {
             queues.push((owner, VecDeque::from(runnable)));
@@ -154,6 +162,29 @@ async fn pick(txn: &DatabaseTransaction, now: DateTime<Utc>, max: usize) -> Resu
         }
     }
     Ok(picked)
+}
+
+/// The first [`OWNER_CANDIDATES`] unpaused owners with waiting work, earliest turn first:
+/// an owner's turn is the later of its last turn and when its oldest runnable task began
+/// to wait; at the same moment, an owner not served yet goes first.
+async fn turn_order(txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
+    let rows = txn.query_all_raw(stmt(txn.get_database_backend(), WAITING_OWNERS, [Value::from(now)])).await?;
+    let mut turns = Vec::with_capacity(rows.len());
+    for row in rows {
+        if row.try_get::<Option<bool>>("", "paused")?.unwrap_or(false) {
+            continue;
+        }
+        let since = [
+            row.try_get::<Option<DateTime<Utc>>>("", "pending_since")?,
+            row.try_get::<Option<DateTime<Utc>>>("", "retry_since")?,
+        ];
+        let Some(since) = since.into_iter().flatten().min() else { continue }; // all cancelled
+        let served = row.try_get::<Option<DateTime<Utc>>>("", "last_served_at")?;
+        let turn = served.map_or(since, |served| served.max(since));
+        turns.push(((turn, served.is_some(), served), row.try_get::<Uuid>("", "owner_id")?));
+    }
+    turns.sort_unstable();
+    Ok(turns.into_iter().take(OWNER_CANDIDATES).map(|(_, owner)| owner).collect())
 }
 
 /// Up to `limit` of the owner's runnable tasks in queue order, locked on PostgreSQL

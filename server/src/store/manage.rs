@@ -155,7 +155,18 @@ impl TaskStore {
         self.find(owner, id).await?.ok_or(StoreError::NotFound)
     }
 
+    /// Pauses or resumes the owner's queue. Resuming a queue that was never paused writes
+    /// nothing: an owner's row is made by what it does (submitting, pausing), never by a
+    /// request that changes nothing.
     pub async fn pause(&self, owner: OwnerId, paused: bool) -> Result<QueueState, StoreError> {
+        if !paused {
+            owner::Entity::update_many()
+                .col_expr(owner::Column::Paused, false.into())
+                .filter(owner::Column::OwnerId.eq(owner.0))
+                .exec(&self.db)
+                .await?;
+            return Ok(QueueState { paused, removed: 0 });
+        }
         owner::Entity::insert(owner::ActiveModel {
             owner_id: Set(owner.0),
             paused: Set(paused),

@@ -7,9 +7,9 @@
 use super::gesture::{resized, Drag, Gesture};
 use super::state::Board;
 use crate::api::{retry_task, Strict};
+use crate::components::queue::known::Held;
 use crate::components::queue::state::Queue;
 use crate::components::shared::text::excerpt;
-use crate::components::queue::known::Held;
 use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;

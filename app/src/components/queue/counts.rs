@@ -49,7 +49,8 @@ impl Queue {
     /// (a task just submitted is listed before the counts are read again).
     pub(super) fn shown_count(&self, status: Option<TaskStatus>) -> u64 {
         let of = |counts: &StatusCounts| status.map_or_else(|| counts.total(), |s| counts.get(s));
-        self.listed_counts.with(|(listed, hidden)| of(&self.current_counts()).max(of(listed)).saturating_sub(of(hidden)))
+        self.listed_counts
+            .with(|(listed, hidden)| of(&self.current_counts()).max(of(listed)).saturating_sub(of(hidden)))
     }
 
     /// Reads the counts again shortly (one read for a burst of events).

@@ -2,9 +2,9 @@
 //! · 7 done"), their results as a strip of thumbnails (a click shows one whole) and the
 //! others as status marks, each naming its seed; it opens to their rows and closes again.
 
+use super::known::Held;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
-use super::known::Held;
 use crate::domain::TaskStatus;
 use crate::i18n::{t, Label, Locale};
 use leptos::prelude::*;

@@ -31,7 +31,8 @@ pub fn QueuePanel() -> impl IntoView {
     on_window(leptos::ev::resize, move |_| bump());
     on_window(leptos::ev::scroll, move |_| bump());
     let near_end = Callback::new(move |()| queue.load_older());
-    let total = move || queue.shown_count(queue.filter.with(|f| f.status.as_deref().and_then(|s| TaskStatus::parse(s).ok())));
+    let total =
+        move || queue.shown_count(queue.filter.with(|f| f.status.as_deref().and_then(|s| TaskStatus::parse(s).ok())));
     let t = t();
     let load_error = move || queue.page.get().and_then(Result::err).map(|e| error_text(t, &e));
     view! {

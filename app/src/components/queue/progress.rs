@@ -38,13 +38,16 @@ impl Progress {
 
     /// Takes the progress of `known`'s tasks (a fresh read) and forgets the others'.
     pub fn reset_to(&self, known: &Known) {
-        let stale: Vec<(ArcRwSignal<u8>, u8)> = self.0.try_update_value(|all| {
-            all.retain(|id, _| known.get(id).is_some());
-            all.iter()
-                .filter_map(|(id, signal)| known.get(id).map(|t| (signal.clone(), t.progress)))
-                .filter(|(signal, now)| signal.get_untracked() != *now)
-                .collect()
-        }).unwrap_or_default();
+        let stale: Vec<(ArcRwSignal<u8>, u8)> = self
+            .0
+            .try_update_value(|all| {
+                all.retain(|id, _| known.get(id).is_some());
+                all.iter()
+                    .filter_map(|(id, signal)| known.get(id).map(|t| (signal.clone(), t.progress)))
+                    .filter(|(signal, now)| signal.get_untracked() != *now)
+                    .collect()
+            })
+            .unwrap_or_default();
         for (signal, now) in stale {
             signal.set(now);
         }

@@ -258,7 +258,11 @@ impl Queue {
         let hidden = self.pending_clear.get();
         let filter = self.filter.with(active_filter);
         self.known.with(|known| {
-            known.iter().filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t))).cloned().collect()
+            known
+                .iter()
+                .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
+                .cloned()
+                .collect()
         })
     }
 
