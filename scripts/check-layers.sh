@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 rules=$(cat <<'EOF'
 forbid|server/src/failure.rs|clock|config|content|db|engine|entity|events|http|provider|service|store|the failure vocabulary is the ground floor: no I/O, no other room
 forbid|server/src/provider|engine|store|entity|db|events|http|service|content|adapters know nothing of the engine, the database, the events or the HTTP surface
-forbid|server/src/store|engine|events|http|service|content|the store records what the engine decided; it never judges a failure nor publishes
+forbid|server/src/store|engine|events|http|service|content|accounts|the store records what the engine decided; it never judges a failure nor publishes
+forbid|server/src/accounts|engine|http|provider|content|entity|db|service|accounts decide who is who: they ask the store and publish; they know no rows, no HTTP and no engine
 only|server/src/store|provider|Services|RemoteJobId|the store records the names of services and of their jobs, nothing more of the adapters
 forbid|server/src/content/mod.rs|store|entity|engine|provider|events|http|service|the content folder knows files, not tasks (only sweep.rs asks the store)
 forbid|server/src/content/thumbnail.rs|store|entity|engine|provider|events|http|service|thumbnails are pictures, nothing else

@@ -9,6 +9,7 @@ mod m20261129_000003_content_stills;
 mod m20261129_000004_board_items;
 mod m20261129_000005_task_prompts;
 mod m20261206_000006_waiting_index;
+mod m20261206_000007_accounts;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_board_items::Migration),
             Box::new(m20261129_000005_task_prompts::Migration),
             Box::new(m20261206_000006_waiting_index::Migration),
+            Box::new(m20261206_000007_accounts::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub struct Settings {
     pub frame_ancestors: String,
     pub download_stall_ms: u64,
     pub client_timeout_ms: u64,
+    pub secure_cookies: bool,
     pub dedup_window_ms: u64,
     pub shutdown_grace_ms: u64,
     pub log: String,
@@ -86,6 +87,7 @@ impl Default for Settings {
             frame_ancestors: "'none'".into(),
             download_stall_ms: 30_000,
             client_timeout_ms: 10_000,
+            secure_cookies: false,
             dedup_window_ms: 5_000,
             shutdown_grace_ms: 10_000,
             log: "info".into(),
@@ -225,6 +227,16 @@ fn override_from_env(
         };
         *value = match value {
             toml::Value::Integer(_) => number(&raw)?,
+            toml::Value::Boolean(_) => match raw.trim() {
+                "true" | "1" => toml::Value::Boolean(true),
+                "false" | "0" => toml::Value::Boolean(false),
+                other => {
+                    return Err(ConfigError::Invalid {
+                        origin: name.clone(),
+                        message: format!("\"{other}\" is not true or false"),
+                    })
+                }
+            },
             // A list of numbers, comma-separated: `ATELIER_RETRY_DELAYS_MS=10,50,100`.
             toml::Value::Array(_) => toml::Value::Array(
                 raw.split(',').filter(|s| !s.trim().is_empty()).map(number).collect::<Result<_, _>>()?,

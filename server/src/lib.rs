@@ -18,6 +18,8 @@
 //!   provider, judges failures by the policy, saves to the content folder, publishes.
 //! - [`service`]: `Service`, the `TaskService` the app's server functions call (users'
 //!   actions: a store call, then its live event).
+//! - [`accounts`]: `Accounts`, the `AccountService`: sign-up, sign-in (throttled), sessions,
+//!   passwords (argon2id, common ones refused), cookies and tokens.
 //! - `http`: the router and middleware, the routes that are not server functions
 //!   (result files, the ZIP, the event stream).
 //!
@@ -25,6 +27,7 @@
 //! [`telemetry`], and [`start`] below, which connects, migrates, and starts the engine and
 //! the HTTP server.
 
+pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod content;
@@ -109,7 +112,7 @@ pub async fn start_with_clock(
     let db = db::connect(&settings).await?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
     let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
-    let store = TaskStore::new(db.clone(), clock, dedup_window)
+    let store = TaskStore::new(db.clone(), clock.clone(), dedup_window)
         .with_services(providers.services())
         .with_retry_limit(settings.retry_delays_ms.len() as u32);
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
@@ -127,7 +130,9 @@ pub async fn start_with_clock(
     let service =
         service::Service::new(store.clone(), events.clone(), content.clone()).with_providers(providers.clone());
     let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), config);
-    let app = http::build(&settings, addr, service, events.clone(), http::Results { store, content });
+    let cookies = accounts::cookies::Cookies { secure: settings.secure_cookies };
+    let accounts = accounts::Accounts::new(store.clone(), events.clone(), cookies, clock.clone());
+    let app = http::build(&settings, addr, service, accounts, events.clone(), http::Results { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
     let client_timeout = Duration::from_millis(settings.client_timeout_ms.max(1));

@@ -1,14 +1,16 @@
 //! What the server functions and pages need from the server, declared here and provided
-//! by the server crate through Leptos context: the task service, the caller's owner id
-//! (put into the request's extensions by the server's owner-cookie middleware), and for
-//! pages the caller's first page of tasks.
+//! by the server crate through Leptos context: the task service, the account service, the
+//! caller (put into the request's extensions by the server's identity middleware: the
+//! owner id every task call is scoped to, and who is signed in), and for pages the
+//! caller's first page of tasks.
 
 use super::ApiError;
 use crate::domain::{
-    BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
-    TaskDetails, TaskPage, TaskView,
+    AccountView, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, SignInRequest,
+    SignUp, Submission, SubmitResponse, TaskDetails, TaskPage, TaskView,
 };
 use leptos::prelude::use_context;
+use std::net::IpAddr;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -45,9 +47,55 @@ pub trait TaskService: Send + Sync + 'static {
     async fn unplace(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError>;
 }
 
+/// Who is asking: the owner id their tasks are scoped to (a guest's own, or the workspace
+/// a session shows), and, when signed in, the user and session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub owner: OwnerId,
+    pub user: Option<Uuid>,
+    pub session: Option<Uuid>,
+    /// Set when the caller is a guest: its owner id came from the guest cookie.
+    pub guest: bool,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// What a sign-up or sign-in gives: the account, and the cookies that carry the session.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub account: Option<AccountView>,
+    /// `Set-Cookie` values.
+    pub cookies: Vec<String>,
+}
+
+/// Accounts and sessions; implemented by the server crate.
+#[async_trait::async_trait]
+pub trait AccountService: Send + Sync + 'static {
+    /// Creates an account with its personal workspace, moves a guest caller's tasks into
+    /// it, and signs it in.
+    async fn sign_up(&self, caller: &Caller, sign_up: SignUp) -> Result<Signed, ApiError>;
+    /// Checks the password (throttled per account and per address) and opens a new
+    /// session, ending the one the caller came with.
+    async fn sign_in(&self, caller: &Caller, request: SignInRequest) -> Result<Signed, ApiError>;
+    /// Ends the caller's session at the server and clears its cookie.
+    async fn sign_out(&self, caller: &Caller) -> Result<Signed, ApiError>;
+    /// The signed-in account with its sessions.
+    async fn account(&self, caller: &Caller) -> Result<AccountView, ApiError>;
+    /// Ends one of the account's sessions (another browser).
+    async fn revoke_session(&self, caller: &Caller, id: Uuid) -> Result<AccountView, ApiError>;
+}
+
 /// The context value the server provides to every request.
 #[derive(Clone)]
 pub struct Backend(pub Arc<dyn TaskService>);
+
+/// The account service, in context beside [`Backend`].
+#[derive(Clone)]
+pub struct AccountBackend(pub Arc<dyn AccountService>);
+
+/// Who the page is rendered for: the signed-in account's username, `None` for a guest.
+#[derive(Clone)]
+pub struct Viewer(pub Option<String>);
 
 /// The caller's first page of tasks, read by the server before it renders a page, so the
 /// page renders in one pass with nothing to wait for (see `Queue::new`).
@@ -64,4 +112,27 @@ pub(super) fn current() -> Result<(Arc<dyn TaskService>, OwnerId), ApiError> {
     let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request parts"))?;
     let owner = parts.extensions.get::<OwnerId>().copied().ok_or_else(|| missing("owner id"))?;
     Ok((backend.0, owner))
+}
+
+/// The account service and the caller, or `Internal` if the server did not wire them.
+pub(super) fn caller() -> Result<(Arc<dyn AccountService>, Caller), ApiError> {
+    let missing = |what: &str| {
+        leptos::logging::error!("server wiring: no {what} in the request context");
+        ApiError::Internal
+    };
+    let accounts = use_context::<AccountBackend>().ok_or_else(|| missing("AccountBackend"))?;
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request parts"))?;
+    let caller = parts.extensions.get::<Caller>().cloned().ok_or_else(|| missing("caller"))?;
+    Ok((accounts.0, caller))
+}
+
+/// Sends the cookies with the answer.
+pub(super) fn set_cookies(cookies: &[String]) {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        for cookie in cookies {
+            if let Ok(value) = http::HeaderValue::from_str(cookie) {
+                options.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+    }
 }

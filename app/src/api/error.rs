@@ -29,6 +29,12 @@ pub enum ApiError {
     /// The task is in a state that does not allow this action.
     #[error("{0}")]
     Conflict(String),
+    /// A sign-in whose login or password is wrong (which of the two is not said).
+    #[error("Wrong username, email or password.")]
+    SignInFailed,
+    /// The action needs a signed-in account.
+    #[error("Sign in to do this.")]
+    SignedOut,
     /// The caller asks more, or more at once, than it may; the message says when to retry.
     #[error("{0}")]
     TooManyRequests(String),
@@ -52,6 +58,8 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignedOut => "signed_out",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
         }
@@ -60,6 +68,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) | Self::Malformed(_) => 400,
+            Self::SignInFailed | Self::SignedOut => 401,
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
@@ -159,6 +168,8 @@ impl From<WireError> for ApiError {
             "not_found" => Self::NotFound,
             "conflict" => Self::Conflict(wire.message),
             "too_many_requests" => Self::TooManyRequests(wire.message),
+            "sign_in_failed" => Self::SignInFailed,
+            "signed_out" => Self::SignedOut,
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
         }
@@ -190,6 +201,8 @@ mod tests {
             ApiError::Malformed("expected value at line 1".into()),
             ApiError::PayloadTooLarge(65536),
             ApiError::RequestTimeout,
+            ApiError::SignInFailed,
+            ApiError::SignedOut,
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,
             ApiError::NotFound,

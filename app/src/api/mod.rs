@@ -2,13 +2,15 @@
 //! Each function is thin: validate, find the caller's owner id and the backend in
 //! context, call one service method. Persistence lives in the server crate, never here.
 
+mod account;
 #[cfg(feature = "ssr")]
 mod backend;
 mod error;
 mod strict;
 
+pub use account::{account, revoke_session, sign_in, sign_out, sign_up};
 #[cfg(feature = "ssr")]
-pub use backend::{Backend, FirstPage, TaskService};
+pub use backend::{AccountBackend, AccountService, Backend, Caller, FirstPage, Signed, TaskService, Viewer};
 pub use error::ApiError;
 pub use strict::Strict;
 

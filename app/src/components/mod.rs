@@ -9,6 +9,7 @@
 //! `phonebar.rs` (the phone's bottom bar).
 //! No file imports one that imports it back (`scripts/import-cycles.py`).
 
+mod account;
 mod board;
 mod form;
 mod live;

@@ -1,6 +1,7 @@
-//! The page's slim header: the product's name, then notifications, the theme and the
-//! language.
+//! The page's slim header: the product's name, then the account, notifications, the theme
+//! and the language.
 
+use crate::components::account::AccountMenu;
 use crate::components::notify::NotifyToggle;
 use crate::components::shared::language::LanguagePicker;
 use crate::components::shared::theme::ThemeToggle;
@@ -12,6 +13,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="topbar" data-testid="topbar">
             <span class="brand">"Atelier"</span>
             <div class="topbar-tools">
+                <AccountMenu/>
                 <NotifyToggle/>
                 <ThemeToggle/>
                 <LanguagePicker/>

@@ -2,6 +2,7 @@
 //! construction, so a value that exists is a value that may be stored. This module never
 //! touches I/O: the form uses it for instant feedback, the server as the authority.
 
+mod account;
 mod attempt;
 mod batch;
 mod board;
@@ -18,6 +19,10 @@ mod submission;
 mod task;
 mod video;
 
+pub use account::{
+    check_password, AccountView, Email, SessionRef, SessionView, SignInRequest, SignUp, SignUpRequest, Username,
+    PASSWORD_CHARS,
+};
 pub use attempt::{AttemptView, TaskDetails};
 pub use batch::count as prompt_count;
 pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, PlaceRequest, PlaceSource, Placement, MIN_SIDE};

@@ -210,6 +210,23 @@ pub const TEXT: Text = Text {
     result_full_size: "The result, full size",
     close: "Close",
 
+    sign_in: "Sign in",
+    sign_up: "Create account",
+    sign_out: "Sign out",
+    username: "Username",
+    email_optional: "Email (optional)",
+    login: "Username or email",
+    password: "Password",
+    password_hint: "At least 8 characters, and not a common password.",
+    guest_note: "As a guest, your queue and board live in this browser only. With an account they follow you to any \
+                 browser; what you made here moves into it.",
+    signed_in_as: |name| format!("Signed in as {name}"),
+    sessions: "Signed-in browsers",
+    this_browser: "this browser",
+    end_session: "Sign out there",
+    sign_in_failed: "Wrong username, email or password.",
+    too_many_tries: "Too many tries. Wait a few minutes, then try again.",
+
     not_found: "No such task.",
     server_failed: "The server failed to handle the request; please try again.",
     unreachable: "Could not reach the server; check the connection and try again.",

@@ -193,6 +193,25 @@ pub struct Text {
     pub result_full_size: &'static str,
     pub close: &'static str,
 
+    // The account.
+    pub sign_in: &'static str,
+    pub sign_up: &'static str,
+    pub sign_out: &'static str,
+    pub username: &'static str,
+    pub email_optional: &'static str,
+    pub login: &'static str,
+    pub password: &'static str,
+    pub password_hint: &'static str,
+    /// Why a guest might make an account.
+    pub guest_note: &'static str,
+    /// "Signed in as ada".
+    pub signed_in_as: fn(&str) -> String,
+    pub sessions: &'static str,
+    pub this_browser: &'static str,
+    pub end_session: &'static str,
+    pub sign_in_failed: &'static str,
+    pub too_many_tries: &'static str,
+
     // Errors of the API.
     pub not_found: &'static str,
     pub server_failed: &'static str,
@@ -215,6 +234,8 @@ impl Text {
             "not_found" => self.not_found.into(),
             "internal" => self.server_failed.into(),
             "unreachable" => self.unreachable.into(),
+            "sign_in_failed" => self.sign_in_failed.into(),
+            "too_many_requests" => self.too_many_tries.into(),
             _ => message.to_owned(),
         }
     }

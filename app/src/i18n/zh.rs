@@ -187,6 +187,23 @@ pub const TEXT: Text = Text {
     result_full_size: "结果原图",
     close: "关闭",
 
+    sign_in: "登录",
+    sign_up: "注册账户",
+    sign_out: "退出登录",
+    username: "用户名",
+    email_optional: "邮箱（可选）",
+    login: "用户名或邮箱",
+    password: "密码",
+    password_hint: "至少 8 个字符，且不能是常见密码。",
+    guest_note:
+        "以访客身份使用时，任务队列和白板只保存在这个浏览器里。注册后可在任何浏览器中使用，这里已有的内容会转入账户。",
+    signed_in_as: |name| format!("已登录：{name}"),
+    sessions: "已登录的浏览器",
+    this_browser: "当前浏览器",
+    end_session: "在该浏览器退出",
+    sign_in_failed: "用户名、邮箱或密码错误。",
+    too_many_tries: "尝试次数过多，请等几分钟再试。",
+
     not_found: "没有这个任务。",
     server_failed: "服务器处理请求失败，请重试。",
     unreachable: "无法连接服务器，请检查网络后重试。",
@@ -207,6 +224,11 @@ fn field_error(e: &FieldError) -> String {
             format!("时长须在 {} 到 {} 秒之间。", VideoDuration::MIN, VideoDuration::MAX)
         }
         "not_a_number" => "请输入整数。".into(),
+        "username_invalid" => "用户名为 3 到 32 个字母、数字或 _ . -。".into(),
+        "email_invalid" => "请输入有效的邮箱地址，如 name@example.com。".into(),
+        "password_length" => "密码须为 8 到 256 个字符。".into(),
+        "password_weak" => "这个密码太常见或包含用户名，请换一个。".into(),
+        "password_control_char" => "密码里有看不见的控制字符，请删除。".into(),
         _ => e.message.clone(),
     }
 }

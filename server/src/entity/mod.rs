@@ -3,6 +3,10 @@
 pub mod attempt;
 pub mod board_item;
 pub mod content;
+pub mod member;
 pub mod owner;
+pub mod session;
 pub mod submission;
 pub mod task;
+pub mod user;
+pub mod workspace;

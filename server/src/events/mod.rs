@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 /// How many recent events are kept for replay, and buffered per slow subscriber.
 const WINDOW: usize = 4096;
@@ -26,6 +27,8 @@ pub enum Audience {
     Owner(OwnerId),
     /// Every stream of this instance (a resync after the relay lost events).
     Everyone,
+    /// The streams opened with one session, which end: it was signed out or revoked.
+    Session(Uuid),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +44,13 @@ impl Published {
         match self.to {
             Audience::Owner(to) => to == owner,
             Audience::Everyone => true,
+            Audience::Session(_) => false,
         }
+    }
+
+    /// Whether a stream opened with `session` must end.
+    pub fn ends(&self, session: Option<Uuid>) -> bool {
+        matches!(self.to, Audience::Session(ended) if Some(ended) == session)
     }
 }
 
@@ -73,7 +82,15 @@ impl Default for Events {
 impl Events {
     /// Delivers the event here and relays it to other instances.
     pub fn publish(&self, owner: OwnerId, event: TaskEvent) {
-        let to = Audience::Owner(owner);
+        self.send(Audience::Owner(owner), event);
+    }
+
+    /// Ends every stream opened with `session`, on every instance.
+    pub fn end_session(&self, session: Uuid) {
+        self.send(Audience::Session(session), TaskEvent::Resync);
+    }
+
+    fn send(&self, to: Audience, event: TaskEvent) {
         if let Some(relay) = self.relay.get() {
             let _ = relay.send((to, event.clone()));
         }

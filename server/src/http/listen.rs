@@ -5,7 +5,9 @@
 //! connection waits for a head). A half-sent header holds nothing for long. Stopping
 //! closes the listener, lets open requests finish, then returns.
 
+use axum::extract::{ConnectInfo, Request};
 use axum::Router;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -13,6 +15,7 @@ use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// Serves `app` on `listener` until `stop` resolves, then waits for open connections.
 pub async fn serve(listener: TcpListener, app: Router, client_timeout: Duration, stop: impl Future<Output = ()>) {
@@ -22,9 +25,9 @@ pub async fn serve(listener: TcpListener, app: Router, client_timeout: Duration,
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: wait rather than spin.
                     tracing::warn!("accepting a connection: {e}");
@@ -34,7 +37,11 @@ pub async fn serve(listener: TcpListener, app: Router, client_timeout: Duration,
             },
             () = &mut stop => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        // Each request knows the address it came from (sign-in throttling, limits).
+        let service = TowerToHyperService::new(app.clone().map_request(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        }));
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -1,5 +1,6 @@
 //! The HTTP surface and nothing else: the router with its middleware order (`router.rs`),
-//! the front door of `/api/` (`guard.rs`), the anonymous owner cookie (`owner.rs`),
+//! the front door of `/api/` (`guard.rs`), who is asking (`identity.rs`: a session, else
+//! a guest cookie),
 //! browser hardening on every answer (`headers.rs`), accepting connections with a
 //! deadline for each request's head (`listen.rs`), and
 //! the routes that are not server functions: result files at `/content/{id}`
@@ -9,8 +10,8 @@
 
 mod guard;
 mod headers;
+mod identity;
 mod listen;
-mod owner;
 mod results;
 mod router;
 mod stream;

@@ -1,18 +1,20 @@
 //! The HTTP surface: server-rendered pages (with the caller's first page of tasks read
 //! before rendering), the server functions under `/api/`, the live
 //! event stream, result files, the built assets, and the middleware in front of them
-//! (owner cookie, API guard, body limit, hardening headers).
+//! (identity, API guard, body limit, hardening headers).
 
 use super::guard::{guard_api, Limits};
 use super::headers::{harden, Policy};
-use super::owner::{assign_owner, cookie_value};
+use super::identity::{cookie_value, identify, Identify};
 use super::results::{self, Results};
 use super::stream;
 use super::zip::{self, Downloads};
+use crate::accounts::cookies::Cookies;
+use crate::accounts::Accounts;
 use crate::config::Settings;
 use crate::events::Events;
 use crate::service::Service;
-use app::api::{Backend, FirstPage};
+use app::api::{AccountBackend, Backend, Caller, FirstPage, Viewer};
 use app::domain::{ListQuery, OwnerId};
 use app::i18n::Locale;
 use app::{shell, App};
@@ -31,9 +33,18 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Events, results: Results) -> Router {
+pub fn build(
+    settings: &Settings,
+    addr: SocketAddr,
+    service: Service,
+    accounts: Accounts,
+    events: Events,
+    results: Results,
+) -> Router {
     let options = settings.leptos_options(addr);
     let backend = Backend(Arc::new(service));
+    let account_backend = AccountBackend(Arc::new(accounts.clone()));
+    let identity = Identify { accounts, cookies: Cookies { secure: settings.secure_cookies } };
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
     let policy = Policy::new(&settings.frame_ancestors);
@@ -42,13 +53,26 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
         client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
     };
     let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));
-    let pages = Pages { backend: backend.clone(), options: options.clone(), policy: policy.clone() };
+    let pages = Pages {
+        backend: backend.clone(),
+        accounts: account_backend.clone(),
+        options: options.clone(),
+        policy: policy.clone(),
+    };
     Router::new()
         // The server functions (no page routes here: `render` serves those).
-        .leptos_routes_with_context(&options, Vec::new(), move || provide_context(backend.clone()), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &options,
+            Vec::new(),
+            move || {
+                provide_context(backend.clone());
+                provide_context(account_backend.clone());
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
         .leptos_routes_with_handler(routes, move |req: Request<Body>| {
             let pages = pages.clone();
             async move { pages.render(req).await }
@@ -60,7 +84,7 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
         .with_state(options)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(limits, guard_api))
-        .layer(middleware::from_fn(assign_owner))
+        .layer(middleware::from_fn_with_state(identity, identify))
         .layer(middleware::from_fn_with_state(policy, harden))
 }
 
@@ -68,6 +92,7 @@ pub fn build(settings: &Settings, addr: SocketAddr, service: Service, events: Ev
 #[derive(Clone)]
 struct Pages {
     backend: Backend,
+    accounts: AccountBackend,
     options: LeptosOptions,
     policy: Policy,
 }
@@ -83,14 +108,19 @@ impl Pages {
             (None, _) => Err(app::api::ApiError::Internal), // the owner middleware always sets it
             (_, Err(e)) => Err(e.into()),
         };
+        let viewer = match req.extensions().get::<Caller>() {
+            Some(caller) if caller.user.is_some() => self.accounts.0.account(caller).await.ok().map(|a| a.username),
+            _ => None,
+        };
         let locale = locale_of(&req);
-        let Pages { backend, options, policy } = self;
+        let Pages { backend, options, policy, .. } = self;
         let nonce = Nonce::new();
         let csp = policy.page(&nonce);
         let context = move || {
             provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
+            provide_context(Viewer(viewer.clone()));
             provide_context(nonce.clone()); // after leptos_axum's own, so this one is used
         };
         let mut res =

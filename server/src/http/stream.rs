@@ -1,10 +1,12 @@
 //! `GET /api/events`: the owner's live events as server-sent events. A stream that
 //! reconnects with `Last-Event-ID` gets what it missed; otherwise (a first connection, a
 //! restarted server, a resume point too old, a reader too slow to keep up) it gets a
-//! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream.
+//! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream. A
+//! stream opened with a session ends when that session is signed out or revoked.
 
 use crate::events::{Events, Published};
-use app::domain::{OwnerId, TaskEvent};
+use app::api::Caller;
+use app::domain::TaskEvent;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
@@ -15,9 +17,10 @@ use tokio::sync::broadcast::error::RecvError;
 
 pub async fn events(
     State(events): State<Events>,
-    Extension(owner): Extension<OwnerId>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let (owner, session) = (caller.owner, caller.session);
     let live = events.subscribe(); // before the replay is read, so nothing falls between
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let (first, after) = match last_id.and_then(|id| events.since(owner, id)) {
@@ -33,6 +36,7 @@ pub async fn events(
     let follow = stream::unfold((live, events.clone(), after), move |(mut live, events, after)| async move {
         loop {
             match live.recv().await {
+                Ok(p) if p.ends(session) => return None,
                 Ok(p) if p.is_for(owner) && p.seq > after => {
                     let event = sse(&events, &p);
                     return Some((event, (live, events, p.seq)));

@@ -3,6 +3,7 @@
 //! must not race (a submission's dedup check and insert) run in a write transaction that
 //! serialises them (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
+mod accounts;
 mod board;
 mod claim;
 mod complete;
@@ -13,6 +14,7 @@ mod query;
 mod row;
 mod submit;
 
+pub use accounts::{NewSession, SignedIn, SESSION_LIFETIME};
 pub use claim::Claimed;
 pub use complete::StoredContent;
 pub use manage::Removed;

@@ -1,0 +1,191 @@
+//! The account in the top bar. A guest sees *Sign in*, which opens a dialog to sign in or
+//! create an account (what the guest made moves into it); a signed-in person sees their
+//! name, which opens the same dialog as the account: the browsers signed in, each of which
+//! can be signed out, and *Sign out*. Signing in, up or out reloads the page, so that the
+//! queue, the board and the event stream all follow the workspace the session shows.
+
+use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, Strict};
+use crate::components::shared::icons::Icon;
+use crate::components::shared::listen::on_window;
+use crate::components::shared::text::error_text;
+use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpRequest};
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// Which form the dialog shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    SignIn,
+    SignUp,
+}
+
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let t = t();
+    let viewer = SharedValue::new(viewer_from_server).into_inner();
+    let open = RwSignal::new(false);
+    on_window(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    let label = viewer.clone().unwrap_or_else(|| t.sign_in.to_owned());
+    let (title, name) = (label.clone(), label.clone());
+    let signed_in = viewer.is_some();
+    view! {
+        <button type="button" class="account-button" data-testid="account-open" aria-haspopup="dialog"
+            aria-label=label title=title
+            aria-expanded=move || open.get().to_string() on:click=move |_| open.set(true)>
+            {Icon::User.view(18)}<span class="account-name">{name}</span>
+        </button>
+        <Show when=move || open.get()>
+            <div class="dialog-backdrop" on:click=move |_| open.set(false)></div>
+            <div class="dialog" role="dialog" aria-modal="true" data-testid="account-dialog"
+                aria-label=if signed_in { t.sessions } else { t.sign_in }>
+                <button type="button" class="dialog-close secondary" on:click=move |_| open.set(false)>{t.close}</button>
+                {if signed_in { view! { <Sessions/> }.into_any() } else { view! { <Credentials/> }.into_any() }}
+            </div>
+        </Show>
+    }
+}
+
+/// Sign in, or create an account.
+#[component]
+fn Credentials() -> impl IntoView {
+    let t = t();
+    let mode = RwSignal::new(Mode::SignIn);
+    let (login, username, email, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer: Result<AccountView, ApiError> = match mode.get_untracked() {
+                Mode::SignIn => {
+                    let request = SignInRequest { login: login.get_untracked(), password: password.get_untracked() };
+                    sign_in(Strict(request)).await
+                }
+                Mode::SignUp => {
+                    let email = Some(email.get_untracked()).filter(|e| !e.trim().is_empty());
+                    let request =
+                        SignUpRequest { username: username.get_untracked(), email, password: password.get_untracked() };
+                    sign_up(Strict(request)).await
+                }
+            };
+            match answer {
+                Ok(_) => reload(),
+                Err(e) => {
+                    problem.set(Some(error_text(t, &e)));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      value: RwSignal<String>,
+                      auto: &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type=kind data-testid=id autocomplete=auto prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))/>
+            </div>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist">
+            {[(Mode::SignIn, t.sign_in, "account-tab-sign-in"), (Mode::SignUp, t.sign_up, "account-tab-sign-up")].map(|(m, label, id)| view! {
+                <button type="button" class="tab" role="tab" data-testid=id aria-selected=move || (mode.get() == m).to_string()
+                    on:click=move |_| { mode.set(m); problem.set(None); }>{label}</button>
+            })}
+        </div>
+        <form class="account-form" on:submit=send>
+            <Show when=move || mode.get() == Mode::SignUp fallback=move || field("account-login", t.login, "text", login, "username")>
+                <p class="muted account-note">{t.guest_note}</p>
+                {field("account-username", t.username, "text", username, "username")}
+                {field("account-email", t.email_optional, "email", email, "email")}
+            </Show>
+            {move || field("account-password", t.password, "password", password,
+                if mode.get() == Mode::SignUp { "new-password" } else { "current-password" })}
+            <Show when=move || mode.get() == Mode::SignUp>
+                <p class="muted account-note">{t.password_hint}</p>
+            </Show>
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert" data-testid="account-error">{p}</p> })}
+            <button type="submit" class="primary" data-testid="account-submit" disabled=move || busy.get()>
+                {move || if mode.get() == Mode::SignUp { t.sign_up } else { t.sign_in }}
+            </button>
+        </form>
+    }
+}
+
+/// The signed-in account: its browsers, and signing out.
+#[component]
+fn Sessions() -> impl IntoView {
+    let t = t();
+    let shown = RwSignal::new(None::<Result<AccountView, ApiError>>);
+    leptos::task::spawn_local(async move { shown.set(Some(account().await)) });
+    let end = move |id| {
+        leptos::task::spawn_local(async move { shown.set(Some(revoke_session(Strict(SessionRef { id })).await)) });
+    };
+    let out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = sign_out().await;
+            reload();
+        })
+    };
+    view! {
+        {move || shown.get().map(|answer| match answer {
+            Ok(account) => view! {
+                <h2 class="dialog-title">{(t.signed_in_as)(&account.username)}</h2>
+                <h3 class="muted">{t.sessions}</h3>
+                <ul class="sessions" data-testid="sessions">
+                    {account.sessions.into_iter().map(|s| {
+                        let id = s.id;
+                        view! {
+                            <li class="session" data-testid="session">
+                                <span class="session-agent">{s.user_agent.as_deref().map(browser_name).unwrap_or("?")}</span>
+                                <span class="muted">{s.last_seen_at.format("%Y-%m-%d %H:%M").to_string()}</span>
+                                {if s.current {
+                                    view! { <span class="chip">{t.this_browser}</span> }.into_any()
+                                } else {
+                                    view! { <button type="button" class="link" data-testid="session-end"
+                                        on:click=move |_| end(id)>{t.end_session}</button> }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{error_text(t, &e)}</p> }.into_any(),
+        })}
+        <button type="button" class="secondary" data-testid="sign-out" on:click=out>{t.sign_out}</button>
+    }
+}
+
+/// A browser's name from its user agent, for the list of sessions.
+fn browser_name(agent: &str) -> &'static str {
+    let names =
+        [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")];
+    names.iter().find(|(mark, _)| agent.contains(mark)).map_or("Browser", |(_, name)| name)
+}
+
+/// Loads the page again, as the account it is now for.
+fn reload() {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().reload();
+}
+
+fn viewer_from_server() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return use_context::<crate::api::Viewer>().and_then(|v| v.0);
+    #[cfg(not(feature = "ssr"))]
+    None
+}

@@ -1,0 +1,81 @@
+//! Who is asking, put into each request's extensions as a [`Caller`] (and its
+//! [`OwnerId`], which every task call is scoped to): a valid session cookie makes the
+//! caller its account, in the workspace the session shows; otherwise the caller is a
+//! guest, whose owner id is its guest cookie's (a random v4 id, made on the first visit).
+//! A session cookie that no longer opens a session is cleared.
+
+use crate::accounts::cookies::{Cookies, GUEST};
+use crate::accounts::Accounts;
+use app::api::Caller;
+use app::domain::OwnerId;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use cookie::Cookie;
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use http::HeaderValue;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+/// What the middleware needs.
+#[derive(Clone)]
+pub struct Identify {
+    pub accounts: Accounts,
+    pub cookies: Cookies,
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+pub async fn identify(State(identify): State<Identify>, mut req: Request, next: Next) -> Response {
+    let cookies = identify.cookies;
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let user_agent = req.headers().get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let token = cookie_value(req.headers(), cookies.session_name()).filter(|t| !t.is_empty());
+    let signed_in = match &token {
+        Some(token) => identify.accounts.session(token).await.unwrap_or_else(|e| {
+            tracing::error!("reading a session: {e}");
+            None
+        }),
+        None => None,
+    };
+    let mut set = Vec::new();
+    let caller = match signed_in {
+        Some(s) => {
+            Caller { owner: s.workspace, user: Some(s.user), session: Some(s.session), guest: false, ip, user_agent }
+        }
+        None => {
+            if token.is_some() {
+                set.push(cookies.clear_session());
+            }
+            // Only an id this server could have made: random (version 4), never the nil id.
+            let existing = cookie_value(req.headers(), GUEST)
+                .and_then(|v| Uuid::parse_str(&v).ok())
+                .filter(|id| id.get_version_num() == 4);
+            let owner = existing.unwrap_or_else(Uuid::new_v4);
+            if existing.is_none() {
+                set.push(cookies.guest(&owner.to_string()));
+            }
+            Caller { owner: OwnerId(owner), user: None, session: None, guest: true, ip, user_agent }
+        }
+    };
+    req.extensions_mut().insert(caller.owner);
+    req.extensions_mut().insert(caller);
+    let mut res = next.run(req).await;
+    // An answer that sets its own cookies (a sign-in) says who the browser is now.
+    if !res.headers().contains_key(SET_COOKIE) {
+        for value in set.iter().filter_map(|c| HeaderValue::from_str(c).ok()) {
+            res.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    res
+}

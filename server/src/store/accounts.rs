@@ -1,0 +1,238 @@
+//! Accounts at rest: users, their workspaces and memberships, sessions (by the hash of
+//! their token), and moving a guest's tasks, board and queue into a workspace when the
+//! guest signs up or in. What a password is worth and what a token is are decided above
+//! (`accounts/`); this records it.
+
+use super::{StoreError, TaskStore};
+use crate::entity::{member, owner, session, user, workspace};
+use app::domain::{AccountView, OwnerId, SessionView, SignUp};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+/// How long a session lasts from its start.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
+
+/// A session a request came with, still valid, of a member of the workspace it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedIn {
+    pub session: Uuid,
+    pub user: Uuid,
+    pub workspace: OwnerId,
+    pub role: String,
+}
+
+/// A new session: its token's hash and the browser it is for.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_agent: Option<&'a str>,
+    /// The guest whose tasks, board and queue move into the workspace.
+    pub guest: Option<OwnerId>,
+    /// The session it replaces, ended in the same transaction.
+    pub replaces: Option<Uuid>,
+}
+
+impl TaskStore {
+    /// Creates the account, its personal workspace (named after it, the user its owner)
+    /// and its first session. A username or email in use is a `Conflict` naming it.
+    pub async fn create_account(
+        &self,
+        sign_up: &SignUp,
+        hash: &str,
+        new: NewSession<'_>,
+    ) -> Result<SignedIn, StoreError> {
+        let txn = self.write_txn(new.guest).await?;
+        let now = self.clock.now();
+        let taken = |what: &str| StoreError::Conflict(format!("That {what} is taken; choose another or sign in."));
+        let name = user::Column::Username.eq(sign_up.username.as_str());
+        if user::Entity::find().filter(name).count(&*txn).await? > 0 {
+            return Err(taken("username"));
+        }
+        if let Some(email) = &sign_up.email {
+            if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(&*txn).await? > 0 {
+                return Err(taken("email address"));
+            }
+        }
+        let (user_id, workspace_id) = (Uuid::new_v4(), Uuid::new_v4());
+        user::Entity::insert(user::ActiveModel {
+            id: Set(user_id),
+            username: Set(sign_up.username.as_str().to_owned()),
+            email: Set(sign_up.email.as_ref().map(|e| e.as_str().to_owned())),
+            password_hash: Set(hash.to_owned()),
+            is_admin: Set(false),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&*txn)
+        .await?;
+        workspace::Entity::insert(workspace::ActiveModel {
+            id: Set(workspace_id),
+            name: Set(sign_up.username.as_str().to_owned()),
+            created_by: Set(user_id),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&*txn)
+        .await?;
+        member::Entity::insert(member::ActiveModel {
+            workspace_id: Set(workspace_id),
+            user_id: Set(user_id),
+            role: Set("owner".into()),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&*txn)
+        .await?;
+        let signed_in = open_session(&txn, user_id, OwnerId(workspace_id), "owner", &new, now).await?;
+        txn.commit().await?;
+        Ok(signed_in)
+    }
+
+    /// The id and password hash of the account `login` names (its username or email).
+    pub async fn login(&self, login: &str) -> Result<Option<(Uuid, String)>, StoreError> {
+        let login = login.trim().to_lowercase();
+        let column = if login.contains('@') { user::Column::Email } else { user::Column::Username };
+        let found = user::Entity::find().filter(column.eq(login)).one(&self.db).await?;
+        Ok(found.map(|u| (u.id, u.password_hash)))
+    }
+
+    /// Opens a session for `user` on its personal workspace (the first it owned).
+    pub async fn sign_in(&self, user_id: Uuid, new: NewSession<'_>) -> Result<SignedIn, StoreError> {
+        let txn = self.write_txn(new.guest).await?;
+        let now = self.clock.now();
+        let home = member::Entity::find()
+            .filter(member::Column::UserId.eq(user_id))
+            .filter(member::Column::Role.eq("owner"))
+            .order_by_asc(member::Column::CreatedAt)
+            .one(&*txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let signed_in = open_session(&txn, user_id, OwnerId(home.workspace_id), "owner", &new, now).await?;
+        txn.commit().await?;
+        Ok(signed_in)
+    }
+
+    /// The session whose token hashes to `token_hash`, if it has not expired and its user
+    /// is still a member of the workspace it shows.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SignedIn>, StoreError> {
+        let now = self.clock.now();
+        let Some(found) =
+            session::Entity::find().filter(session::Column::TokenHash.eq(token_hash)).one(&self.db).await?
+        else {
+            return Ok(None);
+        };
+        if found.expires_at <= now {
+            return Ok(None);
+        }
+        let membership = member::Entity::find_by_id((found.workspace_id, found.user_id)).one(&self.db).await?;
+        let Some(membership) = membership else { return Ok(None) };
+        if now - found.last_seen_at > TimeDelta::minutes(1) {
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::Id.eq(found.id))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(Some(SignedIn {
+            session: found.id,
+            user: found.user_id,
+            workspace: OwnerId(found.workspace_id),
+            role: membership.role,
+        }))
+    }
+
+    /// Ends a session.
+    pub async fn end_session(&self, id: Uuid) -> Result<(), StoreError> {
+        session::Entity::delete_by_id(id).exec(&self.db).await?;
+        Ok(())
+    }
+
+    /// Ends one of the user's sessions; `NotFound` for any other id.
+    pub async fn revoke_session(&self, user_id: Uuid, id: Uuid) -> Result<(), StoreError> {
+        let gone = session::Entity::delete_many()
+            .filter(session::Column::Id.eq(id))
+            .filter(session::Column::UserId.eq(user_id))
+            .exec(&self.db)
+            .await?;
+        if gone.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The account with its live sessions, newest first (`current` marks `session`).
+    pub async fn account(&self, user_id: Uuid, session: Uuid) -> Result<AccountView, StoreError> {
+        let found = user::Entity::find_by_id(user_id).one(&self.db).await?.ok_or(StoreError::NotFound)?;
+        let sessions = session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .filter(session::Column::ExpiresAt.gt(self.clock.now()))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        Ok(AccountView {
+            id: found.id,
+            username: found.username,
+            email: found.email,
+            created_at: found.created_at,
+            sessions: sessions
+                .into_iter()
+                .map(|s| SessionView {
+                    id: s.id,
+                    user_agent: s.user_agent,
+                    created_at: s.created_at,
+                    last_seen_at: s.last_seen_at,
+                    current: s.id == session,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Moves the guest's things into the workspace, ends the session replaced and opens the
+/// new one.
+async fn open_session(
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    workspace: OwnerId,
+    role: &str,
+    new: &NewSession<'_>,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, StoreError> {
+    if let Some(guest) = new.guest.filter(|g| *g != workspace) {
+        adopt(txn, guest, workspace).await?;
+    }
+    if let Some(replaced) = new.replaces {
+        session::Entity::delete_by_id(replaced).exec(txn).await?;
+    }
+    let id = Uuid::new_v4();
+    session::Entity::insert(session::ActiveModel {
+        id: Set(id),
+        token_hash: Set(new.token_hash.to_owned()),
+        user_id: Set(user_id),
+        workspace_id: Set(workspace.0),
+        user_agent: Set(new.user_agent.map(|ua| ua.chars().take(256).collect())),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + SESSION_LIFETIME),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(SignedIn { session: id, user: user_id, workspace, role: role.to_owned() })
+}
+
+/// The guest's tasks, submissions, board items and queue state become the workspace's.
+async fn adopt(txn: &DatabaseTransaction, guest: OwnerId, workspace: OwnerId) -> Result<(), StoreError> {
+    let backend = txn.get_database_backend();
+    for table in ["tasks", "submissions", "board_items"] {
+        let sql = format!("UPDATE {table} SET owner_id = $1 WHERE owner_id = $2");
+        txn.execute_raw(super::stmt(backend, &sql, [workspace.0.into(), guest.0.into()])).await?;
+    }
+    if owner::Entity::find_by_id(workspace.0).one(txn).await?.is_some() {
+        owner::Entity::delete_by_id(guest.0).exec(txn).await?;
+    } else {
+        let sql = "UPDATE owners SET owner_id = $1 WHERE owner_id = $2";
+        txn.execute_raw(super::stmt(backend, sql, [workspace.0.into(), guest.0.into()])).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Accounts over HTTP: a guest signs up and keeps its tasks; another browser signs in and
+//! sees the same queue; sessions are fresh at every sign-in (fixation), end at the server
+//! on sign-out and revocation (an open event stream too), carry their cookie flags (and
+//! `Secure` + `__Host-` over HTTPS); sign-ins are throttled; weak passwords and taken
+//! names are refused, changing nothing.
+
+mod common;
+
+use common::{ids, TestApp, TestDb};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+on_both_databases!(
+    a_guest_signs_up_keeps_its_tasks_and_another_browser_signs_in_to_them,
+    sessions_are_fresh_at_sign_in_and_end_at_the_server,
+    sign_ins_are_throttled_and_bad_sign_ups_change_nothing,
+    cookies_are_secure_over_https,
+);
+
+const PASSWORD: &str = "violet kettle drum";
+
+/// The `name=value` pairs a response sets, by name.
+fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+}
+
+/// POSTs with an explicit `Cookie` header (no jar), returning the response.
+async fn post(app: &TestApp, endpoint: &str, cookie: &str, body: Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header("cookie", cookie)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The value of cookie `name` in a `Set-Cookie` list.
+fn cookie(set: &[String], name: &str) -> Option<String> {
+    set.iter().find_map(|c| c.strip_prefix(&format!("{name}="))).map(|rest| rest.split(';').next().unwrap().to_owned())
+}
+
+async fn a_guest_signs_up_keeps_its_tasks_and_another_browser_signs_in_to_them(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let guest = TestApp::client();
+    app.submit(&guest, json!({ "kind": "image", "prompt": "made as a guest", "variants": 2 })).await;
+    app.call(
+        &guest,
+        "place_on_board",
+        json!({ "task_id": app.all_ids(&guest).await[0], "x": 0, "y": 0, "width": 100, "height": 100 }),
+    )
+    .await;
+    let before = app.all_ids(&guest).await;
+
+    let (status, account) = app
+        .call(&guest, "sign_up", json!({ "username": "Ada", "email": "ada@example.org", "password": PASSWORD }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!((account["username"].as_str(), account["sessions"].as_array().map(Vec::len)), (Some("ada"), Some(1)));
+    assert_eq!(app.all_ids(&guest).await, before, "the guest's tasks are the account's now");
+    let (_, board) = app.call(&guest, "list_board", json!({})).await;
+    assert_eq!(board.as_array().map(Vec::len), Some(1), "and its board: {board}");
+
+    // Another browser: a guest with nothing, until it signs in (by email, any case).
+    let phone = TestApp::client();
+    assert!(app.all_ids(&phone).await.is_empty());
+    let (status, _) = app.call(&phone, "sign_in", json!({ "login": "ADA@example.org", "password": PASSWORD })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.all_ids(&phone).await, before, "the same queue in the second browser");
+    let (_, account) = app.call(&phone, "account", json!({})).await;
+    assert_eq!(account["sessions"].as_array().unwrap().iter().filter(|s| s["current"] == true).count(), 1);
+    assert_eq!(account["sessions"].as_array().unwrap().len(), 2);
+
+    // The old guest id holds nothing any more.
+    let stranger = TestApp::client();
+    let (status, _) = app.call(&stranger, "account", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a guest has no account");
+    app.stop().await;
+}
+
+async fn sessions_are_fresh_at_sign_in_and_end_at_the_server(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let res = post(&app, "sign_up", "", json!({ "username": "bob", "password": PASSWORD })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let first = cookie(&set_cookies(&res), "atelier_session").expect("a session cookie");
+    let as_first = format!("atelier_session={first}");
+    assert_eq!(post(&app, "account", &as_first, json!({})).await.status(), StatusCode::OK);
+
+    // Signing in with a session cookie already there: a new token, the old one ended.
+    let res = post(&app, "sign_in", &as_first, json!({ "login": "bob", "password": PASSWORD })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let second = cookie(&set_cookies(&res), "atelier_session").unwrap();
+    assert_ne!(second, first, "the session id changes at sign-in");
+    let gone = post(&app, "account", &as_first, json!({})).await;
+    assert_eq!(gone.status(), StatusCode::UNAUTHORIZED, "the replaced session no longer opens anything");
+    assert!(cookie(&set_cookies(&gone), "atelier_session").is_some_and(|v| v.is_empty()), "and its cookie is cleared");
+
+    // A forged token opens nothing.
+    let forged = post(&app, "account", &format!("atelier_session={}", "0".repeat(64)), json!({})).await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    // An open event stream of a session ends when the session is revoked from elsewhere.
+    let as_second = format!("atelier_session={second}");
+    let other = post(&app, "sign_in", "", json!({ "login": "bob", "password": PASSWORD })).await;
+    let third = format!("atelier_session={}", cookie(&set_cookies(&other), "atelier_session").unwrap());
+    let mut stream = reqwest::Client::new()
+        .get(format!("{}/api/events", app.base))
+        .header("cookie", &as_second)
+        .send()
+        .await
+        .unwrap();
+    stream.chunk().await.unwrap().expect("the first event");
+    let account: Value = post(&app, "account", &third, json!({})).await.json().await.unwrap();
+    let victim = account["sessions"].as_array().unwrap().iter().find(|s| s["current"] == false).unwrap()["id"].clone();
+    let res = post(&app, "revoke_session", &third, json!({ "id": victim })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let ended =
+        tokio::time::timeout(Duration::from_secs(5), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
+    assert!(ended.is_ok(), "the revoked session's stream ended");
+    assert_eq!(post(&app, "account", &as_second, json!({})).await.status(), StatusCode::UNAUTHORIZED);
+
+    // Signing out ends the session at the server, not only in the browser.
+    let out = post(&app, "sign_out", &third, json!({})).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    assert!(cookie(&set_cookies(&out), "atelier_session").is_some_and(|v| v.is_empty()));
+    assert_eq!(post(&app, "account", &third, json!({})).await.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+async fn sign_ins_are_throttled_and_bad_sign_ups_change_nothing(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    for (body, status, code) in [
+        (json!({ "username": "carol", "password": "password123" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "carol-is-great" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "short" }), StatusCode::BAD_REQUEST, "password_length"),
+        (json!({ "username": "c", "password": PASSWORD }), StatusCode::BAD_REQUEST, "username_invalid"),
+        (
+            json!({ "username": "carol", "password": PASSWORD, "admin": true }),
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+        ),
+    ] {
+        let (got, err) = app.call(&client, "sign_up", body.clone()).await;
+        assert_eq!((got, err["code"].as_str()), (status, Some(code)), "{body}: {err}");
+    }
+    let (status, _) = app.call(&client, "sign_up", json!({ "username": "carol", "password": PASSWORD })).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, err) =
+        app.call(&TestApp::client(), "sign_up", json!({ "username": "CAROL", "password": PASSWORD })).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{err}");
+
+    let attacker = TestApp::client();
+    for _ in 0..5 {
+        let (status, err) =
+            app.call(&attacker, "sign_in", json!({ "login": "carol", "password": "wrong guess 1" })).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("sign_in_failed")));
+    }
+    let (status, err) = app.call(&attacker, "sign_in", json!({ "login": "carol", "password": PASSWORD })).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_requests")), "{err}");
+    // An unknown name fails the same way as a wrong password.
+    let (status, err) = app.call(&attacker, "sign_in", json!({ "login": "nobody", "password": PASSWORD })).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("sign_in_failed")));
+    assert!(ids(&app.list(&attacker, json!({})).await).is_empty());
+    app.stop().await;
+}
+
+async fn cookies_are_secure_over_https(db: TestDb) {
+    let app =
+        TestApp::spawn_with(&db, std::sync::Arc::new(server::clock::SystemClock), |s| s.secure_cookies = true).await;
+    let res = post(&app, "sign_up", "", json!({ "username": "dave", "password": PASSWORD })).await;
+    let set = set_cookies(&res);
+    let session = set.iter().find(|c| c.starts_with("__Host-atelier_session=")).expect("a __Host- session cookie");
+    for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(flag), "{session}");
+    }
+    assert!(!session.contains("Domain"), "{session}");
+    let guest = reqwest::Client::new().get(format!("{}/", app.base)).send().await.unwrap();
+    assert!(set_cookies(&guest).iter().any(|c| c.starts_with("atelier_owner=") && c.contains("Secure")));
+    app.stop().await;
+}
