@@ -2,7 +2,8 @@
 //! nonce its inline scripts carry (a fresh one per page), every answer says `nosniff` and
 //! may not be framed (unless the setting names who may), personal answers are not cached,
 //! a result file opened on its own is a sandbox, and a client too slow to send its
-//! request's head or body (or idle on a kept-alive connection) is cut off.
+//! request's head or body (or idle on a kept-alive connection) is cut off, and a flood of
+//! submissions or of event streams is refused (429) without holding anyone else back.
 
 mod common;
 
@@ -12,7 +13,12 @@ use serde_json::json;
 use server::clock::SystemClock;
 use std::sync::Arc;
 
-on_both_databases!(answers_carry_the_hardening_headers, frame_ancestors_follow_the_setting, slow_clients_are_cut_off);
+on_both_databases!(
+    answers_carry_the_hardening_headers,
+    frame_ancestors_follow_the_setting,
+    slow_clients_are_cut_off,
+    floods_are_slowed_and_streams_capped,
+);
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
     res.headers().get(name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap()
@@ -121,5 +127,46 @@ async fn slow_clients_are_cut_off(db: TestDb) {
     // And the server goes on serving.
     let page = TestApp::client().get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+async fn floods_are_slowed_and_streams_capped(db: TestDb) {
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.submissions_per_minute = 3).await;
+    let (flooder, other) = (TestApp::client(), TestApp::client());
+    for i in 0..3 {
+        app.submit(&flooder, json!({ "kind": "image", "prompt": format!("flood {i}") })).await;
+    }
+    let res =
+        flooder.post(format!("{}/api/submit_task", app.base)).json(&json!({ "kind": "image", "prompt": "one more" }));
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = header(&res, "retry-after").parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "too_many_requests");
+    assert_eq!(app.all_ids(&flooder).await.len(), 3, "the refused one made nothing");
+    app.submit(&other, json!({ "kind": "image", "prompt": "not held back" })).await;
+
+    // Eight open streams for one guest; a ninth is refused until one closes.
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let res = other.get(format!("{}/api/events", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(res);
+    }
+    let ninth = other.get(format!("{}/api/events", app.base)).send().await.unwrap();
+    assert_eq!(ninth.status(), StatusCode::TOO_MANY_REQUESTS);
+    drop(open.pop());
+    let mut reopened = None;
+    for _ in 0..50 {
+        let res = other.get(format!("{}/api/events", app.base)).send().await.unwrap();
+        if res.status() == StatusCode::OK {
+            reopened = Some(res);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await; // the server sees the close
+    }
+    assert!(reopened.is_some(), "a closed stream gives its place back");
+    let theirs = flooder.get(format!("{}/api/events", app.base)).send().await.unwrap();
+    assert_eq!(theirs.status(), StatusCode::OK, "another guest's streams are their own");
     app.stop().await;
 }

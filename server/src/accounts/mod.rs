@@ -77,10 +77,10 @@ impl AccountService for Accounts {
         let address_key = caller.ip.map(|ip| format!("ip:{ip}"));
         let blocked = [(Some(&account_key), throttle::PER_ACCOUNT), (address_key.as_ref(), throttle::PER_ADDRESS)]
             .into_iter()
-            .filter_map(|(key, limit)| self.throttle.blocked_until(key?, limit))
+            .filter_map(|(key, limit)| self.throttle.blocked_for(key?, limit))
             .max();
-        if let Some(until) = blocked {
-            let wait = (until - chrono::Utc::now()).num_minutes().max(1);
+        if let Some(wait) = blocked {
+            let wait = wait.num_minutes().max(1);
             return Err(ApiError::TooManyRequests(format!(
                 "Too many failed sign-ins; try again in {wait} minute{}.",
                 if wait == 1 { "" } else { "s" }

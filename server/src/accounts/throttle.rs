@@ -24,15 +24,15 @@ impl Throttle {
         Self { clock, failures: Arc::default() }
     }
 
-    /// When `key` may try again, if it has used up `limit` failures.
-    pub fn blocked_until(&self, key: &str, limit: usize) -> Option<DateTime<Utc>> {
+    /// How long until `key` may try again, if it has used up `limit` failures.
+    pub fn blocked_for(&self, key: &str, limit: usize) -> Option<TimeDelta> {
         let now = self.clock.now();
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let seen = failures.get_mut(key)?;
         while seen.front().is_some_and(|at| *at <= now - WINDOW) {
             seen.pop_front();
         }
-        (seen.len() >= limit).then(|| seen.front().map_or(now, |first| *first + WINDOW))
+        (seen.len() >= limit).then(|| seen.front().map_or(WINDOW, |first| *first + WINDOW - now))
     }
 
     pub fn failed(&self, key: &str) {
@@ -58,16 +58,17 @@ mod tests {
         let clock = Arc::new(ManualClock::starting_now());
         let throttle = Throttle::new(clock.clone());
         for _ in 0..PER_ACCOUNT {
-            assert_eq!(throttle.blocked_until("ada", PER_ACCOUNT), None);
+            assert_eq!(throttle.blocked_for("ada", PER_ACCOUNT), None);
             throttle.failed("ada");
             clock.advance(TimeDelta::minutes(1));
         }
-        let until = throttle.blocked_until("ada", PER_ACCOUNT).expect("blocked after five failures");
-        assert_eq!(throttle.blocked_until("bob", PER_ACCOUNT), None, "per key");
-        clock.advance(until - clock.now());
-        assert_eq!(throttle.blocked_until("ada", PER_ACCOUNT), None, "the oldest failure left the window");
+        let wait = throttle.blocked_for("ada", PER_ACCOUNT).expect("blocked after five failures");
+        assert_eq!(wait, WINDOW - TimeDelta::minutes(PER_ACCOUNT as i64), "until the first failure is 15 minutes old");
+        assert_eq!(throttle.blocked_for("bob", PER_ACCOUNT), None, "per key");
+        clock.advance(wait);
+        assert_eq!(throttle.blocked_for("ada", PER_ACCOUNT), None, "the oldest failure left the window");
         throttle.failed("ada");
         throttle.succeeded("ada");
-        assert_eq!(throttle.blocked_until("ada", 1), None, "a success forgets");
+        assert_eq!(throttle.blocked_for("ada", 1), None, "a success forgets");
     }
 }

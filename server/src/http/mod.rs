@@ -2,7 +2,8 @@
 //! the front door of `/api/` (`guard.rs`), who is asking (`identity.rs`: a session, else
 //! a guest cookie),
 //! browser hardening on every answer (`headers.rs`), accepting connections with a
-//! deadline for each request's head (`listen.rs`), and
+//! deadline for each request's head (`listen.rs`), how much one caller may hold or ask
+//! (`limits.rs`), and
 //! the routes that are not server functions: result files at `/content/{id}`
 //! (`results.rs`), every completed result as one ZIP (`zip.rs`) and the live event stream
 //! at `/api/events` (`stream.rs`). Handlers here read and call; they decide nothing about
@@ -11,6 +12,7 @@
 mod guard;
 mod headers;
 mod identity;
+mod limits;
 mod listen;
 mod results;
 mod router;

@@ -6,8 +6,9 @@
 use super::guard::{guard_api, Limits};
 use super::headers::{harden, Policy};
 use super::identity::{cookie_value, identify, Identify};
+use super::limits::{limit_submissions, Submissions};
 use super::results::{self, Results};
-use super::stream;
+use super::stream::{self, Streams};
 use super::zip::{self, Downloads};
 use crate::accounts::cookies::Cookies;
 use crate::accounts::Accounts;
@@ -52,6 +53,7 @@ pub fn build(
         max_body_bytes: settings.max_body_bytes,
         client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
     };
+    let submissions = Submissions::per_minute(usize::try_from(settings.submissions_per_minute).unwrap_or(usize::MAX));
     let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));
     let pages = Pages {
         backend: backend.clone(),
@@ -77,13 +79,14 @@ pub fn build(
             let pages = pages.clone();
             async move { pages.render(req).await }
         })
-        .merge(Router::new().route("/api/events", get(stream::events)).with_state(events))
+        .merge(Router::new().route("/api/events", get(stream::events)).with_state(Streams::new(events)))
         .merge(Router::new().route("/downloads/completed.zip", get(zip::completed)).with_state(downloads))
         .merge(Router::new().route("/content/{id}", get(results::serve)).with_state(results))
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(limits, guard_api))
+        .layer(middleware::from_fn_with_state(submissions, limit_submissions))
         .layer(middleware::from_fn_with_state(identity, identify))
         .layer(middleware::from_fn_with_state(policy, harden))
 }

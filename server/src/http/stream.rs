@@ -2,24 +2,57 @@
 //! reconnects with `Last-Event-ID` gets what it missed; otherwise (a first connection, a
 //! restarted server, a resume point too old, a reader too slow to keep up) it gets a
 //! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream. A
-//! stream opened with a session ends when that session is signed out or revoked.
+//! stream opened with a session ends when that session is signed out or revoked. A
+//! session (or a guest) has at most [`PER_CALLER`] streams open, an address at most
+//! [`PER_ADDRESS`]; another is `429`.
 
+use super::limits::{too_many, Gate};
 use crate::events::{Events, Published};
 use app::api::Caller;
 use app::domain::TaskEvent;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, StreamExt};
 use http::HeaderMap;
 use std::convert::Infallible;
+use std::net::IpAddr;
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+/// Streams open at once for one session or guest (tabs), and for one address.
+pub const PER_CALLER: u32 = 8;
+pub const PER_ADDRESS: u32 = 64;
+
+/// What the stream route needs: the bus, and who holds streams open.
+#[derive(Clone)]
+pub struct Streams {
+    pub events: Events,
+    per_caller: Gate<Uuid>,
+    per_address: Gate<IpAddr>,
+}
+
+impl Streams {
+    pub fn new(events: Events) -> Self {
+        Self { events, per_caller: Gate::new(PER_CALLER), per_address: Gate::new(PER_ADDRESS) }
+    }
+}
 
 pub async fn events(
-    State(events): State<Events>,
+    State(streams): State<Streams>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Response {
+    let too_many_open = || too_many("Too many live streams are open; close some tabs.".into(), Duration::from_secs(30));
+    let Some(own) = streams.per_caller.enter(caller.session.unwrap_or(caller.owner.0)) else { return too_many_open() };
+    let address = match caller.ip.map(|ip| streams.per_address.enter(ip)) {
+        Some(None) => return too_many_open(),
+        Some(pass) => pass,
+        None => None,
+    };
+    let events = streams.events;
     let (owner, session) = (caller.owner, caller.session);
     let live = events.subscribe(); // before the replay is read, so nothing falls between
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
@@ -33,26 +66,30 @@ pub async fn events(
             (vec![resync(&events, now)], now)
         }
     };
-    let follow = stream::unfold((live, events.clone(), after), move |(mut live, events, after)| async move {
-        loop {
-            match live.recv().await {
-                Ok(p) if p.ends(session) => return None,
-                Ok(p) if p.is_for(owner) && p.seq > after => {
-                    let event = sse(&events, &p);
-                    return Some((event, (live, events, p.seq)));
+    // The passes live as long as the stream: they are given back when it ends.
+    let passes = (own, address);
+    let follow =
+        stream::unfold((live, events.clone(), after, passes), move |(mut live, events, after, passes)| async move {
+            loop {
+                match live.recv().await {
+                    Ok(p) if p.ends(session) => return None,
+                    Ok(p) if p.is_for(owner) && p.seq > after => {
+                        let event = sse(&events, &p);
+                        return Some((event, (live, events, p.seq, passes)));
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        let now = events.last_seq();
+                        let event = resync(&events, now);
+                        return Some((event, (live, events, now, passes)));
+                    }
+                    Err(RecvError::Closed) => return None,
                 }
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => {
-                    let now = events.last_seq();
-                    let event = resync(&events, now);
-                    return Some((event, (live, events, now)));
-                }
-                Err(RecvError::Closed) => return None,
             }
-        }
-    });
+        });
     let closed = events.closed();
-    Sse::new(stream::iter(first).chain(follow).take_until(closed).map(Ok)).keep_alive(KeepAlive::default())
+    let stream = stream::iter(first).chain(follow).take_until(closed).map(Ok::<_, Infallible>);
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 fn seq_of(id: Option<&str>) -> u64 {

@@ -9,6 +9,7 @@
 //! stall time (a setting) is dropped. A file that cannot be read ends the stream with an
 //! error, so the browser reports the download failed instead of saving a truncated ZIP.
 
+use super::limits::{too_many, Gate};
 use super::results::Results;
 use app::api::ApiError;
 use app::domain::{download_name, OwnerId};
@@ -16,9 +17,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::{HeaderValue, StatusCode};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -39,57 +40,19 @@ pub struct Downloads {
     pub files: Results,
     /// A client that takes longer than this to take one chunk is dropped.
     pub stall: Duration,
-    places: Places,
+    running: Gate<OwnerId>,
 }
 
 impl Downloads {
     pub fn new(files: Results, stall: Duration) -> Self {
-        Self { files, stall, places: Places::default() }
-    }
-}
-
-/// How many downloads each owner has running.
-#[derive(Clone, Default)]
-struct Places(Arc<Mutex<HashMap<OwnerId, u32>>>);
-
-impl Places {
-    /// A place among the owner's running downloads, if one is free.
-    fn take(&self, owner: OwnerId) -> Option<Place> {
-        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let n = running.entry(owner).or_default();
-        (*n < PER_OWNER).then(|| {
-            *n += 1;
-            Place { owner, places: self.clone() }
-        })
-    }
-}
-
-/// A running download's place; given back when it ends, however it ends.
-struct Place {
-    owner: OwnerId,
-    places: Places,
-}
-
-impl Drop for Place {
-    fn drop(&mut self) {
-        let mut running = self.places.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = running.get_mut(&self.owner) {
-            *n -= 1;
-            if *n == 0 {
-                running.remove(&self.owner);
-            }
-        }
+        Self { files, stall, running: Gate::new(PER_OWNER) }
     }
 }
 
 pub async fn completed(State(downloads): State<Downloads>, Extension(owner): Extension<OwnerId>) -> Response {
-    let Some(place) = downloads.places.take(owner) else {
-        let err = ApiError::TooManyRequests(format!(
-            "{PER_OWNER} ZIP downloads are running already; wait for one to finish."
-        ));
-        let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(err)).into_response();
-        res.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("10"));
-        return res;
+    let Some(place) = downloads.running.enter(owner) else {
+        let what = format!("{PER_OWNER} ZIP downloads are running already; wait for one to finish.");
+        return too_many(what, Duration::from_secs(10));
     };
     let entries = match downloads.files.store.completed_files(owner).await {
         Ok(entries) => entries,
@@ -197,18 +160,6 @@ impl Write for Buffer {
 mod tests {
     use super::*;
     use uuid::Uuid;
-
-    #[test]
-    fn an_owner_has_two_places_given_back_when_a_download_ends() {
-        let places = Places::default();
-        let (alice, bob) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::new_v4()));
-        let first = places.take(alice).unwrap();
-        let _second = places.take(alice).unwrap();
-        assert!(places.take(alice).is_none(), "a third waits");
-        assert!(places.take(bob).is_some(), "others are not held back");
-        drop(first);
-        assert!(places.take(alice).is_some(), "a place is free again");
-    }
 
     #[tokio::test]
     async fn a_client_that_takes_nothing_is_dropped_after_the_stall_time() {
