@@ -142,6 +142,27 @@ pub async fn start_with_clock(
     Ok(Running { addr, stop, task, engine, events, relay, grace, db, sweeping })
 }
 
+/// Creates an account from the command line: connects and migrates the database, checks
+/// the request as a sign-up would, and stores the account (an administrator if `admin`).
+pub async fn add_user(
+    settings: &Settings,
+    request: app::domain::SignUpRequest,
+    admin: bool,
+) -> Result<uuid::Uuid, AddUserError> {
+    let sign_up = request.validate().map_err(|e| AddUserError::Refused(app::api::ApiError::from(e)))?;
+    let db = db::connect(settings).await?;
+    let store = TaskStore::new(db, Arc::new(SystemClock), TimeDelta::zero());
+    accounts::add_user(&store, &sign_up, admin).await.map_err(AddUserError::Refused)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddUserError {
+    #[error("database: {0}")]
+    Database(#[from] db::DbError),
+    #[error("{0}")]
+    Refused(app::api::ApiError),
+}
+
 fn engine_config(settings: &Settings) -> EngineConfig {
     let ms = Duration::from_millis;
     EngineConfig {

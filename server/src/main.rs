@@ -1,6 +1,6 @@
 //! The `server` binary: read the settings, start serving, stop cleanly on Ctrl-C or
 //! SIGTERM; or, with `providers check`, ask the configured generation services whether
-//! they answer.
+//! they answer; or, with `user add`, create an account (the first administrator).
 
 use clap::{Parser, Subcommand};
 use server::config::Settings;
@@ -26,6 +26,25 @@ enum Command {
         #[command(subcommand)]
         action: ProvidersAction,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Creates an account; its password is read from the first line of standard input
+    /// (`printf '%s\n' "$PASSWORD" | server user add ada --admin`), never from the command line.
+    Add {
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// An administrator.
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -46,6 +65,26 @@ async fn main() -> anyhow::Result<ExitCode> {
             let report = Report::of(&Providers::from_settings(&settings)?).await;
             print!("{report}");
             Ok(if report.all_ready() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Some(Command::User { action: UserAction::Add { username, email, admin } }) => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            let request = app::domain::SignUpRequest { username: username.clone(), email, password };
+            match server::add_user(&settings, request, admin).await {
+                Ok(id) => {
+                    println!(
+                        "created {} ({id}){}",
+                        username.trim().to_lowercase(),
+                        if admin { ", an administrator" } else { "" }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("not created: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
         }
     }
 }

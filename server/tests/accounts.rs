@@ -16,6 +16,8 @@ on_both_databases!(
     sessions_are_fresh_at_sign_in_and_end_at_the_server,
     sign_ins_are_throttled_and_bad_sign_ups_change_nothing,
     cookies_are_secure_over_https,
+    an_operator_adds_a_user_from_the_command_line,
+    without_guests_only_accounts_reach_tasks,
 );
 
 const PASSWORD: &str = "violet kettle drum";
@@ -178,5 +180,64 @@ async fn cookies_are_secure_over_https(db: TestDb) {
     assert!(!session.contains("Domain"), "{session}");
     let guest = reqwest::Client::new().get(format!("{}/", app.base)).send().await.unwrap();
     assert!(set_cookies(&guest).iter().any(|c| c.starts_with("atelier_owner=") && c.contains("Secure")));
+    app.stop().await;
+}
+
+/// `server user add`, the real binary: the password from standard input; a weak password
+/// or a taken name is refused with a reason and exit status 1.
+async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let add = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["--config", "/nonexistent/Leptos.toml", "user", "add"])
+            .args(args)
+            .env("ATELIER_DATABASE_URL", &db.url)
+            .env("ATELIER_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    // (A short blocking wait for a child process is fine in a test.)
+    let (ok, said) = add(&["Root", "--admin"], PASSWORD);
+    assert!(ok && said.contains("created root") && said.contains("administrator"), "{said}");
+    let (ok, said) = add(&["root"], PASSWORD);
+    assert!(!ok && said.contains("taken"), "{said}");
+    let (ok, said) = add(&["weak"], "password1");
+    assert!(!ok && said.contains("common"), "{said}");
+
+    let app = TestApp::spawn(&db).await;
+    let (status, account) =
+        app.call(&TestApp::client(), "sign_in", json!({ "login": "root", "password": PASSWORD })).await;
+    assert_eq!((status, account["username"].as_str()), (StatusCode::OK, Some("root")));
+    app.stop().await;
+}
+
+/// `guests = false`: the page loads (asking to sign in), sign-up and sign-in work, and
+/// nothing else does without a session; no guest cookie is handed out.
+async fn without_guests_only_accounts_reach_tasks(db: TestDb) {
+    let app = TestApp::spawn_with(&db, std::sync::Arc::new(server::clock::SystemClock), |s| s.guests = false).await;
+    let stranger = TestApp::client();
+    let page = stranger.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(set_cookies(&page).iter().all(|c| !c.starts_with("atelier_owner=")), "no guest cookie");
+    for (endpoint, body) in [("submit_task", json!({ "kind": "image", "prompt": "x" })), ("list_tasks", json!({}))] {
+        let (status, err) = app.call(&stranger, endpoint, body).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("signed_out")), "{endpoint}");
+    }
+    let events = stranger.get(format!("{}/api/events", app.base)).send().await.unwrap();
+    assert_eq!(events.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = app.call(&stranger, "sign_up", json!({ "username": "erin", "password": PASSWORD })).await;
+    assert_eq!(status, StatusCode::OK);
+    app.submit(&stranger, json!({ "kind": "image", "prompt": "signed in now" })).await;
+    assert_eq!(app.all_ids(&stranger).await.len(), 1);
     app.stop().await;
 }

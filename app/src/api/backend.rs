@@ -93,9 +93,13 @@ pub struct Backend(pub Arc<dyn TaskService>);
 #[derive(Clone)]
 pub struct AccountBackend(pub Arc<dyn AccountService>);
 
-/// Who the page is rendered for: the signed-in account's username, `None` for a guest.
+/// Who the page is rendered for: the signed-in account's username (`None`: a guest), and
+/// whether guests may use the page at all.
 #[derive(Clone)]
-pub struct Viewer(pub Option<String>);
+pub struct Viewer {
+    pub name: Option<String>,
+    pub guests: bool,
+}
 
 /// The caller's first page of tasks, read by the server before it renders a page, so the
 /// page renders in one pass with nothing to wait for (see `Queue::new`).

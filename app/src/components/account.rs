@@ -22,10 +22,12 @@ enum Mode {
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let t = t();
-    let viewer = SharedValue::new(viewer_from_server).into_inner();
-    let open = RwSignal::new(false);
+    let (viewer, guests) = SharedValue::new(viewer_from_server).into_inner();
+    // Without guests, a person who is not signed in sees only this dialog.
+    let must_sign_in = viewer.is_none() && !guests;
+    let open = RwSignal::new(must_sign_in);
     on_window(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" {
+        if e.key() == "Escape" && !must_sign_in {
             open.set(false);
         }
     });
@@ -39,14 +41,17 @@ pub fn AccountMenu() -> impl IntoView {
             {Icon::User.view(18)}<span class="account-name">{name}</span>
         </button>
         <Show when=move || open.get()>
-            <div class="dialog-backdrop" on:click=move |_| open.set(false)></div>
+            <div class="dialog-backdrop" class:opaque=must_sign_in on:click=move |_| open.set(must_sign_in)></div>
             <div class="dialog" role="dialog" aria-modal="true" data-testid="account-dialog"
                 aria-label=if signed_in { t.sessions } else { t.sign_in }>
-                <button type="button" class="dialog-close secondary" on:click=move |_| open.set(false)>{t.close}</button>
+                <Show when=move || !must_sign_in fallback=|| view! { <h2 class="dialog-title">"Atelier"</h2> }>
+                    <button type="button" class="dialog-close secondary" on:click=move |_| open.set(false)>{t.close}</button>
+                </Show>
                 {if signed_in { view! { <Sessions/> }.into_any() } else { view! { <Credentials/> }.into_any() }}
             </div>
         </Show>
     }
+    .into_any()
 }
 
 /// Sign in, or create an account.
@@ -183,9 +188,10 @@ fn reload() {
     let _ = window().location().reload();
 }
 
-fn viewer_from_server() -> Option<String> {
+/// The signed-in name, and whether guests may use the page.
+fn viewer_from_server() -> (Option<String>, bool) {
     #[cfg(feature = "ssr")]
-    return use_context::<crate::api::Viewer>().and_then(|v| v.0);
+    return use_context::<crate::api::Viewer>().map_or((None, true), |v| (v.name, v.guests));
     #[cfg(not(feature = "ssr"))]
-    None
+    (None, true)
 }

@@ -56,16 +56,30 @@ impl Accounts {
     }
 }
 
+/// The password's hash, if it is not too guessable for this username.
+async fn strong_hash(sign_up: &SignUp) -> Result<String, ApiError> {
+    if let Some(why) = password::weakness(&sign_up.password, sign_up.username.as_str()) {
+        return Err(ValidationErrors(vec![FieldError::new("password", "password_weak", why)]).into());
+    }
+    Ok(password::hash(sign_up.password.clone()).await)
+}
+
+/// Creates an account from the command line (`server user add`), with no session; the
+/// first administrator is made this way.
+pub async fn add_user(store: &TaskStore, sign_up: &SignUp, admin: bool) -> Result<Uuid, ApiError> {
+    let hash = strong_hash(sign_up).await?;
+    Ok(store.create_account(sign_up, &hash, admin, None).await?.0)
+}
+
 #[async_trait::async_trait]
 impl AccountService for Accounts {
     async fn sign_up(&self, caller: &Caller, sign_up: SignUp) -> Result<Signed, ApiError> {
-        if let Some(why) = password::weakness(&sign_up.password, sign_up.username.as_str()) {
-            return Err(ValidationErrors(vec![FieldError::new("password", "password_weak", why)]).into());
-        }
-        let hash = password::hash(sign_up.password.clone()).await;
+        let hash = strong_hash(&sign_up).await?;
         let token = new_token();
         let token_hash = token_hash(&token);
-        let signed_in = self.store.create_account(&sign_up, &hash, Self::new_session(caller, &token_hash)).await?;
+        let new = Self::new_session(caller, &token_hash);
+        let (_, signed_in) = self.store.create_account(&sign_up, &hash, false, Some(new)).await?;
+        let signed_in = signed_in.ok_or(ApiError::Internal)?;
         tracing::info!(user = %signed_in.user, "signed up");
         let cookies = self.signed(caller, &token, &signed_in);
         let account = self.store.account(signed_in.user, signed_in.session).await?;

@@ -2,18 +2,20 @@
 //! [`OwnerId`], which every task call is scoped to): a valid session cookie makes the
 //! caller its account, in the workspace the session shows; otherwise the caller is a
 //! guest, whose owner id is its guest cookie's (a random v4 id, made on the first visit).
-//! A session cookie that no longer opens a session is cleared.
+//! A session cookie that no longer opens a session is cleared. With guests turned off
+//! (`guests = false`), a caller without a session may load the page and sign up or in,
+//! and nothing else: every other call is `401 signed_out`.
 
 use crate::accounts::cookies::{Cookies, GUEST};
 use crate::accounts::Accounts;
-use app::api::Caller;
+use app::api::{ApiError, Caller};
 use app::domain::OwnerId;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use cookie::Cookie;
 use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
-use http::HeaderValue;
+use http::{HeaderValue, StatusCode};
 use std::net::SocketAddr;
 use uuid::Uuid;
 
@@ -22,6 +24,13 @@ use uuid::Uuid;
 pub struct Identify {
     pub accounts: Accounts,
     pub cookies: Cookies,
+    pub guests: bool,
+}
+
+/// What a caller without a session may still do when guests are off.
+fn open_to_all(path: &str) -> bool {
+    !(path.starts_with("/api/") || path.starts_with("/content/") || path.starts_with("/downloads/"))
+        || matches!(path, "/api/sign_in" | "/api/sign_up" | "/api/sign_out")
 }
 
 /// The value of the request's cookie `name`, if it sent one.
@@ -53,6 +62,9 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
         Some(s) => {
             Caller { owner: s.workspace, user: Some(s.user), session: Some(s.session), guest: false, ip, user_agent }
         }
+        None if !identify.guests && !open_to_all(req.uri().path()) => {
+            return (StatusCode::UNAUTHORIZED, axum::Json(ApiError::SignedOut)).into_response();
+        }
         None => {
             if token.is_some() {
                 set.push(cookies.clear_session());
@@ -62,7 +74,7 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
                 .and_then(|v| Uuid::parse_str(&v).ok())
                 .filter(|id| id.get_version_num() == 4);
             let owner = existing.unwrap_or_else(Uuid::new_v4);
-            if existing.is_none() {
+            if existing.is_none() && identify.guests {
                 set.push(cookies.guest(&owner.to_string()));
             }
             Caller { owner: OwnerId(owner), user: None, session: None, guest: true, ip, user_agent }

@@ -45,7 +45,7 @@ pub fn build(
     let options = settings.leptos_options(addr);
     let backend = Backend(Arc::new(service));
     let account_backend = AccountBackend(Arc::new(accounts.clone()));
-    let identity = Identify { accounts, cookies: Cookies { secure: settings.secure_cookies } };
+    let identity = Identify { accounts, cookies: Cookies { secure: settings.secure_cookies }, guests: settings.guests };
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
     let policy = Policy::new(&settings.frame_ancestors);
@@ -58,6 +58,7 @@ pub fn build(
     let pages = Pages {
         backend: backend.clone(),
         accounts: account_backend.clone(),
+        guests: settings.guests,
         options: options.clone(),
         policy: policy.clone(),
     };
@@ -96,6 +97,8 @@ pub fn build(
 struct Pages {
     backend: Backend,
     accounts: AccountBackend,
+    /// Whether guests may use the page.
+    guests: bool,
     options: LeptosOptions,
     policy: Policy,
 }
@@ -116,14 +119,14 @@ impl Pages {
             _ => None,
         };
         let locale = locale_of(&req);
-        let Pages { backend, options, policy, .. } = self;
+        let Pages { backend, options, policy, guests, .. } = self;
         let nonce = Nonce::new();
         let csp = policy.page(&nonce);
         let context = move || {
             provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
-            provide_context(Viewer(viewer.clone()));
+            provide_context(Viewer { name: viewer.clone(), guests });
             provide_context(nonce.clone()); // after leptos_axum's own, so this one is used
         };
         let mut res =

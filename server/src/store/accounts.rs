@@ -37,15 +37,17 @@ pub struct NewSession<'a> {
 }
 
 impl TaskStore {
-    /// Creates the account, its personal workspace (named after it, the user its owner)
-    /// and its first session. A username or email in use is a `Conflict` naming it.
+    /// Creates the account (an administrator if `admin`), its personal workspace (named
+    /// after it, the user its owner) and, given `new`, its first session. A username or
+    /// email in use is a `Conflict` naming it. Returns the user's id and the session.
     pub async fn create_account(
         &self,
         sign_up: &SignUp,
         hash: &str,
-        new: NewSession<'_>,
-    ) -> Result<SignedIn, StoreError> {
-        let txn = self.write_txn(new.guest).await?;
+        admin: bool,
+        new: Option<NewSession<'_>>,
+    ) -> Result<(Uuid, Option<SignedIn>), StoreError> {
+        let txn = self.write_txn(new.as_ref().and_then(|n| n.guest)).await?;
         let now = self.clock.now();
         let taken = |what: &str| StoreError::Conflict(format!("That {what} is taken; choose another or sign in."));
         let name = user::Column::Username.eq(sign_up.username.as_str());
@@ -63,7 +65,7 @@ impl TaskStore {
             username: Set(sign_up.username.as_str().to_owned()),
             email: Set(sign_up.email.as_ref().map(|e| e.as_str().to_owned())),
             password_hash: Set(hash.to_owned()),
-            is_admin: Set(false),
+            is_admin: Set(admin),
             created_at: Set(now),
         })
         .exec_without_returning(&*txn)
@@ -84,9 +86,12 @@ impl TaskStore {
         })
         .exec_without_returning(&*txn)
         .await?;
-        let signed_in = open_session(&txn, user_id, OwnerId(workspace_id), "owner", &new, now).await?;
+        let signed_in = match new {
+            Some(new) => Some(open_session(&txn, user_id, OwnerId(workspace_id), "owner", &new, now).await?),
+            None => None,
+        };
         txn.commit().await?;
-        Ok(signed_in)
+        Ok((user_id, signed_in))
     }
 
     /// The id and password hash of the account `login` names (its username or email).
