@@ -1,7 +1,8 @@
 //! Checks of what a service sends back: the bytes must be the media the task asked for
 //! (an HTML error page instead of a PNG fails clearly), and their size (and a video's
 //! duration) is read from them: images with the `image` crate, MP4 with `shiguredo_mp4`,
-//! WebM with `matroska`.
+//! WebM with `matroska`. A PNG, JPEG, WebP or MP4 must also end where its own structure
+//! says: nothing rides after it (a PNG with a page appended is refused, not stored).
 
 use super::http::protocol;
 use super::Output;
@@ -36,6 +37,9 @@ pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
     }
     if bytes.get(4..8) != Some(b"ftyp") {
         return Err(not_a(&bytes, "an MP4 or WebM video"));
+    }
+    if !mp4_boxes_fill(&bytes) {
+        return Err(protocol("the service sent an MP4 whose boxes do not end where the file does".into()));
     }
     let broken = |why: String| protocol(format!("the service sent a broken MP4 ({why})"));
     let mut demuxer = Mp4FileDemuxer::new();
@@ -84,6 +88,9 @@ pub fn image_output(bytes: Vec<u8>) -> Result<Output, Failure> {
         .ok()
         .and_then(|r| r.into_dimensions().ok())
         .ok_or_else(|| protocol(format!("the service sent a broken {media_type} (its header does not read)")))?;
+    if !image_ends_at_its_end(&bytes, media_type) {
+        return Err(protocol(format!("the service sent a {media_type} with bytes after its end")));
+    }
     Ok(Output {
         media_type: media_type.into(),
         bytes,
@@ -92,6 +99,45 @@ pub fn image_output(bytes: Vec<u8>) -> Result<Output, Failure> {
         duration_ms: None,
         poster: None,
     })
+}
+
+/// Whether an image's last bytes are its format's end: PNG's `IEND` chunk, JPEG's EOI
+/// marker, or the length a WebP's RIFF header gives.
+fn image_ends_at_its_end(bytes: &[u8], media_type: &str) -> bool {
+    const IEND: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    match media_type {
+        "image/png" => bytes.ends_with(&IEND),
+        "image/jpeg" => bytes.ends_with(&[0xFF, 0xD9]),
+        "image/webp" => bytes
+            .get(4..8)
+            .map(|size| u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as usize + 8)
+            .is_some_and(|whole| whole == bytes.len()),
+        _ => false,
+    }
+}
+
+/// Whether an MP4's top-level boxes, each by its declared size, add up to the file.
+fn mp4_boxes_fill(bytes: &[u8]) -> bool {
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let Some(head) = bytes.get(at..at + 8) else { return false };
+        let size = match u32::from_be_bytes([head[0], head[1], head[2], head[3]]) {
+            0 => bytes.len() - at, // to the end of the file
+            1 => match bytes.get(at + 8..at + 16) {
+                Some(large) => u64::from_be_bytes(large.try_into().expect("eight bytes")) as usize,
+                None => return false,
+            },
+            n => n as usize,
+        };
+        if size < 8 {
+            return false;
+        }
+        at = match at.checked_add(size) {
+            Some(next) => next,
+            None => return false,
+        };
+    }
+    at == bytes.len()
 }
 
 fn not_a(bytes: &[u8], what: &str) -> Failure {
@@ -126,5 +172,26 @@ mod tests {
             panic!("a cut PNG is refused")
         };
         assert!(message.contains("broken image/png"), "{message}");
+    }
+
+    #[test]
+    fn nothing_may_ride_after_an_image_or_a_video() {
+        for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP] {
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            image::RgbImage::new(5, 3).write_to(&mut bytes, format).unwrap();
+            let mut bytes = bytes.into_inner();
+            bytes.extend_from_slice(b"<html><script>alert(1)</script></html>");
+            let Err(Failure::Permanent { message, .. }) = image_output(bytes) else {
+                panic!("{format:?} with a page appended is refused")
+            };
+            assert!(message.contains("bytes after its end"), "{message}");
+        }
+        let frames = (0..4).map(|i| vec![(i * 60) as u8; 16 * 16 * 3]);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let clip = clip::encode(16, 16, 4, frames, &stop, |_| {}).unwrap();
+        assert!(video_output(clip.clone()).is_ok(), "a whole MP4 passes");
+        let mut long = clip;
+        long.extend_from_slice(b"<html></html>");
+        assert!(video_output(long).is_err(), "an MP4 with a page appended does not");
     }
 }
