@@ -108,26 +108,27 @@ pub struct FirstPage(pub Result<TaskPage, ApiError>);
 
 /// The backend and the caller's owner id, or `Internal` if the server did not wire them.
 pub(super) fn current() -> Result<(Arc<dyn TaskService>, OwnerId), ApiError> {
-    let missing = |what: &str| {
-        leptos::logging::error!("server wiring: no {what} in the request context");
-        ApiError::Internal
-    };
-    let backend = use_context::<Backend>().ok_or_else(|| missing("Backend"))?;
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request parts"))?;
-    let owner = parts.extensions.get::<OwnerId>().copied().ok_or_else(|| missing("owner id"))?;
-    Ok((backend.0, owner))
+    Ok((wired::<Backend>("Backend")?.0, extension::<OwnerId>("owner id")?))
 }
 
 /// The account service and the caller, or `Internal` if the server did not wire them.
 pub(super) fn caller() -> Result<(Arc<dyn AccountService>, Caller), ApiError> {
-    let missing = |what: &str| {
-        leptos::logging::error!("server wiring: no {what} in the request context");
-        ApiError::Internal
-    };
-    let accounts = use_context::<AccountBackend>().ok_or_else(|| missing("AccountBackend"))?;
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request parts"))?;
-    let caller = parts.extensions.get::<Caller>().cloned().ok_or_else(|| missing("caller"))?;
-    Ok((accounts.0, caller))
+    Ok((wired::<AccountBackend>("AccountBackend")?.0, extension::<Caller>("caller")?))
+}
+
+/// A value the server provides through context.
+fn wired<T: Clone + Send + Sync + 'static>(what: &str) -> Result<T, ApiError> {
+    use_context::<T>().ok_or_else(|| missing(what))
+}
+
+/// A value the server's middleware put into the request's extensions.
+fn extension<T: Clone + Send + Sync + 'static>(what: &str) -> Result<T, ApiError> {
+    wired::<http::request::Parts>("request parts")?.extensions.get::<T>().cloned().ok_or_else(|| missing(what))
+}
+
+fn missing(what: &str) -> ApiError {
+    leptos::logging::error!("server wiring: no {what} in the request context");
+    ApiError::Internal
 }
 
 /// Sends the cookies with the answer.
