@@ -10,6 +10,7 @@ mod m20261129_000004_board_items;
 mod m20261129_000005_task_prompts;
 mod m20261206_000006_waiting_index;
 mod m20261206_000007_accounts;
+mod m20261206_000008_sharing;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_task_prompts::Migration),
             Box::new(m20261206_000006_waiting_index::Migration),
             Box::new(m20261206_000007_accounts::Migration),
+            Box::new(m20261206_000008_sharing::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use crate::provider::{Providers, RemoteJobId};
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
+    Author, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
     TaskDetails, TaskEvent, TaskPage, TaskView,
 };
 use uuid::Uuid;
@@ -59,8 +59,8 @@ impl Service {
 
 #[async_trait::async_trait]
 impl TaskService for Service {
-    async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError> {
-        let response = self.store.create(owner, &submission).await?;
+    async fn submit(&self, owner: OwnerId, by: Option<Author>, submission: Submission) -> Result<SubmitResponse, ApiError> {
+        let response = self.store.create(owner, by.as_ref(), &submission).await?;
         tracing::debug!(owner = %owner.0, n = response.tasks.len(), deduplicated = response.deduplicated, "submitted");
         if !response.deduplicated {
             response.tasks.iter().for_each(|task| self.changed(owner, task));
@@ -83,8 +83,8 @@ impl TaskService for Service {
         Ok(task)
     }
 
-    async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
-        let task = self.store.retry_task(owner, id).await?;
+    async fn retry(&self, owner: OwnerId, by: Option<Author>, id: Uuid) -> Result<TaskView, ApiError> {
+        let task = self.store.retry_task(owner, by.as_ref(), id).await?;
         self.changed(owner, &task);
         Ok(task)
     }

@@ -36,7 +36,7 @@ async fn queue(store: &TaskStore, owner: OwnerId, prompts: &[&str]) -> Vec<Uuid>
     let mut ids = Vec::new();
     for prompt in prompts {
         let request = SubmitRequest { kind: "image".into(), prompt: prompt.to_string(), ..Default::default() };
-        ids.extend(store.create(owner, &request.validate().unwrap()).await.unwrap().tasks.iter().map(|t| t.id));
+        ids.extend(store.create(owner, None, &request.validate().unwrap()).await.unwrap().tasks.iter().map(|t| t.id));
     }
     ids
 }

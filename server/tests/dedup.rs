@@ -119,7 +119,7 @@ async fn racing_store_writes_create_one_task(db: TestDb) {
             tokio::spawn(async move {
                 store.find(owner, uuid::Uuid::nil()).await.unwrap();
                 start.wait().await;
-                store.create(owner, &submission).await.unwrap()
+                store.create(owner, None, &submission).await.unwrap()
             })
         })
         .collect();

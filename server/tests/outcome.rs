@@ -31,7 +31,7 @@ async fn setup(db: &TestDb) -> (TaskStore, Arc<ManualClock>, OwnerId, Uuid) {
     let store = TaskStore::new(server::db::connect(&settings).await.unwrap(), clock.clone(), TimeDelta::zero());
     let owner = OwnerId(Uuid::new_v4());
     let request = SubmitRequest { kind: "image".into(), prompt: "a fox".into(), ..Default::default() };
-    let id = store.create(owner, &request.validate().unwrap()).await.unwrap().tasks[0].id;
+    let id = store.create(owner, None, &request.validate().unwrap()).await.unwrap().tasks[0].id;
     (store, clock, owner, id)
 }
 
@@ -95,7 +95,7 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     assert_eq!(t.error.unwrap().code, "content_policy");
 
     // Cancel while running: recorded first, the attempt's end then makes it cancelled...
-    let again = store.retry_task(owner, id).await.unwrap().id;
+    let again = store.retry_task(owner, None, id).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
     let (cancelling, _) = store.cancel_task(owner, again).await.unwrap();
     assert_eq!((cancelling.status, cancelling.cancel_requested), (TaskStatus::Processing, true));
@@ -104,7 +104,7 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     assert_eq!(task(&store, owner, again).await.status, TaskStatus::Cancelled);
     // ...and so does a result that lands after the cancel was accepted, before the abort:
     // the completion is refused and the attempt ends cancelled, its result discarded.
-    let third = store.retry_task(owner, again).await.unwrap().id;
+    let third = store.retry_task(owner, None, again).await.unwrap().id;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
     store.cancel_task(owner, third).await.unwrap();
     assert!(store.complete(third, "a", None).await.unwrap().is_none(), "an accepted cancel is never ignored");

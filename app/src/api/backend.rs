@@ -6,8 +6,9 @@
 
 use super::ApiError;
 use crate::domain::{
-    AccountView, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, SignInRequest,
-    SignUp, Submission, SubmitResponse, TaskDetails, TaskPage, TaskView,
+    AccountView, Author, BoardItemView, ClearFilter, InviteOffer, InviteView, ListFilter, NewToken, OwnerId,
+    PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, Submission, SubmitResponse, TaskDetails, TaskPage,
+    TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use leptos::prelude::use_context;
 use std::net::IpAddr;
@@ -17,8 +18,9 @@ use uuid::Uuid;
 /// The operations on tasks; implemented over the database by the server crate.
 #[async_trait::async_trait]
 pub trait TaskService: Send + Sync + 'static {
-    /// Persists one pending task per variant and returns them.
-    async fn submit(&self, owner: OwnerId, submission: Submission) -> Result<SubmitResponse, ApiError>;
+    /// Persists one pending task per variant, submitted `by` a member (none: a guest),
+    /// and returns them.
+    async fn submit(&self, owner: OwnerId, by: Option<Author>, submission: Submission) -> Result<SubmitResponse, ApiError>;
     /// One page of the owner's tasks.
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
     /// One of the owner's tasks with its attempts; `NotFound` for any other id.
@@ -26,8 +28,9 @@ pub trait TaskService: Send + Sync + 'static {
     /// Pending or retrying: cancelled at once. Processing: the cancel is recorded and the
     /// running attempt stops. Finished: `Conflict`.
     async fn cancel(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
-    /// A new pending task with the parameters of a failed or cancelled one, linked to it.
-    async fn retry(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
+    /// A new pending task with the parameters of a failed or cancelled one, linked to it,
+    /// submitted `by` the member who retried it.
+    async fn retry(&self, owner: OwnerId, by: Option<Author>, id: Uuid) -> Result<TaskView, ApiError>;
     /// Removes a task that is not running, with its content.
     async fn delete(&self, owner: OwnerId, id: Uuid) -> Result<(), ApiError>;
     /// Removes every task of the owner in the given finished statuses (that had finished
@@ -48,16 +51,51 @@ pub trait TaskService: Send + Sync + 'static {
 }
 
 /// Who is asking: the owner id their tasks are scoped to (a guest's own, or the workspace
-/// a session shows), and, when signed in, the user and session.
+/// a session or API token acts in) with their role there, and, when signed in, the user
+/// and the session (none for an API token).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     pub owner: OwnerId,
+    pub role: Role,
     pub user: Option<Uuid>,
+    /// The signed-in user's username.
+    pub name: Option<String>,
     pub session: Option<Uuid>,
     /// Set when the caller is a guest: its owner id came from the guest cookie.
     pub guest: bool,
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
+}
+
+impl Caller {
+    /// The member tasks are recorded as submitted by (none for a guest).
+    pub fn author(&self) -> Option<Author> {
+        Some(Author { id: self.user?, name: self.name.clone()? })
+    }
+
+    /// The caller's user and session; `SignedOut` without a session (a guest, or an API
+    /// token: tokens do not manage accounts or workspaces).
+    pub fn signed_in(&self) -> Result<(Uuid, Uuid), ApiError> {
+        self.user.zip(self.session).ok_or(ApiError::SignedOut)
+    }
+
+    /// `Forbidden` unless the caller's role may submit and manage tasks and the board.
+    pub fn may_edit(&self) -> Result<(), ApiError> {
+        if self.role.can_edit() {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(
+            "Viewers can see and download; ask an owner of the workspace to make you an editor.".into(),
+        ))
+    }
+
+    /// `Forbidden` unless the caller owns the workspace.
+    pub fn may_manage(&self) -> Result<(), ApiError> {
+        if self.role.can_manage() {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden("Only an owner of the workspace can do this.".into()))
+    }
 }
 
 /// What a sign-up or sign-in gives: the account, and the cookies that carry the session.
@@ -85,6 +123,36 @@ pub trait AccountService: Send + Sync + 'static {
     async fn revoke_session(&self, caller: &Caller, id: Uuid) -> Result<AccountView, ApiError>;
 }
 
+/// Workspaces, their members, invites and API tokens; implemented by the server crate.
+/// Every method needs a signed-in session; what the caller's role allows is checked here.
+#[async_trait::async_trait]
+pub trait WorkspaceService: Send + Sync + 'static {
+    /// The caller's workspaces, personal first.
+    async fn workspaces(&self, caller: &Caller) -> Result<Vec<WorkspaceSummary>, ApiError>;
+    /// The workspace the caller's session shows.
+    async fn workspace(&self, caller: &Caller) -> Result<WorkspaceView, ApiError>;
+    /// A new workspace, the caller its owner; the session switches to it.
+    async fn create(&self, caller: &Caller, name: WorkspaceName) -> Result<WorkspaceSummary, ApiError>;
+    /// Switches the session to another of the caller's workspaces (`NotFound` otherwise).
+    async fn switch(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceSummary, ApiError>;
+    /// A single-use link into the workspace with `role`, valid for `INVITE_DAYS` (owners).
+    async fn invite(&self, caller: &Caller, role: Role) -> Result<InviteView, ApiError>;
+    /// Withdraws a pending invite (owners).
+    async fn revoke_invite(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceView, ApiError>;
+    /// What an invite link offers; `NotFound` if it is unknown, used or expired.
+    async fn offer(&self, caller: &Caller, token: &str) -> Result<InviteOffer, ApiError>;
+    /// Joins the invite's workspace (the link is used up) and switches the session to it.
+    async fn accept(&self, caller: &Caller, token: &str) -> Result<WorkspaceSummary, ApiError>;
+    /// Changes a member's role (owners; a workspace keeps at least one owner).
+    async fn set_role(&self, caller: &Caller, user: Uuid, role: Role) -> Result<WorkspaceView, ApiError>;
+    /// Removes a member (owners), or the caller leaves; their access ends at once.
+    async fn remove_member(&self, caller: &Caller, user: Uuid) -> Result<(), ApiError>;
+    /// A new API token of the caller for this workspace, shown once.
+    async fn create_token(&self, caller: &Caller, name: String) -> Result<NewToken, ApiError>;
+    /// Revokes one of the caller's tokens.
+    async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceView, ApiError>;
+}
+
 /// The context value the server provides to every request.
 #[derive(Clone)]
 pub struct Backend(pub Arc<dyn TaskService>);
@@ -93,11 +161,17 @@ pub struct Backend(pub Arc<dyn TaskService>);
 #[derive(Clone)]
 pub struct AccountBackend(pub Arc<dyn AccountService>);
 
-/// Who the page is rendered for: the signed-in account's username (`None`: a guest), and
-/// whether guests may use the page at all.
+/// The workspace service, in context beside [`Backend`].
+#[derive(Clone)]
+pub struct WorkspaceBackend(pub Arc<dyn WorkspaceService>);
+
+/// Who the page is rendered for: the signed-in account's username (`None`: a guest), its
+/// workspaces (the one shown marked `current`; none for a guest), and whether guests may
+/// use the page at all.
 #[derive(Clone)]
 pub struct Viewer {
     pub name: Option<String>,
+    pub workspaces: Vec<WorkspaceSummary>,
     pub guests: bool,
 }
 
@@ -109,6 +183,19 @@ pub struct FirstPage(pub Result<TaskPage, ApiError>);
 /// The backend and the caller's owner id, or `Internal` if the server did not wire them.
 pub(super) fn current() -> Result<(Arc<dyn TaskService>, OwnerId), ApiError> {
     Ok((wired::<Backend>("Backend")?.0, extension::<OwnerId>("owner id")?))
+}
+
+/// The backend and the caller, if the caller may change tasks and the board (`Forbidden`
+/// for a viewer).
+pub(super) fn editing() -> Result<(Arc<dyn TaskService>, Caller), ApiError> {
+    let caller = extension::<Caller>("caller")?;
+    caller.may_edit()?;
+    Ok((wired::<Backend>("Backend")?.0, caller))
+}
+
+/// The workspace service and the caller.
+pub(super) fn workspaces() -> Result<(Arc<dyn WorkspaceService>, Caller), ApiError> {
+    Ok((wired::<WorkspaceBackend>("WorkspaceBackend")?.0, extension::<Caller>("caller")?))
 }
 
 /// The account service and the caller, or `Internal` if the server did not wire them.

@@ -35,6 +35,15 @@ pub enum ApiError {
     /// The action needs a signed-in account.
     #[error("Sign in to do this.")]
     SignedOut,
+    /// An invite link that is unknown, used already or expired.
+    #[error("This invite link is unknown, was used already or has expired; ask for a new one.")]
+    InviteInvalid,
+    /// An API token that opens nothing: unknown, revoked, or its member left the workspace.
+    #[error("The API token is unknown or was revoked; make a new one in the workspace's settings.")]
+    BadToken,
+    /// The caller's role in the workspace does not allow this; the message says which does.
+    #[error("{0}")]
+    Forbidden(String),
     /// The caller asks more, or more at once, than it may; the message says when to retry.
     #[error("{0}")]
     TooManyRequests(String),
@@ -60,6 +69,9 @@ impl ApiError {
             Self::TooManyRequests(_) => "too_many_requests",
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
+            Self::BadToken => "bad_token",
+            Self::InviteInvalid => "invite_invalid",
+            Self::Forbidden(_) => "forbidden",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
         }
@@ -68,8 +80,9 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Validation(_) | Self::Malformed(_) => 400,
-            Self::SignInFailed | Self::SignedOut => 401,
-            Self::NotFound => 404,
+            Self::SignInFailed | Self::SignedOut | Self::BadToken => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound | Self::InviteInvalid => 404,
             Self::Conflict(_) => 409,
             Self::TooManyRequests(_) => 429,
             Self::MethodNotAllowed => 405,
@@ -96,6 +109,12 @@ impl ApiError {
 
 fn first_message(errors: &ValidationErrors) -> &str {
     errors.0.first().map_or("The request is invalid.", |e| e.message.as_str())
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::Validation(ValidationErrors(vec![error]))
+    }
 }
 
 impl From<ValidationErrors> for ApiError {
@@ -170,6 +189,9 @@ impl From<WireError> for ApiError {
             "too_many_requests" => Self::TooManyRequests(wire.message),
             "sign_in_failed" => Self::SignInFailed,
             "signed_out" => Self::SignedOut,
+            "bad_token" => Self::BadToken,
+            "invite_invalid" => Self::InviteInvalid,
+            "forbidden" => Self::Forbidden(wire.message),
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
         }
@@ -203,6 +225,9 @@ mod tests {
             ApiError::RequestTimeout,
             ApiError::SignInFailed,
             ApiError::SignedOut,
+            ApiError::BadToken,
+            ApiError::InviteInvalid,
+            ApiError::Forbidden("Only an owner of the workspace can do this.".into()),
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,
             ApiError::NotFound,

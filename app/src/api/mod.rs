@@ -1,18 +1,27 @@
 //! The public server-function API: explicit endpoints under `/api/`, JSON in and out.
 //! Each function is thin: validate, find the caller's owner id and the backend in
-//! context, call one service method. Persistence lives in the server crate, never here.
+//! context (for a change, check that the caller's role allows it), call one service
+//! method. Persistence lives in the server crate, never here.
 
 mod account;
 #[cfg(feature = "ssr")]
 mod backend;
 mod error;
 mod strict;
+mod workspace;
 
 pub use account::{account, revoke_session, sign_in, sign_out, sign_up};
 #[cfg(feature = "ssr")]
-pub use backend::{AccountBackend, AccountService, Backend, Caller, FirstPage, Signed, TaskService, Viewer};
+pub use backend::{
+    AccountBackend, AccountService, Backend, Caller, FirstPage, Signed, TaskService, Viewer, WorkspaceBackend,
+    WorkspaceService,
+};
 pub use error::ApiError;
 pub use strict::Strict;
+pub use workspace::{
+    accept_invite, create_token, create_workspace, current_workspace, invite_member, list_workspaces,
+    remove_member, revoke_invite, revoke_token, set_member_role, show_invite, switch_workspace,
+};
 
 use crate::domain::{
     ArrangeRequest, BoardItemRef, BoardItemView, ClearRequest, ListQuery, PlaceRequest, QueueState, SubmitRequest,
@@ -25,8 +34,8 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "submit_task", input = Json)]
 pub async fn submit_task(#[server(flatten)] request: Strict<SubmitRequest>) -> Result<SubmitResponse, ApiError> {
     let submission = request.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.submit(owner, submission).await
+    let (service, caller) = backend::editing()?;
+    service.submit(caller.owner, caller.author(), submission).await
 }
 
 /// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.
@@ -50,32 +59,32 @@ pub async fn get_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskDe
 #[server(prefix = "/api", endpoint = "cancel_task", input = Json)]
 pub async fn cancel_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
     let id = task.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.cancel(owner, id).await
+    let (service, caller) = backend::editing()?;
+    service.cancel(caller.owner, id).await
 }
 
 /// `POST /api/retry_task`: queue a failed or cancelled task again, as a new linked task.
 #[server(prefix = "/api", endpoint = "retry_task", input = Json)]
 pub async fn retry_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
     let id = task.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.retry(owner, id).await
+    let (service, caller) = backend::editing()?;
+    service.retry(caller.owner, caller.author(), id).await
 }
 
 /// `POST /api/delete_task`: remove a task that is not running, with its content.
 #[server(prefix = "/api", endpoint = "delete_task", input = Json)]
 pub async fn delete_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<(), ApiError> {
     let id = task.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.delete(owner, id).await
+    let (service, caller) = backend::editing()?;
+    service.delete(caller.owner, id).await
 }
 
 /// `POST /api/move_task`: put a pending task first in the caller's queue.
 #[server(prefix = "/api", endpoint = "move_task", input = Json)]
 pub async fn move_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskView, ApiError> {
     let id = task.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.move_to_front(owner, id).await
+    let (service, caller) = backend::editing()?;
+    service.move_to_front(caller.owner, id).await
 }
 
 /// `POST /api/clear_tasks`: remove the caller's tasks in the given finished statuses
@@ -83,22 +92,22 @@ pub async fn move_task(#[server(flatten)] task: Strict<TaskRef>) -> Result<TaskV
 #[server(prefix = "/api", endpoint = "clear_tasks", input = Json)]
 pub async fn clear_tasks(#[server(flatten)] request: Strict<ClearRequest>) -> Result<QueueState, ApiError> {
     let filter = request.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.clear(owner, filter).await
+    let (service, caller) = backend::editing()?;
+    service.clear(caller.owner, filter).await
 }
 
 /// `POST /api/pause_queue`: no task of the caller starts until resumed.
 #[server(prefix = "/api", endpoint = "pause_queue", input = Json)]
 pub async fn pause_queue() -> Result<QueueState, ApiError> {
-    let (service, owner) = backend::current()?;
-    service.set_paused(owner, true).await
+    let (service, caller) = backend::editing()?;
+    service.set_paused(caller.owner, true).await
 }
 
 /// `POST /api/resume_queue`: the caller's tasks may start again.
 #[server(prefix = "/api", endpoint = "resume_queue", input = Json)]
 pub async fn resume_queue() -> Result<QueueState, ApiError> {
-    let (service, owner) = backend::current()?;
-    service.set_paused(owner, false).await
+    let (service, caller) = backend::editing()?;
+    service.set_paused(caller.owner, false).await
 }
 
 /// `POST /api/list_board`: the caller's whiteboard items, back to front.
@@ -113,22 +122,22 @@ pub async fn list_board() -> Result<Vec<BoardItemView>, ApiError> {
 #[server(prefix = "/api", endpoint = "place_on_board", input = Json)]
 pub async fn place_on_board(#[server(flatten)] request: Strict<PlaceRequest>) -> Result<BoardItemView, ApiError> {
     let (source, at) = request.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.place(owner, source, at).await
+    let (service, caller) = backend::editing()?;
+    service.place(caller.owner, source, at).await
 }
 
 /// `POST /api/arrange_board_item`: move and size one of the caller's items (it comes to the front).
 #[server(prefix = "/api", endpoint = "arrange_board_item", input = Json)]
 pub async fn arrange_board_item(#[server(flatten)] request: Strict<ArrangeRequest>) -> Result<BoardItemView, ApiError> {
     let (id, at) = request.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.arrange(owner, id, at).await
+    let (service, caller) = backend::editing()?;
+    service.arrange(caller.owner, id, at).await
 }
 
 /// `POST /api/remove_board_item`: take one of the caller's items off the board.
 #[server(prefix = "/api", endpoint = "remove_board_item", input = Json)]
 pub async fn remove_board_item(#[server(flatten)] item: Strict<BoardItemRef>) -> Result<(), ApiError> {
     let id = item.0.validate()?;
-    let (service, owner) = backend::current()?;
-    service.unplace(owner, id).await
+    let (service, caller) = backend::editing()?;
+    service.unplace(caller.owner, id).await
 }

@@ -18,6 +18,7 @@ mod prompt;
 mod submission;
 mod task;
 mod video;
+mod workspace;
 
 pub use account::{
     check_password, AccountView, Email, SessionRef, SessionView, SignInRequest, SignUp, SignUpRequest, Username,
@@ -37,3 +38,7 @@ pub use prompt::{NegativePrompt, Prompt};
 pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};
+pub use workspace::{
+    token_name, Author, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole, MemberView, NameRequest,
+    NewToken, Role, TokenView, WorkspaceName, WorkspaceSummary, WorkspaceView, INVITE_DAYS,
+};

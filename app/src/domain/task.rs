@@ -161,6 +161,9 @@ pub struct TaskView {
     /// The submission that made it (its variants and batch siblings share it).
     #[serde(default)]
     pub submission_id: Option<Uuid>,
+    /// The username of the member who submitted it (none for a guest's tasks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -248,6 +251,7 @@ impl TaskView {
             result: None,
             retry_of: None,
             submission_id: None,
+            author: None,
         }
     }
 }

@@ -8,9 +8,10 @@
 pub mod cookies;
 mod password;
 mod throttle;
+mod workspaces;
 
 use crate::events::Events;
-use crate::store::{NewSession, SignedIn, TaskStore, SESSION_LIFETIME};
+use crate::store::{Member, NewSession, SignedIn, TaskStore, SESSION_LIFETIME};
 use app::api::{AccountService, ApiError, Caller, Signed};
 use app::domain::{AccountView, FieldError, SignInRequest, SignUp, TaskEvent, ValidationErrors};
 use cookies::{new_token, token_hash, Cookies};
@@ -36,13 +37,18 @@ impl Accounts {
         Ok(self.store.session(&token_hash(token)).await?)
     }
 
+    /// The member an API token acts as, if it is valid.
+    pub async fn api_token(&self, token: &str) -> Result<Option<Member>, ApiError> {
+        Ok(self.store.token(&token_hash(token)).await?)
+    }
+
     /// The cookies of a new session, the guest forgotten; each of the workspace's streams
     /// (and the guest's) reads the queue again, as things moved.
     fn signed(&self, caller: &Caller, token: &str, signed_in: &SignedIn) -> Vec<String> {
         if caller.guest {
             self.events.publish(caller.owner, TaskEvent::Resync);
         }
-        self.events.publish(signed_in.workspace, TaskEvent::Resync);
+        self.events.publish(signed_in.member.workspace, TaskEvent::Resync);
         vec![self.cookies.session(token, SESSION_LIFETIME.num_days()), self.cookies.clear_guest()]
     }
 
@@ -80,9 +86,9 @@ impl AccountService for Accounts {
         let new = Self::new_session(caller, &token_hash);
         let (_, signed_in) = self.store.create_account(&sign_up, &hash, false, Some(new)).await?;
         let signed_in = signed_in.ok_or(ApiError::Internal)?;
-        tracing::info!(user = %signed_in.user, "signed up");
+        tracing::info!(user = %signed_in.member.user, "signed up");
         let cookies = self.signed(caller, &token, &signed_in);
-        let account = self.store.account(signed_in.user, signed_in.session).await?;
+        let account = self.store.account(signed_in.member.user, signed_in.session).await?;
         Ok(Signed { account: Some(account), cookies })
     }
 
@@ -117,7 +123,7 @@ impl AccountService for Accounts {
         let token_hash = token_hash(&token);
         let signed_in = self.store.sign_in(user, Self::new_session(caller, &token_hash)).await?;
         let cookies = self.signed(caller, &token, &signed_in);
-        let account = self.store.account(signed_in.user, signed_in.session).await?;
+        let account = self.store.account(signed_in.member.user, signed_in.session).await?;
         Ok(Signed { account: Some(account), cookies })
     }
 

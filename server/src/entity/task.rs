@@ -34,6 +34,10 @@ pub struct Model {
     pub remote_job_id: Option<String>,
     /// The prompt as plain text, for search (also inside `params`).
     pub prompt: Option<String>,
+    /// Who submitted it (a guest's tasks have no one).
+    pub submitted_by: Option<Uuid>,
+    /// Their username (usernames never change).
+    pub author: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub name: String,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
+    /// The account's own workspace (made with it): never shared.
+    pub personal: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,17 @@ pub enum Audience {
     Everyone,
     /// The streams opened with one session, which end: it was signed out or revoked.
     Session(Uuid),
+    /// The streams of one user in one workspace, which end: the member was removed.
+    Member { workspace: OwnerId, user: Uuid },
+}
+
+/// Who an open stream is for: the workspace (or guest) it shows, and the user and session
+/// it was opened with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listener {
+    pub owner: OwnerId,
+    pub user: Option<Uuid>,
+    pub session: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +55,17 @@ impl Published {
         match self.to {
             Audience::Owner(to) => to == owner,
             Audience::Everyone => true,
-            Audience::Session(_) => false,
+            Audience::Session(_) | Audience::Member { .. } => false,
         }
     }
 
-    /// Whether a stream opened with `session` must end.
-    pub fn ends(&self, session: Option<Uuid>) -> bool {
-        matches!(self.to, Audience::Session(ended) if Some(ended) == session)
+    /// Whether the listener's stream must end.
+    pub fn ends(&self, listener: &Listener) -> bool {
+        match self.to {
+            Audience::Session(ended) => Some(ended) == listener.session,
+            Audience::Member { workspace, user } => workspace == listener.owner && Some(user) == listener.user,
+            Audience::Owner(_) | Audience::Everyone => false,
+        }
     }
 }
 
@@ -88,6 +103,11 @@ impl Events {
     /// Ends every stream opened with `session`, on every instance.
     pub fn end_session(&self, session: Uuid) {
         self.send(Audience::Session(session), TaskEvent::Resync);
+    }
+
+    /// Ends every stream of `user` in `workspace` (the member was removed), on every instance.
+    pub fn end_member(&self, workspace: OwnerId, user: Uuid) {
+        self.send(Audience::Member { workspace, user }, TaskEvent::Resync);
     }
 
     fn send(&self, to: Audience, event: TaskEvent) {

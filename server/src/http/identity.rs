@@ -1,6 +1,9 @@
 //! Who is asking, put into each request's extensions as a [`Caller`] (and its
-//! [`OwnerId`], which every task call is scoped to): a valid session cookie makes the
-//! caller its account, in the workspace the session shows; otherwise the caller is a
+//! [`OwnerId`], which every task call is scoped to): an `Authorization: Bearer` API token
+//! makes the caller its member, in the token's workspace (an unknown or revoked token is
+//! `401 bad_token`, never a guest); a valid session cookie makes the caller its account,
+//! in the workspace the session shows, with the role it has there (read on every
+//! request, so a changed role or a removal counts at once); otherwise the caller is a
 //! guest, whose owner id is its guest cookie's (a random v4 id, made on the first visit).
 //! A session cookie that no longer opens a session is cleared. With guests turned off
 //! (`guests = false`), a caller without a session may load the page and sign up or in,
@@ -9,13 +12,13 @@
 use crate::accounts::cookies::{Cookies, GUEST};
 use crate::accounts::Accounts;
 use app::api::{ApiError, Caller};
-use app::domain::OwnerId;
+use app::domain::{OwnerId, Role};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use cookie::Cookie;
-use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
-use http::{HeaderValue, StatusCode};
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
+use http::HeaderValue;
 use std::net::SocketAddr;
 use uuid::Uuid;
 
@@ -49,6 +52,31 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
     let cookies = identify.cookies;
     let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let user_agent = req.headers().get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bearer = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
+    if let Some(header) = bearer {
+        let caller = match header.strip_prefix("Bearer ").map(str::trim) {
+            Some(token) if !token.is_empty() => identify.accounts.api_token(token).await,
+            _ => Ok(None),
+        };
+        let member = match caller {
+            Ok(Some(member)) => member,
+            Ok(None) => return super::error_response(ApiError::BadToken),
+            Err(e) => return super::error_response(e),
+        };
+        let caller = Caller {
+            owner: member.workspace,
+            role: member.role,
+            user: Some(member.user),
+            name: Some(member.name),
+            session: None,
+            guest: false,
+            ip,
+            user_agent,
+        };
+        req.extensions_mut().insert(caller.owner);
+        req.extensions_mut().insert(caller);
+        return next.run(req).await;
+    }
     let token = cookie_value(req.headers(), cookies.session_name()).filter(|t| !t.is_empty());
     let signed_in = match &token {
         Some(token) => identify.accounts.session(token).await.unwrap_or_else(|e| {
@@ -59,11 +87,18 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
     };
     let mut set = Vec::new();
     let caller = match signed_in {
-        Some(s) => {
-            Caller { owner: s.workspace, user: Some(s.user), session: Some(s.session), guest: false, ip, user_agent }
-        }
+        Some(s) => Caller {
+            owner: s.member.workspace,
+            role: s.member.role,
+            user: Some(s.member.user),
+            name: Some(s.member.name),
+            session: Some(s.session),
+            guest: false,
+            ip,
+            user_agent,
+        },
         None if !identify.guests && !open_to_all(req.uri().path()) => {
-            return (StatusCode::UNAUTHORIZED, axum::Json(ApiError::SignedOut)).into_response();
+            return super::error_response(ApiError::SignedOut);
         }
         None => {
             if token.is_some() {
@@ -77,7 +112,16 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
             if existing.is_none() && identify.guests {
                 set.push(cookies.guest(&owner.to_string()));
             }
-            Caller { owner: OwnerId(owner), user: None, session: None, guest: true, ip, user_agent }
+            Caller {
+                owner: OwnerId(owner),
+                role: Role::Owner,
+                user: None,
+                name: None,
+                session: None,
+                guest: true,
+                ip,
+                user_agent,
+            }
         }
     };
     req.extensions_mut().insert(caller.owner);

@@ -1,6 +1,6 @@
 //! The HTTP surface and nothing else: the router with its middleware order (`router.rs`),
-//! the front door of `/api/` (`guard.rs`), who is asking (`identity.rs`: a session, else
-//! a guest cookie),
+//! the front door of `/api/` (`guard.rs`), who is asking (`identity.rs`: an API token, a
+//! session, else a guest cookie),
 //! browser hardening on every answer (`headers.rs`), accepting connections with a
 //! deadline for each request's head (`listen.rs`), how much one caller may hold or ask
 //! (`limits.rs`), and
@@ -22,3 +22,10 @@ mod zip;
 pub use listen::serve;
 pub use results::Results;
 pub use router::build;
+
+/// An API error as a JSON answer with its own status.
+fn error_response(err: app::api::ApiError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(err)).into_response()
+}

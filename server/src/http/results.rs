@@ -32,14 +32,14 @@ pub async fn serve(
     Query(query): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, axum::Json(ApiError::NotFound)).into_response();
+    let not_found = || super::error_response(ApiError::NotFound);
     let Ok(id) = Uuid::parse_str(&id) else { return not_found() };
     let file = match files.store.content_file(owner, id).await {
         Ok(Some(file)) => file,
         Ok(None) => return not_found(),
         Err(e) => {
             tracing::error!(%id, "looking up content: {e}");
-            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(ApiError::Internal)).into_response();
+            return super::error_response(ApiError::Internal);
         }
     };
     let thumbnail = files.content.thumbnail_path(&file.storage_key);

@@ -15,7 +15,7 @@ use crate::accounts::Accounts;
 use crate::config::Settings;
 use crate::events::Events;
 use crate::service::Service;
-use app::api::{AccountBackend, Backend, Caller, FirstPage, Viewer};
+use app::api::{AccountBackend, Backend, Caller, FirstPage, Viewer, WorkspaceBackend};
 use app::domain::{ListQuery, OwnerId};
 use app::i18n::Locale;
 use app::{shell, App};
@@ -45,6 +45,7 @@ pub fn build(
     let options = settings.leptos_options(addr);
     let backend = Backend(Arc::new(service));
     let account_backend = AccountBackend(Arc::new(accounts.clone()));
+    let workspace_backend = WorkspaceBackend(Arc::new(accounts.clone()));
     let identity = Identify { accounts, cookies: Cookies { secure: settings.secure_cookies }, guests: settings.guests };
     let routes = generate_route_list(App);
     let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
@@ -57,7 +58,7 @@ pub fn build(
     let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));
     let pages = Pages {
         backend: backend.clone(),
-        accounts: account_backend.clone(),
+        workspaces: workspace_backend.clone(),
         guests: settings.guests,
         options: options.clone(),
         policy: policy.clone(),
@@ -70,6 +71,7 @@ pub fn build(
             move || {
                 provide_context(backend.clone());
                 provide_context(account_backend.clone());
+                provide_context(workspace_backend.clone());
             },
             {
                 let options = options.clone();
@@ -96,7 +98,7 @@ pub fn build(
 #[derive(Clone)]
 struct Pages {
     backend: Backend,
-    accounts: AccountBackend,
+    workspaces: WorkspaceBackend,
     /// Whether guests may use the page.
     guests: bool,
     options: LeptosOptions,
@@ -114,9 +116,11 @@ impl Pages {
             (None, _) => Err(app::api::ApiError::Internal), // the owner middleware always sets it
             (_, Err(e)) => Err(e.into()),
         };
-        let viewer = match req.extensions().get::<Caller>() {
-            Some(caller) if caller.user.is_some() => self.accounts.0.account(caller).await.ok().map(|a| a.username),
-            _ => None,
+        let (name, workspaces) = match req.extensions().get::<Caller>() {
+            Some(caller) if caller.session.is_some() => {
+                (caller.name.clone(), self.workspaces.0.workspaces(caller).await.unwrap_or_default())
+            }
+            _ => (None, Vec::new()),
         };
         let locale = locale_of(&req);
         let Pages { backend, options, policy, guests, .. } = self;
@@ -126,7 +130,7 @@ impl Pages {
             provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
-            provide_context(Viewer { name: viewer.clone(), guests });
+            provide_context(Viewer { name: name.clone(), workspaces: workspaces.clone(), guests });
             provide_context(nonce.clone()); // after leptos_axum's own, so this one is used
         };
         let mut res =

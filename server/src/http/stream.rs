@@ -2,12 +2,13 @@
 //! reconnects with `Last-Event-ID` gets what it missed; otherwise (a first connection, a
 //! restarted server, a resume point too old, a reader too slow to keep up) it gets a
 //! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream. A
-//! stream opened with a session ends when that session is signed out or revoked. A
+//! stream opened with a session ends when that session is signed out or revoked, and a
+//! member's stream when the member is removed from the workspace. A
 //! session (or a guest) has at most [`PER_CALLER`] streams open, an address at most
 //! [`PER_ADDRESS`]; another is `429`.
 
 use super::limits::{too_many, Gate};
-use crate::events::{Events, Published};
+use crate::events::{Events, Listener, Published};
 use app::api::Caller;
 use app::domain::TaskEvent;
 use axum::extract::State;
@@ -46,14 +47,14 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Response {
     let too_many_open = || too_many("Too many live streams are open; close some tabs.".into(), Duration::from_secs(30));
-    let Some(own) = streams.per_caller.enter(caller.session.unwrap_or(caller.owner.0)) else { return too_many_open() };
+    let Some(own) = streams.per_caller.enter(caller.session.or(caller.user).unwrap_or(caller.owner.0)) else { return too_many_open() };
     let address = match caller.ip.map(|ip| streams.per_address.enter(ip)) {
         Some(None) => return too_many_open(),
         Some(pass) => pass,
         None => None,
     };
     let events = streams.events;
-    let (owner, session) = (caller.owner, caller.session);
+    let (owner, listener) = (caller.owner, Listener { owner: caller.owner, user: caller.user, session: caller.session });
     let live = events.subscribe(); // before the replay is read, so nothing falls between
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let (first, after) = match last_id.and_then(|id| events.since(owner, id)) {
@@ -72,7 +73,7 @@ pub async fn events(
         stream::unfold((live, events.clone(), after, passes), move |(mut live, events, after, passes)| async move {
             loop {
                 match live.recv().await {
-                    Ok(p) if p.ends(session) => return None,
+                    Ok(p) if p.ends(&listener) => return None,
                     Ok(p) if p.is_for(owner) && p.seq > after => {
                         let event = sse(&events, &p);
                         return Some((event, (live, events, p.seq, passes)));

@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub async fn completed(State(downloads): State<Downloads>, Extension(owner): Ext
         Ok(entries) => entries,
         Err(e) => {
             tracing::error!("listing completed results: {e}");
-            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(ApiError::Internal)).into_response();
+            return super::error_response(ApiError::Internal);
         }
     };
     let mut names = HashSet::new();

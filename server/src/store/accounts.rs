@@ -5,7 +5,7 @@
 
 use super::{StoreError, TaskStore};
 use crate::entity::{member, owner, session, user, workspace};
-use app::domain::{AccountView, OwnerId, SessionView, SignUp};
+use app::domain::{AccountView, OwnerId, Role, SessionView, SignUp};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -21,10 +21,22 @@ pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedIn {
     pub session: Uuid,
-    pub user: Uuid,
-    pub workspace: OwnerId,
-    pub role: String,
+    pub member: Member,
 }
+
+/// A user in the workspace they act in, with their role there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub user: Uuid,
+    pub name: String,
+    pub workspace: OwnerId,
+    pub role: Role,
+}
+
+/// A session by its token's hash, with its member's role and name, in one read.
+const SESSION: &str = "SELECT s.id, s.user_id, s.workspace_id, s.expires_at, s.last_seen_at, m.role, u.username \
+     FROM sessions s JOIN members m ON m.workspace_id = s.workspace_id AND m.user_id = s.user_id \
+     JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
 
 /// A new session: its token's hash and the browser it is for.
 pub struct NewSession<'a> {
@@ -75,6 +87,7 @@ impl TaskStore {
             name: Set(sign_up.username.as_str().to_owned()),
             created_by: Set(user_id),
             created_at: Set(now),
+            personal: Set(true),
         })
         .exec_without_returning(&*txn)
         .await?;
@@ -87,7 +100,11 @@ impl TaskStore {
         .exec_without_returning(&*txn)
         .await?;
         let signed_in = match new {
-            Some(new) => Some(open_session(&txn, user_id, OwnerId(workspace_id), "owner", &new, now).await?),
+            Some(new) => {
+                let member =
+                    Member { user: user_id, name: sign_up.username.as_str().to_owned(), workspace: OwnerId(workspace_id), role: Role::Owner };
+                Some(open_session(&txn, member, &new, now).await?)
+            }
             None => None,
         };
         txn.commit().await?;
@@ -102,18 +119,14 @@ impl TaskStore {
         Ok(found.map(|u| (u.id, u.password_hash)))
     }
 
-    /// Opens a session for `user` on its personal workspace (the first it owned).
+    /// Opens a session for `user` on its personal workspace.
     pub async fn sign_in(&self, user_id: Uuid, new: NewSession<'_>) -> Result<SignedIn, StoreError> {
         let txn = self.write_txn(new.guest).await?;
         let now = self.clock.now();
-        let home = member::Entity::find()
-            .filter(member::Column::UserId.eq(user_id))
-            .filter(member::Column::Role.eq("owner"))
-            .order_by_asc(member::Column::CreatedAt)
-            .one(&*txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let signed_in = open_session(&txn, user_id, OwnerId(home.workspace_id), "owner", &new, now).await?;
+        let found = user::Entity::find_by_id(user_id).one(&*txn).await?.ok_or(StoreError::NotFound)?;
+        let home = OwnerId(super::workspaces::personal(&*txn, user_id).await?);
+        let member = Member { user: user_id, name: found.username, workspace: home, role: Role::Owner };
+        let signed_in = open_session(&txn, member, &new, now).await?;
         txn.commit().await?;
         Ok(signed_in)
     }
@@ -122,29 +135,32 @@ impl TaskStore {
     /// is still a member of the workspace it shows.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SignedIn>, StoreError> {
         let now = self.clock.now();
-        let Some(found) =
-            session::Entity::find().filter(session::Column::TokenHash.eq(token_hash)).one(&self.db).await?
-        else {
+        let backend = self.db.get_database_backend();
+        let Some(row) = self.db.query_one_raw(super::stmt(backend, SESSION, [token_hash.into()])).await? else {
             return Ok(None);
         };
-        if found.expires_at <= now {
+        let id: Uuid = row.try_get("", "id")?;
+        let (expires, last_seen): (DateTime<Utc>, DateTime<Utc>) =
+            (row.try_get("", "expires_at")?, row.try_get("", "last_seen_at")?);
+        let role: String = row.try_get("", "role")?;
+        let Some(role) = Role::parse(&role) else { return Ok(None) };
+        if expires <= now {
             return Ok(None);
         }
-        let membership = member::Entity::find_by_id((found.workspace_id, found.user_id)).one(&self.db).await?;
-        let Some(membership) = membership else { return Ok(None) };
-        if now - found.last_seen_at > TimeDelta::minutes(1) {
+        if now - last_seen > TimeDelta::minutes(1) {
             session::Entity::update_many()
                 .col_expr(session::Column::LastSeenAt, Expr::value(now))
-                .filter(session::Column::Id.eq(found.id))
+                .filter(session::Column::Id.eq(id))
                 .exec(&self.db)
                 .await?;
         }
-        Ok(Some(SignedIn {
-            session: found.id,
-            user: found.user_id,
-            workspace: OwnerId(found.workspace_id),
-            role: membership.role,
-        }))
+        let member = Member {
+            user: row.try_get("", "user_id")?,
+            name: row.try_get("", "username")?,
+            workspace: OwnerId(row.try_get("", "workspace_id")?),
+            role,
+        };
+        Ok(Some(SignedIn { session: id, member }))
     }
 
     /// Ends a session.
@@ -198,12 +214,11 @@ impl TaskStore {
 /// new one.
 async fn open_session(
     txn: &DatabaseTransaction,
-    user_id: Uuid,
-    workspace: OwnerId,
-    role: &str,
+    member: Member,
     new: &NewSession<'_>,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, StoreError> {
+    let workspace = member.workspace;
     if let Some(guest) = new.guest.filter(|g| *g != workspace) {
         adopt(txn, guest, workspace).await?;
     }
@@ -214,7 +229,7 @@ async fn open_session(
     session::Entity::insert(session::ActiveModel {
         id: Set(id),
         token_hash: Set(new.token_hash.to_owned()),
-        user_id: Set(user_id),
+        user_id: Set(member.user),
         workspace_id: Set(workspace.0),
         user_agent: Set(new.user_agent.map(|ua| ua.chars().take(256).collect())),
         created_at: Set(now),
@@ -223,7 +238,7 @@ async fn open_session(
     })
     .exec_without_returning(txn)
     .await?;
-    Ok(SignedIn { session: id, user: user_id, workspace, role: role.to_owned() })
+    Ok(SignedIn { session: id, member })
 }
 
 /// The guest's tasks, submissions, board items and queue state become the workspace's.

@@ -7,7 +7,7 @@ use super::row::{new_row, view};
 use super::{in_chunks, StoreError, TaskStore};
 use crate::entity::{board_item, content, owner, task};
 use crate::provider::RemoteJobId;
-use app::domain::{ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
+use app::domain::{Author, ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -57,7 +57,7 @@ impl TaskStore {
     /// A new pending task with the parameters of a failed or cancelled one, linked to it;
     /// a task retried before answers with that retry (a double-click makes one task). The
     /// check and the insert are one write transaction of the owner's.
-    pub async fn retry_task(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, StoreError> {
+    pub async fn retry_task(&self, owner: OwnerId, by: Option<&Author>, id: Uuid) -> Result<TaskView, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
         let original = task::Entity::find_by_id(id)
             .filter(task::Column::OwnerId.eq(owner.0))
@@ -82,7 +82,7 @@ impl TaskStore {
         }
         let params: TaskParams = serde_json::from_value(original.params.clone()).map_err(|_| corrupt(id, "params"))?;
         let submission_id = original.submission_id.unwrap_or(original.id);
-        let mut again = new_row(owner, submission_id, &params, original.params_hash.clone(), self.clock.now());
+        let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), self.clock.now());
         again.retry_of = Some(original.id);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
         txn.commit().await?;

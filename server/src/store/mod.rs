@@ -7,14 +7,16 @@ mod accounts;
 mod board;
 mod claim;
 mod complete;
+mod invites;
 mod lookup;
 mod manage;
 mod outcome;
 mod query;
 mod row;
 mod submit;
+mod workspaces;
 
-pub use accounts::{NewSession, SignedIn, SESSION_LIFETIME};
+pub use accounts::{Member, NewSession, SignedIn, SESSION_LIFETIME};
 pub use claim::Claimed;
 pub use complete::StoredContent;
 pub use manage::Removed;
@@ -39,7 +41,7 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("task {id} has an unreadable {what}: {detail}")]
     CorruptRow { id: Uuid, what: &'static str, detail: String },
-    #[error("no such task")]
+    #[error("no such task, workspace, member, invite or token")]
     NotFound,
     /// The task's state does not allow the action; the message says why.
     #[error("{0}")]

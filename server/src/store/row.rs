@@ -2,13 +2,14 @@
 
 use super::StoreError;
 use crate::entity::{content, task};
-use app::domain::{ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use app::domain::{Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// A new pending task of submission `submission_id`.
 pub fn new_row(
     owner: OwnerId,
+    by: Option<&Author>,
     submission_id: Uuid,
     params: &TaskParams,
     hash: String,
@@ -42,6 +43,8 @@ pub fn new_row(
         model: None,
         remote_job_id: None,
         prompt: Some(params.prompt().to_owned()),
+        submitted_by: by.map(|a| a.id),
+        author: by.map(|a| a.name.clone()),
     }
 }
 
@@ -72,6 +75,7 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         result: None,
         retry_of: row.retry_of,
         submission_id: row.submission_id,
+        author: row.author,
     })
 }
 

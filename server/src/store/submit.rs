@@ -6,13 +6,18 @@
 use super::row::{new_row, view};
 use super::{StoreError, TaskStore};
 use crate::entity::{owner, submission, task};
-use app::domain::{OwnerId, Submission, SubmitResponse};
+use app::domain::{Author, OwnerId, Submission, SubmitResponse};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 impl TaskStore {
     /// Stores the submission's tasks, or returns the earlier identical submission's.
-    pub async fn create(&self, owner: OwnerId, submission: &Submission) -> Result<SubmitResponse, StoreError> {
+    pub async fn create(
+        &self,
+        owner: OwnerId,
+        by: Option<&Author>,
+        submission: &Submission,
+    ) -> Result<SubmitResponse, StoreError> {
         let txn = self.write_txn(Some(owner)).await?;
         let now = self.clock.now();
         let request_hash = submission.fingerprint();
@@ -62,7 +67,7 @@ impl TaskStore {
         let rows: Vec<task::Model> = submission
             .expand(random_seed)
             .into_iter()
-            .map(|(params, hash)| new_row(owner, submission_id, &params, hash, now))
+            .map(|(params, hash)| new_row(owner, by, submission_id, &params, hash, now))
             .collect();
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
             .exec_without_returning(&*txn)
