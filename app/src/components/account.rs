@@ -6,7 +6,8 @@
 
 use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, Strict};
 use crate::components::shared::icons::Icon;
-use crate::components::shared::listen::on_window;
+use crate::components::shared::dialog::Dialog;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::text::error_text;
 use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpRequest};
 use crate::i18n::t;
@@ -19,18 +20,25 @@ enum Mode {
     SignUp,
 }
 
+/// Whether the account dialog is open, so that others can open it (an invite asks a
+/// guest to sign in first). It starts open for a page that needs a sign-in.
+#[derive(Clone, Copy)]
+pub struct AccountDialog(pub RwSignal<bool>);
+
+impl AccountDialog {
+    pub fn new(membership: Membership) -> Self {
+        Self(RwSignal::new(membership.name().is_none() && !membership.guests()))
+    }
+}
+
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let t = t();
-    let (viewer, guests) = SharedValue::new(viewer_from_server).into_inner();
+    let membership = expect_context::<Membership>();
+    let viewer = membership.name();
     // Without guests, a person who is not signed in sees only this dialog.
-    let must_sign_in = viewer.is_none() && !guests;
-    let open = RwSignal::new(must_sign_in);
-    on_window(leptos::ev::keydown, move |e| {
-        if e.key() == "Escape" && !must_sign_in {
-            open.set(false);
-        }
-    });
+    let must_sign_in = viewer.is_none() && !membership.guests();
+    let open = expect_context::<AccountDialog>().0;
     let label = viewer.clone().unwrap_or_else(|| t.sign_in.to_owned());
     let (title, name) = (label.clone(), label.clone());
     let signed_in = viewer.is_some();
@@ -40,16 +48,10 @@ pub fn AccountMenu() -> impl IntoView {
             aria-expanded=move || open.get().to_string() on:click=move |_| open.set(true)>
             {Icon::User.view(18)}<span class="account-name">{name}</span>
         </button>
-        <Show when=move || open.get()>
-            <div class="dialog-backdrop" class:opaque=must_sign_in on:click=move |_| open.set(must_sign_in)></div>
-            <div class="dialog" role="dialog" aria-modal="true" data-testid="account-dialog"
-                aria-label=if signed_in { t.sessions } else { t.sign_in }>
-                <Show when=move || !must_sign_in fallback=|| view! { <h2 class="dialog-title">"Atelier"</h2> }>
-                    <button type="button" class="dialog-close secondary" on:click=move |_| open.set(false)>{t.close}</button>
-                </Show>
-                {if signed_in { view! { <Sessions/> }.into_any() } else { view! { <Credentials/> }.into_any() }}
-            </div>
-        </Show>
+        <Dialog open label=if signed_in { t.sessions } else { t.sign_in } test_id="account-dialog" stays=must_sign_in
+            title="Atelier">
+            {if signed_in { view! { <Sessions/> }.into_any() } else { view! { <Credentials/> }.into_any() }}
+        </Dialog>
     }
     .into_any()
 }
@@ -182,16 +184,8 @@ fn browser_name(agent: &str) -> &'static str {
     names.iter().find(|(mark, _)| agent.contains(mark)).map_or("Browser", |(_, name)| name)
 }
 
-/// Loads the page again, as the account it is now for.
-fn reload() {
+/// Loads the page again, as the account (or workspace) it is now for.
+pub fn reload() {
     #[cfg(feature = "hydrate")]
     let _ = window().location().reload();
-}
-
-/// The signed-in name, and whether guests may use the page.
-fn viewer_from_server() -> (Option<String>, bool) {
-    #[cfg(feature = "ssr")]
-    return use_context::<crate::api::Viewer>().map_or((None, true), |v| (v.name, v.guests));
-    #[cfg(not(feature = "ssr"))]
-    (None, true)
 }

@@ -64,7 +64,8 @@ mod browser {
     }
 
     /// The names of the events the server sends.
-    const EVENTS: [&str; 7] = ["task", "progress", "removed", "queue", "board_item", "board_item_removed", "resync"];
+    const EVENTS: [&str; 8] =
+        ["task", "progress", "removed", "queue", "board_item", "board_item_removed", "resync", "moved"];
 
     /// An open stream and its handlers, which live as long as it does.
     struct Stream {
@@ -121,6 +122,10 @@ mod browser {
             TaskEvent::Resync => {
                 follower.queue.reload();
                 follower.board.reload();
+            }
+            TaskEvent::Moved => {
+                STREAM.with_borrow_mut(|s| s.take()); // not reopened: the page is left
+                crate::components::account::reload();
             }
             event => follower.queue.apply(event),
         }

@@ -5,7 +5,8 @@
 //! does), `board/` (the whiteboard), `form/` (the generation form). Under them, `shared/`:
 //! what every feature uses (clock, overlays, toasts, language, shared words). Over them,
 //! what spans features: `live.rs` (the event stream feeding the queue and the board),
-//! `notify.rs` (telling the user when tasks finish), `topbar.rs` (the page's header) and
+//! `notify.rs` (telling the user when tasks finish), `topbar.rs` (the page's header),
+//! `account.rs` and `workspace/` (who is signed in, and the workspace shown) and
 //! `phonebar.rs` (the phone's bottom bar).
 //! No file imports one that imports it back (`scripts/import-cycles.py`).
 
@@ -18,6 +19,7 @@ mod phonebar;
 mod queue;
 mod shared;
 mod topbar;
+mod workspace;
 
 use crate::i18n::{t, Locale};
 use board::state::Board;
@@ -43,6 +45,9 @@ use shared::resizer::{PanelResizer, PanelWidth};
 use shared::toast_list::ToastList;
 use shared::toasts::Toasts;
 use topbar::TopBar;
+use workspace::{InviteDialog, ViewerNote};
+use account::AccountDialog;
+use shared::membership::Membership;
 
 /// A small easel-blue square, inline so that no request is needed for it.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E\
@@ -95,6 +100,9 @@ pub fn App() -> impl IntoView {
 fn Workspace() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    let membership = Membership::new();
+    provide_context(membership);
+    provide_context(AccountDialog::new(membership));
     let clock = Clock::new();
     provide_context(clock);
     let queue = Queue::new(clock);
@@ -126,10 +134,15 @@ fn Workspace() -> impl IntoView {
                     <Whiteboard/>
                     <PanelResizer width/>
                     <aside class="panel" aria-label=t.panel>
-                        <GenerateForm/>
+                        {if membership.can_edit() {
+                            view! { <GenerateForm/> }.into_any()
+                        } else {
+                            view! { <ViewerNote/> }.into_any()
+                        }}
                         <QueuePanel/>
                     </aside>
                     <PhoneBar/>
+                    <InviteDialog/>
                     <DetailsDrawer/>
                     <LightboxView/>
                     <ToastList/>

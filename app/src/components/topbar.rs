@@ -1,8 +1,9 @@
-//! The page's slim header: the product's name, then the account, notifications, the theme
+//! The page's slim header: the product's name, then the workspace, the account, notifications, the theme
 //! and the language.
 
 use crate::components::account::AccountMenu;
 use crate::components::notify::NotifyToggle;
+use crate::components::workspace::WorkspaceMenu;
 use crate::components::shared::language::LanguagePicker;
 use crate::components::shared::theme::ThemeToggle;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="topbar" data-testid="topbar">
             <span class="brand">"Atelier"</span>
             <div class="topbar-tools">
+                <WorkspaceMenu/>
                 <AccountMenu/>
                 <NotifyToggle/>
                 <ThemeToggle/>

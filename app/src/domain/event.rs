@@ -23,6 +23,9 @@ pub enum TaskEvent {
     BoardItemRemoved { id: Uuid },
     /// Events were missed (a restart, or a resume point too old): fetch a fresh snapshot.
     Resync,
+    /// The last event of a stream whose session or membership changed (signed out,
+    /// revoked, switched to another workspace, removed from this one): load the page again.
+    Moved,
 }
 
 impl TaskEvent {
@@ -36,6 +39,7 @@ impl TaskEvent {
             TaskEvent::BoardItem { .. } => "board_item",
             TaskEvent::BoardItemRemoved { .. } => "board_item_removed",
             TaskEvent::Resync => "resync",
+            TaskEvent::Moved => "moved",
         }
     }
 }

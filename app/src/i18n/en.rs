@@ -227,6 +227,8 @@ pub const TEXT: Text = Text {
     sign_in_failed: "Wrong username, email or password.",
     too_many_tries: "Too many tries. Wait a few minutes, then try again.",
 
+    team: super::team::EN,
+
     not_found: "No such task.",
     server_failed: "The server failed to handle the request; please try again.",
     unreachable: "Could not reach the server; check the connection and try again.",

@@ -6,6 +6,7 @@
 
 mod en;
 mod labels;
+mod team;
 mod text;
 mod zh;
 

@@ -212,6 +212,9 @@ pub struct Text {
     pub sign_in_failed: &'static str,
     pub too_many_tries: &'static str,
 
+    /// Workspaces, members, invites and tokens.
+    pub team: super::team::TeamText,
+
     // Errors of the API.
     pub not_found: &'static str,
     pub server_failed: &'static str,
@@ -236,6 +239,9 @@ impl Text {
             "unreachable" => self.unreachable.into(),
             "sign_in_failed" => self.sign_in_failed.into(),
             "too_many_requests" => self.too_many_tries.into(),
+            "forbidden" => self.team.forbidden.into(),
+            "bad_token" => self.team.bad_token.into(),
+            "invite_invalid" => self.team.invite_invalid.into(),
             _ => message.to_owned(),
         }
     }

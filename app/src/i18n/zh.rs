@@ -204,6 +204,8 @@ pub const TEXT: Text = Text {
     sign_in_failed: "用户名、邮箱或密码错误。",
     too_many_tries: "尝试次数过多，请等几分钟再试。",
 
+    team: super::team::ZH,
+
     not_found: "没有这个任务。",
     server_failed: "服务器处理请求失败，请重试。",
     unreachable: "无法连接服务器，请检查网络后重试。",

@@ -10,7 +10,7 @@ use super::Accounts;
 use crate::store::StoreError;
 use app::api::{ApiError, Caller, WorkspaceService};
 use app::domain::{
-    InviteOffer, InviteView, NewToken, Role, TaskEvent, WorkspaceName, WorkspaceSummary, WorkspaceView,
+    InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use uuid::Uuid;
 
@@ -88,8 +88,6 @@ impl WorkspaceService for Accounts {
         let (user, session) = caller.signed_in()?;
         let joined = self.store.accept(&token_hash(token), user, session).await.map_err(invite_error)?;
         tracing::info!(%user, workspace = %joined.0, "joined a workspace");
-        // The members already there see the new member in their list on their next read.
-        self.events.publish(joined, TaskEvent::Resync);
         self.moved(session);
         Ok(self.store.summary(user, joined).await?)
     }

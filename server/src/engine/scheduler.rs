@@ -175,7 +175,8 @@ impl Engine {
             TaskEvent::Progress { .. }
             | TaskEvent::Removed { .. }
             | TaskEvent::BoardItem { .. }
-            | TaskEvent::BoardItemRemoved { .. } => false,
+            | TaskEvent::BoardItemRemoved { .. }
+            | TaskEvent::Moved => false,
         }
     }
 

@@ -3,7 +3,8 @@
 //! restarted server, a resume point too old, a reader too slow to keep up) it gets a
 //! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream. A
 //! stream opened with a session ends when that session is signed out or revoked, and a
-//! member's stream when the member is removed from the workspace. A
+//! member's stream when the member is removed from the workspace; its last event is
+//! `moved` (the page loads again, as whoever it is for now). A
 //! session (or a guest) has at most [`PER_CALLER`] streams open, an address at most
 //! [`PER_ADDRESS`]; another is `429`.
 
@@ -71,9 +72,16 @@ pub async fn events(
     let passes = (own, address);
     let follow =
         stream::unfold((live, events.clone(), after, passes), move |(mut live, events, after, passes)| async move {
+            // After `moved`, the seq is past any: the stream ends at the next turn.
+            if after == u64::MAX {
+                return None;
+            }
             loop {
                 match live.recv().await {
-                    Ok(p) if p.ends(&listener) => return None,
+                    Ok(p) if p.ends(&listener) => {
+                        let event = sse(&events, &Published { event: TaskEvent::Moved, ..p });
+                        return Some((event, (live, events, u64::MAX, passes)));
+                    }
                     Ok(p) if p.is_for(owner) && p.seq > after => {
                         let event = sse(&events, &p);
                         return Some((event, (live, events, p.seq, passes)));

@@ -13,6 +13,7 @@ use crate::components::shared::text::excerpt;
 use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;
+use crate::components::shared::membership::Membership;
 use leptos::prelude::*;
 
 /// One item, shown as the board has it or as a gesture moves it.
@@ -20,6 +21,8 @@ use leptos::prelude::*;
 pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     let board = expect_context::<Board>();
     let queue = expect_context::<Queue>();
+    // A viewer's board shows the items; dragging one pans the board instead.
+    let editable = expect_context::<Membership>().can_edit();
     let t = t();
     let id = item.id;
     let stored = Memo::new(move |_| board.items.with(|items| items.iter().find(|i| i.id == id).cloned()));
@@ -30,6 +33,9 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
     let root = NodeRef::<html::Div>::new();
 
     let start = move |ev: leptos::ev::PointerEvent, gesture: Gesture| {
+        if !editable {
+            return;
+        }
         ev.stop_propagation();
         let Some(origin) = shown() else { return };
         if let Some(el) = root.get_untracked() {
@@ -57,7 +63,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
         }
     };
     let keys = move |ev: leptos::ev::KeyboardEvent| {
-        let Some(item) = stored.get_untracked() else { return };
+        let Some(item) = stored.get_untracked().filter(|_| editable) else { return };
         let step = if ev.shift_key() { 50.0 } else { 10.0 } / board.view.get_untracked().zoom;
         let changed = match ev.key().as_str() {
             "ArrowLeft" => BoardItemView { x: item.x - step, ..item.clone() },
@@ -100,10 +106,12 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
             on:pointerdown=move |ev| start(ev, Gesture::Move)
             on:pointermove=follow on:pointerup=end on:pointercancel=end on:keydown=keys>
             {body}
-            <button type="button" class="board-item-remove" data-testid="board-item-remove" aria-label=t.remove_from_board
-                on:pointerdown=|ev| ev.stop_propagation() on:click=move |_| board.remove(id)>"×"</button>
-            <span class="board-item-resize" data-testid="board-item-resize" aria-hidden="true"
-                on:pointerdown=move |ev| start(ev, Gesture::Resize)></span>
+            {editable.then(|| view! {
+                <button type="button" class="board-item-remove" data-testid="board-item-remove" aria-label=t.remove_from_board
+                    on:pointerdown=|ev| ev.stop_propagation() on:click=move |_| board.remove(id)>"×"</button>
+                <span class="board-item-resize" data-testid="board-item-resize" aria-hidden="true"
+                    on:pointerdown=move |ev| start(ev, Gesture::Resize)></span>
+            })}
         </div>
     }
 }

@@ -7,6 +7,7 @@ use super::opened::Details;
 use super::state::Queue;
 use crate::api::{cancel_task, delete_task, move_task, retry_task, Strict};
 use crate::components::board::state::Board;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::toasts::{Toasts, Tone};
 use crate::domain::{Media, TaskRef, TaskStatus, TaskView};
 use crate::i18n::t;
@@ -18,6 +19,8 @@ pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl I
     let queue = expect_context::<Queue>();
     let toasts = expect_context::<Toasts>();
     let details = expect_context::<Details>();
+    // A viewer sees the details, and no change the server would refuse.
+    let editable = expect_context::<Membership>().can_edit();
     let id = task.id;
     let target = move || Strict(TaskRef { id: id.to_string() });
     let cancel = move |_| {
@@ -58,16 +61,16 @@ pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl I
                     {t.details}
                 </button>
             })}
-            {(status == TaskStatus::Pending).then(|| view! {
+            {(editable && status == TaskStatus::Pending).then(|| view! {
                 <button type="button" class="link" data-testid="move-top" on:click=to_top>{t.move_to_top}</button>
             })}
-            {(!status.is_finished() && !task.cancel_requested).then(|| view! {
+            {(editable && !status.is_finished() && !task.cancel_requested).then(|| view! {
                 <button type="button" class="link" data-testid="cancel" on:click=cancel>{t.cancel}</button>
             })}
-            {matches!(status, TaskStatus::Failed | TaskStatus::Cancelled).then(|| view! {
+            {(editable && matches!(status, TaskStatus::Failed | TaskStatus::Cancelled)).then(|| view! {
                 <button type="button" class="link" data-testid="retry" on:click=retry>{t.retry}</button>
             })}
-            {(status != TaskStatus::Processing).then(|| view! {
+            {(editable && status != TaskStatus::Processing).then(|| view! {
                 <button type="button" class="link" data-testid="delete" on:click=delete>{t.delete}</button>
             })}
         </span>
@@ -77,15 +80,13 @@ pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl I
 /// A completed task's file: download it, insert it into the whiteboard.
 #[component]
 pub fn ResultLinks(media: Media) -> impl IntoView {
-    let board = use_context::<Board>();
+    let board = use_context::<Board>().filter(|_| expect_context::<Membership>().can_edit());
     let t = t();
     let href = media.download_url();
     view! {
         <a class="link" href=href download="" data-testid="task-download">{t.download}</a>
-        <button type="button" class="link" data-testid="task-insert" on:click=move |_| {
-            if let Some(board) = board {
-                board.insert(&media);
-            }
-        }>{t.insert}</button>
+        {board.map(|board| view! {
+            <button type="button" class="link" data-testid="task-insert" on:click=move |_| board.insert(&media)>{t.insert}</button>
+        })}
     }
 }

@@ -12,6 +12,7 @@ use crate::components::shared::text::excerpt;
 use crate::components::shared::time::{Countdown, LocalTime, TimeAgo};
 use crate::domain::{ContentView, StylePreset, TaskKind, TaskParams, TaskStatus, TaskView};
 use crate::i18n::{t, Label, Locale};
+use crate::components::shared::membership::Membership;
 use leptos::prelude::*;
 
 /// One task: its result (or its kind) on the left; the prompt on up to two lines (whole
@@ -32,6 +33,8 @@ pub fn TaskRow(
     let detail = state_detail(&task, progress, retry_limit);
     let (highlight, id) = (expect_context::<Highlight>(), task.id);
     let other_service = untrack(|| queue.services()).other_than_now(&task);
+    // In a shared workspace, who submitted it.
+    let author = task.author.clone().filter(|name| expect_context::<Membership>().names(name));
     let links = task
         .result
         .as_ref()
@@ -50,6 +53,7 @@ pub fn TaskRow(
                 <span class="sr-only"><LocalTime at=task.created_at/></span>
             </div>
             <div class="task-line">
+                {author.map(|name| view! { <span class="chip author" data-testid="task-author">{(t().team.by)(&name)}</span> })}
                 {member.map(|(k, n)| view! { <span class="chip" data-testid="task-member">{(t().member_of)(k, n)}</span> })}
                 {chips(&task)}
                 {other_service.map(|s| view! { <span class="chip" data-testid="task-service">{s}</span> })}

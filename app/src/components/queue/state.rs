@@ -124,7 +124,8 @@ impl Queue {
             TaskEvent::Removed { ids } => self.remove(ids),
             TaskEvent::Queue { paused } => self.paused.set(Some(paused)),
             TaskEvent::Resync => self.reload(),
-            TaskEvent::BoardItem { .. } | TaskEvent::BoardItemRemoved { .. } => {} // the board's
+            // The board's, and the page's (`live.rs`).
+            TaskEvent::BoardItem { .. } | TaskEvent::BoardItemRemoved { .. } | TaskEvent::Moved => {}
         }
     }
 

@@ -9,6 +9,7 @@ use crate::api::{pause_queue, resume_queue};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::listen::on_window;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::menu::Menu;
 use crate::components::shared::toasts::Toasts;
 use crate::domain::{TaskEvent, TaskStatus};
@@ -34,8 +35,11 @@ pub fn QueueToolbar() -> impl IntoView {
     let none_completed = move || count(TaskStatus::Completed) == 0;
     let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;
     let t = t();
+    // A viewer may download; pausing and clearing are the editors'.
+    let editable = expect_context::<Membership>().can_edit();
     view! {
         <div class="queue-toolbar" role="toolbar" aria-label=t.queue>
+            <Show when=move || editable>
             <button type="button" class="tool" data-testid="pause-toggle" on:click=toggle
                 aria-pressed=move || queue.is_paused().to_string()>
                 {move || if queue.is_paused() { Icon::Play.view(16).into_any() } else { Icon::Pause.view(16).into_any() }}
@@ -46,6 +50,7 @@ pub fn QueueToolbar() -> impl IntoView {
                 on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Completed])>
                 {Icon::Clear.view(16)}
             </button>
+            </Show>
             // A link (the browser downloads it), shown as a button; disabled, a button.
             {move || if none_completed() {
                 view! {
@@ -62,13 +67,16 @@ pub fn QueueToolbar() -> impl IntoView {
                     </a>
                 }.into_any()
             }}
-            <Menu label=t.more_actions test_id="queue-more" icon=Icon::More>
-                <button type="button" class="menu-item" role="menuitem" data-testid="clear-failed"
-                    title=t.clear_failed_title disabled=none_failed
-                    on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
-                    {Icon::Clear.view(16)}<span>{t.clear_failed}</span>
-                </button>
-            </Menu>
+            {editable.then(|| view! {
+                <Menu label=t.more_actions test_id="queue-more" icon=Icon::More>
+                    <button type="button" class="menu-item" role="menuitem" data-testid="clear-failed"
+                        title=t.clear_failed_title disabled=none_failed
+                        on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
+                        {Icon::Clear.view(16)}<span>{t.clear_failed}</span>
+                    </button>
+                </Menu>
+            })}
         </div>
     }
+    .into_any()
 }
