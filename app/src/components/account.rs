@@ -8,6 +8,7 @@ use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, 
 use crate::components::shared::icons::Icon;
 use crate::components::shared::dialog::Dialog;
 use crate::components::shared::membership::Membership;
+use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
 use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpRequest};
 use crate::i18n::t;
@@ -182,10 +183,4 @@ fn browser_name(agent: &str) -> &'static str {
     let names =
         [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")];
     names.iter().find(|(mark, _)| agent.contains(mark)).map_or("Browser", |(_, name)| name)
-}
-
-/// Loads the page again, as the account (or workspace) it is now for.
-pub fn reload() {
-    #[cfg(feature = "hydrate")]
-    let _ = window().location().reload();
 }

@@ -125,7 +125,7 @@ mod browser {
             }
             TaskEvent::Moved => {
                 STREAM.with_borrow_mut(|s| s.take()); // not reopened: the page is left
-                crate::components::account::reload();
+                crate::components::shared::navigate::reload();
             }
             event => follower.queue.apply(event),
         }

@@ -12,6 +12,7 @@ pub mod lightbox;
 pub mod listen;
 pub mod membership;
 pub mod menu;
+pub mod navigate;
 pub mod notice;
 pub mod overlay;
 pub mod phone;

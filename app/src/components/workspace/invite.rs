@@ -4,11 +4,11 @@
 //! an account first, which reloads the page at the same link. A link that is unknown,
 //! used or expired says so.
 
-use super::reload_at_home;
 use crate::api::{accept_invite, show_invite, Strict};
 use crate::components::account::AccountDialog;
 use crate::components::shared::dialog::Dialog;
 use crate::components::shared::membership::Membership;
+use crate::components::shared::navigate::reload_at_home;
 use crate::components::shared::text::error_text;
 use crate::domain::{InviteOffer, InviteToken};
 use crate::i18n::t;

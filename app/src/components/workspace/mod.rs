@@ -10,22 +10,16 @@ mod settings;
 pub use invite::InviteDialog;
 
 use crate::api::{create_workspace, switch_workspace, ApiError, Strict};
-use crate::components::account::reload;
 use crate::components::shared::dialog::Dialog;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::membership::Membership;
 use crate::components::shared::menu::Menu;
+use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
 use crate::domain::{IdRef, NameRequest, WorkspaceSummary};
 use crate::i18n::t;
 use leptos::prelude::*;
 use settings::WorkspaceSettings;
-
-/// Loads the page at `/`: an invite link's token leaves the address bar.
-fn reload_at_home() {
-    #[cfg(feature = "hydrate")]
-    let _ = window().location().set_href("/");
-}
 
 /// The name a workspace goes by in the switcher: "Personal" for the account's own.
 fn shown_name(workspace: &WorkspaceSummary) -> String {
