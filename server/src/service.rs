@@ -8,8 +8,8 @@ use crate::provider::{Providers, RemoteJobId};
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    Author, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission, SubmitResponse,
-    TaskDetails, TaskEvent, TaskPage, TaskView,
+    Author, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission,
+    SubmitResponse, TaskDetails, TaskEvent, TaskPage, TaskView,
 };
 use uuid::Uuid;
 
@@ -59,7 +59,12 @@ impl Service {
 
 #[async_trait::async_trait]
 impl TaskService for Service {
-    async fn submit(&self, owner: OwnerId, by: Option<Author>, submission: Submission) -> Result<SubmitResponse, ApiError> {
+    async fn submit(
+        &self,
+        owner: OwnerId,
+        by: Option<Author>,
+        submission: Submission,
+    ) -> Result<SubmitResponse, ApiError> {
         let response = self.store.create(owner, by.as_ref(), &submission).await?;
         tracing::debug!(owner = %owner.0, n = response.tasks.len(), deduplicated = response.deduplicated, "submitted");
         if !response.deduplicated {

@@ -3,11 +3,12 @@
 //! may not be framed (unless the setting names who may), personal answers are not cached,
 //! a result file opened on its own is a sandbox, and a client too slow to send its
 //! request's head or body (or idle on a kept-alive connection) is cut off, and a flood of
-//! submissions or of event streams is refused (429) without holding anyone else back.
+//! submissions, event streams or unread ZIP downloads is refused (429) without holding
+//! anyone else back.
 
 mod common;
 
-use common::{all_in, TestApp, TestDb};
+use common::{all_in, files_under, TestApp, TestDb};
 use reqwest::StatusCode;
 use serde_json::json;
 use server::clock::SystemClock;
@@ -18,6 +19,7 @@ on_both_databases!(
     frame_ancestors_follow_the_setting,
     slow_clients_are_cut_off,
     floods_are_slowed_and_streams_capped,
+    unread_zip_downloads_leave_others_answered,
 );
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
@@ -168,5 +170,70 @@ async fn floods_are_slowed_and_streams_capped(db: TestDb) {
     assert!(reopened.is_some(), "a closed stream gives its place back");
     let theirs = flooder.get(format!("{}/api/events", app.base)).send().await.unwrap();
     assert_eq!(theirs.status(), StatusCode::OK, "another guest's streams are their own");
+    app.stop().await;
+}
+
+/// 500 ZIP downloads that are never read, from five guests at one address (each with a
+/// result too large for any socket buffer): at most 8 run, the rest are 429 at once, and
+/// another user's list, file and page are answered well within a second meanwhile.
+async fn unread_zip_downloads_leave_others_answered(db: TestDb) {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.concurrency = 1).await; // embedded
+    let mut cookies = Vec::new();
+    for i in 0..5 {
+        let body = json!({ "kind": "image", "prompt": format!("hoarded {i}"), "size": "512x512" });
+        let res =
+            reqwest::Client::new().post(format!("{}/api/submit_task", app.base)).json(&body).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let set = res.headers()["set-cookie"].to_str().unwrap();
+        let cookie = set.split(';').next().unwrap().to_owned(); // atelier_owner=<id>
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("cookie", cookie.parse().unwrap());
+        let guest = reqwest::Client::builder().default_headers(headers).build().unwrap();
+        app.wait_until(&guest, "completed", |t| all_in(t, &["completed"])).await;
+        cookies.push(cookie);
+    }
+    // Every result so far grows to 24 MB, as a long video's would be.
+    for file in files_under(&db.content_dir) {
+        let mut f = std::fs::OpenOptions::new().append(true).open(file).unwrap();
+        std::io::Write::write_all(&mut f, &vec![0u8; 24 << 20]).unwrap();
+    }
+    let other = TestApp::client();
+    app.submit(&other, json!({ "kind": "image", "prompt": "mine", "size": "512x512" })).await;
+    let mine = app.wait_until(&other, "completed", |t| all_in(t, &["completed"])).await;
+    let my_file = format!("{}/content/{}", app.base, mine[0]["result"]["id"].as_str().unwrap());
+
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let (mut held, mut refused) = (Vec::new(), 0);
+    for i in 0..500 {
+        let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head =
+            format!("GET /downloads/completed.zip HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\n\r\n", cookies[i % 5]);
+        conn.write_all(head.as_bytes()).await.unwrap();
+        let mut reader = BufReader::new(conn);
+        let mut status = String::new();
+        reader.read_line(&mut status).await.unwrap();
+        match status.split(' ').nth(1) {
+            Some("200") => held.push(reader), // never read further
+            Some("429") => refused += 1,
+            other => panic!("download {i}: {other:?}"),
+        }
+    }
+    assert!(held.len() <= 8, "{} downloads held at once from one address", held.len());
+    assert_eq!(held.len() + refused, 500);
+
+    for _ in 0..3 {
+        let started = Instant::now();
+        assert_eq!(
+            other.post(format!("{}/api/list_tasks", app.base)).json(&json!({})).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+        assert!(!other.get(&my_file).send().await.unwrap().bytes().await.unwrap().is_empty());
+        assert_eq!(other.get(format!("{}/", app.base)).send().await.unwrap().status(), StatusCode::OK);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "another user waited {took:?}");
+    }
+    drop(held);
     app.stop().await;
 }

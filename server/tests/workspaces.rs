@@ -69,7 +69,10 @@ async fn members_share_one_queue_live_with_authors(db: TestDb) {
     assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "personal: {refused}");
 
     let (status, studio) = app.call(&ann, "create_workspace", json!({ "name": "  Studio " })).await;
-    assert_eq!((status, studio["name"].as_str(), studio["role"].as_str()), (StatusCode::OK, Some("Studio"), Some("owner")));
+    assert_eq!(
+        (status, studio["name"].as_str(), studio["role"].as_str()),
+        (StatusCode::OK, Some("Studio"), Some("owner"))
+    );
     let token = invite(&app, &ann, &bob, "editor").await;
     let (status, used) = app.call(&cat, "accept_invite", json!({ "token": token })).await;
     assert_eq!((status, used["code"].as_str()), (StatusCode::NOT_FOUND, Some("invite_invalid")), "single use");
@@ -140,9 +143,10 @@ async fn removing_a_member_ends_their_access_at_once(db: TestDb) {
     // A workspace keeps an owner.
     let (_, me) = app.call(&ann, "current_workspace", json!({})).await;
     let ann_id = me["members"][0]["user_id"].clone();
-    for (endpoint, body) in
-        [("set_member_role", json!({ "user_id": ann_id, "role": "editor" })), ("remove_member", json!({ "id": ann_id }))]
-    {
+    for (endpoint, body) in [
+        ("set_member_role", json!({ "user_id": ann_id, "role": "editor" })),
+        ("remove_member", json!({ "id": ann_id })),
+    ] {
         let (status, body) = app.call(&ann, endpoint, body).await;
         assert_eq!(status, StatusCode::CONFLICT, "{endpoint}: {body}");
     }
@@ -259,14 +263,18 @@ async fn the_access_matrix_holds(db: TestDb) {
     app.submit(&zed, json!({ "kind": "image", "prompt": "zed's secret", "size": "512x512" })).await;
     let done = app.wait_until(&zed, "zed's task completes", |t| all_in(t, &["completed"])).await;
     let (b_task, b_content) = (done[0]["id"].as_str().unwrap().to_owned(), done[0]["result"]["id"].clone());
-    let (_, item) = app.call(&zed, "place_on_board", json!({ "content_id": b_content, "x": 0, "y": 0, "width": 64, "height": 64 })).await;
+    let (_, item) = app
+        .call(&zed, "place_on_board", json!({ "content_id": b_content, "x": 0, "y": 0, "width": 64, "height": 64 }))
+        .await;
     app.call(&zed, "pause_queue", json!({})).await;
-    let b_pending = app.submit(&zed, json!({ "kind": "image", "prompt": "zed's next" })).await["tasks"][0]["id"].clone();
+    let b_pending =
+        app.submit(&zed, json!({ "kind": "image", "prompt": "zed's next" })).await["tasks"][0]["id"].clone();
     let (_, b_invite) = app.call(&zed, "invite_member", json!({ "role": "editor" })).await;
     let (_, b_token) = app.call(&zed, "create_token", json!({ "name": "zed's" })).await;
     let (_, b_view) = app.call(&zed, "current_workspace", json!({})).await;
     let zed_id = b_view["members"][0]["user_id"].clone();
-    let before = (app.list(&zed, json!({})).await["tasks"].clone(), app.call(&zed, "list_board", json!({})).await.1, b_view);
+    let before =
+        (app.list(&zed, json!({})).await["tasks"].clone(), app.call(&zed, "list_board", json!({})).await.1, b_view);
 
     // Every cross-workspace attempt, from every role and a guest, is 404.
     let content = |c: &Value| format!("{}/content/{}", app.base, c.as_str().unwrap());
@@ -300,27 +308,38 @@ async fn the_access_matrix_holds(db: TestDb) {
             };
             assert_eq!(status, refused, "{who} {endpoint}: {body}");
         }
-        for url in [content(&b_content), format!("{}?thumbnail", content(&b_content)), format!("{}?download", content(&b_content))] {
+        for url in [
+            content(&b_content),
+            format!("{}?thumbnail", content(&b_content)),
+            format!("{}?download", content(&b_content)),
+        ] {
             assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{who} {url}");
         }
-        let zip = client.get(format!("{}/downloads/completed.zip", app.base)).send().await.unwrap().bytes().await.unwrap();
+        let zip =
+            client.get(format!("{}/downloads/completed.zip", app.base)).send().await.unwrap().bytes().await.unwrap();
         assert!(!String::from_utf8_lossy(&zip).contains(&b_task.replace('-', "")[24..]), "{who}'s ZIP holds none of B");
         let replay = stream_text(&app, client, Some(&last_id), Duration::from_millis(300)).await;
         assert!(!replay.contains("zed's"), "{who}'s replay carries none of B's events: {replay}");
     }
-    let after = (app.list(&zed, json!({})).await["tasks"].clone(), app.call(&zed, "list_board", json!({})).await.1, app.call(&zed, "current_workspace", json!({})).await.1);
+    let after = (
+        app.list(&zed, json!({})).await["tasks"].clone(),
+        app.call(&zed, "list_board", json!({})).await.1,
+        app.call(&zed, "current_workspace", json!({})).await.1,
+    );
     assert_eq!(after, before, "nothing of B changed");
     let (_, offer) = app.call(&guest, "show_invite", json!({ "token": "not-a-token" })).await;
     assert_eq!(offer["code"], "invite_invalid");
 
     // Within A, each role may do what it allows and no more; refusals change nothing.
-    let a_task = app.submit(&ann, json!({ "kind": "image", "prompt": "a's", "size": "512x512" })).await["tasks"][0]["id"]
+    let a_task = app.submit(&ann, json!({ "kind": "image", "prompt": "a's", "size": "512x512" })).await["tasks"][0]
+        ["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let a_done = app.wait_until(&ann, "a's task completes", |t| all_in(t, &["completed"])).await;
     let a_content = content(&a_done[0]["result"]["id"]);
-    let (_, a_item) = app.call(&ann, "place_on_board", json!({ "task_id": a_task, "x": 0, "y": 0, "width": 64, "height": 64 })).await;
+    let (_, a_item) =
+        app.call(&ann, "place_on_board", json!({ "task_id": a_task, "x": 0, "y": 0, "width": 64, "height": 64 })).await;
     app.call(&ann, "pause_queue", json!({})).await;
     let a_pending = app.submit(&ann, json!({ "kind": "image", "prompt": "a's next" })).await["tasks"][0]["id"]
         .as_str()
@@ -328,11 +347,13 @@ async fn the_access_matrix_holds(db: TestDb) {
         .to_owned();
     let (_, a_invite) = app.call(&ann, "invite_member", json!({ "role": "viewer" })).await;
     let (_, a_view) = app.call(&ann, "current_workspace", json!({})).await;
-    let vi_id = a_view["members"].as_array().unwrap().iter().find(|m| m["username"] == "vic").unwrap()["user_id"].clone();
+    let vi_id =
+        a_view["members"].as_array().unwrap().iter().find(|m| m["username"] == "vic").unwrap()["user_id"].clone();
     let calls = |invite: &Value| {
         own_calls(&a_task, &a_pending, item_id(&a_item), invite["id"].as_str().unwrap(), vi_id.as_str().unwrap())
     };
-    for (who, client, may) in [("viewer", &vi, Need::Look), ("editor", &ed, Need::Edit), ("owner", &ann, Need::Manage)] {
+    for (who, client, may) in [("viewer", &vi, Need::Look), ("editor", &ed, Need::Edit), ("owner", &ann, Need::Manage)]
+    {
         let snapshot = app.list(&ann, json!({})).await["tasks"].clone();
         for (endpoint, body, need) in calls(&a_invite) {
             let (status, body) = app.call(client, endpoint, body).await;
@@ -341,9 +362,16 @@ async fn the_access_matrix_holds(db: TestDb) {
                 _ => false,
             };
             if allowed {
-                assert!(status != StatusCode::FORBIDDEN && status != StatusCode::NOT_FOUND, "{who} {endpoint}: {status} {body}");
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::NOT_FOUND,
+                    "{who} {endpoint}: {status} {body}"
+                );
             } else {
-                assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{who} {endpoint}");
+                assert_eq!(
+                    (status, body["code"].as_str()),
+                    (StatusCode::FORBIDDEN, Some("forbidden")),
+                    "{who} {endpoint}"
+                );
             }
         }
         if may == Need::Look {

@@ -20,7 +20,12 @@ use uuid::Uuid;
 pub trait TaskService: Send + Sync + 'static {
     /// Persists one pending task per variant, submitted `by` a member (none: a guest),
     /// and returns them.
-    async fn submit(&self, owner: OwnerId, by: Option<Author>, submission: Submission) -> Result<SubmitResponse, ApiError>;
+    async fn submit(
+        &self,
+        owner: OwnerId,
+        by: Option<Author>,
+        submission: Submission,
+    ) -> Result<SubmitResponse, ApiError>;
     /// One page of the owner's tasks.
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
     /// One of the owner's tasks with its attempts; `NotFound` for any other id.

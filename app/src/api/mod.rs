@@ -19,8 +19,8 @@ pub use backend::{
 pub use error::ApiError;
 pub use strict::Strict;
 pub use workspace::{
-    accept_invite, create_token, create_workspace, current_workspace, invite_member, list_workspaces,
-    remove_member, revoke_invite, revoke_token, set_member_role, show_invite, switch_workspace,
+    accept_invite, create_token, create_workspace, current_workspace, invite_member, list_workspaces, remove_member,
+    revoke_invite, revoke_token, set_member_role, show_invite, switch_workspace,
 };
 
 use crate::domain::{

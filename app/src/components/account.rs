@@ -5,8 +5,8 @@
 //! queue, the board and the event stream all follow the workspace the session shows.
 
 use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, Strict};
-use crate::components::shared::icons::Icon;
 use crate::components::shared::dialog::Dialog;
+use crate::components::shared::icons::Icon;
 use crate::components::shared::membership::Membership;
 use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;

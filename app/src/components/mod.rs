@@ -22,6 +22,7 @@ mod topbar;
 mod workspace;
 
 use crate::i18n::{t, Locale};
+use account::AccountDialog;
 use board::state::Board;
 use board::whiteboard::Whiteboard;
 use form::handle::FormHandle;
@@ -40,14 +41,13 @@ use queue::state::Queue;
 use shared::clock::Clock;
 use shared::language::PageLanguage;
 use shared::lightbox::{Lightbox, LightboxView};
+use shared::membership::Membership;
 use shared::phone::PhoneView;
 use shared::resizer::{PanelResizer, PanelWidth};
 use shared::toast_list::ToastList;
 use shared::toasts::Toasts;
 use topbar::TopBar;
 use workspace::{InviteDialog, ViewerNote};
-use account::AccountDialog;
-use shared::membership::Membership;
 
 /// A small easel-blue square, inline so that no request is needed for it.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E\

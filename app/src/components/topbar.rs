@@ -3,9 +3,9 @@
 
 use crate::components::account::AccountMenu;
 use crate::components::notify::NotifyToggle;
-use crate::components::workspace::WorkspaceMenu;
 use crate::components::shared::language::LanguagePicker;
 use crate::components::shared::theme::ThemeToggle;
+use crate::components::workspace::WorkspaceMenu;
 use leptos::prelude::*;
 
 #[component]

@@ -9,9 +9,7 @@ use super::cookies::{new_token, token_hash};
 use super::Accounts;
 use crate::store::StoreError;
 use app::api::{ApiError, Caller, WorkspaceService};
-use app::domain::{
-    InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView,
-};
+use app::domain::{InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView};
 use uuid::Uuid;
 
 /// The prefix of every API token, so a leaked one is recognisable (and scannable).

@@ -30,7 +30,10 @@ pub enum Audience {
     /// The streams opened with one session, which end: it was signed out or revoked.
     Session(Uuid),
     /// The streams of one user in one workspace, which end: the member was removed.
-    Member { workspace: OwnerId, user: Uuid },
+    Member {
+        workspace: OwnerId,
+        user: Uuid,
+    },
 }
 
 /// Who an open stream is for: the workspace (or guest) it shows, and the user and session

@@ -48,14 +48,17 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Response {
     let too_many_open = || too_many("Too many live streams are open; close some tabs.".into(), Duration::from_secs(30));
-    let Some(own) = streams.per_caller.enter(caller.session.or(caller.user).unwrap_or(caller.owner.0)) else { return too_many_open() };
+    let Some(own) = streams.per_caller.enter(caller.session.or(caller.user).unwrap_or(caller.owner.0)) else {
+        return too_many_open();
+    };
     let address = match caller.ip.map(|ip| streams.per_address.enter(ip)) {
         Some(None) => return too_many_open(),
         Some(pass) => pass,
         None => None,
     };
     let events = streams.events;
-    let (owner, listener) = (caller.owner, Listener { owner: caller.owner, user: caller.user, session: caller.session });
+    let (owner, listener) =
+        (caller.owner, Listener { owner: caller.owner, user: caller.user, session: caller.session });
     let live = events.subscribe(); // before the replay is read, so nothing falls between
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let (first, after) = match last_id.and_then(|id| events.since(owner, id)) {

@@ -5,13 +5,14 @@
 //!
 //! A download holds no thread while its client is slow: files are read and the archive is
 //! written in an async task that waits for the client between chunks. An owner has at most
-//! [`PER_OWNER`] downloads at once (another is 429), and a client that reads nothing for the
-//! stall time (a setting) is dropped. A file that cannot be read ends the stream with an
+//! [`PER_OWNER`] downloads at once and an address at most [`PER_ADDRESS`], whatever
+//! identities it presents (another is 429), and a client that reads nothing for the stall
+//! time (a setting) is dropped. A file that cannot be read ends the stream with an
 //! error, so the browser reports the download failed instead of saving a truncated ZIP.
 
 use super::limits::{too_many, Gate};
 use super::results::Results;
-use app::api::ApiError;
+use app::api::{ApiError, Caller};
 use app::domain::{download_name, OwnerId};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -21,6 +22,7 @@ use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::HeaderValue;
 use std::collections::HashSet;
 use std::io::{self, Write};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,6 +35,8 @@ use zip::{CompressionMethod, ZipWriter};
 const CHUNK: usize = 64 * 1024;
 /// Downloads one owner may have running at once.
 const PER_OWNER: u32 = 2;
+/// Downloads one address may have running at once (fresh guests each get `PER_OWNER`).
+const PER_ADDRESS: u32 = 8;
 
 /// What the ZIP route needs: the files, and who is downloading.
 #[derive(Clone)]
@@ -41,18 +45,26 @@ pub struct Downloads {
     /// A client that takes longer than this to take one chunk is dropped.
     pub stall: Duration,
     running: Gate<OwnerId>,
+    from: Gate<IpAddr>,
 }
 
 impl Downloads {
     pub fn new(files: Results, stall: Duration) -> Self {
-        Self { files, stall, running: Gate::new(PER_OWNER) }
+        Self { files, stall, running: Gate::new(PER_OWNER), from: Gate::new(PER_ADDRESS) }
     }
 }
 
-pub async fn completed(State(downloads): State<Downloads>, Extension(owner): Extension<OwnerId>) -> Response {
-    let Some(place) = downloads.running.enter(owner) else {
+pub async fn completed(State(downloads): State<Downloads>, Extension(caller): Extension<Caller>) -> Response {
+    let owner = caller.owner;
+    let busy = || {
         let what = format!("{PER_OWNER} ZIP downloads are running already; wait for one to finish.");
-        return too_many(what, Duration::from_secs(10));
+        too_many(what, Duration::from_secs(10))
+    };
+    let Some(place) = downloads.running.enter(owner) else { return busy() };
+    let address = match caller.ip.map(|ip| downloads.from.enter(ip)) {
+        Some(None) => return busy(),
+        Some(pass) => pass,
+        None => None,
     };
     let entries = match downloads.files.store.completed_files(owner).await {
         Ok(entries) => entries,
@@ -75,7 +87,7 @@ pub async fn completed(State(downloads): State<Downloads>, Extension(owner): Ext
     let (tx, mut rx) = mpsc::channel::<io::Result<Bytes>>(2);
     let stall = downloads.stall;
     tokio::spawn(async move {
-        let _place = place;
+        let _places = (place, address);
         match write_zip(&tx, stall, entries).await {
             Ok(()) => {}
             Err(e) if matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::TimedOut) => {

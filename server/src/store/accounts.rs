@@ -101,8 +101,12 @@ impl TaskStore {
         .await?;
         let signed_in = match new {
             Some(new) => {
-                let member =
-                    Member { user: user_id, name: sign_up.username.as_str().to_owned(), workspace: OwnerId(workspace_id), role: Role::Owner };
+                let member = Member {
+                    user: user_id,
+                    name: sign_up.username.as_str().to_owned(),
+                    workspace: OwnerId(workspace_id),
+                    role: Role::Owner,
+                };
                 Some(open_session(&txn, member, &new, now).await?)
             }
             None => None,

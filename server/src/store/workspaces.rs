@@ -198,7 +198,9 @@ async fn last_owner_stays(conn: &impl ConnectionTrait, workspace: OwnerId) -> Re
         .count(conn)
         .await?;
     if owners <= 1 {
-        return Err(StoreError::Conflict("A workspace keeps at least one owner: make another member owner first.".into()));
+        return Err(StoreError::Conflict(
+            "A workspace keeps at least one owner: make another member owner first.".into(),
+        ));
     }
     Ok(())
 }

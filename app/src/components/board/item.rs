@@ -9,11 +9,11 @@ use super::state::Board;
 use crate::api::{retry_task, Strict};
 use crate::components::queue::known::Held;
 use crate::components::queue::state::Queue;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::text::excerpt;
 use crate::domain::{BoardItemView, Media, TaskRef, TaskStatus};
 use crate::i18n::{t, Label, Locale};
 use leptos::html;
-use crate::components::shared::membership::Membership;
 use leptos::prelude::*;
 
 /// One item, shown as the board has it or as a gesture moves it.

@@ -8,11 +8,11 @@ use super::known::Held;
 use super::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::text::excerpt;
 use crate::components::shared::time::{Countdown, LocalTime, TimeAgo};
 use crate::domain::{ContentView, StylePreset, TaskKind, TaskParams, TaskStatus, TaskView};
 use crate::i18n::{t, Label, Locale};
-use crate::components::shared::membership::Membership;
 use leptos::prelude::*;
 
 /// One task: its result (or its kind) on the left; the prompt on up to two lines (whole

@@ -4,11 +4,11 @@
 //! expired) and the caller's API tokens (a new token is shown once). Every answer is the
 //! workspace as it is now, drawn again.
 
-use crate::components::shared::navigate::reload;
 use crate::api::{
     create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role,
     ApiError, Strict,
 };
+use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
 use crate::domain::{IdRef, InviteRequest, MemberRole, MemberView, NameRequest, Role, WorkspaceView};
 use crate::i18n::t;
