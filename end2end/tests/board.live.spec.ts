@@ -19,7 +19,7 @@ async function completedRow(w: Workspace, prompt: string) {
 async function boardItems(w: Workspace) {
   const res = await w.page.request.post("/api/list_board", { data: {} });
   expect(res.status()).toBe(200);
-  return res.json();
+  return (await res.json()).items;
 }
 
 test("a result inserted into the board moves, resizes and goes, and stays put across reloads", async ({

@@ -11,6 +11,7 @@ mod m20261129_000005_task_prompts;
 mod m20261206_000006_waiting_index;
 mod m20261206_000007_accounts;
 mod m20261206_000008_sharing;
+mod m20261206_000009_spending;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_waiting_index::Migration),
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261206_000008_sharing::Migration),
+            Box::new(m20261206_000009_spending::Migration),
         ]
     }
 }

@@ -114,7 +114,8 @@ pub async fn start_with_clock(
     let dedup_window = TimeDelta::milliseconds(settings.dedup_window_ms as i64);
     let store = TaskStore::new(db.clone(), clock.clone(), dedup_window)
         .with_services(providers.services())
-        .with_retry_limit(settings.retry_delays_ms.len() as u32);
+        .with_retry_limit(settings.retry_delays_ms.len() as u32)
+        .with_daily_budget(settings.daily_budget);
     let (events, content) = (Events::default(), ContentStore::new(&settings.content_dir));
     content.check_writable().await.map_err(StartError::Content)?;
     let sweeping = CancellationToken::new();

@@ -8,8 +8,8 @@ use crate::provider::{Providers, RemoteJobId};
 use crate::store::{Removed, TaskStore};
 use app::api::{ApiError, TaskService};
 use app::domain::{
-    Author, BoardItemView, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement, QueueState, Submission,
-    SubmitResponse, TaskDetails, TaskEvent, TaskPage, TaskView,
+    Author, BoardFilter, BoardItemView, BoardPage, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement,
+    QueueState, Submission, SubmitResponse, TaskDetails, TaskEvent, TaskPage, TaskView,
 };
 use uuid::Uuid;
 
@@ -118,8 +118,8 @@ impl TaskService for Service {
         Ok(state)
     }
 
-    async fn board(&self, owner: OwnerId) -> Result<Vec<BoardItemView>, ApiError> {
-        Ok(self.store.board(owner).await?)
+    async fn board(&self, owner: OwnerId, filter: BoardFilter) -> Result<BoardPage, ApiError> {
+        Ok(self.store.board(owner, &filter).await?)
     }
 
     async fn place(&self, owner: OwnerId, source: PlaceSource, at: Placement) -> Result<BoardItemView, ApiError> {

@@ -62,7 +62,7 @@ async fn a_guest_signs_up_keeps_its_tasks_and_another_browser_signs_in_to_them(d
     assert_eq!((account["username"].as_str(), account["sessions"].as_array().map(Vec::len)), (Some("ada"), Some(1)));
     assert_eq!(app.all_ids(&guest).await, before, "the guest's tasks are the account's now");
     let (_, board) = app.call(&guest, "list_board", json!({})).await;
-    assert_eq!(board.as_array().map(Vec::len), Some(1), "and its board: {board}");
+    assert_eq!(board["items"].as_array().map(Vec::len), Some(1), "and its board: {board}");
 
     // Another browser: a guest with nothing, until it signs in (by email, any case).
     let phone = TestApp::client();

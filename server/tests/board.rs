@@ -1,7 +1,7 @@
 //! The whiteboard over HTTP: placing a result and a frame for a task, arranging and
 //! removing items, owner isolation, validation, a result outliving its task while it is
 //! on the board (its file removed with the last item showing it), frames filled in by the
-//! task's completion, and items kept across a restart.
+//! task's completion, items kept across a restart, and the board read in pages.
 
 mod common;
 
@@ -14,7 +14,8 @@ use std::sync::Arc;
 on_both_databases!(
     results_are_placed_arranged_and_removed,
     a_result_outlives_its_task_on_the_board,
-    frames_wait_for_their_task
+    frames_wait_for_their_task,
+    the_board_is_read_in_pages
 );
 
 async fn running(db: &TestDb) -> TestApp {
@@ -24,7 +25,8 @@ async fn running(db: &TestDb) -> TestApp {
 async fn board(app: &TestApp, client: &reqwest::Client) -> Vec<Value> {
     let (status, items) = app.call(client, "list_board", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{items}");
-    items.as_array().unwrap().clone()
+    assert!(items["next_cursor"].is_null(), "one page: {items}");
+    items["items"].as_array().unwrap().clone()
 }
 
 /// A completed image task; returns it.
@@ -143,5 +145,42 @@ async fn frames_wait_for_their_task(db: TestDb) {
     assert_eq!(items[0]["id"], frames[0]["id"]);
     assert_eq!(items[0]["media"]["id"], tasks[0]["result"]["id"], "the completion filled the frame in");
     assert_eq!(items[0]["media"]["media_type"], "image/png");
+    app.stop().await;
+}
+
+async fn the_board_is_read_in_pages(db: TestDb) {
+    let app = TestApp::spawn(&db).await; // no engine: frames stay frames
+    let client = TestApp::client();
+    let made = app.submit(&client, json!({ "kind": "image", "prompt": "framed", "variants": 5 })).await;
+    let mut placed = Vec::new();
+    for task in made["tasks"].as_array().unwrap() {
+        let frame = json!({ "task_id": task["id"], "x": 0, "y": 0, "width": 100, "height": 100 });
+        placed.push(app.call(&client, "place_on_board", frame).await.1["id"].clone());
+    }
+    // The first one brought to the front goes last.
+    app.call(&client, "arrange_board_item", json!({ "id": placed[0], "x": 5, "y": 5, "width": 100, "height": 100 }))
+        .await;
+    placed.rotate_left(1);
+
+    let (mut seen, mut cursor, mut pages) = (Vec::new(), Value::Null, 0);
+    loop {
+        let (status, page) = app.call(&client, "list_board", json!({ "limit": 2, "cursor": cursor })).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        pages += 1;
+        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["id"].clone()));
+        cursor = page["next_cursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    assert_eq!((seen, pages), (placed, 3), "back to front, two at a time");
+    for (query, code) in [
+        (json!({ "cursor": "7" }), "cursor_invalid"),
+        (json!({ "limit": 0 }), "limit_out_of_range"),
+        (json!({ "limit": 501 }), "limit_out_of_range"),
+    ] {
+        let (status, body) = app.call(&client, "list_board", query).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some(code)));
+    }
     app.stop().await;
 }

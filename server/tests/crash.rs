@@ -58,7 +58,9 @@ async fn start(db: &TestDb, fake: &FakeService, port: u16) -> Child {
 }
 
 async fn killed_mid_run_every_task_completes_once(db: TestDb) {
-    let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(60) }).await;
+    // Long enough that tasks seen processing are still running when the kill lands, even
+    // on a loaded machine (at 60 ms, a PostgreSQL run once saw them all finish first).
+    let fake = FakeService::start(Behaviour::Succeed { after: Duration::from_millis(300) }).await;
     let port = free_port();
     let app = TestApp::at(format!("http://127.0.0.1:{port}"));
     let server = Server(start(&db, &fake, port).await);

@@ -177,6 +177,7 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
     let head = too_large_head(&app.base, 10 * 1024 * 1024).await;
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
     assert!(head.contains("\"code\":\"payload_too_large\"") && head.contains("\"limit\":65536"), "{head}");
+    assert!(head.to_lowercase().contains("connection: close"), "the unread body ends the connection: {head}");
 
     // Streamed in chunks with no declared length: refused once the limit is passed.
     let head = chunked_answer(&app.base, 20 * 4096).await;

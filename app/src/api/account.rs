@@ -4,7 +4,7 @@
 
 #[cfg(feature = "ssr")]
 use super::backend;
-use super::{ApiError, Strict};
+use super::{ApiError, Empty, Strict};
 use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpRequest};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -30,7 +30,7 @@ pub async fn sign_in(#[server(flatten)] request: Strict<SignInRequest>) -> Resul
 
 /// `POST /api/sign_out`: ends this session at the server; the browser is a new guest.
 #[server(prefix = "/api", endpoint = "sign_out", input = Json)]
-pub async fn sign_out() -> Result<(), ApiError> {
+pub async fn sign_out(#[server(flatten)] _body: Strict<Empty>) -> Result<(), ApiError> {
     let (accounts, caller) = backend::caller()?;
     let signed = accounts.sign_out(&caller).await?;
     backend::set_cookies(&signed.cookies);
@@ -39,7 +39,7 @@ pub async fn sign_out() -> Result<(), ApiError> {
 
 /// `POST /api/account`: the signed-in account and its sessions (`401 signed_out` for a guest).
 #[server(prefix = "/api", endpoint = "account", input = Json)]
-pub async fn account() -> Result<AccountView, ApiError> {
+pub async fn account(#[server(flatten)] _body: Strict<Empty>) -> Result<AccountView, ApiError> {
     let (accounts, caller) = backend::caller()?;
     accounts.account(&caller).await
 }

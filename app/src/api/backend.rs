@@ -6,9 +6,9 @@
 
 use super::ApiError;
 use crate::domain::{
-    AccountView, Author, BoardItemView, ClearFilter, InviteOffer, InviteView, ListFilter, NewToken, OwnerId,
-    PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, Submission, SubmitResponse, TaskDetails, TaskPage,
-    TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
+    AccountView, Author, BoardFilter, BoardItemView, BoardPage, ClearFilter, InviteOffer, InviteView, ListFilter,
+    NewToken, OwnerId, PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, Submission, SubmitResponse,
+    TaskDetails, TaskPage, TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use leptos::prelude::use_context;
 use std::net::IpAddr;
@@ -45,8 +45,8 @@ pub trait TaskService: Send + Sync + 'static {
     async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError>;
     /// Pauses (no task of the owner starts) or resumes the owner's queue.
     async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError>;
-    /// The owner's whiteboard items, back to front.
-    async fn board(&self, owner: OwnerId) -> Result<Vec<BoardItemView>, ApiError>;
+    /// A page of the owner's whiteboard items, back to front.
+    async fn board(&self, owner: OwnerId, filter: BoardFilter) -> Result<BoardPage, ApiError>;
     /// Puts a result, or a frame for a task, on the owner's board, in front.
     async fn place(&self, owner: OwnerId, source: PlaceSource, at: Placement) -> Result<BoardItemView, ApiError>;
     /// Moves and sizes one of the owner's items, and brings it to the front.

@@ -35,6 +35,10 @@ pub enum ApiError {
     /// The action needs a signed-in account.
     #[error("Sign in to do this.")]
     SignedOut,
+    /// The workspace has spent its daily budget for paid services; the message says how
+    /// much and when it renews.
+    #[error("{0}")]
+    BudgetExhausted(String),
     /// An invite link that is unknown, used already or expired.
     #[error("This invite link is unknown, was used already or has expired; ask for a new one.")]
     InviteInvalid,
@@ -71,6 +75,7 @@ impl ApiError {
             Self::SignedOut => "signed_out",
             Self::BadToken => "bad_token",
             Self::InviteInvalid => "invite_invalid",
+            Self::BudgetExhausted(_) => "budget_exhausted",
             Self::Forbidden(_) => "forbidden",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
@@ -84,7 +89,7 @@ impl ApiError {
             Self::Forbidden(_) => 403,
             Self::NotFound | Self::InviteInvalid => 404,
             Self::Conflict(_) => 409,
-            Self::TooManyRequests(_) => 429,
+            Self::TooManyRequests(_) | Self::BudgetExhausted(_) => 429,
             Self::MethodNotAllowed => 405,
             Self::RequestTimeout => 408,
             Self::PayloadTooLarge(_) => 413,
@@ -191,6 +196,7 @@ impl From<WireError> for ApiError {
             "signed_out" => Self::SignedOut,
             "bad_token" => Self::BadToken,
             "invite_invalid" => Self::InviteInvalid,
+            "budget_exhausted" => Self::BudgetExhausted(wire.message),
             "forbidden" => Self::Forbidden(wire.message),
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
@@ -227,6 +233,7 @@ mod tests {
             ApiError::SignedOut,
             ApiError::BadToken,
             ApiError::InviteInvalid,
+            ApiError::BudgetExhausted("300 of 300 units used today.".into()),
             ApiError::Forbidden("Only an owner of the workspace can do this.".into()),
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,

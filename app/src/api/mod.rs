@@ -17,15 +17,15 @@ pub use backend::{
     WorkspaceService,
 };
 pub use error::ApiError;
-pub use strict::Strict;
+pub use strict::{Empty, Strict};
 pub use workspace::{
     accept_invite, create_token, create_workspace, current_workspace, invite_member, list_workspaces, remove_member,
     revoke_invite, revoke_token, set_member_role, show_invite, switch_workspace,
 };
 
 use crate::domain::{
-    ArrangeRequest, BoardItemRef, BoardItemView, ClearRequest, ListQuery, PlaceRequest, QueueState, SubmitRequest,
-    SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
+    ArrangeRequest, BoardItemRef, BoardItemView, BoardPage, BoardQuery, ClearRequest, ListQuery, PlaceRequest,
+    QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -98,23 +98,24 @@ pub async fn clear_tasks(#[server(flatten)] request: Strict<ClearRequest>) -> Re
 
 /// `POST /api/pause_queue`: no task of the caller starts until resumed.
 #[server(prefix = "/api", endpoint = "pause_queue", input = Json)]
-pub async fn pause_queue() -> Result<QueueState, ApiError> {
+pub async fn pause_queue(#[server(flatten)] _body: Strict<Empty>) -> Result<QueueState, ApiError> {
     let (service, caller) = backend::editing()?;
     service.set_paused(caller.owner, true).await
 }
 
 /// `POST /api/resume_queue`: the caller's tasks may start again.
 #[server(prefix = "/api", endpoint = "resume_queue", input = Json)]
-pub async fn resume_queue() -> Result<QueueState, ApiError> {
+pub async fn resume_queue(#[server(flatten)] _body: Strict<Empty>) -> Result<QueueState, ApiError> {
     let (service, caller) = backend::editing()?;
     service.set_paused(caller.owner, false).await
 }
 
-/// `POST /api/list_board`: the caller's whiteboard items, back to front.
+/// `POST /api/list_board`: a page of the caller's whiteboard items, back to front.
 #[server(prefix = "/api", endpoint = "list_board", input = Json)]
-pub async fn list_board() -> Result<Vec<BoardItemView>, ApiError> {
+pub async fn list_board(#[server(flatten)] query: Strict<BoardQuery>) -> Result<BoardPage, ApiError> {
+    let filter = query.0.validate()?;
     let (service, owner) = backend::current()?;
-    service.board(owner).await
+    service.board(owner, filter).await
 }
 
 /// `POST /api/place_on_board`: put a result (`content_id`), or a frame that shows a task

@@ -13,6 +13,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Strict<T>(pub T);
 
+/// The body of an endpoint that takes nothing: `{}`, with any field refused as anywhere else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
 impl<T: Serialize> Serialize for Strict<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(serializer)

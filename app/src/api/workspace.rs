@@ -5,7 +5,7 @@
 
 #[cfg(feature = "ssr")]
 use super::backend;
-use super::{ApiError, Strict};
+use super::{ApiError, Empty, Strict};
 use crate::domain::{
     IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole, NameRequest, NewToken, WorkspaceSummary,
     WorkspaceView,
@@ -15,7 +15,7 @@ use leptos::server_fn::codec::Json;
 
 /// `POST /api/list_workspaces`: the caller's workspaces, personal first.
 #[server(prefix = "/api", endpoint = "list_workspaces", input = Json)]
-pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, ApiError> {
+pub async fn list_workspaces(#[server(flatten)] _body: Strict<Empty>) -> Result<Vec<WorkspaceSummary>, ApiError> {
     let (service, caller) = backend::workspaces()?;
     service.workspaces(&caller).await
 }
@@ -23,7 +23,7 @@ pub async fn list_workspaces() -> Result<Vec<WorkspaceSummary>, ApiError> {
 /// `POST /api/current_workspace`: the workspace shown, with its members, pending invites
 /// (owners see them) and the caller's API tokens.
 #[server(prefix = "/api", endpoint = "current_workspace", input = Json)]
-pub async fn current_workspace() -> Result<WorkspaceView, ApiError> {
+pub async fn current_workspace(#[server(flatten)] _body: Strict<Empty>) -> Result<WorkspaceView, ApiError> {
     let (service, caller) = backend::workspaces()?;
     service.workspace(&caller).await
 }

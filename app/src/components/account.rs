@@ -4,7 +4,7 @@
 //! can be signed out, and *Sign out*. Signing in, up or out reloads the page, so that the
 //! queue, the board and the event stream all follow the workspace the session shows.
 
-use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, Strict};
+use crate::api::{account, revoke_session, sign_in, sign_out, sign_up, ApiError, Empty, Strict};
 use crate::components::shared::dialog::Dialog;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::membership::Membership;
@@ -139,13 +139,13 @@ fn Credentials() -> impl IntoView {
 fn Sessions() -> impl IntoView {
     let t = t();
     let shown = RwSignal::new(None::<Result<AccountView, ApiError>>);
-    leptos::task::spawn_local(async move { shown.set(Some(account().await)) });
+    leptos::task::spawn_local(async move { shown.set(Some(account(Strict(Empty {})).await)) });
     let end = move |id| {
         leptos::task::spawn_local(async move { shown.set(Some(revoke_session(Strict(SessionRef { id })).await)) });
     };
     let out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = sign_out().await;
+            let _ = sign_out(Strict(Empty {})).await;
             reload();
         })
     };

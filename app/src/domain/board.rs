@@ -28,6 +28,65 @@ pub struct BoardItemView {
     pub z: i64,
 }
 
+/// Items in one `list_board` page, unless the request asks for fewer; and at most.
+pub const BOARD_PAGE: u32 = 200;
+pub const MAX_BOARD_PAGE: u32 = 500;
+
+/// `POST /api/list_board`: a page of the owner's items, back to front, after `cursor`
+/// (the previous page's `next_cursor`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BoardQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// A board query that holds: the last item seen (its `z` and id), and the page size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoardFilter {
+    pub after: Option<(i64, Uuid)>,
+    pub limit: u32,
+}
+
+/// One page of items; `next_cursor` is set when more follow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardPage {
+    pub items: Vec<BoardItemView>,
+    pub next_cursor: Option<String>,
+}
+
+impl BoardQuery {
+    pub fn validate(&self) -> Result<BoardFilter, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let after = errors.take(self.cursor.as_deref().map(parse_cursor).transpose());
+        let limit = errors.take(match self.limit.unwrap_or(BOARD_PAGE) {
+            n @ 1..=MAX_BOARD_PAGE => Ok(n),
+            n => Err(FieldError::new(
+                "limit",
+                "limit_out_of_range",
+                format!("A page holds 1 to {MAX_BOARD_PAGE} items; {n} was asked for."),
+            )),
+        });
+        match (after, limit) {
+            (Some(after), Some(limit)) => Ok(BoardFilter { after, limit }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The cursor after `item`: its stacking order and id.
+pub fn board_cursor(item: &BoardItemView) -> String {
+    format!("{}_{}", item.z, item.id)
+}
+
+fn parse_cursor(raw: &str) -> Result<(i64, Uuid), FieldError> {
+    let invalid = || FieldError::new("cursor", "cursor_invalid", "The cursor is not one this API returned.");
+    let (z, id) = raw.split_once('_').ok_or_else(invalid)?;
+    Ok((z.parse().map_err(|_| invalid())?, Uuid::parse_str(id).map_err(|_| invalid())?))
+}
+
 /// Where an item goes, validated.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Placement {
@@ -189,5 +248,30 @@ mod tests {
         assert_eq!(codes(place(Some(&id), None, 0.0, f64::INFINITY)), ["size_out_of_range"]);
         let arrange = ArrangeRequest { id, x: 0.0, y: 0.0, width: 100_001.0, height: 10.0 };
         assert_eq!(arrange.validate().unwrap_err().0[0].field, "width");
+    }
+
+    #[test]
+    fn board_pages_take_a_cursor_and_a_bounded_size() {
+        let item = BoardItemView {
+            id: Uuid::nil(),
+            task_id: None,
+            kind: TaskKind::Image,
+            media: None,
+            x: 0.0,
+            y: 0.0,
+            width: 8.0,
+            height: 8.0,
+            z: -3,
+        };
+        let query = BoardQuery { cursor: Some(board_cursor(&item)), limit: None };
+        assert_eq!(query.validate().unwrap(), BoardFilter { after: Some((-3, Uuid::nil())), limit: BOARD_PAGE });
+        for (cursor, limit, code) in [
+            (Some("7"), None, "cursor_invalid"),
+            (Some("x_y"), None, "cursor_invalid"),
+            (None, Some(0), "limit_out_of_range"),
+        ] {
+            let query = BoardQuery { cursor: cursor.map(str::to_owned), limit };
+            assert_eq!(query.validate().unwrap_err().0[0].code, code);
+        }
     }
 }

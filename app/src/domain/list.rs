@@ -108,6 +108,14 @@ impl ClearRequest {
                 ))),
             })
             .collect::<Result<_, _>>()?;
+        // Every database can compare a time of these years; no task finished outside them.
+        if let Some(at) = self.finished_before.filter(|at| !(1970..=9999).contains(&chrono::Datelike::year(at))) {
+            return Err(ValidationErrors(vec![FieldError::new(
+                "finished_before",
+                "finished_before_out_of_range",
+                format!("finished_before is a time between the years 1970 and 9999, not {at}."),
+            )]));
+        }
         Ok(ClearFilter { statuses, finished_before: self.finished_before })
     }
 }
@@ -177,6 +185,11 @@ mod tests {
         );
         for bad in [&[][..], &["pending"], &["completed", "done"]] {
             assert_eq!(req(bad).validate().unwrap_err().0[0].code, "statuses_invalid", "{bad:?}");
+        }
+        for year in [-262_143, 1969, 10_000] {
+            let at = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+            let request = ClearRequest { finished_before: Some(at), ..req(&["failed"]) };
+            assert_eq!(request.validate().unwrap_err().0[0].code, "finished_before_out_of_range", "{year}");
         }
     }
 

@@ -26,7 +26,10 @@ pub use account::{
 };
 pub use attempt::{AttemptView, TaskDetails};
 pub use batch::count as prompt_count;
-pub use board::{ArrangeRequest, BoardItemRef, BoardItemView, PlaceRequest, PlaceSource, Placement, MIN_SIDE};
+pub use board::{
+    board_cursor, ArrangeRequest, BoardFilter, BoardItemRef, BoardItemView, BoardPage, BoardQuery, PlaceRequest,
+    PlaceSource, Placement, MIN_SIDE,
+};
 pub use content::{download_name, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;

@@ -69,6 +69,21 @@ impl TaskParams {
         }
     }
 
+    /// What the task weighs against a workspace's daily budget for paid services, in
+    /// units: an image is one; a video one per second at 480p, two at 720p.
+    pub fn cost(&self) -> u32 {
+        match self {
+            Self::Image(_) => 1,
+            Self::Video(p) => {
+                let per_second = match p.resolution {
+                    super::Resolution::P480 => 1,
+                    super::Resolution::P720 => 2,
+                };
+                u32::from(p.duration_secs.secs()) * per_second
+            }
+        }
+    }
+
     pub(crate) fn prompt_mut(&mut self) -> &mut Prompt {
         match self {
             Self::Image(p) => &mut p.prompt,
@@ -269,6 +284,24 @@ mod tests {
             style: StylePreset::None,
             seed: Some(7),
         })
+    }
+
+    #[test]
+    fn videos_cost_by_length_and_resolution() {
+        use crate::domain::{Fps, Resolution, VideoDuration, VideoParams};
+        let video = |secs, resolution| {
+            TaskParams::Video(VideoParams {
+                prompt: Prompt::parse("waves").unwrap(),
+                negative_prompt: None,
+                duration_secs: VideoDuration::parse(secs).unwrap(),
+                resolution,
+                fps: Fps::F24,
+                seed: None,
+            })
+        };
+        assert_eq!(image("a fox").cost(), 1);
+        assert_eq!(video(4, Resolution::P480).cost(), 4);
+        assert_eq!(video(10, Resolution::P720).cost(), 20);
     }
 
     #[test]

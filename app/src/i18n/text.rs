@@ -242,6 +242,7 @@ impl Text {
             "forbidden" => self.team.forbidden.into(),
             "bad_token" => self.team.bad_token.into(),
             "invite_invalid" => self.team.invite_invalid.into(),
+            "budget_exhausted" => self.team.budget_exhausted.into(),
             _ => message.to_owned(),
         }
     }

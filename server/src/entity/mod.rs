@@ -8,6 +8,7 @@ pub mod invite;
 pub mod member;
 pub mod owner;
 pub mod session;
+pub mod spending;
 pub mod submission;
 pub mod task;
 pub mod user;

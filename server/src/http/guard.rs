@@ -9,9 +9,9 @@ use app::api::ApiError;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use http::{Method, StatusCode};
+use axum::response::Response;
+use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderValue, Method};
 use std::time::Duration;
 
 /// What a request may take.
@@ -39,9 +39,15 @@ pub async fn guard_api(State(limits): State<Limits>, req: Request, next: Next) -
     }
 }
 
+/// The refusal as JSON. A body left unread (too large, too slow) ends the connection, and
+/// the answer says so, so that a client does not send its next request into it.
 fn answer(err: ApiError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, axum::Json(err)).into_response()
+    let unread = matches!(err, ApiError::PayloadTooLarge(_) | ApiError::RequestTimeout);
+    let mut res = super::error_response(err);
+    if unread {
+        res.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
 }
 
 /// Whether reading the body stopped at the limit.

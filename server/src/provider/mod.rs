@@ -40,6 +40,18 @@ pub struct Services {
     pub video: ServiceName,
 }
 
+impl Services {
+    /// Whether tasks of this kind go to a service that may charge for them: any but the
+    /// embedded generator (an unconfigured store, in benches, has none).
+    pub fn paid(&self, kind: TaskKind) -> bool {
+        let name = match kind {
+            TaskKind::Image => &self.image.name,
+            TaskKind::Video => &self.video.name,
+        };
+        !name.is_empty() && name != Embedded::NAME
+    }
+}
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Job {

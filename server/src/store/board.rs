@@ -6,21 +6,37 @@
 
 use super::{StoreError, TaskStore};
 use crate::entity::{board_item, content, task};
-use app::domain::{BoardItemView, Media, OwnerId, PlaceSource, Placement, TaskKind};
+use app::domain::{
+    board_cursor, BoardFilter, BoardItemView, BoardPage, Media, OwnerId, PlaceSource, Placement, TaskKind,
+};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
 impl TaskStore {
-    /// The owner's items, back to front.
-    pub async fn board(&self, owner: OwnerId) -> Result<Vec<BoardItemView>, StoreError> {
-        let rows = board_item::Entity::find()
-            .filter(board_item::Column::OwnerId.eq(owner.0))
+    /// A page of the owner's items, back to front (by stacking order, then id).
+    pub async fn board(&self, owner: OwnerId, filter: &BoardFilter) -> Result<BoardPage, StoreError> {
+        let mut query = board_item::Entity::find().filter(board_item::Column::OwnerId.eq(owner.0));
+        if let Some((z, id)) = filter.after {
+            query = query.filter(
+                Condition::any()
+                    .add(board_item::Column::Z.gt(z))
+                    .add(Condition::all().add(board_item::Column::Z.eq(z)).add(board_item::Column::Id.gt(id))),
+            );
+        }
+        let rows = query
             .order_by_asc(board_item::Column::Z)
+            .order_by_asc(board_item::Column::Id)
+            .limit(u64::from(filter.limit) + 1)
             .all(&self.db)
             .await?;
-        rows.into_iter().map(item_view).collect()
+        let more = rows.len() > filter.limit as usize;
+        let items: Vec<BoardItemView> =
+            rows.into_iter().take(filter.limit as usize).map(item_view).collect::<Result<_, _>>()?;
+        let next_cursor = if more { items.last().map(board_cursor) } else { None };
+        Ok(BoardPage { items, next_cursor })
     }
 
     /// Puts a result, or a frame for a task, in front of everything on the owner's board.

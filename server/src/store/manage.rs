@@ -82,7 +82,9 @@ impl TaskStore {
         }
         let params: TaskParams = serde_json::from_value(original.params.clone()).map_err(|_| corrupt(id, "params"))?;
         let submission_id = original.submission_id.unwrap_or(original.id);
-        let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), self.clock.now());
+        let now = self.clock.now();
+        self.spend(&txn, owner, self.cost_of(&params), now).await?;
+        let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now);
         again.retry_of = Some(original.id);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
         txn.commit().await?;

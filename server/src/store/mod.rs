@@ -46,6 +46,9 @@ pub enum StoreError {
     /// The task's state does not allow the action; the message says why.
     #[error("{0}")]
     Conflict(String),
+    /// The tasks would take the workspace past its daily budget for paid services.
+    #[error("{spent} of {budget} units spent today; {asked} more asked")]
+    OverBudget { spent: i64, budget: u32, asked: u32 },
 }
 
 impl From<StoreError> for ApiError {
@@ -53,6 +56,10 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(message) => ApiError::Conflict(message),
+            StoreError::OverBudget { spent, budget, asked } => ApiError::BudgetExhausted(format!(
+                "This workspace has spent {spent} of its {budget} units for paid generation today, and this asks \
+                 {asked} more (an image is 1, a video 1 a second at 480p, 2 at 720p). The budget renews at 00:00 UTC."
+            )),
             other => {
                 tracing::error!("task store: {other}");
                 ApiError::Internal
@@ -76,6 +83,8 @@ pub struct TaskStore {
     /// How many retries a task gets before it fails (the length of the retry schedule);
     /// pages of tasks carry it so the queue can say "Retry 2/3".
     retry_limit: u32,
+    /// Units a workspace may send to paid services per UTC day; 0: no budget.
+    daily_budget: u32,
 }
 
 /// A write transaction, holding this process's SQLite writer turn while it lives.
@@ -106,6 +115,21 @@ impl TaskStore {
             sqlite_writer: Arc::new(Mutex::new(())),
             services: Arc::default(),
             retry_limit: 3,
+            daily_budget: 0,
+        }
+    }
+
+    /// The same store, holding each workspace to `units` a day for paid services (0: none).
+    pub fn with_daily_budget(self, units: u32) -> Self {
+        Self { daily_budget: units, ..self }
+    }
+
+    /// What a task weighs against the budget: its cost if its kind goes to a paid service.
+    fn cost_of(&self, params: &app::domain::TaskParams) -> u32 {
+        if self.services.paid(params.kind()) {
+            params.cost()
+        } else {
+            0
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::row::{new_row, view};
 use super::{StoreError, TaskStore};
-use crate::entity::{owner, submission, task};
+use crate::entity::{owner, spending, submission, task};
 use app::domain::{Author, OwnerId, Submission, SubmitResponse};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -63,18 +63,51 @@ impl TaskStore {
         .on_conflict_do_nothing_on([owner::Column::OwnerId])
         .exec_without_returning(&*txn)
         .await?;
-        let random_seed = Uuid::new_v4().as_u128() as u32;
+        let (random_seed, mut asked) = (Uuid::new_v4().as_u128() as u32, 0);
         let rows: Vec<task::Model> = submission
             .expand(random_seed)
             .into_iter()
-            .map(|(params, hash)| new_row(owner, by, submission_id, &params, hash, now))
+            .map(|(params, hash)| {
+                asked += self.cost_of(&params);
+                new_row(owner, by, submission_id, &params, hash, now)
+            })
             .collect();
+        self.spend(&txn, owner, asked, now).await?;
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
             .exec_without_returning(&*txn)
             .await?;
         txn.commit().await?;
         let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;
         Ok(SubmitResponse { tasks, deduplicated: false })
+    }
+}
+
+impl TaskStore {
+    /// Adds `units` to what the owner sent to paid services today; `OverBudget`, adding
+    /// nothing, if that passes the daily budget. Runs in the caller's write transaction,
+    /// which excludes the owner's other writes, so two submissions cannot both pass.
+    pub(super) async fn spend(
+        &self,
+        txn: &DatabaseTransaction,
+        owner: OwnerId,
+        units: u32,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        if self.daily_budget == 0 || units == 0 {
+            return Ok(());
+        }
+        let day = now.format("%Y-%m-%d").to_string();
+        let row = spending::Entity::find_by_id((owner.0, day.clone())).one(txn).await?;
+        let spent = row.as_ref().map_or(0, |r| r.units);
+        if spent + i64::from(units) > i64::from(self.daily_budget) {
+            return Err(StoreError::OverBudget { spent, budget: self.daily_budget, asked: units });
+        }
+        let total = spending::ActiveModel { owner_id: Set(owner.0), day: Set(day), units: Set(spent + i64::from(units)) };
+        match row {
+            Some(_) => spending::Entity::update(total).exec(txn).await.map(drop)?,
+            None => spending::Entity::insert(total).exec_without_returning(txn).await.map(drop)?,
+        }
+        Ok(())
     }
 }
 

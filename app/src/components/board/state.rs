@@ -8,7 +8,7 @@ use crate::api::{arrange_board_item, list_board, place_on_board, remove_board_it
 use crate::components::shared::notice::run_noting;
 use crate::components::shared::phone::{Pane, PhoneView};
 use crate::components::shared::toasts::{Toasts, Tone};
-use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, Media, PlaceRequest};
+use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, BoardQuery, Media, PlaceRequest};
 use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
@@ -89,10 +89,19 @@ impl Board {
         });
     }
 
-    /// Reads the items again from the server.
+    /// Reads the items again from the server, page after page.
     pub fn reload(self) {
         self.run(async move {
-            let items = list_board().await?;
+            let mut items = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = list_board(Strict(BoardQuery { cursor, limit: None })).await?;
+                items.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
             self.items.set(items);
             Ok(())
         });

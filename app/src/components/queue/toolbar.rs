@@ -5,7 +5,7 @@
 
 use super::clear::{clear, send_clear_on_leave};
 use super::state::Queue;
-use crate::api::{pause_queue, resume_queue};
+use crate::api::{pause_queue, resume_queue, Empty, Strict};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::listen::on_window;
@@ -25,7 +25,7 @@ pub fn QueueToolbar() -> impl IntoView {
     let toggle = move |_| {
         let pause = !queue.is_paused();
         queue.act(async move {
-            let state = if pause { pause_queue().await? } else { resume_queue().await? };
+            let state = if pause { pause_queue(Strict(Empty {})).await? } else { resume_queue(Strict(Empty {})).await? };
             queue.apply(TaskEvent::Queue { paused: state.paused });
             Ok(())
         })

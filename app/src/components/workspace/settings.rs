@@ -6,7 +6,7 @@
 
 use crate::api::{
     create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role,
-    ApiError, Strict,
+    ApiError, Empty, Strict,
 };
 use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
@@ -51,7 +51,7 @@ pub fn WorkspaceSettings() -> impl IntoView {
         token: RwSignal::new(None),
         role: RwSignal::new(Role::Editor),
     };
-    shown.act(current_workspace());
+    shown.act(current_workspace(Strict(Empty {})));
     let t = t();
     view! {
         {move || shown.view.get().map(|view| {
@@ -84,7 +84,7 @@ fn Members(view: WorkspaceView, shown: Shown) -> impl IntoView {
             match remove_member(Strict(IdRef { id: member.user_id })).await {
                 // Leaving: the page shows the personal workspace now.
                 Ok(()) if member.you => reload(),
-                Ok(()) => shown.act(current_workspace()),
+                Ok(()) => shown.act(current_workspace(Strict(Empty {}))),
                 Err(e) => shown.problem.set(Some(error_text(t, &e))),
             }
         })
@@ -141,7 +141,7 @@ fn Invites(view: WorkspaceView, shown: Shown) -> impl IntoView {
             match invite_member(Strict(InviteRequest { role: role.get_untracked() })).await {
                 Ok(invite) => {
                     link.set(invite.link.map(|path| full_url(&path)));
-                    shown.act(current_workspace());
+                    shown.act(current_workspace(Strict(Empty {})));
                 }
                 Err(e) => shown.problem.set(Some(error_text(t, &e))),
             }
@@ -192,7 +192,7 @@ fn Tokens(view: WorkspaceView, shown: Shown) -> impl IntoView {
                 Ok(made) => {
                     secret.set(Some(made.token));
                     name.set(String::new());
-                    shown.act(current_workspace());
+                    shown.act(current_workspace(Strict(Empty {})));
                 }
                 Err(e) => shown.problem.set(Some(error_text(t, &e))),
             }

@@ -15,10 +15,15 @@ use std::sync::Arc;
 
 pub struct Embedded;
 
+impl Embedded {
+    /// The name tasks record; the one service that costs nothing.
+    pub const NAME: &'static str = "embedded";
+}
+
 #[async_trait::async_trait]
 impl Provider for Embedded {
     fn name(&self) -> &str {
-        "embedded"
+        Self::NAME
     }
 
     fn model(&self) -> &str {

@@ -1,0 +1,54 @@
+//! The daily budget for paid services over HTTP: a workspace's submissions and retries
+//! count their units against it when queued (images to a paid service here; videos go to
+//! the free embedded generator and never count), one that would pass it is refused whole
+//! (429 `budget_exhausted`, nothing stored), deleting a task gives nothing back, another
+//! workspace has its own budget, and a new UTC day starts afresh.
+
+mod common;
+
+use common::fake::{Behaviour, FakeService};
+use common::{TestApp, TestDb};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use server::clock::ManualClock;
+use std::sync::Arc;
+
+on_both_databases!(paid_work_stops_at_the_daily_budget);
+
+async fn paid_work_stops_at_the_daily_budget(db: TestDb) {
+    let fake = FakeService::start(Behaviour::Succeed { after: std::time::Duration::ZERO }).await;
+    let clock = Arc::new(ManualClock::starting_now());
+    let base_url = fake.base_url.clone();
+    let app = TestApp::spawn_with(&db, clock.clone(), move |s| {
+        s.daily_budget = 5;
+        s.image_service = "openai".into();
+        s.openai.base_url = base_url;
+    })
+    .await; // no engine: tasks stay queued
+    let (client, other) = (TestApp::client(), TestApp::client());
+    let refused = |answer: &(StatusCode, Value)| {
+        answer.0 == StatusCode::TOO_MANY_REQUESTS && answer.1["code"] == "budget_exhausted"
+    };
+
+    app.submit(&client, json!({ "kind": "image", "prompt": "one\ntwo\nthree" })).await; // 3 of 5
+    let free = json!({ "kind": "video", "prompt": "waves", "duration_secs": 10, "resolution": "720p" });
+    app.submit(&client, free).await; // the embedded generator: free
+    let over = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "fox", "variants": 3 })).await;
+    assert!(refused(&over), "{over:?}");
+    assert!(over.1["message"].as_str().unwrap().contains("3 of its 5 units"), "{}", over.1);
+    assert_eq!(app.all_ids(&client).await.len(), 4, "the refused submission stored nothing");
+
+    let last = app.submit(&client, json!({ "kind": "image", "prompt": "four\nfive" })).await; // 5 of 5
+    let id = last["tasks"][0]["id"].clone();
+    app.call(&client, "cancel_task", json!({ "id": id })).await;
+    let retry = app.call(&client, "retry_task", json!({ "id": id })).await;
+    assert!(refused(&retry), "a retry is paid for again: {retry:?}");
+    app.call(&client, "delete_task", json!({ "id": id })).await;
+    let after_delete = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "six" })).await;
+    assert!(refused(&after_delete), "deleting gives nothing back: {after_delete:?}");
+
+    app.submit(&other, json!({ "kind": "image", "prompt": "another workspace's" })).await;
+    clock.advance(chrono::TimeDelta::days(1));
+    app.submit(&client, json!({ "kind": "image", "prompt": "a new day" })).await;
+    app.stop().await;
+}
