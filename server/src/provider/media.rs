@@ -1,8 +1,9 @@
 //! Checks of what a service sends back: the bytes must be the media the task asked for
 //! (an HTML error page instead of a PNG fails clearly), and their size (and a video's
 //! duration) is read from them: images with the `image` crate, MP4 with `shiguredo_mp4`,
-//! WebM with `matroska`. A PNG, JPEG, WebP or MP4 must also end where its own structure
-//! says: nothing rides after it (a PNG with a page appended is refused, not stored).
+//! WebM with `matroska`. A PNG, JPEG, WebP, MP4 or WebM must also end where its own
+//! structure says: nothing rides after it (a PNG with a page appended is refused, not
+//! stored).
 
 use super::http::protocol;
 use super::Output;
@@ -32,6 +33,9 @@ pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
         poster: None,
     };
     if bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
+        if !ebml_elements_fill(&bytes) {
+            return Err(protocol("the service sent a WebM whose elements do not end where the file does".into()));
+        }
         let (size, duration_ms) = webm(&bytes)?;
         return Ok(output("video/webm", bytes, Some(size), duration_ms));
     }
@@ -140,6 +144,36 @@ fn mp4_boxes_fill(bytes: &[u8]) -> bool {
     at == bytes.len()
 }
 
+/// Whether a WebM's top-level EBML elements (the header, then the segment), each by its
+/// declared size, add up to the file; a segment of unknown size runs to its end.
+fn ebml_elements_fill(bytes: &[u8]) -> bool {
+    /// A variable-length integer at `at`: its length and its value with the marker bit
+    /// cleared (`None` for all ones: unknown).
+    fn vint(bytes: &[u8], at: usize) -> Option<(usize, Option<u64>)> {
+        let first = *bytes.get(at)?;
+        let len = first.leading_zeros() as usize + 1;
+        let raw = bytes.get(at..at + len)?;
+        if len > 8 {
+            return None;
+        }
+        let value = raw[1..].iter().fold(u64::from(first) & (0xFF >> len), |v, b| (v << 8) | u64::from(*b));
+        let unknown = value == (1u64 << (7 * len)) - 1;
+        Some((len, (!unknown).then_some(value)))
+    }
+    let mut at = 0usize;
+    while at < bytes.len() {
+        let Some((id_len, _)) = vint(bytes, at).filter(|(len, _)| *len <= 4) else { return false };
+        let Some((size_len, size)) = vint(bytes, at + id_len) else { return false };
+        let Some(size) = size else { return true }; // unknown: to the end of the file
+        let next = (at + id_len + size_len).checked_add(usize::try_from(size).unwrap_or(usize::MAX));
+        match next {
+            Some(next) if next <= bytes.len() => at = next,
+            _ => return false,
+        }
+    }
+    at == bytes.len()
+}
+
 fn not_a(bytes: &[u8], what: &str) -> Failure {
     let start = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
     protocol(format!("the service sent something that is not {what} (it starts with {start:?})"))
@@ -193,5 +227,21 @@ mod tests {
         let mut long = clip;
         long.extend_from_slice(b"<html></html>");
         assert!(video_output(long).is_err(), "an MP4 with a page appended does not");
+    }
+
+    #[test]
+    fn webm_elements_must_fill_the_file() {
+        // An EBML header of 3 bytes, then a segment of 5 (sizes as 1-byte vints: 0x80 | n).
+        let whole =
+            [&[0x1A, 0x45, 0xDF, 0xA3, 0x83, 1, 2, 3][..], &[0x18, 0x53, 0x80, 0x67, 0x85, 0, 0, 0, 0, 0]].concat();
+        assert!(ebml_elements_fill(&whole));
+        let mut appended = whole.clone();
+        appended.extend_from_slice(b"<html></html>");
+        assert!(!ebml_elements_fill(&appended), "a page after the segment");
+        assert!(!ebml_elements_fill(&whole[..whole.len() - 1]), "a segment cut short");
+        let unknown = [&whole[..8], &[0x18, 0x53, 0x80, 0x67, 0xFF, 9, 9, 9][..]].concat();
+        assert!(ebml_elements_fill(&unknown), "a live segment runs to the end");
+        let html = [&[0x1A, 0x45, 0xDF, 0xA3][..], b"<html><script>alert(1)</script></html>"].concat();
+        assert!(video_output(html).is_err(), "a page behind WebM's magic number");
     }
 }

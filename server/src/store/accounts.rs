@@ -4,7 +4,7 @@
 //! (`accounts/`); this records it.
 
 use super::{StoreError, TaskStore};
-use crate::entity::{member, owner, session, user, workspace};
+use crate::entity::{owner, session, user};
 use app::domain::{AccountView, OwnerId, Role, SessionView, SignUp};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
@@ -71,7 +71,7 @@ impl TaskStore {
                 return Err(taken("email address"));
             }
         }
-        let (user_id, workspace_id) = (Uuid::new_v4(), Uuid::new_v4());
+        let user_id = Uuid::new_v4();
         user::Entity::insert(user::ActiveModel {
             id: Set(user_id),
             username: Set(sign_up.username.as_str().to_owned()),
@@ -82,29 +82,13 @@ impl TaskStore {
         })
         .exec_without_returning(&*txn)
         .await?;
-        workspace::Entity::insert(workspace::ActiveModel {
-            id: Set(workspace_id),
-            name: Set(sign_up.username.as_str().to_owned()),
-            created_by: Set(user_id),
-            created_at: Set(now),
-            personal: Set(true),
-        })
-        .exec_without_returning(&*txn)
-        .await?;
-        member::Entity::insert(member::ActiveModel {
-            workspace_id: Set(workspace_id),
-            user_id: Set(user_id),
-            role: Set("owner".into()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(&*txn)
-        .await?;
+        let home = super::workspaces::found(&*txn, user_id, sign_up.username.as_str(), true, now).await?;
         let signed_in = match new {
             Some(new) => {
                 let member = Member {
                     user: user_id,
                     name: sign_up.username.as_str().to_owned(),
-                    workspace: OwnerId(workspace_id),
+                    workspace: home,
                     role: Role::Owner,
                 };
                 Some(open_session(&txn, member, &new, now).await?)
@@ -180,10 +164,7 @@ impl TaskStore {
             .filter(session::Column::UserId.eq(user_id))
             .exec(&self.db)
             .await?;
-        if gone.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::one_row(gone)
     }
 
     /// The account with its live sessions, newest first (`current` marks `session`).

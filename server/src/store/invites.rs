@@ -84,10 +84,7 @@ impl TaskStore {
             .filter(invite::Column::WorkspaceId.eq(workspace.0))
             .exec(&self.db)
             .await?;
-        if gone.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::one_row(gone)
     }
 
     /// What the invite offers, if it is valid.
@@ -171,10 +168,7 @@ impl TaskStore {
             .filter(api_token::Column::UserId.eq(user))
             .exec(&self.db)
             .await?;
-        if gone.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        super::one_row(gone)
     }
 
     /// The member a token acts as, if it exists and its user is still a member; its last

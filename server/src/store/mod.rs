@@ -169,6 +169,14 @@ impl TaskStore {
     }
 }
 
+/// `NotFound` unless the statement deleted (or changed) a row.
+fn one_row(result: sea_orm::DeleteResult) -> Result<(), StoreError> {
+    if result.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The most ids one `IN (...)` list binds: well within every backend's limit on bound
 /// values, with room for the statement's others.
 const IN_LIST: usize = 500;

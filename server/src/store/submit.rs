@@ -102,7 +102,8 @@ impl TaskStore {
         if spent + i64::from(units) > i64::from(self.daily_budget) {
             return Err(StoreError::OverBudget { spent, budget: self.daily_budget, asked: units });
         }
-        let total = spending::ActiveModel { owner_id: Set(owner.0), day: Set(day), units: Set(spent + i64::from(units)) };
+        let total =
+            spending::ActiveModel { owner_id: Set(owner.0), day: Set(day), units: Set(spent + i64::from(units)) };
         match row {
             Some(_) => spending::Entity::update(total).exec(txn).await.map(drop)?,
             None => spending::Entity::insert(total).exec_without_returning(txn).await.map(drop)?,

@@ -105,27 +105,10 @@ impl TaskStore {
         session: Uuid,
     ) -> Result<WorkspaceSummary, StoreError> {
         let txn = self.write_txn(None).await?;
-        let (id, now) = (Uuid::new_v4(), self.clock.now());
-        workspace::Entity::insert(workspace::ActiveModel {
-            id: Set(id),
-            name: Set(name.as_str().to_owned()),
-            created_by: Set(user),
-            created_at: Set(now),
-            personal: Set(false),
-        })
-        .exec_without_returning(&*txn)
-        .await?;
-        member::Entity::insert(member::ActiveModel {
-            workspace_id: Set(id),
-            user_id: Set(user),
-            role: Set(Role::Owner.as_str().into()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(&*txn)
-        .await?;
-        show(&*txn, session, OwnerId(id)).await?;
+        let id = found(&*txn, user, name.as_str(), false, self.clock.now()).await?;
+        show(&*txn, session, id).await?;
         txn.commit().await?;
-        self.summary(user, OwnerId(id)).await
+        self.summary(user, id).await
     }
 
     /// Shows another of the user's workspaces in `session`; `NotFound` if not a member.
@@ -178,6 +161,33 @@ impl TaskStore {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Makes a workspace with `user` its owner.
+pub(super) async fn found(
+    conn: &impl ConnectionTrait,
+    user: Uuid,
+    name: &str,
+    personal: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<OwnerId, StoreError> {
+    let id = Uuid::new_v4();
+    let row = workspace::ActiveModel {
+        id: Set(id),
+        name: Set(name.to_owned()),
+        created_by: Set(user),
+        created_at: Set(now),
+        personal: Set(personal),
+    };
+    workspace::Entity::insert(row).exec_without_returning(conn).await?;
+    let owner = member::ActiveModel {
+        workspace_id: Set(id),
+        user_id: Set(user),
+        role: Set(Role::Owner.as_str().into()),
+        created_at: Set(now),
+    };
+    member::Entity::insert(owner).exec_without_returning(conn).await?;
+    Ok(OwnerId(id))
 }
 
 /// `session` shows `workspace` from now on.

@@ -25,7 +25,8 @@ pub fn QueueToolbar() -> impl IntoView {
     let toggle = move |_| {
         let pause = !queue.is_paused();
         queue.act(async move {
-            let state = if pause { pause_queue(Strict(Empty {})).await? } else { resume_queue(Strict(Empty {})).await? };
+            let state =
+                if pause { pause_queue(Strict(Empty {})).await? } else { resume_queue(Strict(Empty {})).await? };
             queue.apply(TaskEvent::Queue { paused: state.paused });
             Ok(())
         })
