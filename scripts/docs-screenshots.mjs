@@ -4,7 +4,8 @@
 // It queues a representative workspace through the API (a batch of variants, single
 // images, a video, one cancelled task), waits for the embedded generator, places two
 // results on the board, then photographs it at 1366 × 768, 1920 × 1080 and 390 × 844, light
-// and dark, English and Chinese. The board and retry screenshots come from the end-to-end
+// and dark, English and Chinese, and a shared workspace with its members dialog open
+// (screenshot-team.png). The board and retry screenshots come from the end-to-end
 // tests (board.live.spec.ts, retry.down.spec.ts). Look at each picture before committing it.
 import { chromium } from "../end2end/node_modules/playwright-core/index.mjs";
 
@@ -78,4 +79,31 @@ await shot("screenshot-phone-board.png", {
   dark: true,
   act: (page) => page.getByTestId("pane-board").click(),
 });
+
+// A shared workspace, as its owner sees it with the members dialog open: a member's
+// tasks carry their name.
+async function person(name) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 });
+  const res = await context.request.post(`${base}/api/sign_up`, { data: { username: name, password: "violet kettle drum" } });
+  if (!res.ok()) throw new Error(`sign up ${name}: ${res.status()} ${await res.text()}`);
+  return context;
+}
+const ada = await person(`ada${Date.now() % 10000}`);
+const ben = await person(`ben${Date.now() % 10000}`);
+await ada.request.post(`${base}/api/create_workspace`, { data: { name: "Harbour studio" } });
+const invite = await (await ada.request.post(`${base}/api/invite_member`, { data: { role: "editor" } })).json();
+await ben.request.post(`${base}/api/accept_invite`, { data: { token: invite.link.split("=")[1] } });
+await ben.request.post(`${base}/api/submit_task`, { data: { kind: "image", prompt: "Harbour at dawn, fishing boats, oil painting", variants: 3 } });
+await ada.request.post(`${base}/api/submit_task`, { data: { kind: "image", prompt: "Lighthouse in a storm", style: "watercolor" } });
+await ada.request.post(`${base}/api/create_token`, { data: { name: "nightly batch" } });
+await new Promise((r) => setTimeout(r, 8000)); // the embedded generator finishes them
+const page = await ada.newPage();
+await page.goto(base);
+await page.waitForSelector('[data-testid=workspace][data-hydrated="true"]');
+await page.getByTestId("workspace-open").click();
+await page.getByTestId("workspace-settings").click();
+await page.getByTestId("invite-make").click();
+await page.waitForSelector("[data-testid=invite-link]");
+await page.waitForTimeout(600);
+await page.screenshot({ path: "docs/screenshot-team.png" });
 await browser.close();
