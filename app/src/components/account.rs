@@ -28,7 +28,7 @@ pub struct AccountDialog(pub RwSignal<bool>);
 
 impl AccountDialog {
     pub fn new(membership: Membership) -> Self {
-        Self(RwSignal::new(membership.name().is_none() && !membership.guests()))
+        Self(RwSignal::new(!membership.may_read()))
     }
 }
 
@@ -38,7 +38,7 @@ pub fn AccountMenu() -> impl IntoView {
     let membership = expect_context::<Membership>();
     let viewer = membership.name();
     // Without guests, a person who is not signed in sees only this dialog.
-    let must_sign_in = viewer.is_none() && !membership.guests();
+    let must_sign_in = !membership.may_read();
     let open = expect_context::<AccountDialog>().0;
     let label = viewer.clone().unwrap_or_else(|| t.sign_in.to_owned());
     let (title, name) = (label.clone(), label.clone());

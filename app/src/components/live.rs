@@ -10,6 +10,7 @@
 use super::board::state::Board;
 use super::notify::Away;
 use super::queue::state::Queue;
+use super::shared::membership::Membership;
 use super::shared::toasts::Toasts;
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -39,6 +40,10 @@ struct LinkState(RwSignal<Link>);
 pub fn follow(queue: Queue, board: Board, toasts: Toasts, away: Away) {
     let link = RwSignal::new(Link::Opening);
     provide_context(LinkState(link));
+    // A page that only asks to sign in (guests off) follows nothing: it would be refused.
+    if !expect_context::<Membership>().may_read() {
+        return;
+    }
     #[cfg(feature = "hydrate")]
     browser::open(browser::Follower { queue, board, toasts, away, link });
     #[cfg(not(feature = "hydrate"))]

@@ -59,7 +59,10 @@ impl Board {
         };
         #[cfg(feature = "hydrate")]
         {
-            board.reload();
+            // A page that only asks to sign in (guests off) has no board to read.
+            if expect_context::<crate::components::shared::membership::Membership>().may_read() {
+                board.reload();
+            }
             board.remember_view();
         }
         board

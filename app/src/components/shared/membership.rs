@@ -33,6 +33,12 @@ impl Membership {
         self.0.with_value(|s| s.guests)
     }
 
+    /// Whether the page may read tasks and the board at all: not when it only asks to
+    /// sign in (guests off, nobody signed in).
+    pub fn may_read(&self) -> bool {
+        self.name().is_some() || self.guests()
+    }
+
     pub fn workspaces(&self) -> Vec<WorkspaceSummary> {
         self.0.with_value(|s| s.workspaces.clone())
     }
