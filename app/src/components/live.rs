@@ -4,8 +4,10 @@
 //! itself after a dropped connection, resuming with `Last-Event-ID`. When the stream
 //! cannot be opened at all (the server or a proxy answers it with an error), the page
 //! falls back to polling: every [`POLL_SECONDS`] it reads the list and the board again and
-//! tries the stream once more. [`LiveStatus`] says so whenever the page is not live.
-//! On the server this does nothing: the page renders from the database.
+//! tries the stream once more. [`LiveStatus`] says so whenever the page is not live. A
+//! `moved` event (the session signed out, switched workspace, or its member was removed)
+//! loads the page again at `/`, as whoever it is for now. A page that only asks to sign in
+//! follows nothing. On the server this does nothing: the page renders from the database.
 
 use super::board::state::Board;
 use super::notify::Away;
