@@ -84,7 +84,7 @@ async fn results_are_placed_arranged_and_removed(db: TestDb) {
 
     let (status, _) = app.call(&alice, "remove_board_item", json!({ "id": second["id"] })).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(board(&app, &alice).await, [moved.clone()]);
+    assert_eq!(board(&app, &alice).await, std::slice::from_ref(&moved));
     assert_eq!(files_under(&db.content_dir).len(), 2, "the task still has its file and thumbnail");
 
     // Kept across a restart.
@@ -104,7 +104,7 @@ async fn a_result_outlives_its_task_on_the_board(db: TestDb) {
 
     let (status, _) = app.call(&client, "delete_task", json!({ "id": task["id"] })).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(board(&app, &client).await, [item.clone()], "the item stays");
+    assert_eq!(board(&app, &client).await, std::slice::from_ref(&item), "the item stays");
     let url = format!("{}/content/{content}", app.base);
     for suffix in ["", "?thumbnail", "?download"] {
         let res = client.get(format!("{url}{suffix}")).send().await.unwrap();

@@ -183,6 +183,7 @@ async fn services_are_reached_over_https_and_certificates_are_checked() {
     let (_, trusted) = check(&[openai[0], openai[1], ("SSL_CERT_FILE", &cert)]).await;
     let (_, unknown) = check(&[openai[0], openai[1], ("SSL_CERT_FILE", "/nonexistent.pem")]).await;
     let _ = service.kill();
+    let _ = service.wait();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(trusted.contains(&format!("ready: answers at {url} and lists the model gpt-image-1")), "{trusted}");
     assert!(unknown.contains("unavailable") && unknown.contains("refused over TLS"), "{unknown}");

@@ -132,8 +132,8 @@ mod browser {
             }
             TaskEvent::Moved => {
                 STREAM.with_borrow_mut(|s| s.take()); // not reopened: the page is left
-                // At `/`: the tab that joined from an invite link goes there too, and a
-                // reload of the link's address would win over it and offer it again.
+                                                      // At `/`: the tab that joined from an invite link goes there too, and a
+                                                      // reload of the link's address would win over it and offer it again.
                 crate::components::shared::navigate::reload_at_home();
             }
             event => follower.queue.apply(event),

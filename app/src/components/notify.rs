@@ -73,7 +73,7 @@ pub fn on_task(queue: &Queue, toasts: &Toasts, away: &Away, task: &crate::domain
         TaskStatus::Completed => ((t.task_completed)(&prompt), Tone::Success, 5_000),
         TaskStatus::Failed => {
             let reason = task.error.as_ref().map(|e| t.failure(e)).unwrap_or_default();
-            ((t.task_failed)(&prompt, &reason), Tone::Failure, 8_000)
+            ((t.task_failed)(&prompt, reason), Tone::Failure, 8_000)
         }
         other => return toasts.announce((t.task_now)(&prompt, other.label(Locale::of_page()))),
     };

@@ -41,7 +41,6 @@ pub struct TeamText {
     /// "ann invited you to Studio as an editor."
     pub join_offer: fn(&str, &str, Role) -> String,
     pub join: &'static str,
-    pub not_now: &'static str,
     pub sign_in_to_join: &'static str,
     /// "You are a viewer in Studio: …"
     pub viewer_note: fn(&str) -> String,
@@ -101,7 +100,6 @@ pub const EN: TeamText = TeamText {
         format!("{by} invited you to {ws} as {role}.")
     },
     join: "Join",
-    not_now: "Not now",
     sign_in_to_join: "Sign in or create an account to join.",
     viewer_note: |ws| format!("You are a viewer in {ws}: you can see and download. An owner can make you an editor."),
     by: |name| format!("by {name}"),
@@ -159,7 +157,6 @@ pub const ZH: TeamText = TeamText {
         format!("{by} 邀请你以{role}身份加入 {ws}。")
     },
     join: "加入",
-    not_now: "暂不",
     sign_in_to_join: "请先登录或创建账户再加入。",
     viewer_note: |ws| format!("你是 {ws} 的查看者：可以查看和下载。所有者可以把你设为编辑者。"),
     by: |name| format!("{name} 提交"),

@@ -102,7 +102,7 @@ mod tests {
         let (x, y) = free_spot(VIEW, &[wall], 200.0, 100.0, 16.0);
         let spot = Rect { x, y, w: 200.0, h: 100.0 };
         assert!(!spot.overlaps(&wall, 16.0) && !inside(spot, VIEW), "beyond the view, clear of the wall: {spot:?}");
-        assert!(y < 0.0 || y > 600.0 || x < 0.0 || x > 1000.0);
+        assert!(!(0.0..=600.0).contains(&y) || !(0.0..=1000.0).contains(&x));
         let everywhere = Rect { x: -5000.0, y: -5000.0, w: 10000.0, h: 10000.0 };
         assert_eq!(free_spot(VIEW, &[everywhere], 200.0, 100.0, 16.0), (400.0, 250.0));
         assert!(inside(Rect { x: 1.0, y: 1.0, w: 10.0, h: 10.0 }, VIEW));

@@ -65,7 +65,6 @@ pub fn InviteDialog() -> impl IntoView {
                     <button type="button" class="primary" data-testid="invite-sign-in" on:click=sign_in>{t.sign_in}</button>
                 }.into_any()
             })}
-            <button type="button" class="secondary" on:click=move |_| reload_at_home()>{team.not_now}</button>
         </Dialog>
     }
 }
