@@ -66,13 +66,16 @@ pub struct Caller {
     /// The signed-in user's username.
     pub name: Option<String>,
     pub session: Option<Uuid>,
-    /// Set when the caller is a guest: its owner id came from the guest cookie.
-    pub guest: bool,
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
 }
 
 impl Caller {
+    /// A guest: no user, its owner id came from the guest cookie.
+    pub fn is_guest(&self) -> bool {
+        self.user.is_none()
+    }
+
     /// The member tasks are recorded as submitted by (none for a guest).
     pub fn author(&self) -> Option<Author> {
         Some(Author { id: self.user?, name: self.name.clone()? })

@@ -45,7 +45,7 @@ impl Accounts {
     /// The cookies of a new session, the guest forgotten; each of the workspace's streams
     /// (and the guest's) reads the queue again, as things moved.
     fn signed(&self, caller: &Caller, token: &str, signed_in: &SignedIn) -> Vec<String> {
-        if caller.guest {
+        if caller.is_guest() {
             self.events.publish(caller.owner, TaskEvent::Resync);
         }
         self.events.publish(signed_in.member.workspace, TaskEvent::Resync);
@@ -56,7 +56,7 @@ impl Accounts {
         NewSession {
             token_hash,
             user_agent: caller.user_agent.as_deref(),
-            guest: caller.guest.then_some(caller.owner),
+            guest: caller.is_guest().then_some(caller.owner),
             replaces: caller.session,
         }
     }

@@ -11,6 +11,7 @@
 
 use crate::accounts::cookies::{Cookies, GUEST};
 use crate::accounts::Accounts;
+use crate::store::Member;
 use app::api::{ApiError, Caller};
 use app::domain::{OwnerId, Role};
 use axum::extract::{ConnectInfo, Request, State};
@@ -19,7 +20,7 @@ use axum::response::Response;
 use cookie::Cookie;
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
 use http::HeaderValue;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
 /// What the middleware needs.
@@ -53,74 +54,45 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
     let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let user_agent = req.headers().get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bearer = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
-    if let Some(header) = bearer {
-        let caller = match header.strip_prefix("Bearer ").map(str::trim) {
+    let mut set = Vec::new();
+    let caller = if let Some(header) = bearer {
+        let member = match header.strip_prefix("Bearer ").map(str::trim) {
             Some(token) if !token.is_empty() => identify.accounts.api_token(token).await,
             _ => Ok(None),
         };
-        let member = match caller {
-            Ok(Some(member)) => member,
+        match member {
+            Ok(Some(member)) => as_member(member, None, ip, user_agent),
             Ok(None) => return super::error_response(ApiError::BadToken),
             Err(e) => return super::error_response(e),
-        };
-        let caller = Caller {
-            owner: member.workspace,
-            role: member.role,
-            user: Some(member.user),
-            name: Some(member.name),
-            session: None,
-            guest: false,
-            ip,
-            user_agent,
-        };
-        req.extensions_mut().insert(caller.owner);
-        req.extensions_mut().insert(caller);
-        return next.run(req).await;
-    }
-    let token = cookie_value(req.headers(), cookies.session_name()).filter(|t| !t.is_empty());
-    let signed_in = match &token {
-        Some(token) => identify.accounts.session(token).await.unwrap_or_else(|e| {
-            tracing::error!("reading a session: {e}");
-            None
-        }),
-        None => None,
-    };
-    let mut set = Vec::new();
-    let caller = match signed_in {
-        Some(s) => Caller {
-            owner: s.member.workspace,
-            role: s.member.role,
-            user: Some(s.member.user),
-            name: Some(s.member.name),
-            session: Some(s.session),
-            guest: false,
-            ip,
-            user_agent,
-        },
-        None if !identify.guests && !open_to_all(req.uri().path()) => {
-            return super::error_response(ApiError::SignedOut);
         }
-        None => {
-            if token.is_some() {
-                set.push(cookies.clear_session());
+    } else {
+        let token = cookie_value(req.headers(), cookies.session_name()).filter(|t| !t.is_empty());
+        let signed_in = match &token {
+            Some(token) => identify.accounts.session(token).await.unwrap_or_else(|e| {
+                tracing::error!("reading a session: {e}");
+                None
+            }),
+            None => None,
+        };
+        match signed_in {
+            Some(s) => as_member(s.member, Some(s.session), ip, user_agent),
+            None if !identify.guests && !open_to_all(req.uri().path()) => {
+                return super::error_response(ApiError::SignedOut);
             }
-            // Only an id this server could have made: random (version 4), never the nil id.
-            let existing = cookie_value(req.headers(), GUEST)
-                .and_then(|v| Uuid::parse_str(&v).ok())
-                .filter(|id| id.get_version_num() == 4);
-            let owner = existing.unwrap_or_else(Uuid::new_v4);
-            if existing.is_none() && identify.guests {
-                set.push(cookies.guest(&owner.to_string()));
-            }
-            Caller {
-                owner: OwnerId(owner),
-                role: Role::Owner,
-                user: None,
-                name: None,
-                session: None,
-                guest: true,
-                ip,
-                user_agent,
+            None => {
+                if token.is_some() {
+                    set.push(cookies.clear_session());
+                }
+                // Only an id this server could have made: random (version 4), never the nil id.
+                let existing = cookie_value(req.headers(), GUEST)
+                    .and_then(|v| Uuid::parse_str(&v).ok())
+                    .filter(|id| id.get_version_num() == 4);
+                let owner = existing.unwrap_or_else(Uuid::new_v4);
+                if existing.is_none() && identify.guests {
+                    set.push(cookies.guest(&owner.to_string()));
+                }
+                let owner = OwnerId(owner);
+                Caller { owner, role: Role::Owner, user: None, name: None, session: None, ip, user_agent }
             }
         }
     };
@@ -134,4 +106,17 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
         }
     }
     res
+}
+
+/// A member acting in their workspace, through a session or (without one) an API token.
+fn as_member(member: Member, session: Option<Uuid>, ip: Option<IpAddr>, user_agent: Option<String>) -> Caller {
+    Caller {
+        owner: member.workspace,
+        role: member.role,
+        user: Some(member.user),
+        name: Some(member.name),
+        session,
+        ip,
+        user_agent,
+    }
 }

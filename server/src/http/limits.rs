@@ -6,9 +6,9 @@
 use app::api::{ApiError, Caller};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::header::RETRY_AFTER;
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
@@ -101,7 +101,7 @@ impl<K: Hash + Eq> Rate<K> {
 
 /// A `429` saying what was too much and when to try again.
 pub fn too_many(what: String, wait: Duration) -> Response {
-    let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(ApiError::TooManyRequests(what))).into_response();
+    let mut res = super::error_response(ApiError::TooManyRequests(what));
     let seconds = wait.as_secs().max(1).to_string();
     if let Ok(value) = HeaderValue::from_str(&seconds) {
         res.headers_mut().insert(RETRY_AFTER, value);

@@ -152,10 +152,10 @@ fn ebml_elements_fill(bytes: &[u8]) -> bool {
     fn vint(bytes: &[u8], at: usize) -> Option<(usize, Option<u64>)> {
         let first = *bytes.get(at)?;
         let len = first.leading_zeros() as usize + 1;
-        let raw = bytes.get(at..at + len)?;
         if len > 8 {
             return None;
         }
+        let raw = bytes.get(at..at + len)?;
         let value = raw[1..].iter().fold(u64::from(first) & (0xFF >> len), |v, b| (v << 8) | u64::from(*b));
         let unknown = value == (1u64 << (7 * len)) - 1;
         Some((len, (!unknown).then_some(value)))
