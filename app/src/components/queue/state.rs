@@ -176,7 +176,14 @@ impl Queue {
                     return; // the filter changed meanwhile
                 }
                 this.clock.sync(page.as_of, sent);
-                let known = Known::from_tasks(take_tasks(Some(&mut page)));
+                let mut known = Known::from_tasks(take_tasks(Some(&mut page)));
+                // A live event that came while the page was on its way (a task changed
+                // after the page was read) is newer than the page: it stays.
+                this.known.with_untracked(|current| {
+                    for task in current.iter().filter(|t| t.updated_at > page.as_of) {
+                        known.put(TaskView::clone(task));
+                    }
+                });
                 this.progress.reset_to(&known);
                 this.counts.set(Some(page.counts.clone()));
                 this.known.set(known);
