@@ -12,6 +12,7 @@ mod m20261206_000006_waiting_index;
 mod m20261206_000007_accounts;
 mod m20261206_000008_sharing;
 mod m20261206_000009_spending;
+mod m20261207_000010_legacy_guests;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261206_000008_sharing::Migration),
             Box::new(m20261206_000009_spending::Migration),
+            Box::new(m20261207_000010_legacy_guests::Migration),
         ]
     }
 }

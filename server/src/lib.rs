@@ -37,7 +37,9 @@ mod entity;
 pub mod events;
 pub mod failure;
 mod http;
+mod memory;
 pub mod provider;
+mod rate;
 pub mod service;
 mod store;
 pub mod telemetry;
@@ -108,6 +110,7 @@ pub async fn start_with_clock(
     listener: TcpListener,
     clock: Arc<dyn Clock>,
 ) -> Result<Running, StartError> {
+    memory::give_large_blocks_back();
     let providers = Providers::from_settings(&settings)?;
     let db = db::connect(&settings).await?;
     let addr = listener.local_addr().map_err(StartError::Listen)?;
@@ -128,16 +131,22 @@ pub async fn start_with_clock(
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
     let config = engine_config(&settings);
     let relay = events::start_relay(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
-    let service =
-        service::Service::new(store.clone(), events.clone(), content.clone()).with_providers(providers.clone());
+    let service = service::Service::new(store.clone(), events.clone(), content.clone())
+        .with_providers(providers.clone())
+        .with_task_rate(settings.tasks_per_minute)
+        .with_min_free_bytes(settings.min_free_bytes);
     let engine = Engine::new(store.clone(), providers, content.clone(), events.clone(), config);
     let cookies = accounts::cookies::Cookies { secure: settings.secure_cookies };
-    let accounts = accounts::Accounts::new(store.clone(), events.clone(), cookies, clock.clone());
+    let accounts = accounts::Accounts::new(store.clone(), events.clone(), cookies, clock.clone())
+        .with_rules(settings.sign_up, settings.workspaces_per_account);
     let app = http::build(&settings, addr, service, accounts, events.clone(), http::Results { store, content });
     let engine = engine.start();
     let (stop, stopped) = oneshot::channel::<()>();
-    let client_timeout = Duration::from_millis(settings.client_timeout_ms.max(1));
-    let task = tokio::spawn(http::serve(listener, app, client_timeout, async {
+    let limits = http::Limits {
+        client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
+        per_address: settings.connections_per_address.max(1),
+    };
+    let task = tokio::spawn(http::serve(listener, app, limits, async {
         let _ = stopped.await;
     }));
     Ok(Running { addr, stop, task, engine, events, relay, grace, db, sweeping })

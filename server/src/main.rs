@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']).to_owned();
-            let request = app::domain::SignUpRequest { username: username.clone(), email, password };
+            let request = app::domain::SignUpRequest { username: username.clone(), email, password, invite: None };
             match server::add_user(&settings, request, admin).await {
                 Ok(id) => {
                     println!(

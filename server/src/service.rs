@@ -5,12 +5,14 @@
 use crate::content::ContentStore;
 use crate::events::Events;
 use crate::provider::{Providers, RemoteJobId};
+use crate::rate::Rate;
 use crate::store::{Removed, TaskStore};
-use app::api::{ApiError, TaskService};
+use app::api::{ApiError, Caller, TaskService};
 use app::domain::{
     Author, BoardFilter, BoardItemView, BoardPage, ClearFilter, ListFilter, OwnerId, PlaceSource, Placement,
     QueueState, Submission, SubmitResponse, TaskDetails, TaskEvent, TaskPage, TaskView,
 };
+use std::net::IpAddr;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -20,11 +22,60 @@ pub struct Service {
     content: ContentStore,
     /// Where jobs left queued at services are cancelled (none in benches).
     providers: Option<Providers>,
+    /// Tasks a minute per owner and per address (none in benches).
+    rates: Option<TaskRates>,
+    /// Below this many free bytes in the content folder, no new task is taken.
+    min_free_bytes: u64,
+}
+
+/// How many tasks a minute one owner may submit, and one address (four times as many).
+#[derive(Clone)]
+struct TaskRates {
+    per_owner: Rate<OwnerId>,
+    per_address: Rate<IpAddr>,
+}
+
+impl TaskRates {
+    /// Counts `tasks` against the caller's owner and address, or says how long to wait.
+    fn admit(&self, caller: &Caller, tasks: u64) -> Result<(), ApiError> {
+        let checked = self.per_owner.allow(caller.owner, tasks).and_then(|()| match caller.ip {
+            Some(ip) => self.per_address.allow(ip, tasks),
+            None => Ok(()),
+        });
+        checked.map_err(|wait| ApiError::TooManyRequests {
+            message: "Too many tasks in a minute; wait a moment, then send the rest.".into(),
+            retry_after: wait.as_secs_f64().ceil() as u64,
+        })
+    }
 }
 
 impl Service {
     pub fn new(store: TaskStore, events: Events, content: ContentStore) -> Self {
-        Self { store, events, content, providers: None }
+        Self { store, events, content, providers: None, rates: None, min_free_bytes: 0 }
+    }
+
+    /// Takes no new task while the content folder has fewer than `bytes` free.
+    pub fn with_min_free_bytes(self, bytes: u64) -> Self {
+        Self { min_free_bytes: bytes, ..self }
+    }
+
+    /// `StorageFull` while the disk has less room than the guard keeps (a disk whose free
+    /// space cannot be read is not refused).
+    fn room(&self) -> Result<(), ApiError> {
+        match self.content.free_bytes() {
+            Some(free) if free < self.min_free_bytes => {
+                tracing::warn!(free, keep = self.min_free_bytes, "the content folder's disk is nearly full");
+                Err(ApiError::StorageFull)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Holds each owner to `per_minute` tasks a minute, and each address to four times that.
+    pub fn with_task_rate(self, per_minute: u64) -> Self {
+        let rates =
+            TaskRates { per_owner: Rate::new(per_minute), per_address: Rate::new(per_minute.saturating_mul(4)) };
+        Self { rates: Some(rates), ..self }
     }
 
     /// Cancels the jobs that cancelled or deleted tasks left at these providers' services.
@@ -59,13 +110,13 @@ impl Service {
 
 #[async_trait::async_trait]
 impl TaskService for Service {
-    async fn submit(
-        &self,
-        owner: OwnerId,
-        by: Option<Author>,
-        submission: Submission,
-    ) -> Result<SubmitResponse, ApiError> {
-        let response = self.store.create(owner, by.as_ref(), &submission).await?;
+    async fn submit(&self, caller: &Caller, submission: Submission) -> Result<SubmitResponse, ApiError> {
+        self.room()?;
+        if let Some(rates) = &self.rates {
+            rates.admit(caller, submission.task_count())?;
+        }
+        let owner = caller.owner;
+        let response = self.store.create(owner, caller.author().as_ref(), &submission).await?;
         tracing::debug!(owner = %owner.0, n = response.tasks.len(), deduplicated = response.deduplicated, "submitted");
         if !response.deduplicated {
             response.tasks.iter().for_each(|task| self.changed(owner, task));
@@ -89,6 +140,7 @@ impl TaskService for Service {
     }
 
     async fn retry(&self, owner: OwnerId, by: Option<Author>, id: Uuid) -> Result<TaskView, ApiError> {
+        self.room()?;
         let task = self.store.retry_task(owner, by.as_ref(), id).await?;
         self.changed(owner, &task);
         Ok(task)

@@ -18,6 +18,7 @@ on_both_databases!(
     cookies_are_secure_over_https,
     an_operator_adds_a_user_from_the_command_line,
     without_guests_only_accounts_reach_tasks,
+    sign_up_can_be_invite_only_or_closed,
 );
 
 const PASSWORD: &str = "violet kettle drum";
@@ -179,7 +180,8 @@ async fn cookies_are_secure_over_https(db: TestDb) {
     }
     assert!(!session.contains("Domain"), "{session}");
     let guest = reqwest::Client::new().get(format!("{}/", app.base)).send().await.unwrap();
-    assert!(set_cookies(&guest).iter().any(|c| c.starts_with("atelier_owner=") && c.contains("Secure")));
+    let guest = set_cookies(&guest);
+    assert!(guest.iter().any(|c| c.starts_with("__Host-atelier_guest=") && c.contains("Secure")), "{guest:?}");
     app.stop().await;
 }
 
@@ -228,7 +230,7 @@ async fn without_guests_only_accounts_reach_tasks(db: TestDb) {
     let stranger = TestApp::client();
     let page = stranger.get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(set_cookies(&page).iter().all(|c| !c.starts_with("atelier_owner=")), "no guest cookie");
+    assert!(set_cookies(&page).iter().all(|c| !c.contains("atelier_guest=")), "no guest cookie");
     for (endpoint, body) in [("submit_task", json!({ "kind": "image", "prompt": "x" })), ("list_tasks", json!({}))] {
         let (status, err) = app.call(&stranger, endpoint, body).await;
         assert_eq!((status, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("signed_out")), "{endpoint}");
@@ -239,5 +241,44 @@ async fn without_guests_only_accounts_reach_tasks(db: TestDb) {
     assert_eq!(status, StatusCode::OK);
     app.submit(&stranger, json!({ "kind": "image", "prompt": "signed in now" })).await;
     assert_eq!(app.all_ids(&stranger).await.len(), 1);
+    app.stop().await;
+}
+
+/// `sign-up = "invite-only"`: an account is made only with a valid invite link, which it
+/// then accepts; `"closed"`: none is made (the operator's `server user add` still works).
+async fn sign_up_can_be_invite_only_or_closed(db: TestDb) {
+    use app::domain::SignUpMode;
+    let clock = std::sync::Arc::new(server::clock::SystemClock);
+    let app = TestApp::spawn_with(&db, clock.clone(), |s| s.sign_up = SignUpMode::InviteOnly).await;
+    let ann = TestApp::client();
+    server::add_user(
+        &server::config::Settings { database_url: db.url.clone(), ..Default::default() },
+        app::domain::SignUpRequest { username: "ann".into(), password: PASSWORD.into(), ..Default::default() },
+        true,
+    )
+    .await
+    .unwrap();
+    app.call(&ann, "sign_in", json!({ "login": "ann", "password": PASSWORD })).await;
+    app.call(&ann, "create_workspace", json!({ "name": "Studio" })).await;
+    let (_, invite) = app.call(&ann, "invite_member", json!({ "role": "editor" })).await;
+    let token = invite["link"].as_str().unwrap().strip_prefix("/?invite=").unwrap().to_owned();
+
+    let bob = TestApp::client();
+    for invite in [None, Some("not-a-token")] {
+        let body = json!({ "username": "bob", "password": PASSWORD, "invite": invite });
+        let (status, err) = app.call(&bob, "sign_up", body).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("sign_up_closed")), "{err}");
+    }
+    let body = json!({ "username": "bob", "password": PASSWORD, "invite": token });
+    assert_eq!(app.call(&bob, "sign_up", body).await.0, StatusCode::OK);
+    let (status, joined) = app.call(&bob, "accept_invite", json!({ "token": token })).await;
+    assert_eq!((status, joined["name"].as_str()), (StatusCode::OK, Some("Studio")), "{joined}");
+    app.stop().await;
+
+    let app = TestApp::spawn_with(&db, clock, |s| s.sign_up = SignUpMode::Closed).await;
+    let (status, _) = app.call(&TestApp::client(), "sign_up", json!({ "username": "cyd", "password": PASSWORD })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let page = TestApp::client().get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"sign_up\":\"closed"#) || page.contains(r#""sign_up":"closed""#), "the page knows");
     app.stop().await;
 }

@@ -2,7 +2,8 @@
 //! count their units against it when queued (images to a paid service here; videos go to
 //! the free embedded generator and never count), one that would pass it is refused whole
 //! (429 `budget_exhausted`, nothing stored), deleting a task gives nothing back, another
-//! workspace has its own budget, and a new UTC day starts afresh.
+//! guest has its own budget, and a new UTC day starts afresh. An account's budget is its
+//! own in every workspace: five new workspaces do not make five budgets.
 
 mod common;
 
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use server::clock::ManualClock;
 use std::sync::Arc;
 
-on_both_databases!(paid_work_stops_at_the_daily_budget);
+on_both_databases!(paid_work_stops_at_the_daily_budget, an_accounts_budget_follows_it_into_every_workspace);
 
 async fn paid_work_stops_at_the_daily_budget(db: TestDb) {
     let fake = FakeService::start(Behaviour::Succeed { after: std::time::Duration::ZERO }).await;
@@ -35,7 +36,7 @@ async fn paid_work_stops_at_the_daily_budget(db: TestDb) {
     app.submit(&client, free).await; // the embedded generator: free
     let over = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "fox", "variants": 3 })).await;
     assert!(refused(&over), "{over:?}");
-    assert!(over.1["message"].as_str().unwrap().contains("3 of its 5 units"), "{}", over.1);
+    assert!(over.1["message"].as_str().unwrap().contains("3 of your 5 units"), "{}", over.1);
     assert_eq!(app.all_ids(&client).await.len(), 4, "the refused submission stored nothing");
 
     let last = app.submit(&client, json!({ "kind": "image", "prompt": "four\nfive" })).await; // 5 of 5
@@ -47,8 +48,36 @@ async fn paid_work_stops_at_the_daily_budget(db: TestDb) {
     let after_delete = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "six" })).await;
     assert!(refused(&after_delete), "deleting gives nothing back: {after_delete:?}");
 
-    app.submit(&other, json!({ "kind": "image", "prompt": "another workspace's" })).await;
+    app.submit(&other, json!({ "kind": "image", "prompt": "another guest's" })).await;
     clock.advance(chrono::TimeDelta::days(1));
     app.submit(&client, json!({ "kind": "image", "prompt": "a new day" })).await;
+    app.stop().await;
+}
+
+async fn an_accounts_budget_follows_it_into_every_workspace(db: TestDb) {
+    let fake = FakeService::start(Behaviour::Succeed { after: std::time::Duration::ZERO }).await;
+    let base_url = fake.base_url.clone();
+    let app = TestApp::spawn_with(&db, Arc::new(ManualClock::starting_now()), move |s| {
+        s.daily_budget = 3;
+        s.workspaces_per_account = 5;
+        s.image_service = "openai".into();
+        s.openai.base_url = base_url;
+    })
+    .await;
+    let ann = TestApp::client();
+    let (status, _) = app.call(&ann, "sign_up", json!({ "username": "ann", "password": "violet kettle drum" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut answers = vec![app.call(&ann, "submit_task", json!({ "kind": "image", "prompt": "home" })).await.0];
+    for n in 1..5 {
+        let (status, made) = app.call(&ann, "create_workspace", json!({ "name": format!("W{n}") })).await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let body = json!({ "kind": "image", "prompt": format!("in W{n}") });
+        answers.push(app.call(&ann, "submit_task", body).await.0);
+    }
+    let ok = StatusCode::OK;
+    let over = StatusCode::TOO_MANY_REQUESTS;
+    assert_eq!(answers, [ok, ok, ok, over, over], "three units a day, whatever the workspace");
+    let (status, sixth) = app.call(&ann, "create_workspace", json!({ "name": "W5" })).await;
+    assert_eq!((status, sixth["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "at most five: {sixth}");
     app.stop().await;
 }

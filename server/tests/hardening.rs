@@ -20,6 +20,7 @@ on_both_databases!(
     slow_clients_are_cut_off,
     floods_are_slowed_and_streams_capped,
     unread_zip_downloads_leave_others_answered,
+    a_full_disk_takes_no_new_work,
 );
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
@@ -133,11 +134,10 @@ async fn slow_clients_are_cut_off(db: TestDb) {
 }
 
 async fn floods_are_slowed_and_streams_capped(db: TestDb) {
-    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.submissions_per_minute = 3).await;
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.tasks_per_minute = 3).await;
     let (flooder, other) = (TestApp::client(), TestApp::client());
-    for i in 0..3 {
-        app.submit(&flooder, json!({ "kind": "image", "prompt": format!("flood {i}") })).await;
-    }
+    // Tasks are counted, not requests: a batch of four, under the limit when sent, uses it up.
+    app.submit(&flooder, json!({ "kind": "image", "prompt": "flood", "variants": 4 })).await;
     let res =
         flooder.post(format!("{}/api/submit_task", app.base)).json(&json!({ "kind": "image", "prompt": "one more" }));
     let res = res.send().await.unwrap();
@@ -145,7 +145,7 @@ async fn floods_are_slowed_and_streams_capped(db: TestDb) {
     let wait: u64 = header(&res, "retry-after").parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     assert_eq!(res.json::<serde_json::Value>().await.unwrap()["code"], "too_many_requests");
-    assert_eq!(app.all_ids(&flooder).await.len(), 3, "the refused one made nothing");
+    assert_eq!(app.all_ids(&flooder).await.len(), 4, "the refused one made nothing");
     app.submit(&other, json!({ "kind": "image", "prompt": "not held back" })).await;
 
     // Eight open streams for one guest; a ninth is refused until one closes.
@@ -187,7 +187,7 @@ async fn unread_zip_downloads_leave_others_answered(db: TestDb) {
             reqwest::Client::new().post(format!("{}/api/submit_task", app.base)).json(&body).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let set = res.headers()["set-cookie"].to_str().unwrap();
-        let cookie = set.split(';').next().unwrap().to_owned(); // atelier_owner=<id>
+        let cookie = set.split(';').next().unwrap().to_owned(); // atelier_guest=<token>
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("cookie", cookie.parse().unwrap());
         let guest = reqwest::Client::builder().default_headers(headers).build().unwrap();
@@ -235,5 +235,16 @@ async fn unread_zip_downloads_leave_others_answered(db: TestDb) {
         assert!(took < Duration::from_secs(1), "another user waited {took:?}");
     }
     drop(held);
+    app.stop().await;
+}
+
+/// A disk with less room than `min-free-bytes` (here: more than any disk has) takes no new
+/// task: submitting is 507 `storage_full` and stores nothing; reading goes on.
+async fn a_full_disk_takes_no_new_work(db: TestDb) {
+    let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.min_free_bytes = u64::MAX).await;
+    let client = TestApp::client();
+    let (status, err) = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "no room" })).await;
+    assert_eq!((status.as_u16(), err["code"].as_str()), (507, Some("storage_full")), "{err}");
+    assert!(app.all_ids(&client).await.is_empty(), "nothing was stored");
     app.stop().await;
 }

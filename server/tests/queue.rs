@@ -136,7 +136,7 @@ async fn page_renders_the_owners_queue(db: TestDb) {
     let first = client.get(format!("{}/", app.base)).send().await.unwrap();
     let cookie =
         first.headers().get("set-cookie").expect("a new visitor gets an owner cookie").to_str().unwrap().to_owned();
-    for attribute in ["atelier_owner=", "HttpOnly", "SameSite=Lax", "Path=/"] {
+    for attribute in ["atelier_guest=", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
     let pair = cookie.split(';').next().unwrap().to_owned();
@@ -157,8 +157,10 @@ async fn page_renders_the_owners_queue(db: TestDb) {
     let other = page_client().get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(!other.contains("Rendered on the server"), "and only in its owner's HTML");
 
-    // An id the server would never make (the nil id, another version) is not an owner.
-    for forged in ["00000000-0000-0000-0000-000000000000", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"] {
+    // An id is never an identity: the nil id, another version, a random v4 (the shape of a
+    // guest cookie of before that no guest held) each make a new guest.
+    let v4 = uuid::Uuid::new_v4().to_string();
+    for forged in ["00000000-0000-0000-0000-000000000000", "6ba7b810-9dad-11d1-80b4-00c04fd430c8", &v4] {
         let res = client
             .post(format!("{}/api/list_tasks", app.base))
             .header("cookie", format!("atelier_owner={forged}"))
@@ -166,8 +168,11 @@ async fn page_renders_the_owners_queue(db: TestDb) {
             .send()
             .await
             .unwrap();
-        let fresh = res.headers().get("set-cookie").expect("a forged id gets a new owner").to_str().unwrap();
-        assert!(!fresh.contains(forged), "{fresh}");
+        let set: Vec<_> = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        assert!(set.iter().any(|c| c.starts_with("atelier_guest=")), "a forged id gets a new guest: {set:?}");
+        assert!(set.iter().all(|c| !c.contains(forged)), "{set:?}");
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["tasks"], json!([]), "{forged} names no one's tasks");
     }
     app.stop().await;
 }

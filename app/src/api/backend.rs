@@ -7,8 +7,8 @@
 use super::ApiError;
 use crate::domain::{
     AccountView, Author, BoardFilter, BoardItemView, BoardPage, ClearFilter, InviteOffer, InviteView, ListFilter,
-    NewToken, OwnerId, PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, Submission, SubmitResponse,
-    TaskDetails, TaskPage, TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
+    NewToken, OwnerId, PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, SignUpMode, Submission,
+    SubmitResponse, TaskDetails, TaskPage, TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use leptos::prelude::use_context;
 use std::net::IpAddr;
@@ -18,14 +18,10 @@ use uuid::Uuid;
 /// The operations on tasks; implemented over the database by the server crate.
 #[async_trait::async_trait]
 pub trait TaskService: Send + Sync + 'static {
-    /// Persists one pending task per variant, submitted `by` a member (none: a guest),
-    /// and returns them.
-    async fn submit(
-        &self,
-        owner: OwnerId,
-        by: Option<Author>,
-        submission: Submission,
-    ) -> Result<SubmitResponse, ApiError>;
+    /// Persists one pending task per prompt and variant in the caller's workspace,
+    /// submitted by the caller (recorded when a member), and returns them; `TooManyRequests`
+    /// while the caller, or its address, has submitted its tasks for the minute.
+    async fn submit(&self, caller: &Caller, submission: Submission) -> Result<SubmitResponse, ApiError>;
     /// One page of the owner's tasks.
     async fn list(&self, owner: OwnerId, filter: ListFilter) -> Result<TaskPage, ApiError>;
     /// One of the owner's tasks with its attempts; `NotFound` for any other id.
@@ -57,7 +53,7 @@ pub trait TaskService: Send + Sync + 'static {
 
 /// Who is asking: the owner id their tasks are scoped to (a guest's own, or the workspace
 /// a session or API token acts in) with their role there, and, when signed in, the user
-/// and the session (none for an API token).
+/// and the session, or the API token it acts with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     pub owner: OwnerId,
@@ -66,12 +62,19 @@ pub struct Caller {
     /// The signed-in user's username.
     pub name: Option<String>,
     pub session: Option<Uuid>,
+    /// The API token the caller acts with, if any.
+    pub token: Option<Uuid>,
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
 }
 
 impl Caller {
-    /// A guest: no user, its owner id came from the guest cookie.
+    /// A guest, the owner of its own queue.
+    pub fn guest(owner: OwnerId, ip: Option<IpAddr>, user_agent: Option<String>) -> Self {
+        Self { owner, role: Role::Owner, user: None, name: None, session: None, token: None, ip, user_agent }
+    }
+
+    /// A guest: no user, its owner id derived from its guest token.
     pub fn is_guest(&self) -> bool {
         self.user.is_none()
     }
@@ -181,6 +184,7 @@ pub struct Viewer {
     pub name: Option<String>,
     pub workspaces: Vec<WorkspaceSummary>,
     pub guests: bool,
+    pub sign_up: SignUpMode,
 }
 
 /// The caller's first page of tasks, read by the server before it renders a page, so the

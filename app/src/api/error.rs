@@ -35,10 +35,10 @@ pub enum ApiError {
     /// The action needs a signed-in account.
     #[error("Sign in to do this.")]
     SignedOut,
-    /// The workspace has spent its daily budget for paid services; the message says how
-    /// much and when it renews.
-    #[error("{0}")]
-    BudgetExhausted(String),
+    /// The daily budget for paid services is spent; the message says how much and when
+    /// it renews, `retry_after` in how many seconds (sent as `Retry-After` too).
+    #[error("{message}")]
+    BudgetExhausted { message: String, retry_after: u64 },
     /// An invite link that is unknown, used already or expired.
     #[error("This invite link is unknown, was used already or has expired; ask for a new one.")]
     InviteInvalid,
@@ -48,9 +48,17 @@ pub enum ApiError {
     /// The caller's role in the workspace does not allow this; the message says which does.
     #[error("{0}")]
     Forbidden(String),
-    /// The caller asks more, or more at once, than it may; the message says when to retry.
+    /// This server takes no sign-up like this one (closed, or invite-only without a valid
+    /// invite); the message says what would do.
     #[error("{0}")]
-    TooManyRequests(String),
+    SignUpClosed(String),
+    /// The server's disk is nearly full: it takes no new work until room is made.
+    #[error("The server is running out of disk space and takes no new tasks for now; try again later.")]
+    StorageFull,
+    /// The caller asks more, or more at once, than it may; the message says when to retry,
+    /// `retry_after` in how many seconds (sent as `Retry-After` too).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
     /// The browser could not reach the server (client side only).
     #[error("{0}")]
     Unreachable(String),
@@ -70,13 +78,15 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
-            Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
             Self::BadToken => "bad_token",
             Self::InviteInvalid => "invite_invalid",
-            Self::BudgetExhausted(_) => "budget_exhausted",
+            Self::BudgetExhausted { .. } => "budget_exhausted",
             Self::Forbidden(_) => "forbidden",
+            Self::SignUpClosed(_) => "sign_up_closed",
+            Self::StorageFull => "storage_full",
             Self::Unreachable(_) => "unreachable",
             Self::Internal => "internal",
         }
@@ -86,21 +96,32 @@ impl ApiError {
         match self {
             Self::Validation(_) | Self::Malformed(_) => 400,
             Self::SignInFailed | Self::SignedOut | Self::BadToken => 401,
-            Self::Forbidden(_) => 403,
+            Self::Forbidden(_) | Self::SignUpClosed(_) => 403,
             Self::NotFound | Self::InviteInvalid => 404,
             Self::Conflict(_) => 409,
-            Self::TooManyRequests(_) | Self::BudgetExhausted(_) => 429,
+            Self::TooManyRequests { .. } | Self::BudgetExhausted { .. } => 429,
             Self::MethodNotAllowed => 405,
             Self::RequestTimeout => 408,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::Internal => 500,
+            Self::StorageFull => 507,
             Self::Unreachable(_) => 503,
         }
     }
 
     pub fn malformed(detail: impl std::fmt::Display) -> Self {
         Self::Malformed(format!("The request body is not valid JSON for this endpoint: {detail}"))
+    }
+
+    /// A `429`'s wait: how many seconds until the request may succeed.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after, .. } | Self::BudgetExhausted { retry_after, .. } => {
+                Some((*retry_after).max(1))
+            }
+            _ => None,
+        }
     }
 
     /// The field errors, if this is a validation error.
@@ -148,6 +169,9 @@ impl FromServerFnError for ApiError {
         #[cfg(feature = "ssr")]
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+            if let Some(seconds) = self.retry_after() {
+                options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
         }
         serde_json::to_vec(self).unwrap_or_default().into()
     }
@@ -164,6 +188,9 @@ struct WireError {
     errors: Vec<FieldError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     limit: Option<u64>,
+    /// Seconds to wait, on a `429`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
 }
 
 impl From<ApiError> for WireError {
@@ -176,7 +203,8 @@ impl From<ApiError> for WireError {
             ApiError::PayloadTooLarge(limit) => Some(limit),
             _ => None,
         };
-        WireError { code: err.code().to_owned(), message: err.to_string(), field, errors, limit }
+        let retry_after = err.retry_after();
+        WireError { code: err.code().to_owned(), message: err.to_string(), field, errors, limit, retry_after }
     }
 }
 
@@ -191,13 +219,19 @@ impl From<WireError> for ApiError {
             "method_not_allowed" => Self::MethodNotAllowed,
             "not_found" => Self::NotFound,
             "conflict" => Self::Conflict(wire.message),
-            "too_many_requests" => Self::TooManyRequests(wire.message),
+            "too_many_requests" => {
+                Self::TooManyRequests { message: wire.message, retry_after: wire.retry_after.unwrap_or(1) }
+            }
             "sign_in_failed" => Self::SignInFailed,
             "signed_out" => Self::SignedOut,
             "bad_token" => Self::BadToken,
             "invite_invalid" => Self::InviteInvalid,
-            "budget_exhausted" => Self::BudgetExhausted(wire.message),
+            "budget_exhausted" => {
+                Self::BudgetExhausted { message: wire.message, retry_after: wire.retry_after.unwrap_or(1) }
+            }
             "forbidden" => Self::Forbidden(wire.message),
+            "sign_up_closed" => Self::SignUpClosed(wire.message),
+            "storage_full" => Self::StorageFull,
             "unreachable" => Self::Unreachable(wire.message),
             _ => Self::Internal,
         }
@@ -233,13 +267,15 @@ mod tests {
             ApiError::SignedOut,
             ApiError::BadToken,
             ApiError::InviteInvalid,
-            ApiError::BudgetExhausted("300 of 300 units used today.".into()),
+            ApiError::BudgetExhausted { message: "300 of 300 units used today.".into(), retry_after: 3600 },
             ApiError::Forbidden("Only an owner of the workspace can do this.".into()),
+            ApiError::SignUpClosed("New accounts need an invite link.".into()),
+            ApiError::StorageFull,
             ApiError::UnsupportedMediaType,
             ApiError::MethodNotAllowed,
             ApiError::NotFound,
             ApiError::Conflict("Task is already completed.".into()),
-            ApiError::TooManyRequests("2 ZIP downloads are running already.".into()),
+            ApiError::TooManyRequests { message: "2 ZIP downloads are running already.".into(), retry_after: 5 },
             ApiError::Unreachable("connection refused".into()),
             ApiError::Internal,
         ] {

@@ -35,7 +35,7 @@ use leptos::server_fn::codec::Json;
 pub async fn submit_task(#[server(flatten)] request: Strict<SubmitRequest>) -> Result<SubmitResponse, ApiError> {
     let submission = request.0.validate()?;
     let (service, caller) = backend::editing()?;
-    service.submit(caller.owner, caller.author(), submission).await
+    service.submit(&caller, submission).await
 }
 
 /// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.

@@ -1,5 +1,6 @@
 //! The account in the top bar. A guest sees *Sign in*, which opens a dialog to sign in or
-//! create an account (what the guest made moves into it); a signed-in person sees their
+//! create an account where the server takes one (what the guest made moves into it); a
+//! signed-in person sees their
 //! name, which opens the same dialog as the account: the browsers signed in, each of which
 //! can be signed out, and *Sign out*. Signing in, up or out reloads the page, so that the
 //! queue, the board and the event stream all follow the workspace the session shows.
@@ -10,9 +11,10 @@ use crate::components::shared::icons::Icon;
 use crate::components::shared::membership::Membership;
 use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
-use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpRequest};
+use crate::domain::{AccountView, SessionRef, SignInRequest, SignUpMode, SignUpRequest};
 use crate::i18n::t;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// Which form the dialog shows.
 #[derive(Clone, Copy, PartialEq)]
@@ -57,11 +59,19 @@ pub fn AccountMenu() -> impl IntoView {
     .into_any()
 }
 
-/// Sign in, or create an account.
+/// Sign in, or create an account where this server takes one (open, or invite-only with
+/// the invite link the page was opened with, which the sign-up carries).
 #[component]
 fn Credentials() -> impl IntoView {
     let t = t();
     let mode = RwSignal::new(Mode::SignIn);
+    let invite = use_query_map().with_untracked(|q| q.get("invite")).filter(|t| !t.is_empty());
+    let may_sign_up = match expect_context::<Membership>().sign_up() {
+        SignUpMode::Open => true,
+        SignUpMode::InviteOnly => invite.is_some(),
+        SignUpMode::Closed => false,
+    };
+    let invite = StoredValue::new(invite);
     let (login, username, email, password) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -81,8 +91,12 @@ fn Credentials() -> impl IntoView {
                 }
                 Mode::SignUp => {
                     let email = Some(email.get_untracked()).filter(|e| !e.trim().is_empty());
-                    let request =
-                        SignUpRequest { username: username.get_untracked(), email, password: password.get_untracked() };
+                    let request = SignUpRequest {
+                        username: username.get_untracked(),
+                        email,
+                        password: password.get_untracked(),
+                        invite: invite.get_value(),
+                    };
                     sign_up(Strict(request)).await
                 }
             };
@@ -109,12 +123,14 @@ fn Credentials() -> impl IntoView {
         }
     };
     view! {
-        <div class="tabs" role="tablist">
-            {[(Mode::SignIn, t.sign_in, "account-tab-sign-in"), (Mode::SignUp, t.sign_up, "account-tab-sign-up")].map(|(m, label, id)| view! {
-                <button type="button" class="tab" role="tab" data-testid=id aria-selected=move || (mode.get() == m).to_string()
-                    on:click=move |_| { mode.set(m); problem.set(None); }>{label}</button>
-            })}
-        </div>
+        <Show when=move || may_sign_up>
+            <div class="tabs" role="tablist">
+                {[(Mode::SignIn, t.sign_in, "account-tab-sign-in"), (Mode::SignUp, t.sign_up, "account-tab-sign-up")].map(|(m, label, id)| view! {
+                    <button type="button" class="tab" role="tab" data-testid=id aria-selected=move || (mode.get() == m).to_string()
+                        on:click=move |_| { mode.set(m); problem.set(None); }>{label}</button>
+                })}
+            </div>
+        </Show>
         <form class="account-form" on:submit=send>
             <Show when=move || mode.get() == Mode::SignUp fallback=move || field("account-login", t.login, "text", login, "username")>
                 <p class="muted account-note">{t.guest_note}</p>

@@ -2,6 +2,7 @@
 //! password) and a sign-in, checked on construction; an account and its sessions as shown.
 //! The list of common passwords is the server's (too large for the page): it checks that too.
 
+use super::choice::choice;
 use super::prompt::refuse_control;
 use super::{FieldError, ValidationErrors};
 use chrono::{DateTime, Utc};
@@ -72,7 +73,17 @@ pub fn check_password(password: &str) -> Result<(), FieldError> {
     refuse_control("password", "The password", password)
 }
 
-/// `POST /api/sign_up`.
+choice!(SignUpMode, "sign_up", "sign-up mode", default Open, {
+    // Anyone may create an account.
+    Open => "open",
+    // Only with an invite link into a workspace.
+    InviteOnly => "invite-only",
+    // No one: an operator adds accounts (`server user add`).
+    Closed => "closed",
+});
+
+/// `POST /api/sign_up`; `invite` is the token of the invite link the person came with
+/// (needed where sign-up is invite-only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignUpRequest {
@@ -80,6 +91,8 @@ pub struct SignUpRequest {
     #[serde(default)]
     pub email: Option<String>,
     pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
 }
 
 /// A sign-up whose fields hold.
@@ -88,6 +101,7 @@ pub struct SignUp {
     pub username: Username,
     pub email: Option<Email>,
     pub password: String,
+    pub invite: Option<String>,
 }
 
 impl SignUpRequest {
@@ -97,7 +111,10 @@ impl SignUpRequest {
         let email = errors.take(self.email.as_deref().filter(|e| !e.trim().is_empty()).map(Email::parse).transpose());
         let password = errors.take(check_password(&self.password));
         match (username, email, password) {
-            (Some(username), Some(email), Some(())) => Ok(SignUp { username, email, password: self.password.clone() }),
+            (Some(username), Some(email), Some(())) => {
+                let invite = self.invite.clone().filter(|t| !t.is_empty());
+                Ok(SignUp { username, email, password: self.password.clone(), invite })
+            }
             _ => Err(errors),
         }
     }
@@ -167,9 +184,15 @@ mod tests {
 
     #[test]
     fn a_sign_up_names_every_problem_and_a_blank_email_is_none() {
-        let ok = SignUpRequest { username: "ada".into(), email: Some(" ".into()), password: "correct horse".into() };
+        let ok = SignUpRequest {
+            username: "ada".into(),
+            email: Some(" ".into()),
+            password: "correct horse".into(),
+            invite: None,
+        };
         assert_eq!(ok.validate().unwrap().email, None);
-        let bad = SignUpRequest { username: "a".into(), email: Some("nope".into()), password: "short".into() };
+        let bad =
+            SignUpRequest { username: "a".into(), email: Some("nope".into()), password: "short".into(), invite: None };
         assert_eq!(codes(&bad), ["username_invalid", "email_invalid", "password_length"]);
         let control = SignUpRequest { password: "pass\u{0}word!".into(), ..ok.clone() };
         assert_eq!(codes(&control), ["password_control_char"]);

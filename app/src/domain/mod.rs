@@ -21,8 +21,8 @@ mod video;
 mod workspace;
 
 pub use account::{
-    check_password, AccountView, Email, SessionRef, SessionView, SignInRequest, SignUp, SignUpRequest, Username,
-    PASSWORD_CHARS,
+    check_password, AccountView, Email, SessionRef, SessionView, SignInRequest, SignUp, SignUpMode, SignUpRequest,
+    Username, PASSWORD_CHARS,
 };
 pub use attempt::{AttemptView, TaskDetails};
 pub use batch::count as prompt_count;

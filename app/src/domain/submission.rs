@@ -255,6 +255,11 @@ fn parse_seed(seed: i64) -> Result<u32, FieldError> {
 }
 
 impl Submission {
+    /// How many tasks it makes: one per prompt and variant.
+    pub fn task_count(&self) -> u64 {
+        self.prompts.len() as u64 * u64::from(self.variants.get())
+    }
+
     /// What two submissions must share to be the same request: the normalised
     /// parameters and the number of variants.
     pub fn fingerprint(&self) -> String {

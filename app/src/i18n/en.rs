@@ -226,6 +226,9 @@ pub const TEXT: Text = Text {
     end_session: "Sign out there",
     sign_in_failed: "Wrong username, email or password.",
     too_many_tries: "Too many tries. Wait a few minutes, then try again.",
+    sign_up_closed:
+        "This server takes new accounts only as its administrator says: with an invite link, or not at all.",
+    storage_full: "The server is running out of disk space and takes no new tasks for now. Try again later.",
 
     team: super::team::EN,
 

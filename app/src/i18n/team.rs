@@ -106,7 +106,8 @@ pub const EN: TeamText = TeamText {
     forbidden: "Your role in this workspace does not allow that.",
     bad_token: "The API token is unknown or was revoked.",
     invite_invalid: "This invite link is unknown, was used already or has expired. Ask for a new one.",
-    budget_exhausted: "This workspace has used today's budget for paid generation. It renews at midnight UTC.",
+    budget_exhausted:
+        "You have used today's budget for paid generation, in every workspace. It renews at midnight UTC.",
 };
 
 pub const ZH: TeamText = TeamText {
@@ -163,5 +164,5 @@ pub const ZH: TeamText = TeamText {
     forbidden: "你在此工作区的角色不允许这样做。",
     bad_token: "API 令牌无效或已被吊销。",
     invite_invalid: "邀请链接无效、已被使用或已过期，请索取新的链接。",
-    budget_exhausted: "此工作区今天的付费生成额度已用完，将在 UTC 午夜恢复。",
+    budget_exhausted: "你今天在所有工作区的付费生成额度已用完，将在 UTC 午夜恢复。",
 };

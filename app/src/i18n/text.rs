@@ -211,6 +211,8 @@ pub struct Text {
     pub end_session: &'static str,
     pub sign_in_failed: &'static str,
     pub too_many_tries: &'static str,
+    pub sign_up_closed: &'static str,
+    pub storage_full: &'static str,
 
     /// Workspaces, members, invites and tokens.
     pub team: super::team::TeamText,
@@ -243,6 +245,8 @@ impl Text {
             "bad_token" => self.team.bad_token.into(),
             "invite_invalid" => self.team.invite_invalid.into(),
             "budget_exhausted" => self.team.budget_exhausted.into(),
+            "sign_up_closed" => self.sign_up_closed.into(),
+            "storage_full" => self.storage_full.into(),
             _ => message.to_owned(),
         }
     }

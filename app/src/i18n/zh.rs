@@ -203,6 +203,8 @@ pub const TEXT: Text = Text {
     end_session: "在该浏览器退出",
     sign_in_failed: "用户名、邮箱或密码错误。",
     too_many_tries: "尝试次数过多，请等几分钟再试。",
+    sign_up_closed: "此服务器只按管理员的设置接受新账户：需要邀请链接，或暂不开放注册。",
+    storage_full: "服务器磁盘空间即将用完，暂时不接受新任务，请稍后再试。",
 
     team: super::team::ZH,
 

@@ -2,8 +2,9 @@
 //! account and its personal workspace; signing up or in moves the guest's tasks, board and
 //! queue into that workspace, opens a new session (a fresh token: a session id is never
 //! carried over from before the sign-in) and forgets the guest cookie; signing out ends the
-//! session at the server. Sign-ins are throttled per account and per address before the
-//! password is checked. Passwords: `password.rs`; cookies and tokens: `cookies.rs`.
+//! session at the server. Sign-ins are counted per account and address before the
+//! password is checked, sign-ups per address, and a taken name is refused before any hash
+//! (`throttle.rs`). Passwords: `password.rs`; cookies and tokens: `cookies.rs`.
 
 pub mod cookies;
 mod password;
@@ -13,7 +14,7 @@ mod workspaces;
 use crate::events::Events;
 use crate::store::{Member, NewSession, SignedIn, TaskStore, SESSION_LIFETIME};
 use app::api::{AccountService, ApiError, Caller, Signed};
-use app::domain::{AccountView, FieldError, SignInRequest, SignUp, TaskEvent, ValidationErrors};
+use app::domain::{AccountView, FieldError, SignInRequest, SignUp, SignUpMode, TaskEvent, ValidationErrors};
 use cookies::{new_token, token_hash, Cookies};
 use std::sync::Arc;
 use throttle::Throttle;
@@ -25,11 +26,45 @@ pub struct Accounts {
     events: Events,
     cookies: Cookies,
     throttle: Throttle,
+    /// Who may create an account.
+    sign_up: SignUpMode,
+    /// Workspaces one account may make, its personal one included.
+    workspaces_per_account: u32,
 }
 
 impl Accounts {
     pub fn new(store: TaskStore, events: Events, cookies: Cookies, clock: Arc<dyn crate::clock::Clock>) -> Self {
-        Self { store, events, cookies, throttle: Throttle::new(clock) }
+        let throttle = Throttle::new(clock);
+        Self { store, events, cookies, throttle, sign_up: SignUpMode::Open, workspaces_per_account: u32::MAX }
+    }
+
+    /// The same accounts, taking sign-ups as `mode` says and letting an account make
+    /// `workspaces` workspaces.
+    pub fn with_rules(self, mode: SignUpMode, workspaces: u32) -> Self {
+        Self { sign_up: mode, workspaces_per_account: workspaces, ..self }
+    }
+
+    /// `Forbidden` unless this server takes the sign-up: open, or invite-only with a valid
+    /// invite link.
+    async fn may_sign_up(&self, sign_up: &SignUp) -> Result<(), ApiError> {
+        match self.sign_up {
+            SignUpMode::Open => Ok(()),
+            SignUpMode::Closed => {
+                Err(ApiError::SignUpClosed("This server takes no new accounts; ask its administrator for one.".into()))
+            }
+            SignUpMode::InviteOnly => {
+                let invited = match &sign_up.invite {
+                    Some(token) => self.store.offer(&token_hash(token)).await?.is_some(),
+                    None => false,
+                };
+                if invited {
+                    return Ok(());
+                }
+                Err(ApiError::SignUpClosed(
+                    "New accounts need an invite link on this server; ask a member of a workspace for one.".into(),
+                ))
+            }
+        }
     }
 
     /// The session a request's token opens, if it is valid.
@@ -37,8 +72,14 @@ impl Accounts {
         Ok(self.store.session(&token_hash(token)).await?)
     }
 
-    /// The member an API token acts as, if it is valid.
-    pub async fn api_token(&self, token: &str) -> Result<Option<Member>, ApiError> {
+    /// Moves a listed guest of before (`old`, from its bare-id cookie) to the token guest
+    /// `new`, once; `false` for any other id.
+    pub async fn exchange_legacy_guest(&self, old: Uuid, new: app::domain::OwnerId) -> Result<bool, ApiError> {
+        Ok(self.store.exchange_legacy_guest(old, new).await?)
+    }
+
+    /// An API token's id and the member it acts as, if it is valid.
+    pub async fn api_token(&self, token: &str) -> Result<Option<(Uuid, Member)>, ApiError> {
         Ok(self.store.token(&token_hash(token)).await?)
     }
 
@@ -62,6 +103,21 @@ impl Accounts {
     }
 }
 
+/// A `429` whose message says the wait (in minutes, or seconds under one) and whose
+/// `Retry-After` carries it.
+fn too_many(wait: chrono::TimeDelta, message: impl FnOnce(String) -> String) -> ApiError {
+    let seconds = wait.num_seconds().max(1);
+    let said = match seconds {
+        1 => "1 second".to_owned(),
+        2..60 => format!("{seconds} seconds"),
+        _ => {
+            let minutes = (seconds + 59) / 60;
+            format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+        }
+    };
+    ApiError::TooManyRequests { message: message(said), retry_after: seconds as u64 }
+}
+
 /// The password's hash, if it is not too guessable for this username.
 async fn strong_hash(sign_up: &SignUp) -> Result<String, ApiError> {
     if let Some(why) = password::weakness(&sign_up.password, sign_up.username.as_str()) {
@@ -80,6 +136,12 @@ pub async fn add_user(store: &TaskStore, sign_up: &SignUp, admin: bool) -> Resul
 #[async_trait::async_trait]
 impl AccountService for Accounts {
     async fn sign_up(&self, caller: &Caller, sign_up: SignUp) -> Result<Signed, ApiError> {
+        self.throttle.sign_up(caller.ip).map_err(|wait| {
+            too_many(wait, |wait| format!("Too many sign-ups from this address; try again in {wait}."))
+        })?;
+        self.may_sign_up(&sign_up).await?;
+        // A taken name costs no hash.
+        self.store.unclaimed(&sign_up).await?;
         let hash = strong_hash(&sign_up).await?;
         let token = new_token();
         let token_hash = token_hash(&token);
@@ -93,32 +155,22 @@ impl AccountService for Accounts {
     }
 
     async fn sign_in(&self, caller: &Caller, request: SignInRequest) -> Result<Signed, ApiError> {
-        let account_key = format!("login:{}", request.login.trim().to_lowercase());
-        let address_key = caller.ip.map(|ip| format!("ip:{ip}"));
-        let blocked = [(Some(&account_key), throttle::PER_ACCOUNT), (address_key.as_ref(), throttle::PER_ADDRESS)]
-            .into_iter()
-            .filter_map(|(key, limit)| self.throttle.blocked_for(key?, limit))
-            .max();
-        if let Some(wait) = blocked {
-            let wait = wait.num_minutes().max(1);
-            return Err(ApiError::TooManyRequests(format!(
-                "Too many failed sign-ins; try again in {wait} minute{}.",
-                if wait == 1 { "" } else { "s" }
-            )));
-        }
         let found = self.store.login(&request.login).await?;
-        let (user, hash) = found.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
-        let user = match (password::verify(request.password, hash).await, user) {
-            (true, Some(user)) => user,
-            _ => {
-                self.throttle.failed(&account_key);
-                if let Some(key) = &address_key {
-                    self.throttle.failed(key);
-                }
-                return Err(ApiError::SignInFailed);
-            }
+        // One key per account, whichever of its names is typed; a login naming no account
+        // is throttled as typed, so guessing names costs as much as guessing passwords.
+        let account_key = match &found {
+            Some((id, _)) => id.to_string(),
+            None => format!("login:{}", request.login.trim().to_lowercase()),
         };
-        self.throttle.succeeded(&account_key);
+        let attempt = self
+            .throttle
+            .attempt(&account_key, caller.ip)
+            .map_err(|wait| too_many(wait, |wait| format!("Too many failed sign-ins; try again in {wait}.")))?;
+        let (user, hash) = found.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
+        // No account: checked against a hash nobody has, so that it takes as long.
+        let right = password::verify(request.password, hash).await;
+        let Some(user) = user.filter(|_| right) else { return Err(ApiError::SignInFailed) };
+        attempt.succeeded();
         let token = new_token();
         let token_hash = token_hash(&token);
         let signed_in = self.store.sign_in(user, Self::new_session(caller, &token_hash)).await?;

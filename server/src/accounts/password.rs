@@ -2,13 +2,27 @@
 //! random salt per hash, all in the PHC string stored), checked in constant time, and
 //! refused at sign-up when they are on the list of common passwords shipped with the
 //! server (`common-passwords.txt`) or are the username itself. Hashing takes tens of
-//! milliseconds of CPU on purpose, so it runs on the blocking pool.
+//! milliseconds of CPU and 19 MiB on purpose, so it runs on the blocking pool, and only
+//! on half the machine's cores at once (at least one): more would only wait for a core
+//! while holding their memory (256 at once once took the process to 6.9 GB), and the
+//! other half keeps answering everyone else.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+/// Turns to hash or verify: one per two cores, at least one.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get().div_ceil(2))));
+
+/// Runs `work` on the blocking pool in a hashing turn; `None` if it panicked.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _turn = HASHING.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
 
 static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("common-passwords.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect()
@@ -32,7 +46,7 @@ pub fn weakness(password: &str, username: &str) -> Option<&'static str> {
 
 /// The PHC string of `password` (argon2id, a fresh salt).
 pub async fn hash(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_now(&password)).await.expect("hashing does not panic")
+    in_turn(move || hash_now(&password)).await.expect("hashing does not panic")
 }
 
 fn hash_now(password: &str) -> String {
@@ -43,7 +57,7 @@ fn hash_now(password: &str) -> String {
 /// Whether `password` matches `hash` (the stored PHC string; `None`: no such account,
 /// checked against a hash nobody matches so that it takes as long).
 pub async fn verify(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    in_turn(move || {
         let (hash, real) = match hash {
             Some(hash) => (hash, true),
             None => (NOBODY.clone(), false),

@@ -48,7 +48,7 @@ impl WorkspaceService for Accounts {
 
     async fn create(&self, caller: &Caller, name: WorkspaceName) -> Result<WorkspaceSummary, ApiError> {
         let (user, session) = caller.signed_in()?;
-        let made = self.store.create_workspace(user, &name, session).await?;
+        let made = self.store.create_workspace(user, &name, session, self.workspaces_per_account).await?;
         tracing::info!(%user, workspace = %made.id, "workspace created");
         self.moved(session);
         Ok(made)
@@ -118,6 +118,7 @@ impl WorkspaceService for Accounts {
     async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceView, ApiError> {
         let (user, _) = caller.signed_in()?;
         self.store.revoke_token(user, id).await?;
+        self.events.end_session(id); // the streams opened with it
         self.view(caller).await
     }
 }

@@ -120,6 +120,13 @@ impl ContentStore {
     }
 
     /// Where the file of `key` lives.
+    /// The bytes free for this process on the folder's file system (`None` if it cannot
+    /// be read).
+    pub fn free_bytes(&self) -> Option<u64> {
+        let stat = nix::sys::statvfs::statvfs(&self.root).ok()?;
+        Some(u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size())))
+    }
+
     pub fn path(&self, key: &str) -> PathBuf {
         self.root.join(key)
     }

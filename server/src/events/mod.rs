@@ -27,7 +27,8 @@ pub enum Audience {
     Owner(OwnerId),
     /// Every stream of this instance (a resync after the relay lost events).
     Everyone,
-    /// The streams opened with one session, which end: it was signed out or revoked.
+    /// The streams opened with one session or API token, which end: it was signed out or
+    /// revoked.
     Session(Uuid),
     /// The streams of one user in one workspace, which end: the member was removed.
     Member {
@@ -36,8 +37,8 @@ pub enum Audience {
     },
 }
 
-/// Who an open stream is for: the workspace (or guest) it shows, and the user and session
-/// it was opened with.
+/// Who an open stream is for: the workspace (or guest) it shows, and the user and the
+/// session (or API token) it was opened with.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Listener {
     pub owner: OwnerId,

@@ -4,16 +4,17 @@
 //! `401 bad_token`, never a guest); a valid session cookie makes the caller its account,
 //! in the workspace the session shows, with the role it has there (read on every
 //! request, so a changed role or a removal counts at once); otherwise the caller is a
-//! guest, whose owner id is its guest cookie's (a random v4 id, made on the first visit).
+//! guest, whose owner id is derived from its guest cookie's secret token (made on the
+//! first visit): no id a request sends is ever taken as an identity.
 //! A session cookie that no longer opens a session is cleared. With guests turned off
 //! (`guests = false`), a caller without a session may load the page and sign up or in,
 //! and nothing else: every other call is `401 signed_out`.
 
-use crate::accounts::cookies::{Cookies, GUEST};
+use crate::accounts::cookies::{guest_owner, is_token, new_token, Cookies, LEGACY_GUEST};
 use crate::accounts::Accounts;
 use crate::store::Member;
 use app::api::{ApiError, Caller};
-use app::domain::{OwnerId, Role};
+use app::domain::OwnerId;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -61,7 +62,7 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
             _ => Ok(None),
         };
         match member {
-            Ok(Some(member)) => as_member(member, None, ip, user_agent),
+            Ok(Some((token, member))) => Caller { token: Some(token), ..as_member(member, None, ip, user_agent) },
             Ok(None) => return super::error_response(ApiError::BadToken),
             Err(e) => return super::error_response(e),
         }
@@ -83,16 +84,8 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
                 if token.is_some() {
                     set.push(cookies.clear_session());
                 }
-                // Only an id this server could have made: random (version 4), never the nil id.
-                let existing = cookie_value(req.headers(), GUEST)
-                    .and_then(|v| Uuid::parse_str(&v).ok())
-                    .filter(|id| id.get_version_num() == 4);
-                let owner = existing.unwrap_or_else(Uuid::new_v4);
-                if existing.is_none() && identify.guests {
-                    set.push(cookies.guest(&owner.to_string()));
-                }
-                let owner = OwnerId(owner);
-                Caller { owner, role: Role::Owner, user: None, name: None, session: None, ip, user_agent }
+                let owner = guest(&identify, req.headers(), &mut set).await;
+                Caller::guest(owner, ip, user_agent)
             }
         }
     };
@@ -108,6 +101,33 @@ pub async fn identify(State(identify): State<Identify>, mut req: Request, next: 
     res
 }
 
+/// The guest a request without a session is: the one its guest token names (its owner id
+/// derived from the token, never read from the request), or, for a browser with the
+/// guest cookie of before, the listed guest that names, exchanged once for a token; else
+/// a new guest, whose token is sent (only while guests are on: a guest that cannot act
+/// needs no cookie).
+async fn guest(identify: &Identify, headers: &http::HeaderMap, set: &mut Vec<String>) -> OwnerId {
+    let cookies = identify.cookies;
+    if let Some(token) = cookie_value(headers, cookies.guest_name()).filter(|t| is_token(t)) {
+        return guest_owner(&token);
+    }
+    let token = new_token();
+    let owner = guest_owner(&token);
+    if let Some(old) = cookie_value(headers, LEGACY_GUEST) {
+        set.push(cookies.clear_legacy_guest());
+        let old = Uuid::parse_str(&old).ok().filter(|id| identify.guests && id.get_version_num() == 4);
+        if let Some(old) = old {
+            if let Err(e) = identify.accounts.exchange_legacy_guest(old, owner).await {
+                tracing::error!("exchanging a guest cookie of before: {e}");
+            }
+        }
+    }
+    if identify.guests {
+        set.push(cookies.guest(&token));
+    }
+    owner
+}
+
 /// A member acting in their workspace, through a session or (without one) an API token.
 fn as_member(member: Member, session: Option<Uuid>, ip: Option<IpAddr>, user_agent: Option<String>) -> Caller {
     Caller {
@@ -116,6 +136,7 @@ fn as_member(member: Member, session: Option<Uuid>, ip: Option<IpAddr>, user_age
         user: Some(member.user),
         name: Some(member.name),
         session,
+        token: None,
         ip,
         user_agent,
     }

@@ -1,15 +1,22 @@
-//! Accepting connections and serving the router on them, HTTP/1.1 and HTTP/2 (hyper-util's
-//! auto builder, as `axum::serve` does), with the limit `axum::serve` leaves out: a client
-//! has `client_timeout` to send a request's head, and a kept-alive connection that sends
-//! no next request within it is closed (hyper's header-read timer runs from the moment a
-//! connection waits for a head). A half-sent header holds nothing for long. Stopping
-//! closes the listener, lets open requests finish, then returns.
+//! Accepting connections and serving the router on them over HTTP/1.1, with the limits
+//! `axum::serve` leaves out. A connection has `client_timeout` from its first moment to
+//! send a request's head, and a kept-alive connection that sends no next request within
+//! it is closed (hyper's header-read timer runs whenever a connection waits for a head,
+//! the first one included), so a connection that never speaks, or speaks half a header,
+//! holds nothing for long. An address has at most `per_address` connections open; the
+//! next is closed at once. Stopping closes the listener, lets open requests finish, then
+//! returns.
+//!
+//! HTTP/2 is not offered: browsers speak it only over TLS, which a proxy in front
+//! terminates, and prior-knowledge h2c would be a second protocol whose idle connections
+//! no header timer ends.
 
+use super::limits::Gate;
 use axum::extract::{ConnectInfo, Request};
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
@@ -17,11 +24,20 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+/// How connections are held to account.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// From a connection's start, or the end of its last answer, to a request's full head.
+    pub client_timeout: Duration,
+    /// Connections one address may have open at once.
+    pub per_address: u32,
+}
+
 /// Serves `app` on `listener` until `stop` resolves, then waits for open connections.
-pub async fn serve(listener: TcpListener, app: Router, client_timeout: Duration, stop: impl Future<Output = ()>) {
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(client_timeout);
-    builder.http2().timer(TokioTimer::new()).enable_connect_protocol();
+pub async fn serve(listener: TcpListener, app: Router, limits: Limits, stop: impl Future<Output = ()>) {
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.client_timeout);
+    let open = Gate::new(limits.per_address);
     let graceful = GracefulShutdown::new();
     let mut stop = std::pin::pin!(stop);
     loop {
@@ -37,17 +53,21 @@ pub async fn serve(listener: TcpListener, app: Router, client_timeout: Duration,
             },
             () = &mut stop => break,
         };
+        let Some(held) = open.enter(peer.ip()) else {
+            tracing::debug!(address = %peer.ip(), "too many connections from one address; closed");
+            continue;
+        };
         // Each request knows the address it came from (sign-in throttling, limits).
         let service = TowerToHyperService::new(app.clone().map_request(move |mut req: Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             req
         }));
-        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-        let connection = graceful.watch(connection);
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::trace!("a connection ended: {e}");
             }
+            drop(held);
         });
     }
     drop(listener);

@@ -19,13 +19,18 @@ mod router;
 mod stream;
 mod zip;
 
-pub use listen::serve;
+pub use listen::{serve, Limits};
 pub use results::Results;
 pub use router::build;
 
-/// An API error as a JSON answer with its own status.
+/// An API error as a JSON answer with its own status (and a `429`'s `Retry-After`).
 fn error_response(err: app::api::ApiError) -> axum::response::Response {
     use axum::response::IntoResponse;
     let status = http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(err)).into_response()
+    let wait = err.retry_after();
+    let mut res = (status, axum::Json(err)).into_response();
+    if let Some(seconds) = wait {
+        res.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+    }
+    res
 }

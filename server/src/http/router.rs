@@ -6,7 +6,6 @@
 use super::guard::{guard_api, Limits};
 use super::headers::{harden, Policy};
 use super::identity::{cookie_value, identify, Identify};
-use super::limits::{limit_submissions, Submissions};
 use super::results::{self, Results};
 use super::stream::{self, Streams};
 use super::zip::{self, Downloads};
@@ -16,7 +15,7 @@ use crate::config::Settings;
 use crate::events::Events;
 use crate::service::Service;
 use app::api::{AccountBackend, Backend, Caller, FirstPage, Viewer, WorkspaceBackend};
-use app::domain::{ListQuery, OwnerId};
+use app::domain::{ListQuery, OwnerId, SignUpMode};
 use app::i18n::Locale;
 use app::{shell, App};
 use axum::body::Body;
@@ -54,12 +53,12 @@ pub fn build(
         max_body_bytes: settings.max_body_bytes,
         client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
     };
-    let submissions = Submissions::per_minute(usize::try_from(settings.submissions_per_minute).unwrap_or(usize::MAX));
     let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));
     let pages = Pages {
         backend: backend.clone(),
         workspaces: workspace_backend.clone(),
         guests: settings.guests,
+        sign_up: settings.sign_up,
         options: options.clone(),
         policy: policy.clone(),
     };
@@ -89,7 +88,6 @@ pub fn build(
         .with_state(options)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(limits, guard_api))
-        .layer(middleware::from_fn_with_state(submissions, limit_submissions))
         .layer(middleware::from_fn_with_state(identity, identify))
         .layer(middleware::from_fn_with_state(policy, harden))
 }
@@ -101,6 +99,8 @@ struct Pages {
     workspaces: WorkspaceBackend,
     /// Whether guests may use the page.
     guests: bool,
+    /// Who may create an account.
+    sign_up: SignUpMode,
     options: LeptosOptions,
     policy: Policy,
 }
@@ -123,14 +123,14 @@ impl Pages {
             _ => (None, Vec::new()),
         };
         let locale = locale_of(&req);
-        let Pages { backend, options, policy, guests, .. } = self;
+        let Pages { backend, options, policy, guests, sign_up, .. } = self;
         let nonce = Nonce::new();
         let csp = policy.page(&nonce);
         let context = move || {
             provide_context(locale);
             provide_context(backend.clone());
             provide_context(FirstPage(first.clone()));
-            provide_context(Viewer { name: name.clone(), workspaces: workspaces.clone(), guests });
+            provide_context(Viewer { name: name.clone(), workspaces: workspaces.clone(), guests, sign_up });
             provide_context(nonce.clone()); // after leptos_axum's own, so this one is used
         };
         let mut res =

@@ -2,7 +2,7 @@
 //! reconnects with `Last-Event-ID` gets what it missed; otherwise (a first connection, a
 //! restarted server, a resume point too old, a reader too slow to keep up) it gets a
 //! `resync` event: fetch a fresh snapshot with `list_tasks`, then follow the stream. A
-//! stream opened with a session ends when that session is signed out or revoked, and a
+//! stream opened with a session or an API token ends when it is signed out or revoked, and a
 //! member's stream when the member is removed from the workspace; its last event is
 //! `moved` (the page loads again, as whoever it is for now). A
 //! session (or a guest) has at most [`PER_CALLER`] streams open, an address at most
@@ -58,7 +58,7 @@ pub async fn events(
     };
     let events = streams.events;
     let (owner, listener) =
-        (caller.owner, Listener { owner: caller.owner, user: caller.user, session: caller.session });
+        (caller.owner, Listener { owner: caller.owner, user: caller.user, session: caller.session.or(caller.token) });
     let live = events.subscribe(); // before the replay is read, so nothing falls between
     let last_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let (first, after) = match last_id.and_then(|id| events.since(owner, id)) {

@@ -61,16 +61,7 @@ impl TaskStore {
     ) -> Result<(Uuid, Option<SignedIn>), StoreError> {
         let txn = self.write_txn(new.as_ref().and_then(|n| n.guest)).await?;
         let now = self.clock.now();
-        let taken = |what: &str| StoreError::Conflict(format!("That {what} is taken; choose another or sign in."));
-        let name = user::Column::Username.eq(sign_up.username.as_str());
-        if user::Entity::find().filter(name).count(&*txn).await? > 0 {
-            return Err(taken("username"));
-        }
-        if let Some(email) = &sign_up.email {
-            if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(&*txn).await? > 0 {
-                return Err(taken("email address"));
-            }
-        }
+        unclaimed(&*txn, sign_up).await?;
         let user_id = Uuid::new_v4();
         user::Entity::insert(user::ActiveModel {
             id: Set(user_id),
@@ -97,6 +88,13 @@ impl TaskStore {
         };
         txn.commit().await?;
         Ok((user_id, signed_in))
+    }
+
+    /// `Conflict` naming the username or email of `sign_up` that an account holds: asked
+    /// before a password is hashed, so a taken name costs no hash (and asked again as the
+    /// account is stored).
+    pub async fn unclaimed(&self, sign_up: &SignUp) -> Result<(), StoreError> {
+        unclaimed(&self.db, sign_up).await
     }
 
     /// The id and password hash of the account `login` names (its username or email).
@@ -195,6 +193,20 @@ impl TaskStore {
     }
 }
 
+async fn unclaimed(conn: &impl ConnectionTrait, sign_up: &SignUp) -> Result<(), StoreError> {
+    let taken = |what: &str| StoreError::Conflict(format!("That {what} is taken; choose another or sign in."));
+    let name = user::Column::Username.eq(sign_up.username.as_str());
+    if user::Entity::find().filter(name).count(conn).await? > 0 {
+        return Err(taken("username"));
+    }
+    if let Some(email) = &sign_up.email {
+        if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(conn).await? > 0 {
+            return Err(taken("email address"));
+        }
+    }
+    Ok(())
+}
+
 /// Moves the guest's things into the workspace, ends the session replaced and opens the
 /// new one.
 async fn open_session(
@@ -227,7 +239,7 @@ async fn open_session(
 }
 
 /// The guest's tasks, submissions, board items and queue state become the workspace's.
-async fn adopt(txn: &DatabaseTransaction, guest: OwnerId, workspace: OwnerId) -> Result<(), StoreError> {
+pub(super) async fn adopt(txn: &DatabaseTransaction, guest: OwnerId, workspace: OwnerId) -> Result<(), StoreError> {
     let backend = txn.get_database_backend();
     for table in ["tasks", "submissions", "board_items"] {
         let sql = format!("UPDATE {table} SET owner_id = $1 WHERE owner_id = $2");

@@ -18,8 +18,11 @@ const TOKEN: &str = "SELECT t.id, t.user_id, t.workspace_id, t.last_used_at, m.r
      JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1";
 
 /// An invite by its hash, not expired, with its workspace's name and who made it.
+/// An invite by its token's hash, while it has not expired and its maker still owns the
+/// workspace: an invite never grants what its maker no longer holds.
 const OFFER: &str = "SELECT i.id, i.workspace_id, i.role, i.expires_at, w.name, u.username \
      FROM invites i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.created_by \
+     JOIN members m ON m.workspace_id = i.workspace_id AND m.user_id = i.created_by AND m.role = 'owner' \
      WHERE i.token_hash = $1 AND i.expires_at > $2";
 
 fn invite_view(row: invite::Model) -> InviteView {
@@ -171,9 +174,9 @@ impl TaskStore {
         super::one_row(gone)
     }
 
-    /// The member a token acts as, if it exists and its user is still a member; its last
-    /// use is recorded (at most once a minute).
-    pub async fn token(&self, token_hash: &str) -> Result<Option<Member>, StoreError> {
+    /// The token's id and the member it acts as, if it exists and its user is still a
+    /// member; its last use is recorded (at most once a minute).
+    pub async fn token(&self, token_hash: &str) -> Result<Option<(Uuid, Member)>, StoreError> {
         let backend = self.db.get_database_backend();
         let Some(row) = self.db.query_one_raw(super::stmt(backend, TOKEN, [token_hash.into()])).await? else {
             return Ok(None);
@@ -188,12 +191,13 @@ impl TaskStore {
                 .exec(&self.db)
                 .await?;
         }
-        Ok(Some(Member {
+        let member = Member {
             user: row.try_get("", "user_id")?,
             name: row.try_get("", "username")?,
             workspace: OwnerId(row.try_get("", "workspace_id")?),
             role,
-        }))
+        };
+        Ok(Some((row.try_get("", "id")?, member)))
     }
 }
 

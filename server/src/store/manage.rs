@@ -5,7 +5,7 @@
 
 use super::row::{new_row, view};
 use super::{in_chunks, StoreError, TaskStore};
-use crate::entity::{board_item, content, owner, task};
+use crate::entity::{board_item, content, owner, task, workspace};
 use crate::provider::RemoteJobId;
 use app::domain::{Author, ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
@@ -83,7 +83,7 @@ impl TaskStore {
         let params: TaskParams = serde_json::from_value(original.params.clone()).map_err(|_| corrupt(id, "params"))?;
         let submission_id = original.submission_id.unwrap_or(original.id);
         let now = self.clock.now();
-        self.spend(&txn, owner, self.cost_of(&params), now).await?;
+        self.spend(&txn, super::spender(owner, by), self.cost_of(&params), now).await?;
         let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now);
         again.retry_of = Some(original.id);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
@@ -157,17 +157,23 @@ impl TaskStore {
         self.find(owner, id).await?.ok_or(StoreError::NotFound)
     }
 
-    /// Pauses or resumes the owner's queue. Resuming a queue that was never paused writes
-    /// nothing: an owner's row is made by what it does (submitting, pausing), never by a
-    /// request that changes nothing.
+    /// Pauses or resumes the owner's queue. An owner's row is made by what it stores,
+    /// never by a request that changes nothing: resuming a queue never paused writes
+    /// nothing, and a guest that has stored nothing yet has no queue to pause (`Conflict`),
+    /// so fresh guests cannot fill `owners`; a workspace's row is made on its first pause.
     pub async fn pause(&self, owner: OwnerId, paused: bool) -> Result<QueueState, StoreError> {
-        if !paused {
-            owner::Entity::update_many()
-                .col_expr(owner::Column::Paused, false.into())
-                .filter(owner::Column::OwnerId.eq(owner.0))
-                .exec(&self.db)
-                .await?;
+        let updated = owner::Entity::update_many()
+            .col_expr(owner::Column::Paused, paused.into())
+            .filter(owner::Column::OwnerId.eq(owner.0))
+            .exec(&self.db)
+            .await?;
+        if updated.rows_affected > 0 || !paused {
             return Ok(QueueState { paused, removed: 0 });
+        }
+        if workspace::Entity::find_by_id(owner.0).one(&self.db).await?.is_none() {
+            return Err(StoreError::Conflict(
+                "Nothing is queued yet; the queue can be paused once it holds a task.".into(),
+            ));
         }
         owner::Entity::insert(owner::ActiveModel {
             owner_id: Set(owner.0),

@@ -7,6 +7,7 @@ mod accounts;
 mod board;
 mod claim;
 mod complete;
+mod guests;
 mod invites;
 mod lookup;
 mod manage;
@@ -46,9 +47,9 @@ pub enum StoreError {
     /// The task's state does not allow the action; the message says why.
     #[error("{0}")]
     Conflict(String),
-    /// The tasks would take the workspace past its daily budget for paid services.
+    /// The tasks would take their submitter past the daily budget for paid services.
     #[error("{spent} of {budget} units spent today; {asked} more asked")]
-    OverBudget { spent: i64, budget: u32, asked: u32 },
+    OverBudget { spent: i64, budget: u32, asked: u32, renews_in: u64 },
 }
 
 impl From<StoreError> for ApiError {
@@ -56,10 +57,14 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(message) => ApiError::Conflict(message),
-            StoreError::OverBudget { spent, budget, asked } => ApiError::BudgetExhausted(format!(
-                "This workspace has spent {spent} of its {budget} units for paid generation today, and this asks \
-                 {asked} more (an image is 1, a video 1 a second at 480p, 2 at 720p). The budget renews at 00:00 UTC."
-            )),
+            StoreError::OverBudget { spent, budget, asked, renews_in } => ApiError::BudgetExhausted {
+                message: format!(
+                    "You have spent {spent} of your {budget} units for paid generation today, in every workspace, \
+                     and this asks {asked} more (an image is 1, a video 1 a second at 480p, 2 at 720p). The budget \
+                     renews at 00:00 UTC."
+                ),
+                retry_after: renews_in,
+            },
             other => {
                 tracing::error!("task store: {other}");
                 ApiError::Internal
@@ -83,7 +88,8 @@ pub struct TaskStore {
     /// How many retries a task gets before it fails (the length of the retry schedule);
     /// pages of tasks carry it so the queue can say "Retry 2/3".
     retry_limit: u32,
-    /// Units a workspace may send to paid services per UTC day; 0: no budget.
+    /// Units a person (an account, or a guest) may send to paid services per UTC day,
+    /// whatever workspace they spend in; 0: no budget.
     daily_budget: u32,
 }
 
@@ -160,13 +166,27 @@ impl TaskStore {
             ..Default::default()
         };
         let txn = self.db.begin_with_options(options).await?;
-        if let (DbBackend::Postgres, Some(owner)) = (backend, owner) {
-            let lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [owner.0.to_string().into()]))
-                .await?;
+        if let Some(owner) = owner {
+            lock_on_postgres(&txn, owner.0).await?;
         }
         Ok(WriteTxn { txn, _turn: turn })
     }
+}
+
+/// On PostgreSQL, takes the transaction-long lock of `id` (a workspace's, a guest's or a
+/// person's); SQLite's single writer excludes every other write already.
+async fn lock_on_postgres(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let lock = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+        txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [id.to_string().into()])).await?;
+    }
+    Ok(())
+}
+
+/// Who pays for work queued in `owner` by `by`: the member (an account's budget follows it
+/// into every workspace), or the guest itself.
+fn spender(owner: OwnerId, by: Option<&app::domain::Author>) -> Uuid {
+    by.map_or(owner.0, |author| author.id)
 }
 
 /// `NotFound` unless the statement deleted (or changed) a row.

@@ -72,7 +72,7 @@ impl TaskStore {
                 new_row(owner, by, submission_id, &params, hash, now)
             })
             .collect();
-        self.spend(&txn, owner, asked, now).await?;
+        self.spend(&txn, super::spender(owner, by), asked, now).await?;
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
             .exec_without_returning(&*txn)
             .await?;
@@ -83,27 +83,33 @@ impl TaskStore {
 }
 
 impl TaskStore {
-    /// Adds `units` to what the owner sent to paid services today; `OverBudget`, adding
-    /// nothing, if that passes the daily budget. Runs in the caller's write transaction,
-    /// which excludes the owner's other writes, so two submissions cannot both pass.
+    /// Adds `units` to what `spender` (a person: a member's user id, or a guest's owner
+    /// id, whatever workspace they spend in) sent to paid services today; `OverBudget`,
+    /// adding nothing, if that passes the daily budget. Runs in the caller's write
+    /// transaction; on PostgreSQL it also takes the spender's lock (always after the
+    /// workspace's, so no two transactions wait on each other), so two submissions from
+    /// two workspaces of one person cannot both pass.
     pub(super) async fn spend(
         &self,
         txn: &DatabaseTransaction,
-        owner: OwnerId,
+        spender: Uuid,
         units: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
         if self.daily_budget == 0 || units == 0 {
             return Ok(());
         }
+        super::lock_on_postgres(txn, spender).await?;
         let day = now.format("%Y-%m-%d").to_string();
-        let row = spending::Entity::find_by_id((owner.0, day.clone())).one(txn).await?;
+        let row = spending::Entity::find_by_id((spender, day.clone())).one(txn).await?;
         let spent = row.as_ref().map_or(0, |r| r.units);
         if spent + i64::from(units) > i64::from(self.daily_budget) {
-            return Err(StoreError::OverBudget { spent, budget: self.daily_budget, asked: units });
+            let midnight = (now.date_naive() + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc();
+            let renews_in = (midnight - now).num_seconds().max(1) as u64;
+            return Err(StoreError::OverBudget { spent, budget: self.daily_budget, asked: units, renews_in });
         }
         let total =
-            spending::ActiveModel { owner_id: Set(owner.0), day: Set(day), units: Set(spent + i64::from(units)) };
+            spending::ActiveModel { owner_id: Set(spender), day: Set(day), units: Set(spent + i64::from(units)) };
         match row {
             Some(_) => spending::Entity::update(total).exec(txn).await.map(drop)?,
             None => spending::Entity::insert(total).exec_without_returning(txn).await.map(drop)?,

@@ -5,7 +5,7 @@
 //! to their personal workspace and their API tokens for it end.
 
 use super::{StoreError, TaskStore};
-use crate::entity::{api_token, member, session, workspace};
+use crate::entity::{api_token, invite, member, session, workspace};
 use app::domain::{MemberView, OwnerId, Role, WorkspaceName, WorkspaceSummary, WorkspaceView};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -97,14 +97,23 @@ impl TaskStore {
         })
     }
 
-    /// A new workspace with `user` its owner; `session` shows it from now on.
+    /// A new workspace with `user` its owner; `session` shows it from now on. `Conflict`
+    /// if the user made `most` already (their personal one included).
     pub async fn create_workspace(
         &self,
         user: Uuid,
         name: &WorkspaceName,
         session: Uuid,
+        most: u32,
     ) -> Result<WorkspaceSummary, StoreError> {
-        let txn = self.write_txn(None).await?;
+        // The user's own lock: two creations cannot both pass the count.
+        let txn = self.write_txn(Some(OwnerId(user))).await?;
+        let made = workspace::Entity::find().filter(workspace::Column::CreatedBy.eq(user)).count(&*txn).await?;
+        if made >= u64::from(most) {
+            return Err(StoreError::Conflict(format!(
+                "You have made {made} workspaces, the most an account may make here; delete or reuse one."
+            )));
+        }
         let id = found(&*txn, user, name.as_str(), false, self.clock.now()).await?;
         show(&*txn, session, id).await?;
         txn.commit().await?;
@@ -118,8 +127,9 @@ impl TaskStore {
         Ok(summary)
     }
 
-    /// Changes a member's role; `NotFound` for a non-member, `Conflict` if the workspace
-    /// would be left without an owner.
+    /// Changes a member's role (one who is no longer an owner has their invites
+    /// withdrawn); `NotFound` for a non-member, `Conflict` if the workspace would be left
+    /// without an owner.
     pub async fn set_role(&self, workspace: OwnerId, user: Uuid, role: Role) -> Result<(), StoreError> {
         let txn = self.write_txn(Some(workspace)).await?;
         let found = member::Entity::find_by_id((workspace.0, user)).one(&*txn).await?.ok_or(StoreError::NotFound)?;
@@ -132,12 +142,15 @@ impl TaskStore {
             .filter(member::Column::UserId.eq(user))
             .exec(&*txn)
             .await?;
+        if role != Role::Owner {
+            withdraw_invites(&*txn, workspace, user).await?;
+        }
         txn.commit().await?;
         Ok(())
     }
 
     /// Removes a member: their sessions showing the workspace go back to their personal
-    /// workspace and their API tokens for it end. `NotFound` for a non-member, `Conflict`
+    /// workspace, their API tokens for it and the invites they made into it end. `NotFound` for a non-member, `Conflict`
     /// for the last owner.
     pub async fn remove_member(&self, workspace: OwnerId, user: Uuid) -> Result<(), StoreError> {
         let txn = self.write_txn(Some(workspace)).await?;
@@ -146,6 +159,7 @@ impl TaskStore {
             last_owner_stays(&*txn, workspace).await?;
         }
         member::Entity::delete_by_id((workspace.0, user)).exec(&*txn).await?;
+        withdraw_invites(&*txn, workspace, user).await?;
         api_token::Entity::delete_many()
             .filter(api_token::Column::WorkspaceId.eq(workspace.0))
             .filter(api_token::Column::UserId.eq(user))
@@ -161,6 +175,16 @@ impl TaskStore {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Deletes the invites `user` made into `workspace`: they were no longer an owner there.
+async fn withdraw_invites(conn: &impl ConnectionTrait, workspace: OwnerId, user: Uuid) -> Result<(), StoreError> {
+    invite::Entity::delete_many()
+        .filter(invite::Column::WorkspaceId.eq(workspace.0))
+        .filter(invite::Column::CreatedBy.eq(user))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Makes a workspace with `user` its owner.

@@ -1,10 +1,10 @@
 //! Who the page is for, read once from the server-rendered page: the signed-in name (none
-//! for a guest), the account's workspaces with the one shown, and whether guests may use
-//! the page. Every feature asks it what the caller's role allows (a viewer's page offers
+//! for a guest), the account's workspaces with the one shown, whether guests may use the
+//! page and who may create an account. Every feature asks it what the caller's role allows (a viewer's page offers
 //! no change it would refuse) and whether a row names its author. The server checks the
 //! role again on every call.
 
-use crate::domain::{Role, WorkspaceSummary};
+use crate::domain::{Role, SignUpMode, WorkspaceSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,7 @@ struct Shown {
     name: Option<String>,
     workspaces: Vec<WorkspaceSummary>,
     guests: bool,
+    sign_up: SignUpMode,
 }
 
 #[derive(Clone, Copy)]
@@ -31,6 +32,11 @@ impl Membership {
     /// Whether guests may use the page.
     pub fn guests(&self) -> bool {
         self.0.with_value(|s| s.guests)
+    }
+
+    /// Who may create an account on this server.
+    pub fn sign_up(&self) -> SignUpMode {
+        self.0.with_value(|s| s.sign_up)
     }
 
     /// Whether the page may read tasks and the board at all: not when it only asks to
@@ -68,7 +74,7 @@ impl Membership {
 fn from_server() -> Shown {
     #[cfg(feature = "ssr")]
     return use_context::<crate::api::Viewer>()
-        .map(|v| Shown { name: v.name, workspaces: v.workspaces, guests: v.guests })
+        .map(|v| Shown { name: v.name, workspaces: v.workspaces, guests: v.guests, sign_up: v.sign_up })
         .unwrap_or(Shown { guests: true, ..Shown::default() });
     #[cfg(not(feature = "ssr"))]
     Shown::default()
