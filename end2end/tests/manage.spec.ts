@@ -28,6 +28,11 @@ test("cancel, retry and delete from a task's row", async ({ workspace: w, page }
 });
 
 test("pause and resume from the toolbar, remembered", async ({ workspace: w, page }) => {
+  // A guest's empty queue has nothing to pause yet (the server keeps nothing for it).
+  await expect(page.getByTestId("pause-toggle")).toBeDisabled();
+  await w.field("prompt").fill("Queued first");
+  await w.generate.click();
+  await expect(w.tasks).toHaveCount(1);
   await page.getByTestId("pause-toggle").click();
   await expect(page.getByTestId("paused-badge")).toBeVisible();
   await page.reload();

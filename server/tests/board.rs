@@ -123,7 +123,10 @@ async fn a_result_outlives_its_task_on_the_board(db: TestDb) {
 async fn frames_wait_for_their_task(db: TestDb) {
     let app = running(&db).await;
     let client = TestApp::client();
-    app.call(&client, "pause_queue", json!({})).await;
+    // An account's queue can be paused before it holds anything (a fresh guest's cannot).
+    let (status, _) = app.call(&client, "sign_up", json!({ "username": "framer", "password": "violet kettle drum" })).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(app.call(&client, "pause_queue", json!({})).await.0, reqwest::StatusCode::OK);
     let made =
         app.submit(&client, json!({ "kind": "image", "prompt": "framed", "size": "512x512", "variants": 2 })).await;
     let (framed, dropped) = (&made["tasks"][0], &made["tasks"][1]);

@@ -65,6 +65,7 @@ pub const TEXT: Text = Text {
     queue: "Queue",
     task_count: |n| if n == 1 { "1 task".into() } else { format!("{n} tasks") },
     pause: "Pause",
+    nothing_to_pause: "Nothing to pause yet: the queue can be paused once it holds a task.",
     resume: "Resume",
     paused: "Paused: no new task starts",
     clear_failed_title: "Removes the failed and the cancelled tasks",

@@ -62,6 +62,8 @@ pub struct Text {
     pub queue: &'static str,
     pub task_count: fn(u64) -> String,
     pub pause: &'static str,
+    /// Why a guest's empty queue cannot be paused yet.
+    pub nothing_to_pause: &'static str,
     pub resume: &'static str,
     pub paused: &'static str,
     pub clear_failed_title: &'static str,

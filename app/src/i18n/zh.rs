@@ -67,6 +67,7 @@ pub const TEXT: Text = Text {
     queue: "任务队列",
     task_count: |n| format!("{n} 个任务"),
     pause: "暂停",
+    nothing_to_pause: "还没有可暂停的任务：队列中有任务后才能暂停。",
     resume: "恢复",
     paused: "已暂停：不会开始新任务",
     clear_failed_title: "移除失败和已取消的任务",

@@ -37,11 +37,17 @@ pub fn QueueToolbar() -> impl IntoView {
     let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;
     let t = t();
     // A viewer may download; pausing and clearing are the editors'.
-    let editable = expect_context::<Membership>().can_edit();
+    let membership = expect_context::<Membership>();
+    let editable = membership.can_edit();
+    // A guest's queue exists once it holds a task: before, there is nothing to pause (the
+    // server stores nothing for a guest that has stored nothing).
+    let guest = membership.name().is_none();
+    let nothing_to_pause = move || guest && !queue.is_paused() && queue.shown_count(None) == 0;
     view! {
         <div class="queue-toolbar" role="toolbar" aria-label=t.queue>
             <Show when=move || editable>
             <button type="button" class="tool" data-testid="pause-toggle" on:click=toggle
+                disabled=nothing_to_pause title=move || nothing_to_pause().then_some(t.nothing_to_pause)
                 aria-pressed=move || queue.is_paused().to_string()>
                 {move || if queue.is_paused() { Icon::Play.view(16).into_any() } else { Icon::Pause.view(16).into_any() }}
                 <span>{move || if queue.is_paused() { t.resume } else { t.pause }}</span>
