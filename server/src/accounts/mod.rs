@@ -13,7 +13,7 @@ mod workspaces;
 use crate::events::Events;
 use crate::store::{Member, NewSession, SignedIn, TaskStore, SESSION_LIFETIME};
 use app::api::{AccountService, ApiError, Caller, Signed};
-use app::domain::{AccountView, FieldError, SignInRequest, SignUp, TaskEvent, ValidationErrors};
+use app::domain::{AccountView, FieldError, SignIn, SignUp, TaskEvent, ValidationErrors};
 use cookies::{new_token, token_hash, Cookies};
 use std::sync::Arc;
 use throttle::Throttle;
@@ -92,8 +92,8 @@ impl AccountService for Accounts {
         Ok(Signed { account: Some(account), cookies })
     }
 
-    async fn sign_in(&self, caller: &Caller, request: SignInRequest) -> Result<Signed, ApiError> {
-        let account_key = format!("login:{}", request.login.trim().to_lowercase());
+    async fn sign_in(&self, caller: &Caller, request: SignIn) -> Result<Signed, ApiError> {
+        let account_key = format!("login:{}", request.login);
         let address_key = caller.ip.map(|ip| format!("ip:{ip}"));
         let blocked = [(Some(&account_key), throttle::PER_ACCOUNT), (address_key.as_ref(), throttle::PER_ADDRESS)]
             .into_iter()
