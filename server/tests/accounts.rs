@@ -138,6 +138,8 @@ async fn sign_ins_are_throttled_and_bad_sign_ups_change_nothing(db: TestDb) {
     for (body, status, code) in [
         (json!({ "username": "carol", "password": "password123" }), StatusCode::BAD_REQUEST, "password_weak"),
         (json!({ "username": "carol", "password": "carol-is-great" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "great LORAC" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "        " }), StatusCode::BAD_REQUEST, "password_weak"),
         (json!({ "username": "carol", "password": "short" }), StatusCode::BAD_REQUEST, "password_length"),
         (json!({ "username": "c", "password": PASSWORD }), StatusCode::BAD_REQUEST, "username_invalid"),
         (
