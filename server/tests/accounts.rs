@@ -225,15 +225,16 @@ async fn cookies_are_secure_over_https(db: TestDb) {
 }
 
 /// `server user add`, the real binary: the password from standard input; a weak password
-/// or a taken name is refused with a reason and exit status 1.
+/// or a taken name is refused with a reason and exit status 1; a database URL that does
+/// not parse is not printed.
 async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let add = |args: &[&str], password: &str| {
+    let add_to = |url: &str, args: &[&str], password: &str| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["--config", "/nonexistent/Leptos.toml", "user", "add"])
             .args(args)
-            .env("ATELIER_DATABASE_URL", &db.url)
+            .env("ATELIER_DATABASE_URL", url)
             .env("ATELIER_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -247,6 +248,7 @@ async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
             String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
         )
     };
+    let add = |args: &[&str], password: &str| add_to(&db.url, args, password);
     // (A short blocking wait for a child process is fine in a test.)
     let (ok, said) = add(&["Root", "--admin"], PASSWORD);
     assert!(ok && said.contains("created root") && said.contains("administrator"), "{said}");
@@ -254,6 +256,10 @@ async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
     assert!(!ok && said.contains("taken"), "{said}");
     let (ok, said) = add(&["weak"], "password1");
     assert!(!ok && said.contains("common"), "{said}");
+    // A password with an unencoded `/`, `?` and `#`: the URL does not parse as meant.
+    let (ok, said) = add_to("postgres://u:p/a?ss#word@127.0.0.1/atelier", &["nobody"], PASSWORD);
+    assert!(!ok && said.contains("(unparseable postgres URL)"), "{said}");
+    assert!(!said.contains("ss#word") && !said.contains("p/a"), "{said}");
 
     let app = TestApp::spawn(&db).await;
     let (status, account) =
