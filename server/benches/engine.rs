@@ -84,7 +84,7 @@ fn engine(p: &Parts, concurrency: usize) -> Engine {
 
 async fn submit(service: &Service, owner: OwnerId, n: usize) {
     let request = SubmitRequest { kind: "image".into(), prompt: format!("bench {n}"), ..Default::default() };
-    service.submit(owner, request.validate().expect("valid")).await.expect("submitted");
+    service.submit(owner, None, request.validate().expect("valid")).await.expect("submitted");
 }
 
 /// Waits for `n` task events with `status`.
