@@ -1,8 +1,9 @@
 //! Accounts over HTTP: a guest signs up and keeps its tasks; another browser signs in and
 //! sees the same queue; sessions are fresh at every sign-in (fixation), end at the server
 //! on sign-out and revocation (an open event stream too), carry their cookie flags (and
-//! `Secure` + `__Host-` over HTTPS); sign-ins are throttled; weak passwords and taken
-//! names are refused, changing nothing.
+//! `Secure` + `__Host-` over HTTPS); sign-ins are throttled; a login no account can have
+//! (a control character, too long) is refused before the database is asked; weak
+//! passwords and taken names are refused, changing nothing.
 
 mod common;
 
@@ -15,6 +16,7 @@ on_both_databases!(
     a_guest_signs_up_keeps_its_tasks_and_another_browser_signs_in_to_them,
     sessions_are_fresh_at_sign_in_and_end_at_the_server,
     sign_ins_are_throttled_and_bad_sign_ups_change_nothing,
+    sign_in_logins_with_control_characters_are_refused,
     cookies_are_secure_over_https,
     an_operator_adds_a_user_from_the_command_line,
     without_guests_only_accounts_reach_tasks,
@@ -137,6 +139,8 @@ async fn sign_ins_are_throttled_and_bad_sign_ups_change_nothing(db: TestDb) {
     for (body, status, code) in [
         (json!({ "username": "carol", "password": "password123" }), StatusCode::BAD_REQUEST, "password_weak"),
         (json!({ "username": "carol", "password": "carol-is-great" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "great LORAC" }), StatusCode::BAD_REQUEST, "password_weak"),
+        (json!({ "username": "carol", "password": "        " }), StatusCode::BAD_REQUEST, "password_weak"),
         (json!({ "username": "carol", "password": "short" }), StatusCode::BAD_REQUEST, "password_length"),
         (json!({ "username": "c", "password": PASSWORD }), StatusCode::BAD_REQUEST, "username_invalid"),
         (
@@ -169,6 +173,43 @@ async fn sign_ins_are_throttled_and_bad_sign_ups_change_nothing(db: TestDb) {
     app.stop().await;
 }
 
+/// A NUL in the login was a 500 on PostgreSQL (it refuses a NUL in text): now any control
+/// character, or a login longer than an address can be, is a 400 on `login` before the
+/// database (or the throttle) sees it.
+async fn sign_in_logins_with_control_characters_are_refused(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let (status, _) = app.call(&client, "sign_up", json!({ "username": "frank", "password": PASSWORD })).await;
+    assert_eq!(status, StatusCode::OK);
+    let long = "f".repeat(255);
+    let mut refused = 0;
+    for (login, code) in [
+        ("frank\u{0}", "login_control_char"),
+        ("\u{0}", "login_control_char"),
+        ("fr\u{0}ank", "login_control_char"),
+        ("frank\u{1b}[2J", "login_control_char"),
+        ("fr\nank", "login_control_char"),
+        ("fr\tank", "login_control_char"),
+        ("frank\u{7f}", "login_control_char"),
+        ("fr\u{85}ank@example.org", "login_control_char"),
+        (long.as_str(), "login_too_long"),
+    ] {
+        for _ in 0..3 {
+            let (status, err) =
+                app.call(&TestApp::client(), "sign_in", json!({ "login": login, "password": PASSWORD })).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{login:?}: {err}");
+            assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some(code), Some("login")), "{login:?}: {err}");
+            assert_eq!(err["errors"][0]["field"], "login", "{err}");
+            refused += 1;
+        }
+    }
+    assert!(refused > 20, "more than the address may fail");
+    // None of them counted as a failed sign-in: the address is not throttled.
+    let (status, account) = app.call(&client, "sign_in", json!({ "login": " Frank ", "password": PASSWORD })).await;
+    assert_eq!((status, account["username"].as_str()), (StatusCode::OK, Some("frank")), "{account}");
+    app.stop().await;
+}
+
 async fn cookies_are_secure_over_https(db: TestDb) {
     let app =
         TestApp::spawn_with(&db, std::sync::Arc::new(server::clock::SystemClock), |s| s.secure_cookies = true).await;
@@ -186,15 +227,16 @@ async fn cookies_are_secure_over_https(db: TestDb) {
 }
 
 /// `server user add`, the real binary: the password from standard input; a weak password
-/// or a taken name is refused with a reason and exit status 1.
+/// or a taken name is refused with a reason and exit status 1; a database URL that does
+/// not parse is not printed.
 async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let add = |args: &[&str], password: &str| {
+    let add_to = |url: &str, args: &[&str], password: &str| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["--config", "/nonexistent/Leptos.toml", "user", "add"])
             .args(args)
-            .env("ATELIER_DATABASE_URL", &db.url)
+            .env("ATELIER_DATABASE_URL", url)
             .env("ATELIER_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -208,6 +250,7 @@ async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
             String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
         )
     };
+    let add = |args: &[&str], password: &str| add_to(&db.url, args, password);
     // (A short blocking wait for a child process is fine in a test.)
     let (ok, said) = add(&["Root", "--admin"], PASSWORD);
     assert!(ok && said.contains("created root") && said.contains("administrator"), "{said}");
@@ -215,6 +258,10 @@ async fn an_operator_adds_a_user_from_the_command_line(db: TestDb) {
     assert!(!ok && said.contains("taken"), "{said}");
     let (ok, said) = add(&["weak"], "password1");
     assert!(!ok && said.contains("common"), "{said}");
+    // A password with an unencoded `/`, `?` and `#`: the URL does not parse as meant.
+    let (ok, said) = add_to("postgres://u:p/a?ss#word@127.0.0.1/atelier", &["nobody"], PASSWORD);
+    assert!(!ok && said.contains("(unparseable postgres URL)"), "{said}");
+    assert!(!said.contains("ss#word") && !said.contains("p/a"), "{said}");
 
     let app = TestApp::spawn(&db).await;
     let (status, account) =

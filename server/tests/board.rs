@@ -124,7 +124,8 @@ async fn frames_wait_for_their_task(db: TestDb) {
     let app = running(&db).await;
     let client = TestApp::client();
     // An account's queue can be paused before it holds anything (a fresh guest's cannot).
-    let (status, _) = app.call(&client, "sign_up", json!({ "username": "framer", "password": "violet kettle drum" })).await;
+    let (status, _) =
+        app.call(&client, "sign_up", json!({ "username": "framer", "password": "violet kettle drum" })).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(app.call(&client, "pause_queue", json!({})).await.0, reqwest::StatusCode::OK);
     let made =

@@ -22,8 +22,9 @@ pub async fn sign_up(#[server(flatten)] request: Strict<SignUpRequest>) -> Resul
 /// `POST /api/sign_in`: a new session for the account `login` names (username or email).
 #[server(prefix = "/api", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(#[server(flatten)] request: Strict<SignInRequest>) -> Result<AccountView, ApiError> {
+    let sign_in = request.0.validate()?;
     let (accounts, caller) = backend::caller()?;
-    let signed = accounts.sign_in(&caller, request.0).await?;
+    let signed = accounts.sign_in(&caller, sign_in).await?;
     backend::set_cookies(&signed.cookies);
     signed.account.ok_or(ApiError::Internal)
 }

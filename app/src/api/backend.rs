@@ -7,7 +7,7 @@
 use super::ApiError;
 use crate::domain::{
     AccountView, Author, BoardFilter, BoardItemView, BoardPage, ClearFilter, InviteOffer, InviteView, ListFilter,
-    NewToken, OwnerId, PlaceSource, Placement, QueueState, Role, SignInRequest, SignUp, SignUpMode, Submission,
+    NewToken, OwnerId, PlaceSource, Placement, QueueState, Role, SignIn, SignUp, SignUpMode, Submission,
     SubmitResponse, TaskDetails, TaskPage, TaskView, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use leptos::prelude::use_context;
@@ -125,7 +125,7 @@ pub trait AccountService: Send + Sync + 'static {
     async fn sign_up(&self, caller: &Caller, sign_up: SignUp) -> Result<Signed, ApiError>;
     /// Checks the password (throttled per account and per address) and opens a new
     /// session, ending the one the caller came with.
-    async fn sign_in(&self, caller: &Caller, request: SignInRequest) -> Result<Signed, ApiError>;
+    async fn sign_in(&self, caller: &Caller, sign_in: SignIn) -> Result<Signed, ApiError>;
     /// Ends the caller's session at the server and clears its cookie.
     async fn sign_out(&self, caller: &Caller) -> Result<Signed, ApiError>;
     /// The signed-in account with its sessions.

@@ -1,9 +1,11 @@
 //! Accounts as the page and the API see them: a sign-up (username, optional email,
-//! password) and a sign-in, checked on construction; an account and its sessions as shown.
-//! The list of common passwords is the server's (too large for the page): it checks that too.
+//! password) and a sign-in (a login of one line, no longer than the longest address),
+//! checked on construction, before anything reads the database; an account and its
+//! sessions as shown. The list of common passwords is the server's (too large for the
+//! page): it checks that too.
 
 use super::choice::choice;
-use super::prompt::refuse_control;
+use super::text::{refuse_control, refuse_control_in_line, refuse_invisible};
 use super::{FieldError, ValidationErrors};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,9 +23,14 @@ pub struct Email(String);
 /// Shortest and longest password, in characters.
 pub const PASSWORD_CHARS: (usize, usize) = (8, 256);
 
+/// The longest login, in characters: an email address's longest (a username is shorter).
+pub const LOGIN_CHARS: usize = 254;
+
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let name = raw.trim().to_lowercase();
+        // Said apart from the rule below: the user cannot see these.
+        refuse_invisible("username", "The username", &name)?;
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-');
         if !(3..=32).contains(&name.chars().count()) || !name.chars().all(allowed) {
             return Err(FieldError::new(
@@ -128,6 +135,37 @@ pub struct SignInRequest {
     pub password: String,
 }
 
+/// A sign-in whose login may be looked up: trimmed, lower-cased (as usernames and
+/// addresses are stored), one line, at most [`LOGIN_CHARS`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignIn {
+    pub login: String,
+    pub password: String,
+}
+
+impl SignInRequest {
+    /// Refuses a login no account can have: a control character (a NUL made PostgreSQL
+    /// fail the look-up) or more than [`LOGIN_CHARS`] characters. Anything else is looked
+    /// up; a login that names nobody fails as a wrong password does.
+    pub fn validate(&self) -> Result<SignIn, ValidationErrors> {
+        let login = self.login.trim().to_lowercase();
+        let chars = login.chars().count();
+        let checked = if chars > LOGIN_CHARS {
+            Err(FieldError::new(
+                "login",
+                "login_too_long",
+                format!("A username or email address is at most {LOGIN_CHARS} characters; this one has {chars}."),
+            ))
+        } else {
+            refuse_control_in_line("login", "The username or email", &login)
+        };
+        match checked {
+            Ok(()) => Ok(SignIn { login, password: self.password.clone() }),
+            Err(e) => Err(ValidationErrors(vec![e])),
+        }
+    }
+}
+
 /// `POST /api/revoke_session`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,9 +205,37 @@ mod tests {
     #[test]
     fn usernames_are_plain_and_lower_cased() {
         assert_eq!(Username::parse("  Ada.Lovelace_1 ").unwrap().as_str(), "ada.lovelace_1");
-        for bad in ["ab", &"a".repeat(33), "ada lovelace", "ada@home", "адa", "a\0b"] {
+        for bad in ["ab", &"a".repeat(33), "ada lovelace", "ada@home", "адa"] {
             assert_eq!(Username::parse(bad).unwrap_err().code, "username_invalid", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_username_names_the_invisible_character_it_holds() {
+        assert_eq!(Username::parse("a\0b").unwrap_err().code, "username_control_char");
+        for bad in ["ada\u{202E}", "a\u{200B}da", "\u{FEFF}ada", "ada\u{2069}", "ad\u{200D}a"] {
+            let err = Username::parse(bad).unwrap_err();
+            assert_eq!((err.field.as_str(), err.code.as_str()), ("username", "username_invisible_char"), "{bad:?}");
+        }
+        assert!(Username::parse("ada\u{202E}").unwrap_err().message.contains("U+202E, right-to-left override"));
+    }
+
+    #[test]
+    fn a_sign_in_login_is_one_line_and_no_longer_than_an_address() {
+        let request = |login: &str| SignInRequest { login: login.into(), password: "anything".into() };
+        let fine = request("  Ada@Example.org ").validate().unwrap();
+        assert_eq!((fine.login.as_str(), fine.password.as_str()), ("ada@example.org", "anything"));
+        assert_eq!(request(&"a".repeat(LOGIN_CHARS)).validate().unwrap().login.len(), LOGIN_CHARS);
+        let field = |login: &str| {
+            let errors = request(login).validate().unwrap_err();
+            assert_eq!(errors.0.len(), 1, "{login:?}");
+            (errors.0[0].field.clone(), errors.0[0].code.clone())
+        };
+        for bad in ["ada\0", "\0", "a\nb", "a\tb", "ada\u{1b}[2J", "a\u{7f}", "a\u{85}b"] {
+            assert_eq!(field(bad), ("login".to_owned(), "login_control_char".to_owned()), "{bad:?}");
+        }
+        assert_eq!(field(&"a".repeat(LOGIN_CHARS + 1)), ("login".to_owned(), "login_too_long".to_owned()));
+        assert_eq!(field(&"猫".repeat(LOGIN_CHARS + 1)).1, "login_too_long", "characters, not bytes");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Listing the owner's tasks: filters, keyset cursor and page size.
 
-use super::prompt::refuse_control;
+use super::text::refuse_control;
 use super::{FieldError, TaskKind, TaskStatus, TaskView, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

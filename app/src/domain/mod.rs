@@ -17,12 +17,13 @@ mod page;
 mod prompt;
 mod submission;
 mod task;
+mod text;
 mod video;
 mod workspace;
 
 pub use account::{
-    check_password, AccountView, Email, SessionRef, SessionView, SignInRequest, SignUp, SignUpMode, SignUpRequest,
-    Username, PASSWORD_CHARS,
+    check_password, AccountView, Email, SessionRef, SessionView, SignIn, SignInRequest, SignUp, SignUpMode,
+    SignUpRequest, Username, LOGIN_CHARS, PASSWORD_CHARS,
 };
 pub use attempt::{AttemptView, TaskDetails};
 pub use batch::count as prompt_count;

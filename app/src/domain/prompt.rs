@@ -1,7 +1,12 @@
 //! Prompts: trimmed, non-empty, bounded in characters (not bytes, so Chinese text counts
-//! fairly), and free of control characters other than line breaks and tabs (a NUL or an
-//! escape sequence is never what a person meant, and some databases refuse a NUL).
+//! fairly), free of control characters other than line breaks and tabs (a NUL or an
+//! escape sequence is never what a person meant, and some databases refuse a NUL) and of
+//! direction overrides (a prompt is shown to the workspace's members as it is written);
+//! the rules are `text.rs`'s. A prompt read back (a stored task, a task on the wire) is
+//! held to the rules every stored prompt met: those stored before direction overrides
+//! were refused may hold them and must stay readable.
 
+use super::text::{refuse_bidi_controls, refuse_control};
 use super::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +24,13 @@ impl Prompt {
     pub const MAX_CHARS: usize = 4_000;
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let prompt = Self::parse_stored(raw)?;
+        refuse_bidi_controls("prompt", "The prompt", prompt.as_str())?;
+        Ok(prompt)
+    }
+
+    /// The rules of [`Prompt::parse`] but the one on direction overrides.
+    fn parse_stored(raw: &str) -> Result<Self, FieldError> {
         let text = raw.trim();
         let chars = text.chars().count();
         if chars == 0 {
@@ -45,6 +57,15 @@ impl NegativePrompt {
 
     /// `None` when the text is blank.
     pub fn parse(raw: &str) -> Result<Option<Self>, FieldError> {
+        let negative = Self::parse_stored(raw)?;
+        if let Some(negative) = &negative {
+            refuse_bidi_controls("negative_prompt", "The negative prompt", negative.as_str())?;
+        }
+        Ok(negative)
+    }
+
+    /// The rules of [`NegativePrompt::parse`] but the one on direction overrides.
+    fn parse_stored(raw: &str) -> Result<Option<Self>, FieldError> {
         let text = raw.trim();
         let chars = text.chars().count();
         if chars > Self::MAX_CHARS {
@@ -63,35 +84,19 @@ impl NegativePrompt {
     }
 }
 
-/// Refuses a control character in a text `field` (`what` names it in the message): any
-/// but a line break or a tab. The code is `<field>_control_char`.
-pub fn refuse_control(field: &str, what: &str, text: &str) -> Result<(), FieldError> {
-    let found = text.chars().enumerate().find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
-    match found {
-        Some((at, c)) => Err(FieldError::new(
-            field,
-            &format!("{field}_control_char"),
-            format!(
-                "{what} holds an invisible control character (U+{:04X}) at character {}; remove it.",
-                c as u32,
-                at + 1
-            ),
-        )),
-        None => Ok(()),
-    }
-}
-
+/// Reading back (serde): the rules every stored prompt met.
 impl TryFrom<String> for Prompt {
     type Error = String;
     fn try_from(raw: String) -> Result<Self, String> {
-        Self::parse(&raw).map_err(|e| e.message)
+        Self::parse_stored(&raw).map_err(|e| e.message)
     }
 }
 
+/// Reading back (serde): the rules every stored negative prompt met.
 impl TryFrom<String> for NegativePrompt {
     type Error = String;
     fn try_from(raw: String) -> Result<Self, String> {
-        Self::parse(&raw).map_err(|e| e.message)?.ok_or_else(|| "a negative prompt must not be blank".to_owned())
+        Self::parse_stored(&raw).map_err(|e| e.message)?.ok_or_else(|| "a negative prompt must not be blank".to_owned())
     }
 }
 
@@ -149,6 +154,20 @@ mod tests {
     }
 
     #[test]
+    fn direction_overrides_are_refused_but_right_to_left_text_kept() {
+        let err = Prompt::parse("a cat \u{202E}gnisrever").unwrap_err();
+        assert_eq!((err.field.as_str(), err.code.as_str()), ("prompt", "prompt_bidi_control"));
+        assert!(err.message.contains("U+202E, right-to-left override") && err.message.contains("character 7"));
+        let err = NegativePrompt::parse("blur \u{2067}x\u{2069}").unwrap_err();
+        assert_eq!(err.code, "negative_prompt_bidi_control");
+        for fine in ["قطة على سطح القمر", "חתול על הירח", "می\u{200C}خواهم", "👩\u{200D}💻 coding"]
+        {
+            assert_eq!(Prompt::parse(fine).unwrap().as_str(), fine);
+            assert!(NegativePrompt::parse(fine).unwrap().is_some());
+        }
+    }
+
+    #[test]
     fn negative_prompt_is_optional_and_bounded() {
         assert_eq!(NegativePrompt::parse("  ").unwrap(), None);
         assert_eq!(NegativePrompt::parse(" blur ").unwrap().unwrap().as_str(), "blur");
@@ -160,6 +179,14 @@ mod tests {
     #[test]
     fn deserialising_validates() {
         assert!(serde_json::from_str::<Prompt>("\"  \"").is_err());
+        assert!(serde_json::from_str::<Prompt>("\"a\\u0000b\"").is_err());
         assert_eq!(serde_json::from_str::<Prompt>("\" hi \"").unwrap().as_str(), "hi");
+    }
+
+    #[test]
+    fn prompts_stored_before_overrides_were_refused_still_read() {
+        let stored = "\"a cat \\u202egnisrever\"";
+        assert_eq!(serde_json::from_str::<Prompt>(stored).unwrap().as_str(), "a cat \u{202E}gnisrever");
+        assert!(serde_json::from_str::<NegativePrompt>(stored).is_ok());
     }
 }

@@ -1,8 +1,8 @@
 //! Workspaces as the page and the API see them: a member's role and what it allows, a
-//! workspace's name, checked on construction, and the views of a workspace (members,
+//! workspace's name and a token's, checked on construction (one line, nothing invisible), and the views of a workspace (members,
 //! pending invites, the caller's API tokens) and of the requests that manage them.
 
-use super::prompt::refuse_control;
+use super::text::refuse_invisible;
 use super::FieldError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -46,7 +46,7 @@ impl Role {
     }
 }
 
-/// 1 to 64 characters, no control characters, trimmed.
+/// 1 to 64 characters, trimmed, one line with no invisible formatting characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkspaceName(String);
 
@@ -56,7 +56,7 @@ impl WorkspaceName {
         if name.is_empty() || name.chars().count() > 64 {
             return Err(FieldError::new("name", "workspace_name_length", "A workspace name is 1 to 64 characters."));
         }
-        refuse_control("name", "The name", name)?;
+        refuse_invisible("name", "The name", name)?;
         Ok(Self(name.to_owned()))
     }
 
@@ -71,7 +71,7 @@ pub fn token_name(raw: &str) -> Result<String, FieldError> {
     if name.is_empty() || name.chars().count() > 64 {
         return Err(FieldError::new("name", "token_name_length", "A token name is 1 to 64 characters."));
     }
-    refuse_control("name", "The name", name)?;
+    refuse_invisible("name", "The name", name)?;
     Ok(name.to_owned())
 }
 
@@ -218,5 +218,20 @@ mod tests {
         assert_eq!(WorkspaceName::parse("a\u{7}b").unwrap_err().code, "name_control_char");
         assert_eq!(token_name("nightly batch").unwrap(), "nightly batch");
         assert_eq!(token_name("").unwrap_err().code, "token_name_length");
+    }
+
+    #[test]
+    fn names_refuse_direction_overrides_and_invisible_characters() {
+        for raw in ["Studio\u{202E}oiduts", "Stu\u{200B}dio", "\u{FEFF}Studio", "Studio\u{2066}", "a\u{061C}b"] {
+            let err = WorkspaceName::parse(raw).unwrap_err();
+            assert_eq!((err.field.as_str(), err.code.as_str()), ("name", "name_invisible_char"), "{raw:?}");
+            assert_eq!(token_name(raw).unwrap_err().code, "name_invisible_char", "{raw:?}");
+        }
+        assert!(WorkspaceName::parse("Stu\u{200B}dio").unwrap_err().message.contains("U+200B, zero width space"));
+        for raw in ["line\nbreak", "tab\there"] {
+            assert_eq!(WorkspaceName::parse(raw).unwrap_err().code, "name_control_char", "{raw:?}");
+            assert_eq!(token_name(raw).unwrap_err().code, "name_control_char", "{raw:?}");
+        }
+        assert_eq!(WorkspaceName::parse("استوديو").unwrap().as_str(), "استوديو");
     }
 }

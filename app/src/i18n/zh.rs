@@ -3,6 +3,7 @@
 use super::{Ago, Text};
 use crate::domain::{
     FieldError, ImageSize, NegativePrompt, Prompt, StylePreset, TaskKind, TaskStatus, Variants, VideoDuration,
+    LOGIN_CHARS,
 };
 
 pub const TEXT: Text = Text {
@@ -222,6 +223,8 @@ fn field_error(e: &FieldError) -> String {
         "negative_prompt_too_long" => format!("反向提示词最多 {} 个字符。", NegativePrompt::MAX_CHARS),
         "prompt_control_char" => "提示词里有看不见的控制字符，请删除后重试。".into(),
         "negative_prompt_control_char" => "反向提示词里有看不见的控制字符，请删除后重试。".into(),
+        "prompt_bidi_control" => "提示词里有改变文字方向的隐藏字符，请删除后重试。".into(),
+        "negative_prompt_bidi_control" => "反向提示词里有改变文字方向的隐藏字符，请删除后重试。".into(),
         "q_control_char" => "搜索词里有看不见的控制字符，请删除。".into(),
         "seed_out_of_range" => format!("随机种子须在 0 到 {} 之间。", u32::MAX),
         "variants_out_of_range" => format!("变体数量须在 1 到 {} 之间。", Variants::MAX),
@@ -232,8 +235,12 @@ fn field_error(e: &FieldError) -> String {
         "username_invalid" => "用户名为 3 到 32 个字母、数字或 _ . -。".into(),
         "email_invalid" => "请输入有效的邮箱地址，如 name@example.com。".into(),
         "password_length" => "密码须为 8 到 256 个字符。".into(),
-        "password_weak" => "这个密码太常见或包含用户名，请换一个。".into(),
+        "username_control_char" | "username_invisible_char" => "用户名里有看不见的字符，请删除。".into(),
+        "password_weak" => "这个密码太常见、只有空格，或包含用户名（或其倒写），请换一个。".into(),
         "password_control_char" => "密码里有看不见的控制字符，请删除。".into(),
+        "login_control_char" => "用户名或邮箱里有看不见的控制字符，请删除。".into(),
+        "login_too_long" => format!("用户名或邮箱最多 {LOGIN_CHARS} 个字符。"),
+        "name_control_char" | "name_invisible_char" => "名称须为一行，且不能含看不见的字符，请删除。".into(),
         _ => e.message.clone(),
     }
 }

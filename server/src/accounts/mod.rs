@@ -14,7 +14,7 @@ mod workspaces;
 use crate::events::Events;
 use crate::store::{Member, NewSession, SignedIn, TaskStore, SESSION_LIFETIME};
 use app::api::{AccountService, ApiError, Caller, Signed};
-use app::domain::{AccountView, FieldError, SignInRequest, SignUp, SignUpMode, TaskEvent, ValidationErrors};
+use app::domain::{AccountView, FieldError, SignIn, SignUp, SignUpMode, TaskEvent, ValidationErrors};
 use cookies::{new_token, token_hash, Cookies};
 use std::sync::Arc;
 use throttle::Throttle;
@@ -154,13 +154,13 @@ impl AccountService for Accounts {
         Ok(Signed { account: Some(account), cookies })
     }
 
-    async fn sign_in(&self, caller: &Caller, request: SignInRequest) -> Result<Signed, ApiError> {
+    async fn sign_in(&self, caller: &Caller, request: SignIn) -> Result<Signed, ApiError> {
         let found = self.store.login(&request.login).await?;
         // One key per account, whichever of its names is typed; a login naming no account
         // is throttled as typed, so guessing names costs as much as guessing passwords.
         let account_key = match &found {
             Some((id, _)) => id.to_string(),
-            None => format!("login:{}", request.login.trim().to_lowercase()),
+            None => format!("login:{}", request.login),
         };
         let attempt = self
             .throttle

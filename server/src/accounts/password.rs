@@ -1,11 +1,11 @@
 //! Passwords: hashed with argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes, a
 //! random salt per hash, all in the PHC string stored), checked in constant time, and
 //! refused at sign-up when they are on the list of common passwords shipped with the
-//! server (`common-passwords.txt`) or are the username itself. Hashing takes tens of
-//! milliseconds of CPU and 19 MiB on purpose, so it runs on the blocking pool, and only
-//! on half the machine's cores at once (at least one): more would only wait for a core
-//! while holding their memory (256 at once once took the process to 6.9 GB), and the
-//! other half keeps answering everyone else.
+//! server (`common-passwords.txt`), are only spaces, or hold the username, forwards or
+//! backwards, in any case. Hashing takes tens of milliseconds of CPU and 19 MiB on
+//! purpose, so it runs on the blocking pool, and only on half the machine's cores at once
+//! (at least one): more would only wait for a core while holding their memory (256 at once
+//! once took the process to 6.9 GB), and the other half keeps answering everyone else.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -35,11 +35,18 @@ static NOBODY: LazyLock<String> = LazyLock::new(|| hash_now("no account has this
 /// Why a password that is long enough is still refused.
 pub fn weakness(password: &str, username: &str) -> Option<&'static str> {
     let folded = password.to_lowercase();
+    let username = username.to_lowercase();
+    if password.chars().all(char::is_whitespace) {
+        return Some("A password of only spaces is too easy to guess; use words or other characters.");
+    }
     if COMMON.contains(folded.as_str()) {
         return Some("This password is one of the most common ones; choose one that is not.");
     }
-    if folded.contains(username) {
+    if folded.contains(&username) {
         return Some("The password must not contain the username.");
+    }
+    if folded.contains(&username.chars().rev().collect::<String>()) {
+        return Some("The password must not contain the username backwards.");
     }
     None
 }
@@ -97,5 +104,26 @@ mod tests {
         }
         assert!(weakness("ada-lovelace-42", "ada-lovelace").is_some());
         assert_eq!(weakness("violet kettle drum", "ada"), None);
+    }
+
+    #[test]
+    fn only_spaces_and_the_username_backwards_are_refused() {
+        for blank in [" ".repeat(8), "\t".repeat(8), " \t \n \u{3000}  \u{A0}".to_owned()] {
+            assert_eq!(
+                weakness(&blank, "ada"),
+                Some("A password of only spaces is too easy to guess; use words or other characters."),
+                "{blank:?}"
+            );
+        }
+        let backwards = Some("The password must not contain the username backwards.");
+        for reversed in ["ecalevol-ada", "ECALEVOL-ADA", "my ecaleVol-Ada pass"] {
+            assert_eq!(weakness(reversed, "ada-lovelace"), backwards, "{reversed:?}");
+        }
+        assert_eq!(weakness("ecalevol-ada!", "Ada-Lovelace"), backwards, "the username in any case");
+        assert_eq!(
+            weakness("MY ADA-LOVELACE PASS", "Ada-Lovelace"),
+            Some("The password must not contain the username.")
+        );
+        assert_eq!(weakness("  violet kettle drum  ", "ada-lovelace"), None, "spaces around words are fine");
     }
 }
