@@ -4,10 +4,11 @@
 //! a result file opened on its own is a sandbox, and a client too slow to send its
 //! request's head or body (or idle on a kept-alive connection) is cut off, and a flood of
 //! submissions, event streams or unread ZIP downloads is refused (429) without holding
-//! anyone else back.
+//! anyone else back, and no prompt costs more than linear work to read.
 
 mod common;
 
+use app::domain::Prompt;
 use common::{all_in, files_under, TestApp, TestDb};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -21,6 +22,7 @@ on_both_databases!(
     floods_are_slowed_and_streams_capped,
     unread_zip_downloads_leave_others_answered,
     a_full_disk_takes_no_new_work,
+    braces_nobody_closes_cost_no_more_than_their_length,
 );
 
 fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
@@ -246,5 +248,46 @@ async fn a_full_disk_takes_no_new_work(db: TestDb) {
     let (status, err) = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": "no room" })).await;
     assert_eq!((status.as_u16(), err["code"].as_str()), (507, Some("storage_full")), "{err}");
     assert!(app.all_ids(&client).await.is_empty(), "nothing was stored");
+    app.stop().await;
+}
+
+/// Braces nobody closes were once read again for each one (60 froze the server): now such a
+/// prompt, 60 braces or the longest allowed, sent by four guests at once (more than the
+/// server has threads), is one prompt made at once, and another user's list, asked
+/// meanwhile, answers within 2 s. The clients run on a runtime of their own, so their
+/// deadlines hold even if every server thread is busy. A liveness check, not a benchmark.
+async fn braces_nobody_closes_cost_no_more_than_their_length(db: TestDb) {
+    use std::sync::mpsc::channel;
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn(&db).await;
+    for braces in ["{".repeat(60), "{".repeat(Prompt::MAX_CHARS), "{|".repeat(Prompt::MAX_CHARS / 2)] {
+        let ((sent_tx, sent), (listed_tx, listed)) = (channel(), channel());
+        let (base, body) = (app.base.clone(), json!({ "kind": "image", "prompt": braces }));
+        std::thread::spawn(move || {
+            let clients = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            clients.block_on(async {
+                let app = TestApp::at(base);
+                let senders: Vec<_> = (0..4).map(|_| TestApp::client()).collect();
+                let send = futures_util::future::join_all(
+                    senders.iter().map(|sender| app.call(sender, "submit_task", body.clone())),
+                );
+                let list = async {
+                    tokio::time::sleep(Duration::from_millis(20)).await; // while the submissions are read
+                    let asked = Instant::now();
+                    let (status, _) = app.call(&TestApp::client(), "list_tasks", json!({})).await;
+                    let _ = listed_tx.send((status, asked.elapsed()));
+                };
+                tokio::join!(async { sent_tx.send(send.await) }, list).0
+            })
+        });
+        let (status, took) = listed.recv_timeout(Duration::from_secs(3)).expect("another user's list answers");
+        assert_eq!(status, StatusCode::OK);
+        assert!(took < Duration::from_secs(2), "another user's list took {took:?}");
+        for (status, body) in sent.recv_timeout(Duration::from_secs(5)).expect("the submissions answer within 5 s") {
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let prompts: Vec<_> = body["tasks"].as_array().unwrap().iter().map(|t| &t["params"]["prompt"]).collect();
+            assert_eq!(prompts, [&json!(braces)], "the braces are the prompt, as written");
+        }
+    }
     app.stop().await;
 }

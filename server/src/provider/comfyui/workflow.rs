@@ -46,21 +46,19 @@ fn fill(value: &mut Value, values: &[(&str, Value)]) {
 }
 
 /// `template` with each known `{{name}}` replaced, in one pass: what is put in (the
-/// user's prompt) is never read again for placeholders.
+/// user's prompt) is never read again for placeholders, and each `{{` is compared with the
+/// few names only (not searched for its `}}`, which read the rest again for every `{{`).
 fn fill_text(template: &str, values: &[(&str, Value)]) -> String {
     let mut filled = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
         filled.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        let known = after.find("}}").and_then(|close| {
-            let (_, with) = values.iter().find(|(name, _)| *name == &after[..close])?;
-            Some((close, with))
-        });
+        let known = values.iter().find(|(name, _)| after.strip_prefix(name).is_some_and(|t| t.starts_with("}}")));
         match known {
-            Some((close, with)) => {
+            Some((name, with)) => {
                 filled.push_str(&with.as_str().map_or_else(|| with.to_string(), str::to_owned));
-                rest = &after[close + 2..];
+                rest = &after[name.len() + 2..];
             }
             None => {
                 filled.push_str("{{");
@@ -186,6 +184,9 @@ mod tests {
         .unwrap();
         let text = &filled(&workflow, &params)["6"]["inputs"]["text"];
         assert_eq!(text, "a {{seed}} of {{negative_prompt}}, watercolor painting; {{unknown}} {{");
+        let workflow = json!({ "6": { "inputs": { "text": "{{{{prompt}}}} {{prompt {{seed}}}}" } } });
+        let text = &filled(&workflow, &params)["6"]["inputs"]["text"];
+        assert_eq!(text, "{{a {{seed}} of {{negative_prompt}}}} {{prompt 42}}", "braces around a placeholder stay");
     }
 
     #[test]

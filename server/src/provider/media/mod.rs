@@ -1,9 +1,11 @@
 //! Checks of what a service sends back: the bytes must be the media the task asked for
 //! (an HTML error page instead of a PNG fails clearly), and their size (and a video's
 //! duration) is read from them: images with the `image` crate, MP4 with `shiguredo_mp4`,
-//! WebM with `matroska`. A PNG, JPEG, WebP, MP4 or WebM must also end where its own
+//! WebM with `webm.rs`. A PNG, JPEG, WebP, MP4 or WebM must also end where its own
 //! structure says: nothing rides after it (a PNG with a page appended is refused, not
-//! stored).
+//! stored). Reading costs work linear in the bytes, whatever sizes and counts they declare.
+
+mod webm;
 
 use super::http::protocol;
 use super::Output;
@@ -21,6 +23,9 @@ pub fn output_for(params: &TaskParams, bytes: Vec<u8>) -> Result<Output, Failure
     }
 }
 
+/// How many samples of each other track may come before a video's first frame.
+const SAMPLES_AT_ZERO: usize = 16;
+
 /// The bytes as a video output, if they are an MP4 or WebM file whose video track reads:
 /// its size and duration are read from it (a WebM without a recorded duration has none).
 pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
@@ -33,10 +38,13 @@ pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
         poster: None,
     };
     if bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
-        if !ebml_elements_fill(&bytes) {
+        if !webm::fills(&bytes) {
             return Err(protocol("the service sent a WebM whose elements do not end where the file does".into()));
         }
-        let (size, duration_ms) = webm(&bytes)?;
+        let broken = |why: String| protocol(format!("the service sent a broken WebM ({why})"));
+        let ((width, height), duration_ms) = webm::size_and_duration(&bytes).map_err(broken)?;
+        let side = |n: u64| u32::try_from(n).map_err(|_| broken(format!("a side of {n} pixels")));
+        let size = (side(width)?, side(height)?);
         return Ok(output("video/webm", bytes, Some(size), duration_ms));
     }
     if bytes.get(4..8) != Some(b"ftyp") {
@@ -52,30 +60,24 @@ pub fn video_output(bytes: Vec<u8>) -> Result<Output, Failure> {
     let track = tracks.iter().find(|t| t.kind == TrackKind::Video).cloned();
     let track = track.ok_or_else(|| broken("it has no video track".into()))?;
     let duration_ms = track.duration.saturating_mul(1000) / u64::from(track.timescale.get());
-    let mut size = None;
-    while let Some(sample) = demuxer.next_sample().map_err(|e| broken(format!("{e:?}")))? {
-        if sample.track.track_id == track.track_id {
-            size = sample.sample_entry.and_then(|entry| entry.video_resolution());
-            break;
+    // Samples come in time order and the track's first is at time 0: only other tracks'
+    // samples also at 0 come before it (one each, in a real file). A few bytes of `stts` and
+    // `stsz` can declare billions of those; past the limit the file is refused, not walked.
+    let limit = tracks.len().saturating_mul(SAMPLES_AT_ZERO);
+    let mut before = 0;
+    let size = loop {
+        match demuxer.next_sample().map_err(|e| broken(format!("{e:?}")))? {
+            Some(sample) if sample.track.track_id == track.track_id => {
+                break sample.sample_entry.and_then(|entry| entry.video_resolution());
+            }
+            Some(_) if before < limit => before += 1,
+            Some(_) => return Err(broken(format!("more than {limit} samples come before its first frame"))),
+            None => break None,
         }
-    }
+    };
     let (width, height) = size.ok_or_else(|| broken("its video track has no frames".into()))?;
     let size = (u32::from(width), u32::from(height));
     Ok(output("video/mp4", bytes, Some(size), Some(u32::try_from(duration_ms).unwrap_or(u32::MAX))))
-}
-
-/// A WebM's video size and duration, from its headers.
-fn webm(bytes: &[u8]) -> Result<((u32, u32), Option<u32>), Failure> {
-    let broken = |why: String| protocol(format!("the service sent a broken WebM ({why})"));
-    let file = matroska::Matroska::open(std::io::Cursor::new(bytes)).map_err(|e| broken(e.to_string()))?;
-    let size = file.video_tracks().find_map(|track| match &track.settings {
-        matroska::Settings::Video(video) => Some((video.pixel_width, video.pixel_height)),
-        _ => None,
-    });
-    let (width, height) = size.ok_or_else(|| broken("it has no video track".into()))?;
-    let side = |n: u64| u32::try_from(n).map_err(|_| broken(format!("a side of {n} pixels")));
-    let duration_ms = file.info.duration.map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX));
-    Ok(((side(width)?, side(height)?), duration_ms))
 }
 
 /// The bytes as an image output, if they are a PNG, JPEG or WebP image whose header reads;
@@ -144,36 +146,6 @@ fn mp4_boxes_fill(bytes: &[u8]) -> bool {
     at == bytes.len()
 }
 
-/// Whether a WebM's top-level EBML elements (the header, then the segment), each by its
-/// declared size, add up to the file; a segment of unknown size runs to its end.
-fn ebml_elements_fill(bytes: &[u8]) -> bool {
-    /// A variable-length integer at `at`: its length and its value with the marker bit
-    /// cleared (`None` for all ones: unknown).
-    fn vint(bytes: &[u8], at: usize) -> Option<(usize, Option<u64>)> {
-        let first = *bytes.get(at)?;
-        let len = first.leading_zeros() as usize + 1;
-        if len > 8 {
-            return None;
-        }
-        let raw = bytes.get(at..at + len)?;
-        let value = raw[1..].iter().fold(u64::from(first) & (0xFF >> len), |v, b| (v << 8) | u64::from(*b));
-        let unknown = value == (1u64 << (7 * len)) - 1;
-        Some((len, (!unknown).then_some(value)))
-    }
-    let mut at = 0usize;
-    while at < bytes.len() {
-        let Some((id_len, _)) = vint(bytes, at).filter(|(len, _)| *len <= 4) else { return false };
-        let Some((size_len, size)) = vint(bytes, at + id_len) else { return false };
-        let Some(size) = size else { return true }; // unknown: to the end of the file
-        let next = (at + id_len + size_len).checked_add(usize::try_from(size).unwrap_or(usize::MAX));
-        match next {
-            Some(next) if next <= bytes.len() => at = next,
-            _ => return false,
-        }
-    }
-    at == bytes.len()
-}
-
 fn not_a(bytes: &[u8], what: &str) -> Failure {
     let start = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]).into_owned();
     protocol(format!("the service sent something that is not {what} (it starts with {start:?})"))
@@ -229,18 +201,51 @@ mod tests {
         assert!(video_output(long).is_err(), "an MP4 with a page appended does not");
     }
 
+    /// `clip` with a sound track put first that declares `samples` samples, all at time 0
+    /// (in 40 bytes: one `stts` entry, a fixed `stsz`, one chunk).
+    fn with_sound_first(clip: &[u8], samples: u32) -> Vec<u8> {
+        use shiguredo_mp4::boxes::{HdlrBox, MoovBox, StscBox, StscEntry, StszBox, SttsBox, SttsEntry};
+        use shiguredo_mp4::{Decode, Either, Encode};
+        use std::num::NonZeroU32;
+        let mut at = 0;
+        while &clip[at + 4..at + 8] != b"moov" {
+            at += u32::from_be_bytes(clip[at..at + 4].try_into().unwrap()) as usize;
+        }
+        let (mut moov, size) = MoovBox::decode(&clip[at..]).unwrap();
+        let mut sound = moov.trak_boxes[0].clone();
+        sound.tkhd_box.track_id = 99;
+        sound.mdia_box.hdlr_box.handler_type = HdlrBox::HANDLER_TYPE_SOUN;
+        let table = &mut sound.mdia_box.minf_box.stbl_box;
+        table.stts_box = SttsBox { entries: vec![SttsEntry { sample_count: samples, sample_delta: 0 }] };
+        table.stsz_box = StszBox::Fixed { sample_size: NonZeroU32::MIN, sample_count: samples };
+        let one = NonZeroU32::MIN;
+        table.stsc_box = StscBox {
+            entries: vec![StscEntry { first_chunk: one, sample_per_chunk: samples, sample_description_index: one }],
+        };
+        if let Either::A(chunks) = &mut table.stco_or_co64_box {
+            chunks.chunk_offsets.truncate(1);
+        }
+        (table.ctts_box, table.stss_box, table.sdtp_box) = (None, None, None);
+        moov.trak_boxes.insert(0, sound);
+        [&clip[..at], &moov.encode_to_vec().unwrap()[..], &clip[at + size..]].concat()
+    }
+
     #[test]
-    fn webm_elements_must_fill_the_file() {
-        // An EBML header of 3 bytes, then a segment of 5 (sizes as 1-byte vints: 0x80 | n).
-        let whole =
-            [&[0x1A, 0x45, 0xDF, 0xA3, 0x83, 1, 2, 3][..], &[0x18, 0x53, 0x80, 0x67, 0x85, 0, 0, 0, 0, 0]].concat();
-        assert!(ebml_elements_fill(&whole));
-        let mut appended = whole.clone();
-        appended.extend_from_slice(b"<html></html>");
-        assert!(!ebml_elements_fill(&appended), "a page after the segment");
-        assert!(!ebml_elements_fill(&whole[..whole.len() - 1]), "a segment cut short");
-        let unknown = [&whole[..8], &[0x18, 0x53, 0x80, 0x67, 0xFF, 9, 9, 9][..]].concat();
-        assert!(ebml_elements_fill(&unknown), "a live segment runs to the end");
+    fn a_video_declaring_billions_of_samples_is_not_walked() {
+        let frames = (0..2).map(|i| vec![(i * 60) as u8; 16 * 16 * 3]);
+        let clip = clip::encode(16, 16, 2, frames, &std::sync::atomic::AtomicBool::new(false), |_| {}).unwrap();
+        let read = video_output(with_sound_first(&clip, 1)).unwrap();
+        assert_eq!((read.width, read.height), (Some(16), Some(16)), "a sound track's first sample comes first");
+        for samples in [1_000, u32::MAX - 1] {
+            let Err(Failure::Permanent { message, .. }) = video_output(with_sound_first(&clip, samples)) else {
+                panic!("{samples} samples before the first frame are refused")
+            };
+            assert!(message.contains("more than 32 samples come before its first frame"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_page_behind_webm_magic_is_no_video() {
         let html = [&[0x1A, 0x45, 0xDF, 0xA3][..], b"<html><script>alert(1)</script></html>"].concat();
         assert!(video_output(html).is_err(), "a page behind WebM's magic number");
     }

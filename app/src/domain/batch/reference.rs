@@ -1,13 +1,8 @@
-//! Batches in one prompt box: each non-blank line is a prompt of its own, and
-//! `{red|blue|green}` alternatives expand to one prompt per combination (nested groups
-//! too: `{a {big|small}|the} cat`). `\{`, `\}`, `\|` and `\\` are the characters
-//! themselves; a group without `|`, or a brace without its pair, is kept as written. The
-//! form counts with this rule before Generate is pressed; the server expands with it.
+//! The rule as it was first written, kept for tests only: a recursive parser that, at each
+//! `{` nobody closes, reads the rest of the line again (exponential in such braces). It is
+//! the definition the linear reader must agree with, on every text short enough to try.
 
-use super::FieldError;
-
-/// The most prompts a submission may make (before variants).
-pub const MAX_PROMPTS: usize = 500;
+use super::{too_many, FieldError, MAX_PROMPTS};
 
 /// The prompts `text` makes, in order: its lines, each expanded, trimmed, blanks dropped.
 pub fn prompts(text: &str) -> Result<Vec<String>, FieldError> {
@@ -47,14 +42,6 @@ fn expand(lines: &[Seq], count: usize) -> Vec<String> {
         prompts.extend(seq.expand().into_iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()));
     }
     prompts
-}
-
-fn too_many(count: usize) -> FieldError {
-    FieldError::new(
-        "prompt",
-        "batch_too_large",
-        format!("These lines and alternatives make {count} prompts; at most {MAX_PROMPTS} at once."),
-    )
 }
 
 /// A run of text and groups of alternatives.
@@ -151,45 +138,5 @@ fn parse_group(chars: &[char], at: &mut usize) -> Option<Part> {
             }
             _ => return Some(Part::OneOf(alternatives)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn made(text: &str) -> Vec<String> {
-        prompts(text).unwrap()
-    }
-
-    #[test]
-    fn lines_and_alternatives_multiply() {
-        assert_eq!(made("a {red|blue} kite"), ["a red kite", "a blue kite"]);
-        assert_eq!(made("{a|b} {1|2}\n\n  \nplain  "), ["a 1", "a 2", "b 1", "b 2", "plain"]);
-        assert_eq!(count("{a|b} {1|2}\n\n  \nplain  "), 5);
-        assert_eq!(made("{a {big|small}|the} cat"), ["a big cat", "a small cat", "the cat"], "nested");
-        assert_eq!(made("{|very }dark"), ["dark", "very dark"], "an empty alternative");
-        assert_eq!(count("{|x}\n{ | }"), 1, "blank combinations are no prompts");
-    }
-
-    #[test]
-    fn escapes_and_lone_braces_are_text() {
-        assert_eq!(made(r"a \{red\|blue\} kite \\ {x|y}"), [r"a {red|blue} kite \ x", r"a {red|blue} kite \ y"]);
-        assert_eq!(made("keep {this} and {{seed}} as written"), ["keep {this} and {{seed}} as written"]);
-        assert_eq!(made("open { brace | here"), ["open { brace | here"]);
-        assert_eq!(made("close } brace"), ["close } brace"]);
-        assert_eq!(made("{a|b"), ["{a|b"]);
-    }
-
-    #[test]
-    fn the_cap_is_checked_before_anything_is_made() {
-        let ten = "{0|1|2|3|4|5|6|7|8|9}";
-        assert_eq!(count(&format!("{ten}{ten}")), 100);
-        let err = prompts(&format!("{ten}{ten}{ten}")).unwrap_err();
-        assert_eq!((err.field.as_str(), err.code.as_str()), ("prompt", "batch_too_large"));
-        assert!(err.message.contains("make 1000 prompts; at most 500"), "{}", err.message);
-        // Astronomically many: counted without overflow, refused without expanding.
-        assert!(prompts(&ten.repeat(40)).is_err());
-        assert_eq!(count(&ten.repeat(40)), usize::MAX);
     }
 }
