@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{all_in, TestApp, TestDb};
+use common::{all_in, TestApp, TestDb, PASSWORD};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
@@ -20,15 +20,6 @@ on_both_databases!(
     without_guests_a_borrowed_id_renders_nothing,
     a_guest_of_before_is_exchanged_once,
 );
-
-const PASSWORD: &str = "violet kettle drum";
-
-async fn person(app: &TestApp, name: &str) -> reqwest::Client {
-    let client = TestApp::client();
-    let (status, body) = app.call(&client, "sign_up", json!({ "username": name, "password": PASSWORD })).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
 
 /// A client that sends `cookie` with every request and keeps no other.
 fn with_cookie(cookie: &str) -> reqwest::Client {
@@ -60,7 +51,7 @@ async fn state_of(app: &TestApp, owner: &reqwest::Client) -> (Value, Value, Valu
 
 async fn borrowed_ids_reach_nothing_and_move_nothing(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.concurrency = 1).await; // embedded
-    let (zed, vi, rm) = (person(&app, "zed").await, person(&app, "vic").await, person(&app, "rem").await);
+    let (zed, vi, rm) = (app.person("zed").await, app.person("vic").await, app.person("rem").await);
     let (_, personal) = app.call(&zed, "current_workspace", json!({})).await;
     let (_, b) = app.call(&zed, "create_workspace", json!({ "name": "B" })).await;
     for (who, role) in [(&vi, "viewer"), (&rm, "editor")] {
@@ -148,7 +139,7 @@ async fn borrowed_ids_reach_nothing_and_move_nothing(db: TestDb) {
 
 async fn without_guests_a_borrowed_id_renders_nothing(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.guests = false).await;
-    let zed = person(&app, "zed").await;
+    let zed = app.person("zed").await;
     app.submit(&zed, json!({ "kind": "image", "prompt": "zed-secret-prompt" })).await;
     let (_, workspace) = app.call(&zed, "current_workspace", json!({})).await;
     let id = workspace["id"].as_str().unwrap();

@@ -11,15 +11,6 @@ use std::time::Duration;
 
 on_both_databases!(invites_end_with_their_makers_rights, a_revoked_tokens_stream_ends);
 
-const PASSWORD: &str = "violet kettle drum";
-
-async fn person(app: &TestApp, name: &str) -> reqwest::Client {
-    let client = TestApp::client();
-    let (status, body) = app.call(&client, "sign_up", json!({ "username": name, "password": PASSWORD })).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
-
 /// `by` makes an invite with `role`; its token.
 async fn invite(app: &TestApp, by: &reqwest::Client, role: &str) -> String {
     let (status, invite) = app.call(by, "invite_member", json!({ "role": role })).await;
@@ -34,7 +25,7 @@ fn user_id(view: &Value, name: &str) -> Value {
 async fn invites_end_with_their_makers_rights(db: TestDb) {
     let app = TestApp::spawn(&db).await;
     let (ann, bob, cy, dee) =
-        (person(&app, "ann").await, person(&app, "bob").await, person(&app, "cyd").await, person(&app, "dee").await);
+        (app.person("ann").await, app.person("bob").await, app.person("cyd").await, app.person("dee").await);
     app.call(&ann, "create_workspace", json!({ "name": "Shared" })).await;
     let to_bob = invite(&app, &ann, "owner").await;
     assert_eq!(app.call(&bob, "accept_invite", json!({ "token": to_bob })).await.0, StatusCode::OK);
@@ -71,7 +62,7 @@ async fn invites_end_with_their_makers_rights(db: TestDb) {
 
 async fn a_revoked_tokens_stream_ends(db: TestDb) {
     let app = TestApp::spawn(&db).await;
-    let ann = person(&app, "ann").await;
+    let ann = app.person("ann").await;
     let (_, made) = app.call(&ann, "create_token", json!({ "name": "script" })).await;
     let (token, id) = (made["token"].as_str().unwrap().to_owned(), made["view"]["id"].clone());
     let script = reqwest::Client::new();

@@ -21,16 +21,6 @@ on_both_databases!(
     the_access_matrix_holds,
 );
 
-const PASSWORD: &str = "violet kettle drum";
-
-/// A browser signed up as `name`, showing its personal workspace.
-async fn person(app: &TestApp, name: &str) -> reqwest::Client {
-    let client = TestApp::client();
-    let (status, body) = app.call(&client, "sign_up", json!({ "username": name, "password": PASSWORD })).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
-
 /// `owner` makes an invite with `role`; `who` accepts it. Returns the invite's token.
 async fn invite(app: &TestApp, owner: &reqwest::Client, who: &reqwest::Client, role: &str) -> String {
     let (status, invite) = app.call(owner, "invite_member", json!({ "role": role })).await;
@@ -64,7 +54,7 @@ async fn stream_text(app: &TestApp, client: &reqwest::Client, last_id: Option<&s
 
 async fn members_share_one_queue_live_with_authors(db: TestDb) {
     let app = TestApp::spawn(&db).await;
-    let (ann, bob, cat) = (person(&app, "ann").await, person(&app, "bob").await, person(&app, "cat").await);
+    let (ann, bob, cat) = (app.person("ann").await, app.person("bob").await, app.person("cat").await);
     let (status, refused) = app.call(&ann, "invite_member", json!({ "role": "editor" })).await;
     assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "personal: {refused}");
 
@@ -131,7 +121,7 @@ async fn members_share_one_queue_live_with_authors(db: TestDb) {
 
 async fn removing_a_member_ends_their_access_at_once(db: TestDb) {
     let app = TestApp::spawn(&db).await;
-    let (ann, bob) = (person(&app, "ann").await, person(&app, "bob").await);
+    let (ann, bob) = (app.person("ann").await, app.person("bob").await);
     let (_, studio) = app.call(&ann, "create_workspace", json!({ "name": "Studio" })).await;
     invite(&app, &ann, &bob, "editor").await;
     app.submit(&ann, json!({ "kind": "image", "prompt": "studio work" })).await;
@@ -176,7 +166,7 @@ async fn removing_a_member_ends_their_access_at_once(db: TestDb) {
 
 async fn api_tokens_act_for_their_member(db: TestDb) {
     let app = TestApp::spawn(&db).await;
-    let ann = person(&app, "ann").await;
+    let ann = app.person("ann").await;
     let (status, made) = app.call(&ann, "create_token", json!({ "name": "nightly" })).await;
     assert_eq!(status, StatusCode::OK, "{made}");
     let token = made["token"].as_str().unwrap().to_owned();
@@ -250,7 +240,7 @@ enum Need {
 async fn the_access_matrix_holds(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(SystemClock), |s| s.concurrency = 1).await; // embedded
     let (ann, ed, vi, zed) =
-        (person(&app, "ann").await, person(&app, "edna").await, person(&app, "vic").await, person(&app, "zed").await);
+        (app.person("ann").await, app.person("edna").await, app.person("vic").await, app.person("zed").await);
     let guest = TestApp::client();
     app.call(&ann, "create_workspace", json!({ "name": "A" })).await;
     invite(&app, &ann, &ed, "editor").await;

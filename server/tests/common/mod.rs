@@ -222,7 +222,18 @@ impl TestApp {
     }
 }
 
+/// A password any test account may have: long enough, and on no list of common ones.
+pub const PASSWORD: &str = "violet kettle drum";
+
 impl TestApp {
+    /// A browser signed up as `name`, showing its personal workspace.
+    pub async fn person(&self, name: &str) -> reqwest::Client {
+        let client = Self::client();
+        let (status, body) = self.call(&client, "sign_up", json!({ "username": name, "password": PASSWORD })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        client
+    }
+
     /// Polls the owner's tasks until `done` holds for them (or fails the test after 30 s,
     /// a guard against hanging, not a performance bound).
     pub async fn wait_until(
