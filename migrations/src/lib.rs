@@ -13,6 +13,7 @@ mod m20261206_000007_accounts;
 mod m20261206_000008_sharing;
 mod m20261206_000009_spending;
 mod m20261207_000010_legacy_guests;
+mod m20261207_000011_workspace_budget;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_sharing::Migration),
             Box::new(m20261206_000009_spending::Migration),
             Box::new(m20261207_000010_legacy_guests::Migration),
+            Box::new(m20261207_000011_workspace_budget::Migration),
         ]
     }
 }

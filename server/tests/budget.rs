@@ -3,7 +3,8 @@
 //! the free embedded generator and never count), one that would pass it is refused whole
 //! (429 `budget_exhausted`, nothing stored), deleting a task gives nothing back, another
 //! guest has its own budget, and a new UTC day starts afresh. An account's budget is its
-//! own in every workspace: five new workspaces do not make five budgets.
+//! own in every workspace: five new workspaces do not make five budgets. A workspace's
+//! owners may hold it, all its members together, to less.
 
 mod common;
 
@@ -14,7 +15,11 @@ use serde_json::{json, Value};
 use server::clock::ManualClock;
 use std::sync::Arc;
 
-on_both_databases!(paid_work_stops_at_the_daily_budget, an_accounts_budget_follows_it_into_every_workspace);
+on_both_databases!(
+    paid_work_stops_at_the_daily_budget,
+    an_accounts_budget_follows_it_into_every_workspace,
+    owners_hold_a_workspace_to_a_lower_budget,
+);
 
 async fn paid_work_stops_at_the_daily_budget(db: TestDb) {
     let fake = FakeService::start(Behaviour::Succeed { after: std::time::Duration::ZERO }).await;
@@ -79,5 +84,54 @@ async fn an_accounts_budget_follows_it_into_every_workspace(db: TestDb) {
     assert_eq!(answers, [ok, ok, ok, over, over], "three units a day, whatever the workspace");
     let (status, sixth) = app.call(&ann, "create_workspace", json!({ "name": "W5" })).await;
     assert_eq!((status, sixth["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "at most five: {sixth}");
+    app.stop().await;
+}
+
+async fn owners_hold_a_workspace_to_a_lower_budget(db: TestDb) {
+    let fake = FakeService::start(Behaviour::Succeed { after: std::time::Duration::ZERO }).await;
+    let base_url = fake.base_url.clone();
+    let app = TestApp::spawn_with(&db, Arc::new(ManualClock::starting_now()), move |s| {
+        s.daily_budget = 5;
+        s.image_service = "openai".into();
+        s.openai.base_url = base_url;
+    })
+    .await;
+    let person = |name: &'static str| {
+        let app = &app;
+        async move {
+            let client = TestApp::client();
+            let body = json!({ "username": name, "password": "violet kettle drum" });
+            assert_eq!(app.call(&client, "sign_up", body).await.0, StatusCode::OK);
+            client
+        }
+    };
+    let (ann, bob) = (person("ann").await, person("bob").await);
+    app.call(&ann, "create_workspace", json!({ "name": "Team" })).await;
+    let (_, invite) = app.call(&ann, "invite_member", json!({ "role": "editor" })).await;
+    let token = invite["link"].as_str().unwrap().strip_prefix("/?invite=").unwrap().to_owned();
+    assert_eq!(app.call(&bob, "accept_invite", json!({ "token": token })).await.0, StatusCode::OK);
+
+    let set = |client, units: Value| app.call(client, "set_workspace_budget", json!({ "daily_budget": units }));
+    let (status, err) = set(&ann, json!(6)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("budget_too_high")), "{err}");
+    let (status, err) = set(&ann, json!(0)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("budget_invalid")), "{err}");
+    let (status, err) = set(&bob, json!(1)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "an editor cannot");
+    let (status, view) = set(&ann, json!(2)).await;
+    assert_eq!((status, view["daily_budget"].as_u64()), (StatusCode::OK, Some(2)), "{view}");
+    let (_, seen) = app.call(&bob, "current_workspace", json!({})).await;
+    assert_eq!(seen["daily_budget"], 2, "members see it");
+
+    let image = |prompt: &str| json!({ "kind": "image", "prompt": prompt });
+    app.submit(&bob, image("bob's")).await;
+    app.submit(&ann, image("ann's")).await;
+    let over = app.call(&bob, "submit_task", image("one more")).await;
+    assert_eq!((over.0, over.1["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("budget_exhausted")));
+    assert!(over.1["message"].as_str().unwrap().contains("This workspace has spent 2 of the 2"), "{}", over.1);
+    // Lifted, each person's own budget is what holds again.
+    let (status, view) = set(&ann, Value::Null).await;
+    assert_eq!((status, &view["daily_budget"]), (StatusCode::OK, &Value::Null));
+    app.submit(&bob, image("lifted")).await;
     app.stop().await;
 }

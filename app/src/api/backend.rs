@@ -162,6 +162,8 @@ pub trait WorkspaceService: Send + Sync + 'static {
     async fn create_token(&self, caller: &Caller, name: String) -> Result<NewToken, ApiError>;
     /// Revokes one of the caller's tokens.
     async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceView, ApiError>;
+    /// Sets (or, with none, lifts) the daily budget of the caller's workspace; owners only.
+    async fn set_budget(&self, caller: &Caller, units: Option<u32>) -> Result<WorkspaceView, ApiError>;
 }
 
 /// The context value the server provides to every request.

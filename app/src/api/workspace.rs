@@ -1,14 +1,14 @@
 //! The workspace endpoints: the caller's workspaces and switching between them, creating
 //! one, invites (made by owners, offered and accepted by whoever holds the link), members'
-//! roles and removal, and the caller's API tokens. Each validates, finds the caller and
+//! roles and removal, the workspace's own budget, and the caller's API tokens. Each validates, finds the caller and
 //! the workspace service in context and calls it; the service checks the role.
 
 #[cfg(feature = "ssr")]
 use super::backend;
 use super::{ApiError, Empty, Strict};
 use crate::domain::{
-    IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole, NameRequest, NewToken, WorkspaceSummary,
-    WorkspaceView,
+    BudgetRequest, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole, NameRequest, NewToken,
+    WorkspaceSummary, WorkspaceView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -93,6 +93,17 @@ pub async fn create_token(#[server(flatten)] request: Strict<NameRequest>) -> Re
     let name = crate::domain::token_name(&request.0.name)?;
     let (service, caller) = backend::workspaces()?;
     service.create_token(&caller, name).await
+}
+
+/// `POST /api/set_workspace_budget`: the workspace's own daily budget for paid services
+/// (owners; none lifts it), at most the server's per-person budget.
+#[server(prefix = "/api", endpoint = "set_workspace_budget", input = Json)]
+pub async fn set_workspace_budget(
+    #[server(flatten)] request: Strict<BudgetRequest>,
+) -> Result<WorkspaceView, ApiError> {
+    let units = request.0.validate()?;
+    let (service, caller) = backend::workspaces()?;
+    service.set_budget(&caller, units).await
 }
 
 /// `POST /api/revoke_token`: revoke one of the caller's API tokens.

@@ -43,6 +43,6 @@ pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TA
 pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};
 pub use workspace::{
-    token_name, Author, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole, MemberView,
-    NameRequest, NewToken, Role, TokenView, WorkspaceName, WorkspaceSummary, WorkspaceView, INVITE_DAYS,
+    token_name, Author, BudgetRequest, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole,
+    MemberView, NameRequest, NewToken, Role, TokenView, WorkspaceName, WorkspaceSummary, WorkspaceView, INVITE_DAYS,
 };

@@ -149,6 +149,34 @@ pub struct WorkspaceView {
     pub members: Vec<MemberView>,
     pub invites: Vec<InviteView>,
     pub tokens: Vec<TokenView>,
+    /// The budget its owners set for it (units a day for paid services, its members all
+    /// together), if any.
+    #[serde(default)]
+    pub daily_budget: Option<u32>,
+}
+
+/// `POST /api/set_workspace_budget`: the workspace's own daily budget, or none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetRequest {
+    pub daily_budget: Option<i64>,
+}
+
+impl BudgetRequest {
+    /// None, or 1 to 4,294,967,295 units.
+    pub fn validate(&self) -> Result<Option<u32>, FieldError> {
+        self.daily_budget
+            .map(|units| {
+                u32::try_from(units).ok().filter(|u| *u > 0).ok_or_else(|| {
+                    FieldError::new(
+                        "daily_budget",
+                        "budget_invalid",
+                        "A budget is a whole number of units, at least 1.",
+                    )
+                })
+            })
+            .transpose()
+    }
 }
 
 /// `POST /api/create_workspace`, `POST /api/create_token`.

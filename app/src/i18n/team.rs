@@ -50,6 +50,14 @@ pub struct TeamText {
     pub bad_token: &'static str,
     pub invite_invalid: &'static str,
     pub budget_exhausted: &'static str,
+    /// The workspace's own daily budget, in the settings.
+    pub budget: &'static str,
+    pub budget_hint: &'static str,
+    /// "No budget of its own: each person's own applies."
+    pub budget_none: &'static str,
+    /// "30 units a day"
+    pub budget_set: fn(u32) -> String,
+    pub budget_save: &'static str,
 }
 
 pub const EN: TeamText = TeamText {
@@ -107,7 +115,13 @@ pub const EN: TeamText = TeamText {
     bad_token: "The API token is unknown or was revoked.",
     invite_invalid: "This invite link is unknown, was used already or has expired. Ask for a new one.",
     budget_exhausted:
-        "You have used today's budget for paid generation, in every workspace. It renews at midnight UTC.",
+        "Today's budget for paid generation is used up (yours, or this workspace's). It renews at midnight UTC.",
+    budget: "Daily budget",
+    budget_hint: "Units of paid generation this workspace's members may use a day, all together (an image is 1, a \
+        video 1 a second at 480p, 2 at 720p). Leave empty for none.",
+    budget_none: "No budget of its own: each person's own applies.",
+    budget_set: |n| if n == 1 { "1 unit a day".into() } else { format!("{n} units a day") },
+    budget_save: "Save",
 };
 
 pub const ZH: TeamText = TeamText {
@@ -164,5 +178,10 @@ pub const ZH: TeamText = TeamText {
     forbidden: "你在此工作区的角色不允许这样做。",
     bad_token: "API 令牌无效或已被吊销。",
     invite_invalid: "邀请链接无效、已被使用或已过期，请索取新的链接。",
-    budget_exhausted: "你今天在所有工作区的付费生成额度已用完，将在 UTC 午夜恢复。",
+    budget_exhausted: "今天的付费生成额度（你的或此工作区的）已用完，将在 UTC 午夜恢复。",
+    budget: "每日额度",
+    budget_hint: "此工作区成员每天合计可用的付费生成单位（图片 1，视频 480p 每秒 1、720p 每秒 2）。留空表示不设。",
+    budget_none: "此工作区未设额度：按每个人自己的额度。",
+    budget_set: |n| format!("每天 {n} 单位"),
+    budget_save: "保存",
 };

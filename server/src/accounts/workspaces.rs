@@ -9,7 +9,9 @@ use super::cookies::{new_token, token_hash};
 use super::Accounts;
 use crate::store::StoreError;
 use app::api::{ApiError, Caller, WorkspaceService};
-use app::domain::{InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView};
+use app::domain::{
+    FieldError, InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView,
+};
 use uuid::Uuid;
 
 /// The prefix of every API token, so a leaked one is recognisable (and scannable).
@@ -113,6 +115,22 @@ impl WorkspaceService for Accounts {
         let token = format!("{TOKEN_PREFIX}{}", new_token());
         let view = self.store.create_token(user, caller.owner, &name, &token_hash(&token)).await?;
         Ok(NewToken { token, view })
+    }
+
+    async fn set_budget(&self, caller: &Caller, units: Option<u32>) -> Result<WorkspaceView, ApiError> {
+        caller.signed_in()?;
+        caller.may_manage()?;
+        let most = self.store.daily_budget();
+        if let Some(units) = units.filter(|u| most > 0 && *u > most) {
+            return Err(FieldError::new(
+                "daily_budget",
+                "budget_too_high",
+                format!("The server holds each person to {most} units a day; a workspace's budget is at most that, not {units}."),
+            )
+            .into());
+        }
+        self.store.set_workspace_budget(caller.owner, units).await?;
+        self.view(caller).await
     }
 
     async fn revoke_token(&self, caller: &Caller, id: Uuid) -> Result<WorkspaceView, ApiError> {

@@ -13,6 +13,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The account's own workspace (made with it): never shared.
     pub personal: bool,
+    /// Units its members may send to paid services per UTC day, all together, if its
+    /// owners set a budget (lower than the server's per-person one).
+    pub daily_budget: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -83,7 +83,7 @@ impl TaskStore {
         let params: TaskParams = serde_json::from_value(original.params.clone()).map_err(|_| corrupt(id, "params"))?;
         let submission_id = original.submission_id.unwrap_or(original.id);
         let now = self.clock.now();
-        self.spend(&txn, super::spender(owner, by), self.cost_of(&params), now).await?;
+        self.spend(&txn, owner, by, self.cost_of(&params), now).await?;
         let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now);
         again.retry_of = Some(original.id);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;

@@ -47,9 +47,19 @@ pub enum StoreError {
     /// The task's state does not allow the action; the message says why.
     #[error("{0}")]
     Conflict(String),
-    /// The tasks would take their submitter past the daily budget for paid services.
+    /// The tasks would take their submitter, or the workspace, past a daily budget for
+    /// paid services.
     #[error("{spent} of {budget} units spent today; {asked} more asked")]
-    OverBudget { spent: i64, budget: u32, asked: u32, renews_in: u64 },
+    OverBudget { spent: i64, budget: i64, asked: u32, renews_in: u64, whose: Budget },
+}
+
+/// Whose daily budget a charge would pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// The person's: the server's `daily-budget`, in every workspace they spend in.
+    Person,
+    /// The workspace's own, set by its owners.
+    Workspace,
 }
 
 impl From<StoreError> for ApiError {
@@ -57,14 +67,21 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(message) => ApiError::Conflict(message),
-            StoreError::OverBudget { spent, budget, asked, renews_in } => ApiError::BudgetExhausted {
-                message: format!(
-                    "You have spent {spent} of your {budget} units for paid generation today, in every workspace, \
-                     and this asks {asked} more (an image is 1, a video 1 a second at 480p, 2 at 720p). The budget \
-                     renews at 00:00 UTC."
-                ),
-                retry_after: renews_in,
-            },
+            StoreError::OverBudget { spent, budget, asked, renews_in, whose } => {
+                let whose = match whose {
+                    Budget::Person => format!("You have spent {spent} of your {budget} units"),
+                    Budget::Workspace => {
+                        format!("This workspace has spent {spent} of the {budget} units its owners set")
+                    }
+                };
+                ApiError::BudgetExhausted {
+                    message: format!(
+                        "{whose} for paid generation today, and this asks {asked} more (an image is 1, a video 1 a \
+                         second at 480p, 2 at 720p). The budget renews at 00:00 UTC."
+                    ),
+                    retry_after: renews_in,
+                }
+            }
             other => {
                 tracing::error!("task store: {other}");
                 ApiError::Internal
@@ -125,7 +142,12 @@ impl TaskStore {
         }
     }
 
-    /// The same store, holding each workspace to `units` a day for paid services (0: none).
+    /// The units a person may send to paid services a day (0: no budget).
+    pub fn daily_budget(&self) -> u32 {
+        self.daily_budget
+    }
+
+    /// The same store, holding each person to `units` a day for paid services (0: none).
     pub fn with_daily_budget(self, units: u32) -> Self {
         Self { daily_budget: units, ..self }
     }
@@ -181,12 +203,6 @@ async fn lock_on_postgres(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbE
         txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, lock, [id.to_string().into()])).await?;
     }
     Ok(())
-}
-
-/// Who pays for work queued in `owner` by `by`: the member (an account's budget follows it
-/// into every workspace), or the guest itself.
-fn spender(owner: OwnerId, by: Option<&app::domain::Author>) -> Uuid {
-    by.map_or(owner.0, |author| author.id)
 }
 
 /// `NotFound` unless the statement deleted (or changed) a row.

@@ -4,8 +4,8 @@
 //! submissions cannot both miss the check.
 
 use super::row::{new_row, view};
-use super::{StoreError, TaskStore};
-use crate::entity::{owner, spending, submission, task};
+use super::{Budget, StoreError, TaskStore};
+use crate::entity::{owner, spending, submission, task, workspace};
 use app::domain::{Author, OwnerId, Submission, SubmitResponse};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -72,7 +72,7 @@ impl TaskStore {
                 new_row(owner, by, submission_id, &params, hash, now)
             })
             .collect();
-        self.spend(&txn, super::spender(owner, by), asked, now).await?;
+        self.spend(&txn, owner, by, asked, now).await?;
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
             .exec_without_returning(&*txn)
             .await?;
@@ -83,39 +83,72 @@ impl TaskStore {
 }
 
 impl TaskStore {
-    /// Adds `units` to what `spender` (a person: a member's user id, or a guest's owner
-    /// id, whatever workspace they spend in) sent to paid services today; `OverBudget`,
-    /// adding nothing, if that passes the daily budget. Runs in the caller's write
-    /// transaction; on PostgreSQL it also takes the spender's lock (always after the
-    /// workspace's, so no two transactions wait on each other), so two submissions from
-    /// two workspaces of one person cannot both pass.
+    /// Charges `units` of paid work queued in `owner` by `by` to today's budgets: the
+    /// person's (a member's user id, or a guest's owner id: one budget in every workspace
+    /// they spend in) while the server has one, and the workspace's own while its owners
+    /// set one. `OverBudget`, charging nothing, if either would be passed. Runs in the
+    /// caller's write transaction, which holds the workspace's lock; on PostgreSQL it also
+    /// takes the person's (always after the workspace's, so no two transactions wait on
+    /// each other), so two submissions from two workspaces of one person cannot both pass.
     pub(super) async fn spend(
         &self,
         txn: &DatabaseTransaction,
-        spender: Uuid,
+        owner: OwnerId,
+        by: Option<&Author>,
         units: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), StoreError> {
-        if self.daily_budget == 0 || units == 0 {
+        if units == 0 {
             return Ok(());
         }
-        super::lock_on_postgres(txn, spender).await?;
-        let day = now.format("%Y-%m-%d").to_string();
-        let row = spending::Entity::find_by_id((spender, day.clone())).one(txn).await?;
-        let spent = row.as_ref().map_or(0, |r| r.units);
-        if spent + i64::from(units) > i64::from(self.daily_budget) {
-            let midnight = (now.date_naive() + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc();
-            let renews_in = (midnight - now).num_seconds().max(1) as u64;
-            return Err(StoreError::OverBudget { spent, budget: self.daily_budget, asked: units, renews_in });
+        let day = Day::of(now);
+        if self.daily_budget > 0 {
+            let spender = by.map_or(owner.0, |author| author.id);
+            super::lock_on_postgres(txn, spender).await?;
+            charge(txn, spender, &day, units, i64::from(self.daily_budget), Budget::Person).await?;
         }
-        let total =
-            spending::ActiveModel { owner_id: Set(spender), day: Set(day), units: Set(spent + i64::from(units)) };
-        match row {
-            Some(_) => spending::Entity::update(total).exec(txn).await.map(drop)?,
-            None => spending::Entity::insert(total).exec_without_returning(txn).await.map(drop)?,
+        let own = workspace::Entity::find_by_id(owner.0).one(txn).await?.and_then(|w| w.daily_budget);
+        if let Some(budget) = own {
+            charge(txn, owner.0, &day, units, budget, Budget::Workspace).await?;
         }
         Ok(())
     }
+}
+
+/// A UTC day: its key in `spending`, and how long until the next one.
+struct Day {
+    key: String,
+    renews_in: u64,
+}
+
+impl Day {
+    fn of(now: chrono::DateTime<chrono::Utc>) -> Self {
+        let midnight = (now.date_naive() + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN).and_utc();
+        Self { key: now.format("%Y-%m-%d").to_string(), renews_in: (midnight - now).num_seconds().max(1) as u64 }
+    }
+}
+
+/// Adds `units` to what `payer` spent on `day`, unless that passes `budget`.
+async fn charge(
+    txn: &DatabaseTransaction,
+    payer: Uuid,
+    day: &Day,
+    units: u32,
+    budget: i64,
+    whose: Budget,
+) -> Result<(), StoreError> {
+    let row = spending::Entity::find_by_id((payer, day.key.clone())).one(txn).await?;
+    let spent = row.as_ref().map_or(0, |r| r.units);
+    if spent + i64::from(units) > budget {
+        return Err(StoreError::OverBudget { spent, budget, asked: units, renews_in: day.renews_in, whose });
+    }
+    let total =
+        spending::ActiveModel { owner_id: Set(payer), day: Set(day.key.clone()), units: Set(spent + i64::from(units)) };
+    match row {
+        Some(_) => spending::Entity::update(total).exec(txn).await.map(drop)?,
+        None => spending::Entity::insert(total).exec_without_returning(txn).await.map(drop)?,
+    }
+    Ok(())
 }
 
 async fn tasks_of(txn: &DatabaseTransaction, submission_id: Uuid) -> Result<Vec<app::domain::TaskView>, StoreError> {

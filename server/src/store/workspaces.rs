@@ -94,7 +94,27 @@ impl TaskStore {
             members,
             invites: if summary.role.can_manage() { self.invites(workspace).await? } else { Vec::new() },
             tokens: self.tokens(user, workspace).await?,
+            daily_budget: self.workspace_budget(workspace).await?,
         })
+    }
+
+    /// The budget the workspace's owners set for it, if any.
+    pub async fn workspace_budget(&self, workspace: OwnerId) -> Result<Option<u32>, StoreError> {
+        let found = workspace::Entity::find_by_id(workspace.0).one(&self.db).await?;
+        Ok(found.and_then(|w| w.daily_budget).and_then(|units| u32::try_from(units).ok()))
+    }
+
+    /// Sets (or lifts) the workspace's own daily budget.
+    pub async fn set_workspace_budget(&self, workspace: OwnerId, units: Option<u32>) -> Result<(), StoreError> {
+        let set = workspace::Entity::update_many()
+            .col_expr(workspace::Column::DailyBudget, Expr::value(units.map(i64::from)))
+            .filter(workspace::Column::Id.eq(workspace.0))
+            .exec(&self.db)
+            .await?;
+        if set.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// A new workspace with `user` its owner; `session` shows it from now on. `Conflict`
@@ -202,6 +222,7 @@ pub(super) async fn found(
         created_by: Set(user),
         created_at: Set(now),
         personal: Set(personal),
+        daily_budget: Set(None),
     };
     workspace::Entity::insert(row).exec_without_returning(conn).await?;
     let owner = member::ActiveModel {

@@ -4,6 +4,7 @@
 //! creating and joining (`invite.rs`, from an invite link) reload the page, so that the
 //! queue, the board and the event stream all follow the workspace the session shows.
 
+mod budget;
 mod invite;
 mod settings;
 

@@ -4,6 +4,7 @@
 //! expired) and the caller's API tokens (a new token is shown once). Every answer is the
 //! workspace as it is now, drawn again.
 
+use super::budget::WorkspaceBudget;
 use crate::api::{
     create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role,
     ApiError, Empty, Strict,
@@ -18,9 +19,9 @@ use uuid::Uuid;
 /// The workspace as last read, what the last action said, and a secret just made (an
 /// invite link, a token): kept here, as the sections are drawn again with each answer.
 #[derive(Clone, Copy)]
-struct Shown {
+pub(super) struct Shown {
     view: RwSignal<Option<WorkspaceView>>,
-    problem: RwSignal<Option<String>>,
+    pub(super) problem: RwSignal<Option<String>>,
     link: RwSignal<Option<String>>,
     token: RwSignal<Option<String>>,
     /// The role the next invite offers.
@@ -29,7 +30,7 @@ struct Shown {
 
 impl Shown {
     /// Runs an action whose answer is the workspace now.
-    fn act(self, action: impl std::future::Future<Output = Result<WorkspaceView, ApiError>> + 'static) {
+    pub(super) fn act(self, action: impl std::future::Future<Output = Result<WorkspaceView, ApiError>> + 'static) {
         leptos::task::spawn_local(async move {
             match action.await {
                 Ok(view) => {
@@ -66,6 +67,7 @@ pub fn WorkspaceSettings() -> impl IntoView {
                 } else {
                     ().into_any()
                 }}
+                <WorkspaceBudget view=view.clone() shown/>
                 <Tokens view shown/>
             }
         })}
