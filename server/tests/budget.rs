@@ -69,9 +69,7 @@ async fn an_accounts_budget_follows_it_into_every_workspace(db: TestDb) {
         s.openai.base_url = base_url;
     })
     .await;
-    let ann = TestApp::client();
-    let (status, _) = app.call(&ann, "sign_up", json!({ "username": "ann", "password": "violet kettle drum" })).await;
-    assert_eq!(status, StatusCode::OK);
+    let ann = app.person("ann").await;
     let mut answers = vec![app.call(&ann, "submit_task", json!({ "kind": "image", "prompt": "home" })).await.0];
     for n in 1..5 {
         let (status, made) = app.call(&ann, "create_workspace", json!({ "name": format!("W{n}") })).await;
@@ -96,16 +94,7 @@ async fn owners_hold_a_workspace_to_a_lower_budget(db: TestDb) {
         s.openai.base_url = base_url;
     })
     .await;
-    let person = |name: &'static str| {
-        let app = &app;
-        async move {
-            let client = TestApp::client();
-            let body = json!({ "username": name, "password": "violet kettle drum" });
-            assert_eq!(app.call(&client, "sign_up", body).await.0, StatusCode::OK);
-            client
-        }
-    };
-    let (ann, bob) = (person("ann").await, person("bob").await);
+    let (ann, bob) = (app.person("ann").await, app.person("bob").await);
     app.call(&ann, "create_workspace", json!({ "name": "Team" })).await;
     let (_, invite) = app.call(&ann, "invite_member", json!({ "role": "editor" })).await;
     let token = invite["link"].as_str().unwrap().strip_prefix("/?invite=").unwrap().to_owned();

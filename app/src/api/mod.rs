@@ -20,7 +20,7 @@ pub use error::ApiError;
 pub use strict::{Empty, Strict};
 pub use workspace::{
     accept_invite, create_token, create_workspace, current_workspace, invite_member, list_workspaces, remove_member,
-    revoke_invite, revoke_token, set_member_role, show_invite, switch_workspace,
+    revoke_invite, revoke_token, set_member_role, set_workspace_budget, show_invite, switch_workspace,
 };
 
 use crate::domain::{
