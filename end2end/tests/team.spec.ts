@@ -49,6 +49,11 @@ test("members of a shared workspace see each other's tasks live, with their auth
   await ann.page.getByTestId("invite-make").click();
   const link = await ann.page.getByTestId("invite-link").inputValue();
   expect(link).toMatch(/\/\?invite=/);
+  // The owner holds the workspace to a daily budget of its own.
+  await expect(ann.page.getByTestId("workspace-budget")).toHaveText(/No budget of its own/);
+  await ann.page.getByTestId("workspace-budget-units").fill("30");
+  await ann.page.getByTestId("workspace-budget-save").click();
+  await expect(ann.page.getByTestId("workspace-budget")).toHaveText("30 units a day");
   await ann.page.keyboard.press("Escape");
 
   const bob = await person(browser, `bob${stamp}`);
