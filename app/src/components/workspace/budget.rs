@@ -1,7 +1,7 @@
 //! The workspace's own daily budget for paid generation: its owners set or lift it (at
 //! most the server's per-person budget, which the server checks); other members see it.
 
-use super::settings::Shown;
+use super::shown::Shown;
 use crate::api::{set_workspace_budget, Strict};
 use crate::domain::{BudgetRequest, WorkspaceView};
 use crate::i18n::t;

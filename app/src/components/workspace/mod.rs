@@ -7,6 +7,7 @@
 mod budget;
 mod invite;
 mod settings;
+mod shown;
 
 pub use invite::InviteDialog;
 

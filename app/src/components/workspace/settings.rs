@@ -5,9 +5,10 @@
 //! workspace as it is now, drawn again.
 
 use super::budget::WorkspaceBudget;
+use super::shown::Shown;
 use crate::api::{
-    create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role,
-    ApiError, Empty, Strict,
+    create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role, Empty,
+    Strict,
 };
 use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
@@ -15,33 +16,6 @@ use crate::domain::{IdRef, InviteRequest, MemberRole, MemberView, NameRequest, R
 use crate::i18n::t;
 use leptos::prelude::*;
 use uuid::Uuid;
-
-/// The workspace as last read, what the last action said, and a secret just made (an
-/// invite link, a token): kept here, as the sections are drawn again with each answer.
-#[derive(Clone, Copy)]
-pub(super) struct Shown {
-    view: RwSignal<Option<WorkspaceView>>,
-    pub(super) problem: RwSignal<Option<String>>,
-    link: RwSignal<Option<String>>,
-    token: RwSignal<Option<String>>,
-    /// The role the next invite offers.
-    role: RwSignal<Role>,
-}
-
-impl Shown {
-    /// Runs an action whose answer is the workspace now.
-    pub(super) fn act(self, action: impl std::future::Future<Output = Result<WorkspaceView, ApiError>> + 'static) {
-        leptos::task::spawn_local(async move {
-            match action.await {
-                Ok(view) => {
-                    self.view.set(Some(view));
-                    self.problem.set(None);
-                }
-                Err(e) => self.problem.set(Some(error_text(t(), &e))),
-            }
-        })
-    }
-}
 
 #[component]
 pub fn WorkspaceSettings() -> impl IntoView {
