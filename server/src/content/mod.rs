@@ -122,6 +122,7 @@ impl ContentStore {
     /// Where the file of `key` lives.
     /// The bytes free for this process on the folder's file system (`None` if it cannot
     /// be read).
+    #[allow(clippy::useless_conversion)] // u64 here; narrower on 32-bit systems
     pub fn free_bytes(&self) -> Option<u64> {
         let stat = nix::sys::statvfs::statvfs(&self.root).ok()?;
         Some(u64::from(stat.blocks_available()).saturating_mul(u64::from(stat.fragment_size())))
