@@ -9,5 +9,7 @@ mod browser;
 mod components;
 pub mod domain;
 pub mod i18n;
+#[cfg(test)]
+mod testing;
 
 pub use components::{shell, App};

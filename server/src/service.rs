@@ -155,7 +155,8 @@ impl TaskService for Service {
     async fn clear(&self, owner: OwnerId, filter: ClearFilter) -> Result<QueueState, ApiError> {
         let removed = self.store.clear_tasks(owner, &filter).await?;
         let removed = self.removed(owner, removed).await;
-        Ok(QueueState { paused: self.store.is_paused(owner).await?, removed })
+        let state = self.store.owner_state(owner).await?;
+        Ok(QueueState { paused: state.paused, removed, version: state.version })
     }
 
     async fn move_to_front(&self, owner: OwnerId, id: Uuid) -> Result<TaskView, ApiError> {
@@ -166,7 +167,7 @@ impl TaskService for Service {
 
     async fn set_paused(&self, owner: OwnerId, paused: bool) -> Result<QueueState, ApiError> {
         let state = self.store.pause(owner, paused).await?;
-        self.events.publish(owner, TaskEvent::Queue { paused });
+        self.events.publish(owner, TaskEvent::Queue { paused, version: state.version });
         Ok(state)
     }
 

@@ -26,6 +26,12 @@ pub struct BoardItemView {
     pub height: f64,
     /// Stacking order: higher is in front.
     pub z: i64,
+    /// One more at every change (as [`TaskView::version`](super::TaskView)).
+    #[serde(default)]
+    pub version: u64,
+    /// The owner's creation number it was made with (as [`TaskView::seq`](super::TaskView)).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// Items in one `list_board` page, unless the request asks for fewer; and at most.
@@ -55,6 +61,9 @@ pub struct BoardFilter {
 pub struct BoardPage {
     pub items: Vec<BoardItemView>,
     pub next_cursor: Option<String>,
+    /// The owner's last creation number, read before the items (as [`TaskPage::seq`](super::TaskPage)).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 impl BoardQuery {
@@ -262,6 +271,8 @@ mod tests {
             width: 8.0,
             height: 8.0,
             z: -3,
+            version: 1,
+            seq: 1,
         };
         let query = BoardQuery { cursor: Some(board_cursor(&item)), limit: None };
         assert_eq!(query.validate().unwrap(), BoardFilter { after: Some((-3, Uuid::nil())), limit: BOARD_PAGE });

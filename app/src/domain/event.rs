@@ -15,8 +15,12 @@ pub enum TaskEvent {
     Progress { id: Uuid, progress: u8 },
     /// Tasks were deleted or cleared.
     Removed { ids: Vec<Uuid> },
-    /// The owner's queue was paused or resumed.
-    Queue { paused: bool },
+    /// The owner's queue was paused or resumed; `version` orders it against other news of it.
+    Queue {
+        paused: bool,
+        #[serde(default)]
+        version: u64,
+    },
     /// A whiteboard item was placed, moved or resized; the view is its whole new state.
     BoardItem { item: Box<BoardItemView> },
     /// A whiteboard item was taken off the board.

@@ -127,6 +127,9 @@ pub struct QueueState {
     /// How many tasks the call removed (clear only).
     #[serde(default)]
     pub removed: u64,
+    /// One more at every pause or resume: orders this answer against live events.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl ListQuery {

@@ -13,6 +13,14 @@ pub struct TaskPage {
     pub counts: StatusCounts,
     /// Whether the owner's queue is paused (paused tasks are not started).
     pub paused: bool,
+    /// The version of `paused` (see [`QueueState::version`](super::QueueState)).
+    #[serde(default)]
+    pub queue_version: u64,
+    /// The owner's last creation number when the page was read, before its tasks were: a
+    /// task made with a number up to it existed then, so the page holds it unless it was
+    /// deleted. The page's tasks may be newer than it; each carries its own `version`.
+    #[serde(default)]
+    pub seq: u64,
     /// How many retries a task gets before it fails.
     pub retry_limit: u32,
     /// The server's time just before it read the page: any change after it is newer than the
@@ -53,15 +61,18 @@ impl CurrentServices {
 }
 
 impl TaskPage {
-    /// The tasks of `known` that this page, read for `filter`, should hold but lacks: they
-    /// were deleted. A task that changed after the page was read is not judged by it.
+    /// The tasks of `known` that this page, read for `filter`, should hold but lacks: made
+    /// before it was read (their `seq` up to the page's), in its range and picked by its
+    /// filter as known, yet not on it. Deleted, unless the filter picks by status and the
+    /// task moved to another (kind and prompt never change). A task made after the page
+    /// was read is not judged by it.
     pub fn lacks<'a>(&self, filter: &ListFilter, known: impl IntoIterator<Item = &'a TaskView>) -> Vec<Uuid> {
         // The page holds every matching task from the newest down to its last one.
         let oldest = self.next_cursor.as_ref().and_then(|_| self.tasks.last()).map(|t| t.id);
         known
             .into_iter()
             .filter(|t| filter.matches(t) && oldest.is_none_or(|oldest| t.id > oldest))
-            .filter(|t| t.updated_at < self.as_of && !self.tasks.iter().any(|p| p.id == t.id))
+            .filter(|t| t.seq <= self.seq && !self.tasks.iter().any(|p| p.id == t.id))
             .map(|t| t.id)
             .collect()
     }
@@ -77,27 +88,32 @@ mod tests {
     fn a_page_tells_which_listed_tasks_were_deleted() {
         let start = Utc::now();
         let at = |s| start + TimeDelta::seconds(s);
-        // Five tasks, oldest first (ids are time-ordered).
-        let tasks: Vec<TaskView> = (0..5).map(|i| TaskView::example(&format!("fox {i}"), at(i))).collect();
+        // Five tasks, oldest first (ids are time-ordered), made as numbers 1 to 5.
+        let tasks: Vec<TaskView> = (0..5)
+            .map(|i| TaskView { seq: i as u64 + 1, ..TaskView::example(&format!("fox {i}"), at(i)) })
+            .collect();
         let all = ListQuery::default().validate().unwrap();
-        let page = |on: &[usize], more: bool, as_of| TaskPage {
+        let page = |on: &[usize], more: bool, seq| TaskPage {
             tasks: on.iter().rev().map(|&i| tasks[i].clone()).collect(),
             next_cursor: more.then(|| "cursor".into()),
             counts: StatusCounts::default(),
             paused: false,
+            queue_version: 0,
+            seq,
             retry_limit: 3,
-            as_of,
+            as_of: at(10),
             services: CurrentServices::default(),
         };
         // Task 3 was deleted; the page is the last one, so 0 (older than any on it) is gone too.
-        assert_eq!(page(&[1, 2, 4], false, at(10)).lacks(&all, &tasks), vec![tasks[0].id, tasks[3].id]);
+        assert_eq!(page(&[1, 2, 4], false, 5).lacks(&all, &tasks), vec![tasks[0].id, tasks[3].id]);
         // With older pages left, a task older than the page's last is not its business.
-        assert_eq!(page(&[1, 2, 4], true, at(10)).lacks(&all, &tasks), vec![tasks[3].id]);
-        // Task 4 changed after the page was read (made meanwhile, say): kept.
-        assert_eq!(page(&[1, 2, 3], false, at(4)).lacks(&all, &tasks), vec![tasks[0].id]);
+        assert_eq!(page(&[1, 2, 4], true, 5).lacks(&all, &tasks), vec![tasks[3].id]);
+        // Task 4 was made after the page was read (its number is above the page's): kept,
+        // whatever the clocks say.
+        assert_eq!(page(&[1, 2, 3], false, 4).lacks(&all, &tasks), vec![tasks[0].id]);
         // Only tasks the filter lists are judged.
         let failed = ListQuery { status: Some("failed".into()), ..Default::default() }.validate().unwrap();
-        assert!(page(&[], false, at(10)).lacks(&failed, &tasks).is_empty());
+        assert!(page(&[], false, 5).lacks(&failed, &tasks).is_empty());
         assert!(tasks.iter().all(|t| t.status == TaskStatus::Pending));
     }
 

@@ -179,6 +179,14 @@ pub struct TaskView {
     /// The username of the member who submitted it (none for a guest's tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// One more at every change: of two views of a task, the one with the higher version
+    /// is the newer (wall clocks cannot order them).
+    #[serde(default)]
+    pub version: u64,
+    /// The owner's creation number it was made with: a page whose `seq` is at least this
+    /// one was read after it was made (see [`TaskPage::lacks`](super::TaskPage::lacks)).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -267,6 +275,8 @@ impl TaskView {
             retry_of: None,
             submission_id: None,
             author: None,
+            version: 1,
+            seq: 0,
         }
     }
 }

@@ -169,7 +169,7 @@ impl Engine {
                 false
             }
             TaskEvent::Task { task } => matches!(task.status, TaskStatus::Pending | TaskStatus::Retrying),
-            TaskEvent::Queue { paused } => !paused,
+            TaskEvent::Queue { paused, .. } => !paused,
             // A relayed event too large to carry arrives as a resync: it may be new work.
             TaskEvent::Resync => true,
             TaskEvent::Progress { .. }

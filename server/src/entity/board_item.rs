@@ -27,6 +27,10 @@ pub struct Model {
     pub z: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// One more at every change of the row.
+    pub version: i64,
+    /// The owner's creation number it was made with (`owners.seq`).
+    pub seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,10 @@ pub struct Model {
     pub owner_id: Uuid,
     pub paused: bool,
     pub last_served_at: Option<DateTimeUtc>,
+    /// One more at every pause or resume: orders the queue's paused state.
+    pub version: i64,
+    /// The last creation number given to the owner's tasks and board items.
+    pub seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,10 @@ pub struct Model {
     pub submitted_by: Option<Uuid>,
     /// Their username (usernames never change).
     pub author: Option<String>,
+    /// One more at every change of the row: two views of the task are ordered by it.
+    pub version: i64,
+    /// The owner's creation number it was made with (`owners.seq`).
+    pub seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

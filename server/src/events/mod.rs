@@ -184,7 +184,7 @@ mod tests {
     use uuid::Uuid;
 
     fn queue(paused: bool) -> TaskEvent {
-        TaskEvent::Queue { paused }
+        TaskEvent::Queue { paused, version: 1 }
     }
 
     #[test]

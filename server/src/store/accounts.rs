@@ -241,15 +241,19 @@ async fn open_session(
 /// The guest's tasks, submissions, board items and queue state become the workspace's.
 pub(super) async fn adopt(txn: &DatabaseTransaction, guest: OwnerId, workspace: OwnerId) -> Result<(), StoreError> {
     let backend = txn.get_database_backend();
-    for table in ["tasks", "submissions", "board_items"] {
-        let sql = format!("UPDATE {table} SET owner_id = $1 WHERE owner_id = $2");
-        txn.execute_raw(super::stmt(backend, &sql, [workspace.0.into(), guest.0.into()])).await?;
-    }
     if owner::Entity::find_by_id(workspace.0).one(txn).await?.is_some() {
         owner::Entity::delete_by_id(guest.0).exec(txn).await?;
     } else {
         let sql = "UPDATE owners SET owner_id = $1 WHERE owner_id = $2";
         txn.execute_raw(super::stmt(backend, sql, [workspace.0.into(), guest.0.into()])).await?;
     }
+    // Made now, as far as the workspace's pages can tell.
+    let seq = super::next_seq(txn, workspace).await?;
+    for table in ["tasks", "board_items"] {
+        let sql = format!("UPDATE {table} SET owner_id = $1, seq = $3, version = version + 1 WHERE owner_id = $2");
+        txn.execute_raw(super::stmt(backend, &sql, [workspace.0.into(), guest.0.into(), seq.into()])).await?;
+    }
+    let sql = "UPDATE submissions SET owner_id = $1 WHERE owner_id = $2";
+    txn.execute_raw(super::stmt(backend, sql, [workspace.0.into(), guest.0.into()])).await?;
     Ok(())
 }

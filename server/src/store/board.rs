@@ -18,6 +18,7 @@ use uuid::Uuid;
 impl TaskStore {
     /// A page of the owner's items, back to front (by stacking order, then id).
     pub async fn board(&self, owner: OwnerId, filter: &BoardFilter) -> Result<BoardPage, StoreError> {
+        let seq = self.owner_state(owner).await?.seq;
         let mut query = board_item::Entity::find().filter(board_item::Column::OwnerId.eq(owner.0));
         if let Some((z, id)) = filter.after {
             query = query.filter(
@@ -36,7 +37,7 @@ impl TaskStore {
         let items: Vec<BoardItemView> =
             rows.into_iter().take(filter.limit as usize).map(item_view).collect::<Result<_, _>>()?;
         let next_cursor = if more { items.last().map(board_cursor) } else { None };
-        Ok(BoardPage { items, next_cursor })
+        Ok(BoardPage { items, next_cursor, seq })
     }
 
     /// Puts a result, or a frame for a task, in front of everything on the owner's board.
@@ -78,6 +79,8 @@ impl TaskStore {
             z: front(&*txn, owner).await?,
             created_at: now,
             updated_at: now,
+            version: 1,
+            seq: super::next_seq(&txn, owner).await?,
         };
         board_item::Entity::insert(board_item::ActiveModel::from(row.clone())).exec_without_returning(&*txn).await?;
         txn.commit().await?;
@@ -90,6 +93,7 @@ impl TaskStore {
         let row = owned(&*txn, owner, id).await?;
         let top = front(&*txn, owner).await?;
         let z = if row.z + 1 == top { row.z } else { top };
+        let version = row.version + 1;
         let mut active = board_item::ActiveModel::from(row);
         active.x = Set(at.x);
         active.y = Set(at.y);
@@ -97,6 +101,7 @@ impl TaskStore {
         active.height = Set(at.height);
         active.z = Set(z);
         active.updated_at = Set(self.clock.now());
+        active.version = Set(version);
         let row = board_item::Entity::update(active).exec(&*txn).await?;
         txn.commit().await?;
         item_view(row)
@@ -170,5 +175,7 @@ fn item_view(row: board_item::Model) -> Result<BoardItemView, StoreError> {
         width: row.width,
         height: row.height,
         z: row.z,
+        version: row.version.max(0) as u64,
+        seq: row.seq.max(0) as u64,
     })
 }

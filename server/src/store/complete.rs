@@ -36,7 +36,8 @@ impl TaskStore {
         let backend = txn.get_database_backend();
         let done = stmt(
             backend,
-            "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, next_retry_at = NULL, \
+            "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
+             next_retry_at = NULL, \
              progress = 100, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
              result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 \
              AND cancel_requested_at IS NULL RETURNING *",
@@ -49,7 +50,7 @@ impl TaskStore {
             let frames = stmt(
                 backend,
                 "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
-                 media_height = $5, has_still = $6, updated_at = $7 WHERE task_id = $8 AND content_id IS NULL",
+                 media_height = $5, has_still = $6, updated_at = $7, version = version + 1 WHERE task_id = $8 AND content_id IS NULL",
                 [
                     file.id.into(),
                     file.storage_key.clone().into(),

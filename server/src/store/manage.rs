@@ -3,15 +3,15 @@
 //! status IN (...)`), so a task that moved on meanwhile is never overwritten; when the
 //! statement matches nothing, the task is read back to say why.
 
-use super::row::{new_row, view};
-use super::{in_chunks, StoreError, TaskStore};
+use super::row::{new_row, next_version, view};
+use super::{in_chunks, stmt, StoreError, TaskStore};
 use crate::entity::{board_item, content, owner, task, workspace};
 use crate::provider::RemoteJobId;
 use app::domain::{Author, ClearFilter, OwnerId, QueueState, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -27,6 +27,7 @@ impl TaskStore {
             .col_expr(task::Column::Status, Expr::value(TaskStatus::Cancelled.as_str()))
             .col_expr(task::Column::FinishedAt, Expr::value(now))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .col_expr(task::Column::Version, next_version())
             .col_expr(task::Column::NextRetryAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(task::Column::Id.eq(id))
             .filter(task::Column::OwnerId.eq(owner.0))
@@ -44,6 +45,7 @@ impl TaskStore {
                 task::Entity::update_many()
                     .col_expr(task::Column::CancelRequestedAt, Expr::value(now))
                     .col_expr(task::Column::UpdatedAt, Expr::value(now))
+                    .col_expr(task::Column::Version, next_version())
                     .filter(task::Column::Id.eq(id))
                     .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
                     .exec(&self.db)
@@ -84,7 +86,8 @@ impl TaskStore {
         let submission_id = original.submission_id.unwrap_or(original.id);
         let now = self.clock.now();
         self.spend(&txn, owner, by, self.cost_of(&params), now).await?;
-        let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now);
+        let seq = super::next_seq(&txn, owner).await?;
+        let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now, seq);
         again.retry_of = Some(original.id);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
         txn.commit().await?;
@@ -141,6 +144,7 @@ impl TaskStore {
         let moved = task::Entity::update_many()
             .col_expr(task::Column::QueueOrder, Expr::value(first.unwrap_or(0) - 1))
             .col_expr(task::Column::UpdatedAt, Expr::value(self.clock.now()))
+            .col_expr(task::Column::Version, next_version())
             .filter(task::Column::Id.eq(id))
             .filter(task::Column::OwnerId.eq(owner.0))
             .filter(task::Column::Status.eq(TaskStatus::Pending.as_str()))
@@ -164,26 +168,27 @@ impl TaskStore {
     pub async fn pause(&self, owner: OwnerId, paused: bool) -> Result<QueueState, StoreError> {
         let updated = owner::Entity::update_many()
             .col_expr(owner::Column::Paused, paused.into())
+            .col_expr(owner::Column::Version, sea_orm::sea_query::ExprTrait::add(Expr::col(owner::Column::Version), 1))
             .filter(owner::Column::OwnerId.eq(owner.0))
-            .exec(&self.db)
-            .await?;
-        if updated.rows_affected > 0 || !paused {
-            return Ok(QueueState { paused, removed: 0 });
+            .exec_with_returning(&self.db)
+            .await?
+            .pop();
+        if let Some(row) = updated {
+            return Ok(QueueState { paused, removed: 0, version: row.version.max(0) as u64 });
+        }
+        if !paused {
+            return Ok(QueueState { paused, removed: 0, version: 0 });
         }
         if workspace::Entity::find_by_id(owner.0).one(&self.db).await?.is_none() {
             return Err(StoreError::Conflict(
                 "Nothing is queued yet; the queue can be paused once it holds a task.".into(),
             ));
         }
-        owner::Entity::insert(owner::ActiveModel {
-            owner_id: Set(owner.0),
-            paused: Set(paused),
-            last_served_at: Set(None),
-        })
-        .on_conflict(OnConflict::column(owner::Column::OwnerId).update_column(owner::Column::Paused).to_owned())
-        .exec_without_returning(&self.db)
-        .await?;
-        Ok(QueueState { paused, removed: 0 })
+        let sql = "INSERT INTO owners (owner_id, paused, version, seq) VALUES ($1, $2, 1, 0) \
+                   ON CONFLICT (owner_id) DO UPDATE SET paused = $2, version = owners.version + 1 RETURNING version";
+        let row = self.db.query_one_raw(stmt(self.db.get_database_backend(), sql, [owner.0.into(), paused.into()])).await?;
+        let version = row.map(|r| r.try_get::<i64>("", "version")).transpose()?.unwrap_or_default();
+        Ok(QueueState { paused, removed: 0, version: version.max(0) as u64 })
     }
 
     async fn row(&self, owner: OwnerId, id: Uuid) -> Result<task::Model, StoreError> {

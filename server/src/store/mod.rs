@@ -205,6 +205,18 @@ async fn lock_on_postgres(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbE
     Ok(())
 }
 
+/// The owner's next creation number, given in the caller's write transaction: the upsert
+/// holds the owner's row until the transaction ends, so numbers are committed in the
+/// order they are given (a page that read number n holds everything made up to n). It
+/// also makes the owner's row, with the queue running.
+async fn next_seq(txn: &DatabaseTransaction, owner: OwnerId) -> Result<i64, StoreError> {
+    let backend = txn.get_database_backend();
+    let sql = "INSERT INTO owners (owner_id, paused, version, seq) VALUES ($1, $2, 0, 1) \
+               ON CONFLICT (owner_id) DO UPDATE SET seq = owners.seq + 1 RETURNING seq";
+    let row = txn.query_one_raw(stmt(backend, sql, [owner.0.into(), false.into()])).await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "seq")).transpose()?.unwrap_or_default())
+}
+
 /// `NotFound` unless the statement deleted (or changed) a row.
 fn one_row(result: sea_orm::DeleteResult) -> Result<(), StoreError> {
     if result.rows_affected == 0 {

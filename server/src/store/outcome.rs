@@ -6,7 +6,7 @@
 //! instance whose lease was rescued meanwhile changes nothing, and learns so from the
 //! `None` or `false` it gets back.
 
-use super::row::view;
+use super::row::{next_version, view};
 use super::{stmt, StoreError, TaskStore};
 use crate::entity::{attempt, task};
 use crate::failure::{Failure, Verdict};
@@ -176,6 +176,7 @@ impl TaskStore {
             .col_expr(task::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(task::Column::LeaseExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
+            .col_expr(task::Column::Version, next_version())
             // Ended without a result: the next attempt starts from nothing.
             .col_expr(task::Column::Progress, Expr::value(0i16));
         for (column, value) in changes {

@@ -15,11 +15,21 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// An owner's row as readers need it (an owner with no row yet: running, nothing made).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OwnerState {
+    pub paused: bool,
+    pub version: u64,
+    pub seq: u64,
+}
+
 impl TaskStore {
     /// One page of the owner's tasks, newest first, and the counts per status (for the
     /// kind and search filters, whatever the status filter).
     pub async fn page(&self, owner: OwnerId, filter: &ListFilter) -> Result<TaskPage, StoreError> {
-        let as_of = self.clock.now(); // before reading: whatever changes later is newer
+        let as_of = self.clock.now(); // the server's time, for the browser's clock
+        // Before the tasks: every task made up to `seq` is on the page unless deleted.
+        let state = self.owner_state(owner).await?;
         let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
         if let Some(kind) = filter.kind {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
@@ -43,16 +53,32 @@ impl TaskStore {
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
-        let paused = self.is_paused(owner).await?;
         let used = |name: &str, model: &str| ServiceUsed { provider: name.to_owned(), model: model.to_owned() };
         let (image, video) = (&self.services.image, &self.services.video);
         let services =
             CurrentServices { image: used(&image.name, &image.model), video: used(&video.name, &video.model) };
-        Ok(TaskPage { tasks, next_cursor, counts, paused, retry_limit: self.retry_limit, as_of, services })
+        Ok(TaskPage {
+            tasks,
+            next_cursor,
+            counts,
+            paused: state.paused,
+            queue_version: state.version,
+            seq: state.seq,
+            retry_limit: self.retry_limit,
+            as_of,
+            services,
+        })
     }
 
-    pub async fn is_paused(&self, owner: OwnerId) -> Result<bool, StoreError> {
-        Ok(owner::Entity::find_by_id(owner.0).one(&self.db).await?.is_some_and(|o| o.paused))
+    /// Whether the owner's queue is paused (with that state's version), and the owner's
+    /// last creation number.
+    pub async fn owner_state(&self, owner: OwnerId) -> Result<OwnerState, StoreError> {
+        let row = owner::Entity::find_by_id(owner.0).one(&self.db).await?;
+        Ok(row.map_or(OwnerState::default(), |o| OwnerState {
+            paused: o.paused,
+            version: o.version.max(0) as u64,
+            seq: o.seq.max(0) as u64,
+        }))
     }
 
     /// The owner's task with this id, if there is one.

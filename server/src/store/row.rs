@@ -4,6 +4,7 @@ use super::StoreError;
 use crate::entity::{content, task};
 use app::domain::{Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use uuid::Uuid;
 
 /// A new pending task of submission `submission_id`.
@@ -14,6 +15,7 @@ pub fn new_row(
     params: &TaskParams,
     hash: String,
     now: DateTime<Utc>,
+    seq: i64,
 ) -> task::Model {
     task::Model {
         id: Uuid::now_v7(),
@@ -45,6 +47,8 @@ pub fn new_row(
         prompt: Some(params.prompt().to_owned()),
         submitted_by: by.map(|a| a.id),
         author: by.map(|a| a.name.clone()),
+        version: 1,
+        seq,
     }
 }
 
@@ -76,6 +80,8 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         retry_of: row.retry_of,
         submission_id: row.submission_id,
         author: row.author,
+        version: row.version.max(0) as u64,
+        seq: row.seq.max(0) as u64,
     })
 }
 
@@ -92,4 +98,10 @@ pub fn content_view(row: content::Model) -> ContentView {
         bytes: row.bytes.max(0) as u64,
         duration_ms: positive(row.duration_ms),
     }
+}
+
+/// A task's `version` after a change: one more than before (every statement that changes
+/// what a task's view shows sets it).
+pub fn next_version() -> SimpleExpr {
+    sea_orm::sea_query::ExprTrait::add(Expr::col(task::Column::Version), 1)
 }

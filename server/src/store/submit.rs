@@ -5,7 +5,7 @@
 
 use super::row::{new_row, view};
 use super::{Budget, StoreError, TaskStore};
-use crate::entity::{owner, spending, submission, task, workspace};
+use crate::entity::{spending, submission, task, workspace};
 use app::domain::{Author, OwnerId, Submission, SubmitResponse};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -55,21 +55,14 @@ impl TaskStore {
         })
         .exec_without_returning(&*txn)
         .await?;
-        owner::Entity::insert(owner::ActiveModel {
-            owner_id: Set(owner.0),
-            paused: Set(false),
-            last_served_at: Set(None),
-        })
-        .on_conflict_do_nothing_on([owner::Column::OwnerId])
-        .exec_without_returning(&*txn)
-        .await?;
+        let seq = super::next_seq(&txn, owner).await?;
         let (random_seed, mut asked) = (Uuid::new_v4().as_u128() as u32, 0);
         let rows: Vec<task::Model> = submission
             .expand(random_seed)
             .into_iter()
             .map(|(params, hash)| {
                 asked += self.cost_of(&params);
-                new_row(owner, by, submission_id, &params, hash, now)
+                new_row(owner, by, submission_id, &params, hash, now, seq)
             })
             .collect();
         self.spend(&txn, owner, by, asked, now).await?;

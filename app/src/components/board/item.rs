@@ -56,7 +56,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
         drag.set_value(None);
         if let Some(moved) = live.get_untracked() {
             if Some(&moved) != stored.get_untracked().as_ref() {
-                board.put(moved.clone());
+                board.show_changed(moved.clone());
                 board.arrange(&moved);
             }
             live.set(None);
@@ -79,7 +79,7 @@ pub fn BoardItem(item: BoardItemView) -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        board.put(changed.clone());
+        board.show_changed(changed.clone());
         board.arrange(&changed);
     };
     let style = move || {

@@ -12,6 +12,7 @@ use crate::domain::{ArrangeRequest, BoardItemRef, BoardItemView, BoardQuery, Med
 use crate::i18n::t;
 use leptos::html;
 use leptos::prelude::*;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// The zoom limits.
@@ -42,6 +43,8 @@ pub struct Board {
     pub(super) notice: RwSignal<Option<String>>,
     /// Items asked for and not yet placed: new ones keep clear of them too.
     placing: RwSignal<Vec<Rect>>,
+    /// Items taken off, so that an older view of one arriving late does not bring it back.
+    removed: StoredValue<HashSet<Uuid>>,
     toasts: Toasts,
     phone: PhoneView,
 }
@@ -54,6 +57,7 @@ impl Board {
             surface: NodeRef::new(),
             notice: RwSignal::new(None),
             placing: RwSignal::new(Vec::new()),
+            removed: StoredValue::new(HashSet::new()),
             toasts,
             phone,
         };
@@ -92,19 +96,26 @@ impl Board {
         });
     }
 
-    /// Reads the items again from the server, page after page.
+    /// Reads the items again from the server, page after page, and shows them merged with
+    /// what this page learned meanwhile ([`rebase`]).
     pub fn reload(self) {
         self.run(async move {
             let mut items = Vec::new();
-            let mut cursor = None;
+            let (mut cursor, mut seq) = (None, None);
             loop {
                 let page = list_board(Strict(BoardQuery { cursor, limit: None })).await?;
+                seq.get_or_insert(page.seq); // the first page's: read before any item
                 items.extend(page.items);
                 match page.next_cursor {
                     Some(next) => cursor = Some(next),
                     None => break,
                 }
             }
+            let seq = seq.unwrap_or_default();
+            let (items, deleted) = self.items.with_untracked(|known| {
+                self.removed.with_value(|removed| rebase(known, items, seq, removed))
+            });
+            self.removed.update_value(|removed| removed.extend(deleted));
             self.items.set(items);
             Ok(())
         });
@@ -203,8 +214,25 @@ impl Board {
         });
     }
 
-    /// Shows an item as it now is (front-most last).
+    /// Shows an item as it now is (front-most last), unless a newer view of it is shown or
+    /// it was taken off.
     pub(crate) fn put(self, item: BoardItemView) {
+        if self.removed.with_value(|removed| removed.contains(&item.id)) {
+            return;
+        }
+        self.items.update(|items| {
+            if items.iter().any(|i| i.id == item.id && i.version >= item.version) {
+                return;
+            }
+            items.retain(|i| i.id != item.id);
+            items.push(item);
+            items.sort_by_key(|i| i.z);
+        });
+    }
+
+    /// Shows an item as changed here, before the server has it (its version unchanged, so
+    /// the server's answer replaces it).
+    pub(super) fn show_changed(self, item: BoardItemView) {
         self.items.update(|items| {
             items.retain(|i| i.id != item.id);
             items.push(item);
@@ -212,8 +240,11 @@ impl Board {
         });
     }
 
-    /// Stops showing an item (taken off elsewhere).
+    /// Stops showing an item for good (taken off here or elsewhere).
     pub(crate) fn forget(self, id: Uuid) {
+        self.removed.update_value(|removed| {
+            removed.insert(id);
+        });
         self.items.update(|items| items.retain(|i| i.id != id));
     }
 
@@ -240,4 +271,31 @@ impl Board {
             *v = Viewport { x: sx - (sx - v.x) * k, y: sy - (sy - v.y) * k, zoom };
         });
     }
+}
+
+/// The items a fresh read of the whole board (`read`, whose first page was read after the
+/// owner's creation number `seq`) makes with those `known` here: a known item in a newer
+/// version keeps it, one placed after the read (its `seq` above) stays, a removed one stays
+/// off. Also returns the known items the read lacks though they were placed before it:
+/// taken off.
+fn rebase(
+    known: &[BoardItemView],
+    read: Vec<BoardItemView>,
+    seq: u64,
+    removed: &HashSet<Uuid>,
+) -> (Vec<BoardItemView>, Vec<Uuid>) {
+    let in_read: HashSet<Uuid> = read.iter().map(|i| i.id).collect();
+    let mut items: Vec<BoardItemView> = read
+        .into_iter()
+        .filter(|i| !removed.contains(&i.id))
+        .map(|item| match known.iter().find(|k| k.id == item.id && k.version > item.version) {
+            Some(newer) => newer.clone(),
+            None => item,
+        })
+        .collect();
+    let later = known.iter().filter(|k| k.seq > seq && !in_read.contains(&k.id) && !removed.contains(&k.id));
+    items.extend(later.cloned());
+    items.sort_by_key(|i| i.z);
+    let deleted = known.iter().filter(|k| k.seq <= seq && !in_read.contains(&k.id)).map(|k| k.id).collect();
+    (items, deleted)
 }

@@ -22,17 +22,14 @@ const OVERSCAN: f64 = 800.0;
 
 /// What identifies a row's rendering: it is drawn again when its task (or, for a group's
 /// header, any of its tasks) changes, or the group opens or closes; not when a task's
-/// progress moves (a row reads that itself).
-fn row_key(entry: &Entry) -> (Uuid, i64, u64) {
+/// progress moves (a row reads that itself). A change adds one to one task's version, so
+/// the sum of a group's versions moves with every change of any of its tasks.
+fn row_key(entry: &Entry) -> (Uuid, u64, u64) {
     match entry {
-        Entry::Task { task, member } => {
-            (task.id, task.updated_at.timestamp_micros(), member.map_or(0, |(k, _)| k as u64))
+        Entry::Task { task, member } => (task.id, task.version, member.map_or(0, |(k, _)| k as u64)),
+        Entry::Group { id, tasks, open } => {
+            (*id, tasks.iter().map(|t| t.version).sum(), tasks.len() as u64 * 2 + u64::from(*open))
         }
-        Entry::Group { id, tasks, open } => (
-            *id,
-            tasks.iter().map(|t| t.updated_at.timestamp_micros()).max().unwrap_or_default(),
-            tasks.len() as u64 * 2 + u64::from(*open),
-        ),
     }
 }
 

@@ -19,6 +19,8 @@ pub mod groups;
 mod health;
 pub mod highlight;
 pub mod known;
+#[cfg(test)]
+mod live_model;
 mod list;
 pub mod opened;
 pub mod panel;

@@ -13,7 +13,6 @@ use crate::components::shared::notice::run_noting;
 use crate::domain::{
     CurrentServices, ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskView, MAX_PAGE_SIZE,
 };
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::future::Future;
@@ -46,8 +45,9 @@ pub struct Queue {
     older_cursor: RwSignal<Option<Option<String>>>,
     pub(super) outbox: RwSignal<Vec<Outgoing>>,
     next_local_id: StoredValue<u64>,
-    /// The queue's paused state once an action changed it.
-    paused: RwSignal<Option<bool>>,
+    /// The queue's paused state as an event or an answer told it, with its version (the
+    /// first page's counts until one is newer).
+    paused: RwSignal<Option<(u64, bool)>>,
     /// The outcome of the last action, when it needs saying.
     pub(super) notice: RwSignal<Option<String>>,
     /// A clear waiting out its undo time.
@@ -62,6 +62,9 @@ pub struct Queue {
     loading_older: StoredValue<bool>,
     /// A recount is on its way.
     pub(super) recounting: StoredValue<bool>,
+    /// How many task changes this page has applied: a read of counts that was on its way
+    /// while one was applied may have counted the task before it, so it is read again.
+    pub(super) changes: StoredValue<u64>,
     clock: Clock,
 }
 
@@ -99,6 +102,7 @@ impl Queue {
             generation: StoredValue::new(0),
             loading_older: StoredValue::new(false),
             recounting: StoredValue::new(false),
+            changes: StoredValue::new(0),
             clock,
         };
         #[cfg(feature = "hydrate")]
@@ -122,7 +126,7 @@ impl Queue {
             TaskEvent::Task { task } => self.upsert(*task),
             TaskEvent::Progress { id, progress } => self.set_progress(id, progress),
             TaskEvent::Removed { ids } => self.remove(ids),
-            TaskEvent::Queue { paused } => self.paused.set(Some(paused)),
+            TaskEvent::Queue { paused, version } => self.set_paused(version, paused),
             TaskEvent::Resync => self.reload(),
             // The board's, and the page's (`live.rs`).
             TaskEvent::BoardItem { .. } | TaskEvent::BoardItemRemoved { .. } | TaskEvent::Moved => {}
@@ -145,6 +149,7 @@ impl Queue {
             Some(Put::Replaced(before)) => Some(before),
             Some(Put::Ignored) | None => return,
         };
+        self.changes.update_value(|n| *n += 1);
         self.progress.set(id, progress);
         let now = self.known.with_untracked(|k| k.get(&id).cloned());
         self.count_move(before, now.as_deref());
@@ -162,34 +167,31 @@ impl Queue {
         self.progress.of(task.id, task.progress)
     }
 
-    /// Replaces the list with a fresh first page for the filter (everything else known is
-    /// dropped at the same moment, so nothing flickers).
+    /// Replaces the list with a fresh first page for the filter, merged with what this
+    /// page learned while it was on its way ([`Known::rebase`]); older pages are dropped
+    /// at the same moment, so nothing flickers.
     pub(crate) fn reload(&self) {
         let this = *self;
         let generation = self.generation.get_value() + 1;
         self.generation.set_value(generation);
         let query = self.filter.get_untracked();
         leptos::task::spawn_local(async move {
-            let sent = this.clock.sent();
+            let (sent, changes) = (this.clock.sent(), this.changes.get_value());
             if let Ok(mut page) = list_tasks(Strict(query)).await {
                 if this.generation.get_value() != generation {
                     return; // the filter changed meanwhile
                 }
                 this.clock.sync(page.as_of, sent);
-                let mut known = Known::from_tasks(take_tasks(Some(&mut page)));
-                // A live event that came while the page was on its way (a task changed
-                // after the page was read) is newer than the page: it stays.
-                this.known.with_untracked(|current| {
-                    for task in current.iter().filter(|t| t.updated_at > page.as_of) {
-                        known.put(TaskView::clone(task));
-                    }
-                });
+                let filter = this.filter.with_untracked(active_filter);
+                let known = this.known.with_untracked(|current| current.rebase(&mut page, &filter));
                 this.progress.reset_to(&known);
                 this.counts.set(Some(page.counts.clone()));
                 this.known.set(known);
                 this.older_cursor.set(None);
-                this.paused.set(None);
                 this.snapshot.set(Some(page));
+                if this.changes.get_value() != changes {
+                    this.recount(); // the page's counts may miss a change shown meanwhile
+                }
             }
         });
     }
@@ -212,17 +214,32 @@ impl Queue {
         });
     }
 
-    /// Shows `page`'s tasks as they are, and takes off the known ones it lacks (deleted).
+    /// Shows `page`'s tasks as they are, and takes off the known ones it lacks (deleted,
+    /// or moved out of a status tab).
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(super) fn merge(&self, page: TaskPage) {
         let filter = self.filter.with_untracked(active_filter);
-        let gone = self.known.with_untracked(|known| page.lacks(&filter, known.iter().map(|t| &**t)));
-        self.remove(gone);
+        let gone = self.known.try_update_untracked(|known| known.learn(&page, &filter)).unwrap_or_default();
+        if filter.status.is_none() {
+            self.remove(gone);
+        } else {
+            let gone: HashSet<Uuid> = gone.into_iter().collect();
+            for task in self.known.try_update(|known| known.forget(&gone)).unwrap_or_default() {
+                self.count_move(Some(task.status), None);
+            }
+        }
         for task in page.tasks.into_iter().rev() {
             self.upsert(task); // oldest first, so that new ones end up newest on top
         }
         self.counts.set(Some(page.counts));
-        self.paused.set(Some(page.paused));
+        self.set_paused(page.queue_version, page.paused);
+    }
+
+    /// The queue's paused state, unless a newer one is known.
+    fn set_paused(&self, version: u64, paused: bool) {
+        if self.paused.with_untracked(|p| p.is_none_or(|(known, _)| version >= known)) {
+            self.paused.set(Some((version, paused)));
+        }
     }
 
     /// `read` applied to every task known, hidden or not (tracked).
@@ -242,20 +259,21 @@ impl Queue {
             return;
         }
         for task in self.known.try_update(|known| known.remove(ids)).unwrap_or_default() {
+            self.changes.update_value(|n| *n += 1);
             self.count_move(Some(task.status), None);
         }
     }
 
-    /// What the details of `id` follow, in one pass over the list: when the listed task
-    /// last changed (if it is listed), and the task known to retry it (if any).
-    pub(super) fn version_of(&self, id: Uuid) -> (Option<DateTime<Utc>>, Option<Uuid>) {
+    /// What the details of `id` follow, in one pass over the list: the listed task's
+    /// version (if it is listed), and the task known to retry it (if any).
+    pub(super) fn version_of(&self, id: Uuid) -> (Option<u64>, Option<Uuid>) {
         let hidden = self.pending_clear.get();
         let filter = self.filter.with(active_filter);
         self.known.with(|known| {
             let updated = known
                 .get(&id)
                 .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
-                .map(|t| t.updated_at);
+                .map(|t| t.version);
             (updated, known.iter().find(|t| t.retry_of == Some(id)).map(|t| t.id))
         })
     }
@@ -285,7 +303,8 @@ impl Queue {
     }
 
     pub(super) fn is_paused(&self) -> bool {
-        self.paused.get().unwrap_or_else(|| self.with_first_page(|p| p.paused).unwrap_or(false))
+        let page = self.with_first_page(|p| (p.queue_version, p.paused)).unwrap_or_default();
+        self.paused.get().filter(|(version, _)| *version >= page.0).unwrap_or(page).1
     }
 
     /// Shows `request` as being sent; returns the id to settle it with.

@@ -27,7 +27,7 @@ pub fn QueueToolbar() -> impl IntoView {
         queue.act(async move {
             let state =
                 if pause { pause_queue(Strict(Empty {})).await? } else { resume_queue(Strict(Empty {})).await? };
-            queue.apply(TaskEvent::Queue { paused: state.paused });
+            queue.apply(TaskEvent::Queue { paused: state.paused, version: state.version });
             Ok(())
         })
     };
