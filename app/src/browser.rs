@@ -30,3 +30,10 @@ pub fn set_root_attribute(name: &str, value: &str) {
         let _ = root.set_attribute(name, value);
     }
 }
+
+/// The value of the form control with this id, as the person left it (typed before the
+/// page's script arrived, say), if there is one.
+pub fn control_value(id: &str) -> Option<String> {
+    let control = document()?.get_element_by_id(id)?;
+    js_sys::Reflect::get(&control, &"value".into()).ok()?.as_string()
+}

@@ -24,6 +24,7 @@ pub use workspace::{
 };
 
 use crate::domain::{
+    ComposeForm,
     ArrangeRequest, BoardItemRef, BoardItemView, BoardPage, BoardQuery, ClearRequest, ListQuery, PlaceRequest,
     QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
 };
@@ -36,6 +37,16 @@ pub async fn submit_task(#[server(flatten)] request: Strict<SubmitRequest>) -> R
     let submission = request.0.validate()?;
     let (service, caller) = backend::editing()?;
     service.submit(&caller, submission).await
+}
+
+/// `POST /api/compose`: the generation form as a browser posts it before the page's
+/// script has arrived (form-encoded, [`ComposeForm`]); it queues what `submit_task` would,
+/// and the browser is sent back to the page (`303` to where it came from), which lists it.
+#[server(prefix = "/api", endpoint = "compose")]
+pub async fn compose(#[server(flatten)] form: ComposeForm) -> Result<(), ApiError> {
+    let submission = form.to_request()?.validate()?;
+    let (service, caller) = backend::editing()?;
+    service.submit(&caller, submission).await.map(drop)
 }
 
 /// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.

@@ -7,6 +7,7 @@ mod attempt;
 mod batch;
 mod board;
 mod choice;
+mod compose;
 mod content;
 mod error;
 mod event;
@@ -31,6 +32,7 @@ pub use board::{
     board_cursor, ArrangeRequest, BoardFilter, BoardItemRef, BoardItemView, BoardPage, BoardQuery, PlaceRequest,
     PlaceSource, Placement, MIN_SIDE,
 };
+pub use compose::ComposeForm;
 pub use content::{download_name, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;

@@ -105,7 +105,9 @@ pub fn GenerateForm() -> impl IntoView {
     let summary = move || state.with(|s| options_summary(s, t, locale));
 
     view! {
-        <form class="generate" data-testid="generate-form" novalidate
+        // Before the script arrives the form posts itself (`compose`) and the server sends
+        // the browser back to the page, which lists what it queued; then the script sends it.
+        <form class="generate" data-testid="generate-form" novalidate method="post" action="/api/compose"
             on:submit=move |ev| { ev.prevent_default(); submit(); }
             on:keydown=move |ev| {
                 if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
@@ -113,6 +115,7 @@ pub fn GenerateForm() -> impl IntoView {
                     submit();
                 }
             }>
+            <input type="hidden" id="compose-kind" name="kind" prop:value=move || kind().as_str()/>
             <Field label=t.prompt name="prompt" error=form.error_for("prompt") quiet=true>
                 <textarea id="prompt" name="prompt" data-testid="prompt" rows="3" node_ref=prompt_ref
                     placeholder=t.prompt_placeholder

@@ -31,7 +31,7 @@ const OPTIONS_KEY: &str = "atelier-options-open";
 
 impl FormHandle {
     pub fn new() -> Self {
-        let state = RwSignal::new(FormState::defaults(TaskKind::Image));
+        let state = RwSignal::new(typed_before_script());
         Self {
             state,
             attempted: RwSignal::new(false),
@@ -105,4 +105,29 @@ impl FormHandle {
         }
         self.refusal.set(None);
     }
+}
+
+/// The form as the page was rendered with it: at its defaults, or, in the browser, with
+/// whatever the person typed or chose before the script arrived (it is kept through
+/// hydration, not reset).
+fn typed_before_script() -> FormState {
+    #[cfg(feature = "hydrate")]
+    {
+        let read = |id: &str| crate::browser::control_value(id).unwrap_or_default();
+        let posted = crate::domain::ComposeForm {
+            kind: read("compose-kind"),
+            prompt: read("prompt"),
+            negative_prompt: read("negative_prompt"),
+            size: read("size"),
+            style: read("style"),
+            seed: read("seed"),
+            duration_secs: read("duration_secs"),
+            resolution: read("resolution"),
+            fps: read("fps"),
+            variants: read("variants"),
+        };
+        FormState::from_posted(&posted)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    FormState::defaults(TaskKind::Image)
 }

@@ -2,7 +2,7 @@
 //! [`SubmitRequest`] and validating that request is the same check the server makes.
 
 use crate::domain::{
-    FieldError, Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors, VideoDuration,
+    ComposeForm, Fps, ImageSize, Resolution, StylePreset, SubmitRequest, TaskKind, ValidationErrors, VideoDuration,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,36 +36,46 @@ impl FormState {
         }
     }
 
-    /// The request this form would send, or every problem with it.
+    /// The request this form would send, or every problem with it (the rule a form
+    /// posted before the page's script arrived follows too).
     pub fn to_request(&self) -> Result<SubmitRequest, ValidationErrors> {
-        let mut errors = ValidationErrors::default();
-        let seed = errors.take(optional_number("seed", &self.seed));
-        let variants = errors.take(optional_number("variants", &self.variants));
-        let image = self.kind == TaskKind::Image;
-        let duration =
-            if image { Some(None) } else { errors.take(optional_number("duration_secs", &self.duration_secs)) };
-        let (Some(seed), Some(variants), Some(duration)) = (seed, variants, duration) else {
-            return Err(errors);
-        };
-        let request = SubmitRequest {
+        self.as_posted().to_request()
+    }
+
+    /// The form as a browser would post it.
+    pub fn as_posted(&self) -> ComposeForm {
+        ComposeForm {
             kind: self.kind.as_str().into(),
             prompt: self.prompt.clone(),
-            negative_prompt: Some(self.negative_prompt.clone()).filter(|s| !s.trim().is_empty()),
-            size: image.then(|| self.size.as_str().into()),
-            style: image.then(|| self.style.as_str().into()),
-            seed,
-            duration_secs: duration,
-            resolution: (!image).then(|| self.resolution.as_str().into()),
-            fps: (!image).then(|| self.fps.per_second().into()),
-            variants,
-            idempotency_key: None,
-        };
-        match request.validate() {
-            Ok(_) => Ok(request),
-            Err(more) => {
-                errors.0.extend(more.0);
-                Err(errors)
-            }
+            negative_prompt: self.negative_prompt.clone(),
+            size: self.size.as_str().into(),
+            style: self.style.as_str().into(),
+            seed: self.seed.clone(),
+            duration_secs: self.duration_secs.clone(),
+            resolution: self.resolution.as_str().into(),
+            fps: self.fps.per_second().to_string(),
+            variants: self.variants.clone(),
+        }
+    }
+
+    /// The form as a browser holds it before the page's script arrived (what was typed
+    /// then), each field read as the form's own choices allow, else at its default.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // read in the browser only
+    pub fn from_posted(posted: &ComposeForm) -> Self {
+        let kind = TaskKind::parse(&posted.kind).unwrap_or_default();
+        let defaults = Self::defaults(kind);
+        let text = |typed: &str, default: &str| if typed.is_empty() { default.to_owned() } else { typed.to_owned() };
+        Self {
+            kind,
+            prompt: posted.prompt.clone(),
+            negative_prompt: posted.negative_prompt.clone(),
+            size: ImageSize::parse(&posted.size).unwrap_or_default(),
+            style: StylePreset::parse(&posted.style).unwrap_or_default(),
+            seed: posted.seed.clone(),
+            duration_secs: text(&posted.duration_secs, &defaults.duration_secs),
+            resolution: Resolution::parse(&posted.resolution).unwrap_or_default(),
+            fps: posted.fps.parse().ok().and_then(|n| Fps::from_number(n).ok()).unwrap_or_default(),
+            variants: text(&posted.variants, &defaults.variants),
         }
     }
 
@@ -87,16 +97,6 @@ impl FormState {
             variants: text(request.variants, &defaults.variants),
         }
     }
-}
-
-fn optional_number(field: &'static str, text: &str) -> Result<Option<i64>, FieldError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse()
-        .map(Some)
-        .map_err(|_| FieldError::new(field, "not_a_number", format!("\"{text}\" is not a whole number.")))
 }
 
 #[cfg(test)]
@@ -122,6 +122,18 @@ mod tests {
         assert_eq!(errors.for_field("seed").unwrap().code, "not_a_number");
         form.seed = "12".into();
         assert_eq!(form.to_request().unwrap_err().for_field("variants").unwrap().code, "variants_out_of_range");
+    }
+
+    #[test]
+    fn the_form_as_posted_reads_back_the_same() {
+        let mut form = FormState::defaults(TaskKind::Video);
+        form.prompt = "surf at dawn".into();
+        form.fps = Fps::from_number(12).unwrap();
+        form.duration_secs = "7".into();
+        assert_eq!(FormState::from_posted(&form.as_posted()), form);
+        let nothing = ComposeForm { prompt: "a kite".into(), ..ComposeForm::default() };
+        let read = FormState::from_posted(&nothing);
+        assert_eq!((read.kind, read.variants.as_str(), read.prompt.as_str()), (TaskKind::Image, "1", "a kite"));
     }
 
     #[test]
