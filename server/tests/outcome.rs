@@ -1,7 +1,7 @@
 //! How attempts end, at the store: fenced completion, the retry schedule (1, 5, 15
 //! minutes, then failed with the cause), permanent failures, cancel while running (and a
 //! cancel racing the completion), lease renewal and the rescue of attempts whose instance
-//! died. Time moves by hand.
+//! died, or whose instance starts again. Time moves by hand.
 
 mod common;
 
@@ -163,10 +163,13 @@ async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     clock.advance(TimeDelta::seconds(20));
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Held, "the heartbeat extends the lease");
     clock.advance(TimeDelta::seconds(20));
-    assert_eq!(store.expired_leases().await.unwrap(), Vec::new(), "a renewed lease is not rescued");
+    assert_eq!(store.expired_leases(None).await.unwrap(), Vec::new(), "a renewed lease is not rescued");
+    assert_eq!(store.expired_leases(Some("another")).await.unwrap(), Vec::new(), "nor by another's start");
+    let left = store.expired_leases(Some("alive")).await.unwrap();
+    assert_eq!(left.len(), 1, "its own instance, starting again, takes it back at once");
 
     clock.advance(TimeDelta::seconds(11));
-    let expired = store.expired_leases().await.unwrap();
+    let expired = store.expired_leases(None).await.unwrap();
     assert_eq!(expired, vec![Expired { id, instance: "alive".into(), retries: 0, interruptions: 0 }]);
     assert!(store.rescue(&expired[0], &stopped(), RetryPolicy::default().interrupted(0)).await.unwrap());
     let t = task(&store, owner, id).await;
@@ -188,7 +191,7 @@ async fn a_task_that_stops_its_server_every_time_fails_saying_so(db: TestDb) {
     for n in 0..MAX_INTERRUPTIONS {
         store.claim_next("doomed", LEASE).await.unwrap().expect("runnable again at once");
         clock.advance(LEASE + TimeDelta::seconds(1));
-        let expired = store.expired_leases().await.unwrap();
+        let expired = store.expired_leases(None).await.unwrap();
         assert_eq!((expired.len(), expired[0].interruptions, expired[0].retries), (1, n, 0));
         let verdict = RetryPolicy::default().interrupted(expired[0].interruptions);
         assert!(store.rescue(&expired[0], &stopped(), verdict).await.unwrap());
