@@ -32,6 +32,8 @@ pub struct Settings {
     pub dedup_window_ms: u64,
     pub shutdown_grace_ms: u64,
     pub log: String,
+    /// This server's name on its tasks' leases; empty: derived (see `crate::instance`).
+    pub instance: String,
     pub concurrency: u32,
     pub lease_ms: u64,
     pub retry_delays_ms: Vec<u64>,
@@ -104,6 +106,7 @@ impl Default for Settings {
             dedup_window_ms: 5_000,
             shutdown_grace_ms: 10_000,
             log: "info".into(),
+            instance: String::new(),
             concurrency: 2,
             lease_ms: 30_000,
             retry_delays_ms: vec![60_000, 300_000, 900_000],
@@ -185,6 +188,13 @@ impl Settings {
             return Err(format!(
                 "frame-ancestors must be CSP sources separated by single spaces (like 'self' https://board.example); got {:?}",
                 self.frame_ancestors
+            ));
+        }
+        if !self.instance.is_empty() && !crate::instance::valid(&self.instance) {
+            return Err(format!(
+                "instance must be 1 to {} letters, digits, '.', '_' or '-' (or empty: a name derived for this server); got {:?}",
+                crate::instance::MAX_CHARS,
+                self.instance
             ));
         }
         Ok(())
@@ -278,6 +288,17 @@ mod tests {
         for bad in ["'none'; script-src *", "a\nb", "", "a  b", "https://x.example,https://y.example"] {
             assert!(with(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn instance_is_a_plain_name_or_empty() {
+        let with = |value: &'static str| {
+            Settings::from_sources("", "t", move |n: &str| (n == "ATELIER_INSTANCE").then(|| value.to_owned()))
+        };
+        assert_eq!(with("worker-2").unwrap().instance, "worker-2");
+        assert_eq!(with("").unwrap().instance, "");
+        let err = with("worker 2").unwrap_err();
+        assert!(err.to_string().contains("instance must be"), "{err}");
     }
 
     #[test]

@@ -149,10 +149,14 @@ impl RetryPolicy {
                 let wait = after.map_or(*delay, |asked| asked.max(*delay));
                 Verdict::Retry { retry: retries_so_far + 1, at: now + wait, cause: code }
             }
-            None => Verdict::Fail {
-                code: code.into(),
-                message: format!("{given_up} after {retries_so_far} retries: {}", failure.reason()),
-            },
+            None => {
+                let after = match retries_so_far {
+                    0 => String::new(),
+                    1 => " after 1 retry".to_owned(),
+                    n => format!(" after {n} retries"),
+                };
+                Verdict::Fail { code: code.into(), message: format!("{given_up}{after}: {}", failure.reason()) }
+            }
         }
     }
 
@@ -294,6 +298,20 @@ mod tests {
             policy.judge(&transient(None), 0, now),
             Verdict::Retry { retry: 1, at: now + TimeDelta::milliseconds(10), cause: "service_unavailable" }
         );
-        assert!(matches!(policy.judge(&transient(None), 1, now), Verdict::Fail { .. }));
+        assert_eq!(
+            policy.judge(&transient(None), 1, now),
+            Verdict::Fail {
+                code: "service_unavailable".into(),
+                message: "Generation service unavailable after 1 retry: HTTP 503".into()
+            }
+        );
+        let never = RetryPolicy::new(vec![]);
+        assert_eq!(
+            never.judge(&Failure::Unsaved { message: "No space left on device".into() }, 0, now),
+            Verdict::Fail {
+                code: "storage".into(),
+                message: "The result could not be saved: No space left on device".into()
+            }
+        );
     }
 }

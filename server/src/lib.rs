@@ -24,7 +24,7 @@
 //!   (result files, the ZIP, the event stream).
 //!
 //! At the root only wiring and infrastructure: [`config`], [`db`], [`clock`],
-//! [`telemetry`], and [`start`] below, which connects, migrates, and starts the engine and
+//! [`instance`] (this server's name on its tasks), [`telemetry`], and [`start`] below, which connects, migrates, and starts the engine and
 //! the HTTP server.
 
 pub mod accounts;
@@ -37,6 +37,7 @@ mod entity;
 pub mod events;
 pub mod failure;
 mod http;
+pub mod instance;
 mod memory;
 pub mod provider;
 mod rate;
@@ -129,7 +130,8 @@ pub async fn start_with_clock(
         sweeping.clone(),
     ));
     let grace = Duration::from_millis(settings.shutdown_grace_ms);
-    let config = engine_config(&settings);
+    let config = engine_config(&settings, instance::name(&settings.instance, addr, settings.content_dir.as_ref()));
+    tracing::info!(instance = config.instance, "running tasks under this name");
     let relay = events::start_relay(&db, &events, &config.instance).await.map_err(StartError::Relay)?;
     let service = service::Service::new(store.clone(), events.clone(), content.clone())
         .with_providers(providers.clone())
@@ -173,11 +175,10 @@ pub enum AddUserError {
     Refused(app::api::ApiError),
 }
 
-fn engine_config(settings: &Settings) -> EngineConfig {
+fn engine_config(settings: &Settings, instance: String) -> EngineConfig {
     let ms = Duration::from_millis;
     EngineConfig {
-        // Random: says nothing about the host or the process.
-        instance: uuid::Uuid::new_v4().simple().to_string()[..16].to_owned(),
+        instance,
         concurrency: settings.concurrency as usize,
         lease: ms(settings.lease_ms.max(30)),
         retry: RetryPolicy::new(settings.retry_delays_ms.iter().map(|d| TimeDelta::milliseconds(*d as i64)).collect()),

@@ -3,7 +3,8 @@
 //! outages retry on the schedule then fail naming the cause, or recover with no user
 //! action; Retry-After is honoured; permanent failures fail at once; attempts time out;
 //! cancels stop running attempts; a graceful stop hands tasks back and the next start
-//! resumes them.
+//! resumes them; an instance killed and started again under its name takes its tasks back
+//! at once, not when their leases run out.
 
 mod common;
 
@@ -28,6 +29,7 @@ on_both_databases!(
     cancelling_a_running_task_stops_it,
     cancel_racing_completion_leaves_a_truthful_state,
     a_graceful_stop_hands_tasks_back_and_they_resume,
+    a_killed_instance_started_again_takes_its_tasks_back_at_once,
 );
 
 const QUICK: Behaviour = Behaviour::Succeed { after: Duration::from_millis(0) };
@@ -238,8 +240,12 @@ async fn cancel_racing_completion_leaves_a_truthful_state(db: TestDb) {
     }
     for (n, id) in ids.iter().enumerate() {
         tokio::time::sleep(Duration::from_millis(n as u64 * 3)).await;
-        let (code, _) = app.call(&client, "cancel_task", json!({ "id": id })).await;
-        assert!(code == StatusCode::OK || code == StatusCode::CONFLICT, "{code}");
+        let (code, body) = app.call(&client, "cancel_task", json!({ "id": id })).await;
+        match code {
+            // An accepted cancel is one the task will end by, never a task that completed.
+            StatusCode::OK => assert!(status(&body) == "cancelled" || body["cancel_requested"] == true, "{body}"),
+            code => assert_eq!(code, StatusCode::CONFLICT, "{body}"),
+        }
     }
     let tasks = app.wait_until(&client, "all finished", |t| all_in(t, &["completed", "cancelled"])).await;
     for task in &tasks {
@@ -270,5 +276,44 @@ async fn a_graceful_stop_hands_tasks_back_and_they_resume(db: TestDb) {
     let released =
         app.task(&client, tasks.iter().find(|t| t["attempt_count"] == 2).unwrap()["id"].as_str().unwrap()).await;
     assert_eq!(released["attempts"][0]["outcome"], "released");
+    app.stop().await;
+}
+
+/// An instance killed mid-attempt leaves its task processing under its lease. Started again
+/// under its name, it takes the task back at its start, as interrupted, and runs it: the
+/// clock never moves here, so no lease ever runs out and only the name can have done it. A
+/// task leased to another instance stays where it is.
+async fn a_killed_instance_started_again_takes_its_tasks_back_at_once(db: TestDb) {
+    let clock = Arc::new(server::clock::ManualClock::starting_now());
+    let web = TestApp::spawn_with(&db, clock.clone(), |_| {}).await; // runs no tasks
+    let client = TestApp::client();
+    let mine = submit(&web, &client, "left by the kill").await;
+    let theirs = submit(&web, &client, "another instance's").await;
+    web.stop().await;
+    // What the killed process had done: claimed them under its lease, and no more.
+    let settings = Settings { database_url: db.url.clone(), ..Settings::default() };
+    let connection = server::db::connect(&settings).await.unwrap();
+    let store = server::TaskStore::new(connection, clock.clone(), chrono::TimeDelta::zero());
+    let lease = chrono::TimeDelta::seconds(30);
+    for (instance, id) in [("studio", &mine), ("elsewhere", &theirs)] {
+        let claimed = store.claim_next(instance, lease).await.unwrap().expect("runnable");
+        assert_eq!(claimed.task.id.to_string(), *id);
+    }
+
+    let app = TestApp::spawn_with(&db, clock, |s| {
+        s.instance = "studio".into();
+        s.concurrency = 1; // the embedded generator
+        s.lease_ms = 30_000;
+    })
+    .await;
+    app.wait_until(&client, "its own task completed", |t| {
+        t.iter().any(|t| t["id"] == *mine && status(t) == "completed")
+    })
+    .await;
+    let task = app.task(&client, &mine).await;
+    let outcomes: Vec<&Value> = task["attempts"].as_array().unwrap().iter().map(|a| &a["outcome"]).collect();
+    assert_eq!(outcomes, [&json!("interrupted"), &json!("completed")], "{task:#}");
+    assert_eq!(task["retry_count"], 0, "a kill is not the service's fault");
+    assert_eq!(status(&app.task(&client, &theirs).await), "processing", "not this instance's to take");
     app.stop().await;
 }

@@ -1,12 +1,14 @@
 //! How attempts end, at the store: fenced completion, the retry schedule (1, 5, 15
-//! minutes, then failed with the cause), permanent failures, cancel while running, lease
-//! renewal and the rescue of attempts whose instance died. Time moves by hand.
+//! minutes, then failed with the cause), permanent failures, cancel while running (and a
+//! cancel racing the completion), lease renewal and the rescue of attempts whose instance
+//! died, or whose instance starts again. Time moves by hand.
 
 mod common;
 
 use app::domain::{OwnerId, SubmitRequest, TaskStatus, TaskView};
 use chrono::TimeDelta;
 use common::TestDb;
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
 use server::clock::{Clock, ManualClock};
 use server::failure::{Failure, FailureKind, RetryPolicy, Verdict, MAX_INTERRUPTIONS};
 use server::{Expired, Lease, TaskStore};
@@ -17,6 +19,7 @@ on_both_databases!(
     completion_is_fenced_by_the_lease,
     outage_follows_the_schedule_then_fails_with_the_cause,
     permanent_failure_and_cancel_while_running,
+    a_cancel_that_finds_the_task_completed_is_a_conflict,
     dead_instances_are_rescued_and_fenced_out,
     a_task_that_stops_its_server_every_time_fails_saying_so,
     released_tasks_are_runnable_again_at_once,
@@ -114,16 +117,59 @@ async fn permanent_failure_and_cancel_while_running(db: TestDb) {
     assert_eq!((t.status, t.result), (TaskStatus::Cancelled, None));
 }
 
+/// The race of a cancel with the attempt's completion, interleaved by hand: the cancel finds
+/// the task running, and the completion commits before the cancel's request is written.
+/// On PostgreSQL the completion holds the task's row until the cancel's request waits on
+/// it (seen in `pg_stat_activity`), the very moment of the race; SQLite's single writer
+/// runs the two one after the other. Either way the cancel is refused: it must never
+/// answer 200 with a task that completed.
+async fn a_cancel_that_finds_the_task_completed_is_a_conflict(db: TestDb) {
+    let (store, _clock, owner, id) = setup(&db).await;
+    store.claim_next("a", LEASE).await.unwrap().unwrap();
+    let conn = Database::connect(&db.url).await.unwrap();
+    let backend = conn.get_database_backend();
+    let completing = conn.begin().await.unwrap();
+    let complete = "UPDATE tasks SET status = 'completed', progress = 100, lease_owner = NULL, \
+                    lease_expires_at = NULL, finished_at = updated_at WHERE id = $1";
+    let sql = if backend == DbBackend::Sqlite { complete.replace('$', "?") } else { complete.to_owned() };
+    completing.execute_raw(Statement::from_sql_and_values(backend, sql, [id.into()])).await.unwrap();
+
+    let cancel = tokio::spawn({
+        let store = store.clone();
+        async move { store.cancel_task(owner, id).await }
+    });
+    if backend == DbBackend::Postgres {
+        let waiting = Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while conn.query_one_raw(waiting.clone()).await.unwrap().unwrap().try_get::<i64>("", "n").unwrap() == 0 {
+            assert!(std::time::Instant::now() < deadline, "the cancel never waited on the completion");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+    completing.commit().await.unwrap();
+
+    let refused = cancel.await.unwrap().expect_err("a finished task cannot be cancelled");
+    assert!(refused.to_string().contains("already completed"), "{refused}");
+    let t = task(&store, owner, id).await;
+    assert_eq!((t.status, t.cancel_requested), (TaskStatus::Completed, false));
+}
+
 async fn dead_instances_are_rescued_and_fenced_out(db: TestDb) {
     let (store, clock, owner, id) = setup(&db).await;
     store.claim_next("alive", LEASE).await.unwrap().unwrap();
     clock.advance(TimeDelta::seconds(20));
     assert_eq!(store.renew_lease(id, "alive", LEASE).await.unwrap(), Lease::Held, "the heartbeat extends the lease");
     clock.advance(TimeDelta::seconds(20));
-    assert_eq!(store.expired_leases().await.unwrap(), Vec::new(), "a renewed lease is not rescued");
+    assert_eq!(store.expired_leases(None).await.unwrap(), Vec::new(), "a renewed lease is not rescued");
+    assert_eq!(store.expired_leases(Some("another")).await.unwrap(), Vec::new(), "nor by another's start");
+    let left = store.expired_leases(Some("alive")).await.unwrap();
+    assert_eq!(left.len(), 1, "its own instance, starting again, takes it back at once");
 
     clock.advance(TimeDelta::seconds(11));
-    let expired = store.expired_leases().await.unwrap();
+    let expired = store.expired_leases(None).await.unwrap();
     assert_eq!(expired, vec![Expired { id, instance: "alive".into(), retries: 0, interruptions: 0 }]);
     assert!(store.rescue(&expired[0], &stopped(), RetryPolicy::default().interrupted(0)).await.unwrap());
     let t = task(&store, owner, id).await;
@@ -145,7 +191,7 @@ async fn a_task_that_stops_its_server_every_time_fails_saying_so(db: TestDb) {
     for n in 0..MAX_INTERRUPTIONS {
         store.claim_next("doomed", LEASE).await.unwrap().expect("runnable again at once");
         clock.advance(LEASE + TimeDelta::seconds(1));
-        let expired = store.expired_leases().await.unwrap();
+        let expired = store.expired_leases(None).await.unwrap();
         assert_eq!((expired.len(), expired[0].interruptions, expired[0].retries), (1, n, 0));
         let verdict = RetryPolicy::default().interrupted(expired[0].interruptions);
         assert!(store.rescue(&expired[0], &stopped(), verdict).await.unwrap());

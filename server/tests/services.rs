@@ -167,9 +167,9 @@ async fn each_fault_ends_retrying_or_failed_in_the_services_words(adapter: Adapt
         (Behaviour::Status(503), "retrying", "service_unavailable", "HTTP 503"),
         (Behaviour::RateLimited { retry_after_ms: 1_000 }, "retrying", "service_unavailable", "HTTP 429"),
         (Behaviour::Drop, "retrying", "service_unavailable", "generation service"),
-        // request-timeout-ms: the service does not answer a request
-        (Behaviour::Hang, "retrying", "service_unavailable", "generation service timed out"),
-        (Behaviour::SlowBody, "retrying", "service_unavailable", "generation service timed out"),
+        // request-timeout-ms: the service does not answer a request in time
+        (Behaviour::Hang, "retrying", "timed_out", "generation service timed out"),
+        (Behaviour::SlowBody, "retrying", "timed_out", "generation service timed out"),
         (Behaviour::Malformed, "failed", "protocol", "not the expected JSON"),
         (Behaviour::ContentPolicy, "failed", "content_policy", "NSFW content detected"),
         (Behaviour::JobFails("CUDA out of memory"), "failed", "generator_error", "CUDA out of memory"),

@@ -20,6 +20,14 @@ const TRIES: u32 = 3;
 #[error("could not save the result after {TRIES} tries: {0}")]
 pub struct SaveError(std::io::Error);
 
+impl SaveError {
+    /// What the disk said ("No space left on device (os error 28)"): the cause a task
+    /// records, which its failure message names after its own words.
+    pub fn cause(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
 /// A file found in the store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredFile {

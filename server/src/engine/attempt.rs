@@ -177,7 +177,7 @@ impl Engine {
                     Err(e) => {
                         // The disk, not the service: said loudly, tried again on the schedule.
                         tracing::error!(%id, "saving a result: {e}");
-                        let failure = Failure::Unsaved { message: e.to_string() };
+                        let failure = Failure::Unsaved { message: e.cause().to_string() };
                         store.fail(id, instance, &failure, judged(&failure)).await
                     }
                 }

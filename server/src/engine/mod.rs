@@ -14,11 +14,13 @@ pub use scheduler::{Engine, EngineHandle};
 
 use std::time::Duration;
 
-/// How an instance runs tasks (`Leptos.toml`: concurrency, lease-ms, retry-delays-ms,
+/// How an instance runs tasks (`Leptos.toml`: instance, concurrency, lease-ms, retry-delays-ms,
 /// image-timeout-ms, video-timeout-ms, service-queue-timeout-ms, shutdown-grace-ms).
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
-    /// This instance's name on leases and attempts; unique per process.
+    /// This instance's name on leases and attempts: never two running at once with one
+    /// name, and the same when it starts again (`crate::instance`), so that at its start it
+    /// takes back at once what its previous process left running.
     pub instance: String,
     /// Attempts running at once.
     pub concurrency: usize,

@@ -3,7 +3,9 @@
 //! work runnable (a submission, a retry, a resumed queue), an attempt ending, the next
 //! retry or lease expiry coming due (the only timer: an idle server does nothing), or
 //! shutdown. On shutdown it stops claiming, lets running attempts finish for the grace
-//! period, then releases the rest so the next start resumes them at once.
+//! period, then releases the rest so the next start resumes them at once. At its start it
+//! rescues the tasks still leased to its own name (its previous process was killed) at
+//! once, as interrupted, like the tasks of any instance whose lease ran out.
 
 use super::EngineConfig;
 use crate::content::ContentStore;
@@ -76,7 +78,8 @@ impl Engine {
         let mut events = self.events.subscribe();
         let release = CancellationToken::new();
         let mut attempts = JoinSet::new();
-        self.rescue().await;
+        // What this instance's previous process left running is taken back at once.
+        self.rescue(Some(&self.config.instance)).await;
         loop {
             self.fill_slots(&mut attempts, &release).await;
             let sleep = self.time_to_next_due(attempts.len()).await;
@@ -147,7 +150,7 @@ impl Engine {
                 _ = stop.cancelled() => return Wake::Stop,
                 Some(_) = attempts.join_next(), if !attempts.is_empty() => return Wake::Work,
                 _ = &mut timer => {
-                    self.rescue().await;
+                    self.rescue(None).await;
                     return Wake::Work;
                 }
                 received = events.recv() => match received {
@@ -180,9 +183,10 @@ impl Engine {
         }
     }
 
-    /// Hands tasks of instances that stopped renewing their leases back to the queue.
-    async fn rescue(&self) {
-        let expired = match self.store.expired_leases().await {
+    /// Hands tasks of instances that stopped renewing their leases back to the queue; at
+    /// the start, with `restarting`, also those this instance's previous process left.
+    async fn rescue(&self, restarting: Option<&str>) {
+        let expired = match self.store.expired_leases(restarting).await {
             Ok(expired) => expired,
             Err(e) => return tracing::error!("reading expired leases: {e}"),
         };

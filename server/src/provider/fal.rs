@@ -4,7 +4,9 @@
 //! `GET {base}/{app}/requests/{id}` is the model's answer, holding the file's URL
 //! (`images[0].url`, `image.url` or `video.url`); `PUT …/cancel` cancels it. `{app}` is
 //! the model id's owner and name, without any sub-path (`fal-ai/flux` for
-//! `fal-ai/flux/schnell`). The key goes as `Authorization: Key …`.
+//! `fal-ai/flux/schnell`). The key goes as `Authorization: Key …`. A model's refusal by
+//! its content checker is a 422 whose `detail` entries have the type
+//! `content_policy_violation` (classified by `http::check`).
 
 use super::http::{download, job_failed, json, percent_in, protocol, STATUS_LIMIT};
 use super::replicate::input;

@@ -1,7 +1,9 @@
 //! What every HTTP adapter shares: error statuses classified for the engine (retryable
 //! with the service's wait, or permanent with its reason, read from the error body shapes
-//! of OpenAI, Replicate, fal and ComfyUI), bodies read up to the result size cap,
-//! transport errors, and requests with the service's key.
+//! of OpenAI, Replicate, fal and ComfyUI; a refusal by the service's safety system told
+//! apart from rejected parameters), bodies read up to the result size cap, transport
+//! errors (a request that outlives `request-timeout-ms` is a timeout, not an outage), and
+//! requests with the service's key.
 
 use crate::failure::{Failure, FailureKind};
 use chrono::TimeDelta;
@@ -33,13 +35,25 @@ pub async fn check(response: Response) -> Result<Response, Failure> {
         (s, _) if s.is_server_error() => {
             return Err(Failure::Retryable { message: format!("HTTP {}", status.as_u16()), after: retry_after })
         }
-        (_, Some("content_policy_violation")) => FailureKind::ContentPolicy,
+        _ if refused_by_policy(&body) => FailureKind::ContentPolicy,
         (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, _) => FailureKind::Auth,
         (StatusCode::NOT_FOUND, _) => FailureKind::NotFound,
         (StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY, _) => FailureKind::Validation,
         _ => FailureKind::Protocol,
     };
     Err(Failure::Permanent { kind, message: format!("The generation service refused: {cause}") })
+}
+
+/// The codes a service's safety system refuses with: OpenAI's `moderation_blocked` (GPT
+/// Image) and `content_policy_violation` (DALL·E), which fal's model errors use too.
+const POLICY_CODES: [&str; 2] = ["moderation_blocked", "content_policy_violation"];
+
+/// Whether an error body is a refusal by the service's safety system: OpenAI's
+/// `error.code` (or `error.type`), or the `type` of one of fal's `detail` entries.
+pub fn refused_by_policy(body: &Value) -> bool {
+    let fal = body["detail"].as_array().into_iter().flatten().map(|entry| &entry["type"]);
+    let mut codes = [&body["error"]["code"], &body["error"]["type"]].into_iter().chain(fal);
+    codes.any(|code| code.as_str().is_some_and(|code| POLICY_CODES.contains(&code)))
 }
 
 /// The body, refused as soon as it passes `limit` bytes (before any is read when its
@@ -125,14 +139,19 @@ fn retry_after(headers: &HeaderMap) -> Option<TimeDelta> {
 }
 
 pub fn unreachable(e: reqwest::Error) -> Failure {
+    if e.is_timeout() && !e.is_connect() {
+        // Connected, but no whole answer within `request-timeout-ms`: the service is there
+        // and slow, which fails as `timed_out` when the retries run out.
+        return Failure::TimedOut { message: "generation service timed out (request-timeout-ms)".into() };
+    }
     // A certificate the service's TLS shows and this machine does not trust says so
     // somewhere down the error's causes.
     let causes = std::iter::successors(std::error::Error::source(&e), |c| c.source());
     let untrusted = causes.map(|c| c.to_string()).find(|c| c.contains("certificate"));
-    let what = if e.is_timeout() {
-        "timed out".to_owned()
-    } else if let Some(why) = untrusted {
+    let what = if let Some(why) = untrusted {
         format!("refused over TLS ({why})")
+    } else if e.is_timeout() {
+        "did not accept the connection in time".to_owned()
     } else if e.is_connect() {
         "connection refused".to_owned()
     } else {
@@ -159,11 +178,27 @@ pub async fn download(request: reqwest::RequestBuilder, max: u64) -> Result<Vec<
 }
 
 /// A queued job that ended badly, in the service's words: refused by its safety checks,
-/// or failed while generating (trying it again is the user's call).
+/// or failed while generating (trying it again is the user's call). Replicate names its
+/// refusal `E005` ("The input or output was flagged as sensitive"); a model's own filter
+/// says NSFW, safety or moderation.
 pub fn job_failed(message: &str) -> Failure {
     let lower = message.to_lowercase();
-    let policy = ["nsfw", "safety", "content policy", "moderation", "sensitive"].iter().any(|w| lower.contains(w));
-    let kind = if policy { FailureKind::ContentPolicy } else { FailureKind::Generator };
+    let words = ["nsfw", "safety", "content policy", "moderation", "sensitive", "(e005)"];
+    let refused = words.iter().any(|w| lower.contains(w));
+    could_not_make(if refused { FailureKind::ContentPolicy } else { FailureKind::Generator }, message)
+}
+
+/// A queued job that ended badly, as the service's error body says (OpenAI's failed video:
+/// `error.code`, `error.message`): its code tells a refusal, or else its words do.
+pub fn job_failed_with(body: &Value) -> Failure {
+    let message = message_of(body).unwrap_or_default();
+    match refused_by_policy(body) {
+        true => could_not_make(FailureKind::ContentPolicy, &message),
+        false => job_failed(&message),
+    }
+}
+
+fn could_not_make(kind: FailureKind, message: &str) -> Failure {
     let message = if message.is_empty() { "no reason given" } else { message };
     Failure::Permanent { kind, message: format!("The generation service could not make it: {message}") }
 }
@@ -243,6 +278,7 @@ mod tests {
             (429, "insufficient_quota", FailureKind::Quota),
             (402, "payment_required", FailureKind::Quota),
             (400, "content_policy_violation", FailureKind::ContentPolicy),
+            (400, "moderation_blocked", FailureKind::ContentPolicy),
             (401, "invalid_api_key", FailureKind::Auth),
             (403, "forbidden", FailureKind::Auth),
             (404, "model_not_found", FailureKind::NotFound),
@@ -253,6 +289,58 @@ mod tests {
             assert_eq!(kind_of(answer(status, code, &[]).await.unwrap_err()), Some(kind), "HTTP {status} {code}");
         }
         assert!(answer(200, "", &[]).await.is_ok());
+    }
+
+    #[test]
+    fn a_safety_refusal_is_told_apart_from_rejected_parameters() {
+        // OpenAI's GPT Image, as it answers a prompt its moderation blocks.
+        let openai = json!({ "error": {
+            "message": "Your request was rejected by the safety system.",
+            "type": "image_generation_user_error", "param": null, "code": "moderation_blocked",
+        } });
+        // fal's model error: typed `detail` entries, one per problem.
+        let fal = json!({ "detail": [{
+            "loc": ["body", "prompt"], "msg": "The content was flagged by a content checker.",
+            "type": "content_policy_violation", "url": "https://docs.fal.ai/errors#content_policy_violation",
+        }] });
+        let rejected =
+            json!({ "detail": [{ "loc": ["body", "width"], "msg": "too wide", "type": "less_than_equal" }] });
+        assert!(refused_by_policy(&openai) && refused_by_policy(&fal));
+        assert!(!refused_by_policy(&rejected) && !refused_by_policy(&json!({ "error": { "code": "invalid_size" } })));
+
+        let kind = |failure: Failure| match failure {
+            Failure::Permanent { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        };
+        let replicate = "The input or output was flagged as sensitive. Please try again with different inputs. (E005)";
+        assert_eq!(kind(job_failed(replicate)), FailureKind::ContentPolicy);
+        assert_eq!(kind(job_failed("CUDA out of memory")), FailureKind::Generator);
+        // OpenAI's failed video says it by its code, whatever its words.
+        let video = json!({ "status": "failed", "error": { "code": "moderation_blocked", "message": "Blocked." } });
+        assert_eq!(job_failed_with(&video), could_not_make(FailureKind::ContentPolicy, "Blocked."));
+        let video = json!({ "status": "failed", "error": { "code": "internal_error", "message": "It broke." } });
+        assert_eq!(kind(job_failed_with(&video)), FailureKind::Generator);
+    }
+
+    #[tokio::test]
+    async fn a_request_past_its_timeout_is_a_timeout_and_a_refused_connection_an_outage() {
+        let app = axum::Router::new().route("/slow", axum::routing::get(std::future::pending::<()>));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(50)).build().unwrap();
+        let slow = client.get(format!("{base}/slow")).send().await.unwrap_err();
+        assert_eq!(
+            unreachable(slow),
+            Failure::TimedOut { message: "generation service timed out (request-timeout-ms)".into() }
+        );
+        // A port nothing listens on (bound, then let go).
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let refused = client.get(format!("http://{closed}/")).send().await.unwrap_err();
+        assert_eq!(
+            unreachable(refused),
+            Failure::Retryable { message: "generation service connection refused".into(), after: None }
+        );
     }
 
     #[test]

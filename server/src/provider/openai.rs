@@ -3,9 +3,11 @@
 //! videos are queued jobs (`POST /v1/videos` as multipart form, `GET /v1/videos/{id}`
 //! until `completed` or `failed`, then `GET /v1/videos/{id}/content`, and its
 //! `?variant=thumbnail` as the poster). `GET /v1/models` tells whether it answers and
-//! lists the configured model. Errors are classified by [`http::check`].
+//! lists the configured model. Errors are classified by [`http::check`]: a refusal by the
+//! safety system is `moderation_blocked` (GPT Image) or `content_policy_violation`
+//! (DALL·E), in an error answer or a failed video's `error`.
 
-use super::http::{self, download, job_failed, json, protocol, too_large, STATUS_LIMIT};
+use super::http::{self, download, job_failed_with, json, protocol, too_large, STATUS_LIMIT};
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};
 use crate::failure::Failure;
 use app::domain::{ImageParams, TaskKind, TaskParams};
@@ -94,7 +96,7 @@ impl Provider for OpenAi {
             Some("queued") => Ok(Polled::Waiting),
             Some("in_progress") => Ok(Polled::Running { progress }),
             Some("completed") => Ok(Polled::Succeeded(remote.to_owned())),
-            Some("failed") => Ok(Polled::Failed(job_failed(&http::message_of(&video).unwrap_or_default()))),
+            Some("failed") => Ok(Polled::Failed(job_failed_with(&video))),
             other => Err(protocol(format!("the video has an unknown status {other:?}"))),
         }
     }

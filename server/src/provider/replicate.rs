@@ -1,8 +1,9 @@
 //! Replicate: `POST /v1/predictions` with the model (`owner/name` or a version id) and its
 //! input queues a prediction; `GET /v1/predictions/{id}` reports `starting`,
 //! `processing`, `succeeded` (with `output`: a file URL or a list of them), `failed`
-//! (with `error`) or `canceled`; `POST /v1/predictions/{id}/cancel` stops it. Progress
-//! is read from the model's log (the last `NN%|` a progress bar printed).
+//! (with `error`: a refusal by the safety checks ends "(E005)") or `canceled`;
+//! `POST /v1/predictions/{id}/cancel` stops it. Progress is read from the model's log (the
+//! last `NN%|` a progress bar printed).
 
 use super::http::{download, job_failed, json, percent_in, protocol, STATUS_LIMIT};
 use super::{media, Capabilities, Connection, Health, Job, Output, Polled, Progress, Provider, Submitted};

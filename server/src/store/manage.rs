@@ -20,7 +20,9 @@ const WAITING: [&str; 2] = ["pending", "retrying"];
 impl TaskStore {
     /// Cancels a waiting task at once (and returns the job an earlier attempt left queued
     /// at its service, if any, to be cancelled there), or asks the instance running it to
-    /// stop.
+    /// stop. A task that moves on between the statements (its attempt ends, a rescue hands
+    /// it back) is looked at again as it now is: a cancel that finds it finished is a
+    /// conflict, never a success.
     pub async fn cancel_task(&self, owner: OwnerId, id: Uuid) -> Result<(TaskView, Option<RemoteJobId>), StoreError> {
         let now = self.clock.now();
         let cancelled = task::Entity::update_many()
@@ -42,7 +44,7 @@ impl TaskStore {
         match self.status_of(owner, id).await? {
             TaskStatus::Processing => {
                 // Recorded first, so that recovery after a crash never runs it again.
-                task::Entity::update_many()
+                let asked = task::Entity::update_many()
                     .col_expr(task::Column::CancelRequestedAt, Expr::value(now))
                     .col_expr(task::Column::UpdatedAt, Expr::value(now))
                     .col_expr(task::Column::Version, next_version())
@@ -50,7 +52,11 @@ impl TaskStore {
                     .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
                     .exec(&self.db)
                     .await?;
+                if asked.rows_affected == 0 {
+                    return Box::pin(self.cancel_task(owner, id)).await; // its attempt ended meanwhile
+                }
             }
+            TaskStatus::Pending | TaskStatus::Retrying => return Box::pin(self.cancel_task(owner, id)).await,
             status => return Err(finished(status, "cancelled")),
         }
         Ok((self.find(owner, id).await?.ok_or(StoreError::NotFound)?, None))

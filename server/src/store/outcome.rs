@@ -14,12 +14,13 @@ use crate::provider::RemoteJobId;
 use app::domain::{TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 type Changes = Vec<(task::Column, SimpleExpr)>;
 
-/// A running attempt whose lease ran out: its instance stopped renewing it (it died).
+/// A running attempt whose lease ran out (its instance stopped renewing it: it died), or
+/// whose instance is starting again (its previous process left it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expired {
     pub id: Uuid,
@@ -107,11 +108,16 @@ impl TaskStore {
         Ok(set.rows_affected == 1)
     }
 
-    /// Running attempts whose lease has run out (their instance died).
-    pub async fn expired_leases(&self) -> Result<Vec<Expired>, StoreError> {
+    /// Running attempts whose lease has run out (their instance died), and with
+    /// `restarting`, every one that instance holds: it is starting, so what it holds its
+    /// previous process left.
+    pub async fn expired_leases(&self, restarting: Option<&str>) -> Result<Vec<Expired>, StoreError> {
+        let left = Condition::any()
+            .add(task::Column::LeaseExpiresAt.lt(self.clock.now()))
+            .add_option(restarting.map(|instance| task::Column::LeaseOwner.eq(instance)));
         let expired = task::Entity::find()
             .filter(task::Column::Status.eq(TaskStatus::Processing.as_str()))
-            .filter(task::Column::LeaseExpiresAt.lt(self.clock.now()))
+            .filter(left)
             .all(&self.db)
             .await?;
         let mut found = Vec::with_capacity(expired.len());

@@ -309,9 +309,8 @@ pub(crate) async fn fault(behaviour: Behaviour, error: impl Fn(u16, &str, &str) 
             headers.insert("retry-after", retry_after_ms.div_ceil(1000).to_string().parse().unwrap());
             res
         }
-        Behaviour::ContentPolicy => {
-            error(400, "content_policy_violation", "Your request was rejected by the safety system.")
-        }
+        // As OpenAI's GPT Image refuses (DALL·E says `content_policy_violation`).
+        Behaviour::ContentPolicy => error(400, "moderation_blocked", "Your request was rejected by the safety system."),
         Behaviour::Malformed => (StatusCode::OK, [("content-type", "application/json")], "{\"id\": ").into_response(),
         Behaviour::Drop => panic!("the fake drops this connection (a deliberate fault, not a test failure)"),
         Behaviour::SlowBody => {
