@@ -37,3 +37,51 @@ pub fn control_value(id: &str) -> Option<String> {
     let control = document()?.get_element_by_id(id)?;
     js_sys::Reflect::get(&control, &"value".into()).ok()?.as_string()
 }
+
+/// What can take the focus inside `root`, in tab order (none disabled or hidden).
+fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    use leptos::wasm_bindgen::JsCast;
+    const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), \
+                             select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+    let Ok(found) = root.query_selector_all(FOCUSABLE) else { return Vec::new() };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|e| e.offset_parent().is_some() || e.get_client_rects().length() > 0)
+        .collect()
+}
+
+/// The element that has the focus now, if any.
+pub fn focused() -> Option<web_sys::HtmlElement> {
+    use leptos::wasm_bindgen::JsCast;
+    document()?.active_element()?.dyn_into().ok()
+}
+
+/// Focuses the first field in `root` (where a person starts), else the first thing that
+/// can take the focus.
+pub fn focus_first(root: &web_sys::Element) {
+    let all = focusables(root);
+    let field = all.iter().find(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if let Some(target) = field.or(all.first()) {
+        let _ = target.focus();
+    }
+}
+
+/// Keeps Tab and Shift+Tab inside `root` (a modal dialog): past the last, back to the first.
+pub fn keep_tab_inside(ev: &web_sys::KeyboardEvent, root: &web_sys::Element) {
+    if ev.key() != "Tab" {
+        return;
+    }
+    let all = focusables(root);
+    let (Some(first), Some(last)) = (all.first(), all.last()) else { return };
+    let active = focused();
+    let inside = active.as_ref().is_some_and(|a| root.contains(Some(a)));
+    let wrap = if ev.shift_key() {
+        (!inside || active.as_ref() == Some(first)).then_some(last)
+    } else {
+        (!inside || active.as_ref() == Some(last)).then_some(first)
+    };
+    if let Some(target) = wrap {
+        ev.prevent_default();
+        let _ = target.focus();
+    }
+}

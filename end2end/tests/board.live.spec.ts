@@ -97,6 +97,15 @@ test("the board pans by dragging its background and zooms", async ({ workspace: 
   await page.mouse.move(surface.x + 140, surface.y + 90, { steps: 5 });
   await page.mouse.up();
   await expect(layer).toHaveAttribute("style", /translate\(100px, 50px\) scale\(1\)/);
+  // The wheel pans, as in design tools; with Ctrl it zooms about the pointer.
+  await page.mouse.move(surface.x + 200, surface.y + 200);
+  await page.mouse.wheel(30, 120);
+  await expect(layer).toHaveAttribute("style", /translate\(70px, -70px\) scale\(1\)/);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -100);
+  await page.keyboard.up("Control");
+  await expect(page.getByTestId("zoom")).not.toHaveText("100%");
+  await page.getByTestId("zoom-reset").click();
   await page.getByTestId("zoom-in").click();
   await expect(page.getByTestId("zoom")).toHaveText("125%");
   await page.getByTestId("zoom-reset").click();

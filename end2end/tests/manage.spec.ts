@@ -43,7 +43,7 @@ test("pause and resume from the toolbar, remembered", async ({ workspace: w, pag
   await expect(page.getByTestId("paused-badge")).toHaveCount(0);
 });
 
-test("clearing failed tasks hides them at once, can be undone, and is done after ten seconds or on leaving", async ({
+test("clearing cancelled tasks hides them at once, can be undone, and is done after ten seconds or on leaving", async ({
   workspace: w,
   page,
 }) => {
@@ -57,7 +57,7 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
 
   // Hidden at once, with an undo that brings it back.
   await page.getByTestId("queue-more").click();
-  await page.getByTestId("clear-failed").click();
+  await page.getByTestId("clear-cancelled").click();
   await expect(w.tasks).toHaveCount(1);
   await expect(page.getByTestId("queue-count")).toHaveText("1 task");
   const toast = page.getByTestId("toast").filter({ hasText: "1 task cleared." });
@@ -67,7 +67,7 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
 
   // Left alone, the clear is sent when the ten seconds are over.
   await page.getByTestId("queue-more").click();
-  await page.getByTestId("clear-failed").click();
+  await page.getByTestId("clear-cancelled").click();
   await expect(w.tasks).toHaveCount(1);
   expect(await listed(), "nothing is removed while it can be undone").toEqual(["Goes", "Stays"]);
   await expect.poll(listed, { timeout: 12_000, intervals: [500] }).toEqual(["Stays"]);
@@ -79,7 +79,7 @@ test("clearing failed tasks hides them at once, can be undone, and is done after
   await w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("cancel").click();
   await expect(w.tasks.filter({ hasText: "Goes on leaving" }).getByTestId("task-status")).toHaveText("Cancelled");
   await page.getByTestId("queue-more").click();
-  await page.getByTestId("clear-failed").click();
+  await page.getByTestId("clear-cancelled").click();
   await expect(w.tasks).toHaveCount(1);
   await page.goto("about:blank");
   await expect.poll(listed, { timeout: 5_000 }).toEqual(["Stays"]);
@@ -92,14 +92,17 @@ test("actions that would do nothing are disabled", async ({ workspace: w, page }
   // Nothing completed: no clearing of completed tasks, no (empty) ZIP.
   await expect(page.getByTestId("clear-completed")).toBeDisabled();
   await expect(page.getByTestId("download-all")).toBeDisabled();
-  // Nothing failed or cancelled: no clearing of them; once one is, it can.
+  // Nothing failed or cancelled: no clearing of them; once one is cancelled, those can be
+  // cleared, and "Clear failed" still has nothing to clear.
   await page.getByTestId("queue-more").click();
   await expect(page.getByTestId("clear-failed")).toBeDisabled();
+  await expect(page.getByTestId("clear-cancelled")).toBeDisabled();
   await page.keyboard.press("Escape");
   await w.tasks.first().getByTestId("cancel").click();
   await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Cancelled");
   await page.getByTestId("queue-more").click();
-  await expect(page.getByTestId("clear-failed")).toBeEnabled();
+  await expect(page.getByTestId("clear-cancelled")).toBeEnabled();
+  await expect(page.getByTestId("clear-failed")).toBeDisabled();
 });
 
 test("a pending task moves to the front of the queue", async ({ workspace: w, page }) => {

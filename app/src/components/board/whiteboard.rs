@@ -1,6 +1,6 @@
 //! The whiteboard: a pan and zoom surface holding the owner's items (results placed from
 //! the queue, and frames that follow a task until its result replaces them). Drag the
-//! background to pan, the wheel to zoom (or the + / − buttons); items move, resize and go
+//! background or the wheel to pan, Ctrl/⌘ + wheel or a pinch to zoom (or the + / − buttons); items move, resize and go
 //! (see `item.rs`). The items are read after hydration and stored on the server
 //! (`state.rs`); changes made in the owner's other tabs arrive as live events (`live.rs`).
 
@@ -43,10 +43,24 @@ pub fn Whiteboard() -> impl IntoView {
                 }
                 on:pointerup=move |_| panning.set_value(None)
                 on:pointerleave=move |_| panning.set_value(None)
+                // As in design tools: the wheel (or two fingers) pans, Ctrl/⌘ + wheel zooms
+                // about the pointer, and so does a pinch (the browser sends it with Ctrl).
                 on:wheel=move |ev| {
                     ev.prevent_default();
-                    let factor = (-ev.delta_y() / 500.0).exp();
-                    board.zoom_at(factor, f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+                    let pixels = if ev.delta_mode() == 1 { 16.0 } else { 1.0 }; // lines or pixels
+                    let (dx, dy) = (ev.delta_x() * pixels, ev.delta_y() * pixels);
+                    if ev.ctrl_key() || ev.meta_key() {
+                        let (left, top) = board.surface.get_untracked().map_or((0.0, 0.0), |el| {
+                            let r = el.get_bounding_client_rect();
+                            (r.left(), r.top())
+                        });
+                        let (sx, sy) = (f64::from(ev.client_x()) - left, f64::from(ev.client_y()) - top);
+                        board.zoom_at((-dy / 200.0).exp(), sx, sy);
+                    } else if ev.shift_key() && dx == 0.0 {
+                        board.view.update(|v| v.x -= dy);
+                    } else {
+                        board.view.update(|v| { v.x -= dx; v.y -= dy; });
+                    }
                 }>
                 <div class="board-layer" style=layer_style data-testid="board-layer">
                     <For each=move || board.items.get() key=|item| (item.id, item.z, item.media.is_some()) let:item>

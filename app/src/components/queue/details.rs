@@ -12,6 +12,7 @@ use super::state::Queue;
 use crate::api::{get_task, Strict};
 use crate::components::form::handle::FormHandle;
 use crate::components::shared::lightbox::Lightbox;
+use crate::components::shared::membership::Membership;
 use crate::components::shared::text::error_text;
 use crate::components::shared::time::LocalTime;
 use crate::components::shared::toasts::{Toasts, Tone};
@@ -170,18 +171,22 @@ fn large_result(content: ContentView, t: &'static Text) -> impl IntoView {
     }
 }
 
-/// "Use these settings": the form filled with the task's parameters, seed included.
+/// "Use these settings": the form filled with the task's parameters, seed included; a
+/// viewer has no form, so no such button.
 #[component]
 fn UseSettings(settings: SubmitRequest) -> impl IntoView {
     let form = expect_context::<FormHandle>();
     let toasts = expect_context::<Toasts>();
+    let editable = expect_context::<Membership>().can_edit();
     let t = t();
-    view! {
-        <button type="button" class="link" data-testid="use-settings" on:click=move |_| {
-            form.fill(&settings);
-            toasts.show(t.settings_used.into(), Tone::Info, 4_000);
-        }>{t.use_settings}</button>
-    }
+    editable.then(|| {
+        view! {
+            <button type="button" class="link" data-testid="use-settings" on:click=move |_| {
+                form.fill(&settings);
+                toasts.show(t.settings_used.into(), Tone::Info, 4_000);
+            }>{t.use_settings}</button>
+        }
+    })
 }
 
 /// Another task, by its short id, opening its details.

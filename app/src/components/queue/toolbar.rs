@@ -34,7 +34,8 @@ pub fn QueueToolbar() -> impl IntoView {
     on_window(leptos::ev::pagehide, move |_| send_clear_on_leave(queue));
     let count = move |status: TaskStatus| queue.shown_count(Some(status));
     let none_completed = move || count(TaskStatus::Completed) == 0;
-    let none_failed = move || count(TaskStatus::Failed) + count(TaskStatus::Cancelled) == 0;
+    let none_failed = move || count(TaskStatus::Failed) == 0;
+    let none_cancelled = move || count(TaskStatus::Cancelled) == 0;
     let t = t();
     // A viewer may download; pausing and clearing are the editors'.
     let membership = expect_context::<Membership>();
@@ -53,9 +54,9 @@ pub fn QueueToolbar() -> impl IntoView {
                 <span>{move || if queue.is_paused() { t.resume } else { t.pause }}</span>
             </button>
             <button type="button" class="tool" data-testid="clear-completed" disabled=none_completed
-                title=t.clear_completed aria-label=t.clear_completed
+                title=t.clear_completed_title
                 on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Completed])>
-                {Icon::Clear.view(16)}
+                {Icon::Clear.view(16)}<span>{t.clear_completed}</span>
             </button>
             </Show>
             // A link (the browser downloads it), shown as a button; disabled, a button.
@@ -78,8 +79,13 @@ pub fn QueueToolbar() -> impl IntoView {
                 <Menu label=t.more_actions test_id="queue-more" icon=Icon::More>
                     <button type="button" class="menu-item" role="menuitem" data-testid="clear-failed"
                         title=t.clear_failed_title disabled=none_failed
-                        on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed, TaskStatus::Cancelled])>
+                        on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Failed])>
                         {Icon::Clear.view(16)}<span>{t.clear_failed}</span>
+                    </button>
+                    <button type="button" class="menu-item" role="menuitem" data-testid="clear-cancelled"
+                        title=t.clear_cancelled_title disabled=none_cancelled
+                        on:click=move |_| clear(queue, toasts, clock, &[TaskStatus::Cancelled])>
+                        {Icon::Clear.view(16)}<span>{t.clear_cancelled}</span>
                     </button>
                 </Menu>
             })}
