@@ -85,3 +85,9 @@ pub fn keep_tab_inside(ev: &web_sys::KeyboardEvent, root: &web_sys::Element) {
         let _ = target.focus();
     }
 }
+
+/// The window's inner size in CSS pixels.
+pub fn window_size() -> Option<(f64, f64)> {
+    let window = web_sys::window()?;
+    Some((window.inner_width().ok()?.as_f64()?, window.inner_height().ok()?.as_f64()?))
+}

@@ -16,10 +16,21 @@ test("cancel, retry and delete from a task's row", async ({ workspace: w, page }
   await expect(w.tasks).toHaveCount(3);
   await expect(w.tasks.first()).toContainText("Cancel me");
   await expect(w.tasks.first().getByTestId("task-status")).toHaveText("Pending");
+  // The two are linked, and only the retry is offered again.
+  const cancelled = w.tasks.filter({ hasText: "Cancel me" }).filter({ has: page.getByText("Cancelled") });
+  await expect(w.tasks.first().getByTestId("task-retry-of")).toBeVisible();
+  await expect(cancelled.getByTestId("task-retried-as")).toBeVisible();
+  await expect(cancelled.getByTestId("retry")).toHaveCount(0);
 
-  await w.tasks.filter({ hasText: "Cancel me" }).filter({ has: page.getByText("Cancelled") }).getByTestId("delete").click();
+  // A delete hides the task at once, can be undone, and is sent when the undo time is over.
+  await cancelled.getByTestId("delete").click();
+  await expect(w.tasks).toHaveCount(2);
+  await page.getByTestId("toast").filter({ hasText: "Task deleted." }).getByTestId("toast-action").click();
+  await expect(w.tasks).toHaveCount(3);
+  await cancelled.getByTestId("delete").click();
   await expect(w.tasks).toHaveCount(2);
   await expect(page.getByTestId("queue-count")).toHaveText("2 tasks");
+  await expect.poll(async () => (await w.listed()).tasks.length, { timeout: 12_000, intervals: [500] }).toBe(2);
 
   await page.reload();
   await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
@@ -199,8 +210,9 @@ test("the details drawer is a place to act: settings reused, retries linked both
   await expect(drawer.getByTestId("details-id")).toHaveText(again.id);
   await drawer.getByTestId("details-retry-of").click();
   await expect(drawer.getByTestId("details-id")).toHaveText(old.id);
-  // Deleting from the drawer closes it.
+  // Deleting from the drawer closes it (the task hidden at once, with an undo).
   await drawer.getByTestId("delete").click();
   await expect(drawer).toHaveCount(0);
   await expect(w.tasks).toHaveCount(1);
+  await expect(page.getByTestId("toast").filter({ hasText: "Task deleted." })).toBeVisible();
 });

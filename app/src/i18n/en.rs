@@ -182,6 +182,7 @@ pub const TEXT: Text = Text {
     clear_cancelled: "Clear cancelled",
     cleared: |n| if n == 1 { "1 task cleared.".into() } else { format!("{n} tasks cleared.") },
     undo: "Undo",
+    task_deleted: "Task deleted.",
     download_all: "Download all completed (ZIP)",
     more_actions: "More actions",
 

@@ -162,6 +162,8 @@ pub struct Text {
     pub clear_cancelled: &'static str,
     pub cleared: fn(u64) -> String,
     pub undo: &'static str,
+    /// A deleted task's toast, with Undo.
+    pub task_deleted: &'static str,
     pub download_all: &'static str,
     pub more_actions: &'static str,
 

@@ -163,6 +163,7 @@ pub const TEXT: Text = Text {
     clear_cancelled: "清除已取消",
     cleared: |n| format!("已清除 {n} 个任务。"),
     undo: "撤销",
+    task_deleted: "任务已删除。",
     download_all: "下载全部已完成（ZIP）",
     more_actions: "更多操作",
 

@@ -162,7 +162,7 @@ impl Board {
             .get_untracked()
             .map(|el| (f64::from(el.client_width()), f64::from(el.client_height())))
             .filter(|(w, h)| *w > 0.0 && *h > 0.0)
-            .unwrap_or((800.0, 600.0));
+            .unwrap_or_else(window_size);
         let visible = Rect { x: -view.x / view.zoom, y: -view.y / view.zoom, w: sw / view.zoom, h: sh / view.zoom };
         let mut taken: Vec<Rect> = self
             .items
@@ -298,4 +298,15 @@ fn rebase(
     items.sort_by_key(|i| i.z);
     let deleted = known.iter().filter(|k| k.seq <= seq && !in_read.contains(&k.id)).map(|k| k.id).collect();
     (items, deleted)
+}
+
+/// The board's size on screen when it is not drawn (a phone shows the queue): the window's,
+/// as the board takes the whole screen there, so an item placed now lands in the middle of
+/// what the board shows when it is opened.
+fn window_size() -> (f64, f64) {
+    #[cfg(feature = "hydrate")]
+    if let Some(size) = crate::browser::window_size() {
+        return size;
+    }
+    (800.0, 600.0)
 }

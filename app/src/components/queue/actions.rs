@@ -5,7 +5,7 @@
 
 use super::opened::Details;
 use super::state::Queue;
-use crate::api::{cancel_task, delete_task, move_task, retry_task, Strict};
+use crate::api::{cancel_task, move_task, retry_task, Strict};
 use crate::components::board::state::Board;
 use crate::components::shared::membership::Membership;
 use crate::components::shared::toasts::{Toasts, Tone};
@@ -35,15 +35,12 @@ pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl I
             Ok(())
         })
     };
+    // Hidden at once, sent when the ten seconds to undo are over (as clears are).
     let delete = move |_| {
-        queue.act(async move {
-            delete_task(target()).await?;
-            queue.remove([id]);
-            if details.shown() == Some(id) {
-                details.close();
-            }
-            Ok(())
-        })
+        super::clear::delete(queue, toasts, id);
+        if details.shown() == Some(id) {
+            details.close();
+        }
     };
     let to_top = move |_| {
         queue.act(async move {
@@ -67,7 +64,9 @@ pub fn TaskActions(task: TaskView, #[prop(optional)] in_details: bool) -> impl I
             {(editable && !status.is_finished() && !task.cancel_requested).then(|| view! {
                 <button type="button" class="link" data-testid="cancel" on:click=cancel>{t.cancel}</button>
             })}
-            {(editable && matches!(status, TaskStatus::Failed | TaskStatus::Cancelled)).then(|| view! {
+            // Once retried, the retry is the one to act on (the row links to it).
+            {move || (editable && matches!(status, TaskStatus::Failed | TaskStatus::Cancelled)
+                && queue.retried_by(id).is_none()).then(|| view! {
                 <button type="button" class="link" data-testid="retry" on:click=retry>{t.retry}</button>
             })}
             {(editable && status != TaskStatus::Processing).then(|| view! {

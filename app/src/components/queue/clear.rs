@@ -1,10 +1,10 @@
-//! Clearing finished tasks with ten seconds to undo: they are hidden at once, and the
-//! clear is sent when the undo time is over, when another clear starts, or by beacon as
-//! the page goes.
+//! Clearing finished tasks, or deleting one, with ten seconds to undo: they are hidden at
+//! once, and the removal is sent when the undo time is over, when another starts, or by
+//! beacon as the page goes.
 
-use super::pending_clear::PendingClear;
+use super::pending_clear::{Call, PendingClear, Removal};
 use super::state::Queue;
-use crate::api::{clear_tasks, Strict};
+use crate::api::{clear_tasks, delete_task, Strict};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::toasts::Toasts;
 use crate::domain::TaskStatus;
@@ -19,8 +19,6 @@ const UNDO_MS: u32 = 10_000;
 /// the server to remove those that had finished by the time of the click (a task that
 /// finishes meanwhile stays). A clear still waiting is sent first.
 pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[TaskStatus]) {
-    send_clear(queue);
-    let token = next_token();
     // Everything shown as finished is cleared, even if the browser's reckoning of the
     // server's time runs a little behind.
     let before = untrack(|| {
@@ -29,16 +27,32 @@ pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[Task
             shown.filter_map(|t| t.finished_at).fold(clock.now_untracked(), DateTime::max)
         })
     });
-    let pending = PendingClear { statuses: statuses.to_vec(), before, token };
+    remove(queue, toasts, Removal::Finished { statuses: statuses.to_vec(), before });
+}
+
+/// Deletes one task, hidden at once, with ten seconds to undo.
+pub(super) fn delete(queue: Queue, toasts: Toasts, id: uuid::Uuid) {
+    remove(queue, toasts, Removal::Task(id));
+}
+
+/// Hides what `removal` takes, offers to undo for ten seconds, then sends it.
+fn remove(queue: Queue, toasts: Toasts, removal: Removal) {
+    send_clear(queue);
+    let token = next_token();
+    let pending = PendingClear { removal, token };
     let n = untrack(|| queue.with_known(|known| known.iter().filter(|t| pending.hides(t)).count())) as u64;
-    queue.pending_clear.set(Some(pending));
     let t = t();
+    let said = match pending.removal {
+        Removal::Finished { .. } => (t.cleared)(n),
+        Removal::Task(_) => t.task_deleted.to_owned(),
+    };
+    queue.pending_clear.set(Some(pending));
     let undo = move || {
         if queue.pending_clear.get_untracked().is_some_and(|p| p.token == token) {
             queue.pending_clear.set(None);
         }
     };
-    toasts.with_action((t.cleared)(n), t.undo, undo, UNDO_MS);
+    toasts.with_action(said, t.undo, undo, UNDO_MS);
     #[cfg(feature = "hydrate")]
     gloo_timers::callback::Timeout::new(UNDO_MS, move || {
         if queue.pending_clear.get_untracked().is_some_and(|p| p.token == token) {
@@ -52,7 +66,10 @@ pub(super) fn clear(queue: Queue, toasts: Toasts, clock: Clock, statuses: &[Task
 fn send_clear(queue: Queue) {
     let Some(pending) = queue.pending_clear.get_untracked() else { return };
     queue.act(async move {
-        let result = clear_tasks(Strict(pending.request())).await;
+        let result = match pending.call() {
+            Call::Clear(request) => clear_tasks(Strict(request)).await.map(drop),
+            Call::Delete(task) => delete_task(Strict(task)).await.map(drop),
+        };
         let gone: Vec<_> =
             untrack(|| queue.with_known(|known| known.iter().filter(|t| pending.hides(t)).map(|t| t.id).collect()));
         if result.is_ok() {
@@ -61,7 +78,7 @@ fn send_clear(queue: Queue) {
         if queue.pending_clear.get_untracked().is_some_and(|p| p.token == pending.token) {
             queue.pending_clear.set(None);
         }
-        result.map(|_| ())
+        result
     });
 }
 
@@ -72,14 +89,14 @@ pub(super) fn send_clear_on_leave(queue: Queue) {
     {
         use leptos::wasm_bindgen::JsValue;
         let Some(pending) = queue.pending_clear.get_untracked() else { return };
-        let Ok(json) = serde_json::to_string(&pending.request()) else { return };
+        let Some((endpoint, json)) = pending.call().beacon() else { return };
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("application/json");
         let parts = js_sys::Array::of1(&JsValue::from_str(&json));
         if let (Ok(blob), Some(window)) =
             (web_sys::Blob::new_with_str_sequence_and_options(&parts, &options), web_sys::window())
         {
-            let _ = window.navigator().send_beacon_with_opt_blob("/api/clear_tasks", Some(&blob));
+            let _ = window.navigator().send_beacon_with_opt_blob(endpoint, Some(&blob));
         }
     }
     #[cfg(not(feature = "hydrate"))]

@@ -5,6 +5,7 @@
 use super::actions::{ResultLinks, TaskActions};
 use super::highlight::Highlight;
 use super::known::Held;
+use super::opened::Details;
 use super::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
@@ -57,6 +58,8 @@ pub fn TaskRow(
                 {member.map(|(k, n)| view! { <span class="chip" data-testid="task-member">{(t().member_of)(k, n)}</span> })}
                 {chips(&task)}
                 {other_service.map(|s| view! { <span class="chip" data-testid="task-service">{s}</span> })}
+                {task.retry_of.map(|original| linked(t().retry_of, original, "task-retry-of"))}
+                {move || queue.retried_by(id).map(|retry| linked(t().retried_as, retry, "task-retried-as"))}
                 {detail}
                 <code data-testid="task-id" title=task.id.to_string()>{short_id}</code>
             </div>
@@ -195,5 +198,15 @@ fn status_icon(status: TaskStatus) -> Icon {
         TaskStatus::Completed => Icon::Completed,
         TaskStatus::Failed => Icon::Failed,
         TaskStatus::Cancelled => Icon::Cancelled,
+    }
+}
+
+/// A chip naming a linked task ("Retry of 0a1b2c3d"), which opens its details.
+fn linked(label: &'static str, id: uuid::Uuid, test_id: &'static str) -> impl IntoView {
+    let details = expect_context::<Details>();
+    view! {
+        <button type="button" class="chip link" data-testid=test_id on:click=move |_| details.open(id)>
+            {label}" "<code>{crate::domain::short_id(id)}</code>
+        </button>
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::{
     CurrentServices, ListFilter, ListQuery, StatusCounts, SubmitRequest, TaskEvent, TaskPage, TaskView, MAX_PAGE_SIZE,
 };
 use leptos::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use uuid::Uuid;
 
@@ -41,6 +41,8 @@ pub struct Queue {
     /// How many known tasks of each status the filter's kind and search pick, and how
     /// many of those a pending clear hides.
     pub(super) listed_counts: Memo<(StatusCounts, StatusCounts)>,
+    /// Which known task retries which: the retried task's id to its retry's.
+    retries: Memo<HashMap<Uuid, Uuid>>,
     /// The cursor after the last older page; `None` until one was fetched.
     older_cursor: RwSignal<Option<Option<String>>>,
     pub(super) outbox: RwSignal<Vec<Outgoing>>,
@@ -90,6 +92,9 @@ impl Queue {
                 let scope = filter.with(|f| active_filter(&ListQuery { status: None, ..f.clone() }));
                 let hidden_by = pending_clear.get();
                 known.with(|known| known.tally(&scope, hidden_by.as_ref()))
+            }),
+            retries: Memo::new(move |_| {
+                known.with(|k| k.iter().filter_map(|t| t.retry_of.map(|original| (original, t.id))).collect())
             }),
             older_cursor: RwSignal::new(None),
             outbox: RwSignal::new(Vec::new()),
@@ -247,6 +252,11 @@ impl Queue {
         self.known.with(read)
     }
 
+    /// The known task that retries `id`, if there is one (tracked).
+    pub(crate) fn retried_by(&self, id: Uuid) -> Option<Uuid> {
+        self.retries.with(|r| r.get(&id).copied())
+    }
+
     /// A known task, if it is (tracked).
     pub(crate) fn task(&self, id: Uuid) -> Option<Held> {
         self.known.with(|known| known.get(&id).cloned())
@@ -274,7 +284,7 @@ impl Queue {
                 .get(&id)
                 .filter(|t| filter.matches(t) && !hidden.as_ref().is_some_and(|h| h.hides(t)))
                 .map(|t| t.version);
-            (updated, known.iter().find(|t| t.retry_of == Some(id)).map(|t| t.id))
+            (updated, self.retries.with(|r| r.get(&id).copied()))
         })
     }
 
