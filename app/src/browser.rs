@@ -46,7 +46,7 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(found) = root.query_selector_all(FOCUSABLE) else { return Vec::new() };
     (0..found.length())
         .filter_map(|i| found.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .filter(|e| e.offset_parent().is_some() || e.get_client_rects().length() > 0)
+        .filter(|e| e.offset_parent().is_some()) // drawn (not in a hidden part)
         .collect()
 }
 
