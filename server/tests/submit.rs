@@ -93,6 +93,13 @@ async fn lines_and_alternatives_make_a_batch(db: TestDb) {
     let expected =
         [("a red kite", 5), ("a red kite", 6), ("a blue kite", 5), ("a blue kite", 6), ("the sea", 5), ("the sea", 6)];
     assert_eq!(made, expected.map(|(p, s)| (p.to_owned(), s)));
+    // Each task says which variant of its own prompt it is, as every read of it does.
+    let variants: Vec<&Value> = body["tasks"].as_array().unwrap().iter().map(|t| &t["variant"]).collect();
+    let (first, second) = (json!({ "number": 1, "of": 2 }), json!({ "number": 2, "of": 2 }));
+    assert_eq!(variants, [&first, &second, &first, &second, &first, &second]);
+    let listed = app.list(&client, json!({})).await;
+    let oldest = listed["tasks"].as_array().unwrap().last().unwrap();
+    assert_eq!((&oldest["params"]["prompt"], &oldest["variant"]), (&json!("a red kite"), &first));
     let (status, body) = app
         .call(
             &client,

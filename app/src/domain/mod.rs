@@ -39,8 +39,10 @@ pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery
 pub use media::{extension_for, Media};
 pub use page::{CurrentServices, ServiceUsed, TaskPage};
 pub use prompt::{NegativePrompt, Prompt};
-pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
-pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};
+pub use submission::{NewTask, Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
+pub use task::{
+    OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, Variant, FAILURE_CODES,
+};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};
 pub use workspace::{
     token_name, Author, BudgetRequest, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole,

@@ -4,7 +4,7 @@
 
 use super::{
     batch, FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind,
-    TaskParams, TaskView, ValidationErrors, VideoDuration, VideoParams,
+    TaskParams, TaskView, ValidationErrors, Variant, VideoDuration, VideoParams,
 };
 use serde::{Deserialize, Serialize};
 
@@ -266,14 +266,13 @@ impl Submission {
         self.params.fingerprint(&format!("x{}", self.variants.get()))
     }
 
-    /// One `(parameters, fingerprint)` per prompt and variant, each with the seed it is
-    /// made with: the requested seed, or `random_seed` when none was given, counting up
-    /// across the variants (so a blank seed is random, recorded, and repeatable; each
-    /// prompt's variant k has the same seed, so prompts compare like for like). Each
-    /// fingerprint covers the request as submitted (before any seed is picked) plus the
-    /// task's position, so the same request sent twice matches itself task by task while
-    /// its tasks never match each other.
-    pub fn expand(&self, random_seed: u32) -> Vec<(TaskParams, String)> {
+    /// One task per prompt and variant, each with the seed it is made with: the requested
+    /// seed, or `random_seed` when none was given, counting up across the variants (so a
+    /// blank seed is random, recorded, and repeatable; each prompt's variant k has the same
+    /// seed, so prompts compare like for like). Each fingerprint covers the request as
+    /// submitted (before any seed is picked) plus the task's position, so the same request
+    /// sent twice matches itself task by task while its tasks never match each other.
+    pub fn expand(&self, random_seed: u32) -> Vec<NewTask> {
         let (n, prompts) = (self.variants.get(), self.prompts.len());
         let mut made = Vec::with_capacity(prompts * n as usize);
         for (p, prompt) in self.prompts.iter().enumerate() {
@@ -282,11 +281,21 @@ impl Submission {
                 *params.prompt_mut() = prompt.clone();
                 *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
                 let position = if prompts == 1 { format!("{i}/{n}") } else { format!("{p}/{prompts}:{i}/{n}") };
-                made.push((params, self.params.fingerprint(&position)));
+                let fingerprint = self.params.fingerprint(&position);
+                made.push(NewTask { params, fingerprint, variant: Variant { number: i + 1, of: n } });
             }
         }
         made
     }
+}
+
+/// One task a submission makes: its parameters (its own prompt and seed), its fingerprint
+/// and which variant of its prompt it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub params: TaskParams,
+    pub fingerprint: String,
+    pub variant: Variant,
 }
 
 #[cfg(test)]

@@ -176,9 +176,20 @@ pub struct TaskView {
     /// The submission that made it (its variants and batch siblings share it).
     #[serde(default)]
     pub submission_id: Option<Uuid>,
+    /// Which variant of its prompt it is, of how many its submission made of each prompt;
+    /// none for a retry (a task of its own) and for tasks made before it was recorded.
+    #[serde(default)]
+    pub variant: Option<Variant>,
     /// The username of the member who submitted it (none for a guest's tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+}
+
+/// A task's place among the variants of its prompt: variant `number` (from 1) of `of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub number: u32,
+    pub of: u32,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -266,6 +277,7 @@ impl TaskView {
             result: None,
             retry_of: None,
             submission_id: None,
+            variant: None,
             author: None,
         }
     }

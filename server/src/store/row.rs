@@ -2,11 +2,14 @@
 
 use super::StoreError;
 use crate::entity::{content, task};
-use app::domain::{Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use app::domain::{
+    Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, Variant,
+};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// A new pending task of submission `submission_id`.
+/// A new pending task of submission `submission_id` (which variant of its prompt it is,
+/// the submission sets: a retry is none).
 pub fn new_row(
     owner: OwnerId,
     by: Option<&Author>,
@@ -34,6 +37,8 @@ pub fn new_row(
         error_message: None,
         result_content_id: None,
         submission_id: Some(submission_id),
+        variant: None,
+        variants: None,
         cancel_requested_at: None,
         queue_order: 0,
         retry_of: None,
@@ -75,6 +80,10 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         result: None,
         retry_of: row.retry_of,
         submission_id: row.submission_id,
+        variant: row
+            .variant
+            .zip(row.variants)
+            .map(|(number, of)| Variant { number: number.max(1) as u32, of: of.max(1) as u32 }),
         author: row.author,
     })
 }
