@@ -26,7 +26,7 @@ pub use account::{
     SignUpRequest, Username, LOGIN_CHARS, PASSWORD_CHARS,
 };
 pub use attempt::{AttemptView, TaskDetails};
-pub use batch::count as prompt_count;
+pub use batch::{count as prompt_count, MAX_CHARS as MAX_BATCH_CHARS};
 pub use board::{
     board_cursor, ArrangeRequest, BoardFilter, BoardItemRef, BoardItemView, BoardPage, BoardQuery, PlaceRequest,
     PlaceSource, Placement, MIN_SIDE,

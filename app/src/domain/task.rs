@@ -104,17 +104,26 @@ impl TaskParams {
         let mut value = serde_json::to_value(self).expect("parameters always serialise");
         for key in ["prompt", "negative_prompt"] {
             if let Some(serde_json::Value::String(text)) = value.get_mut(key) {
-                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                *text = folded(text);
             }
         }
         value.to_string()
     }
 
-    /// Hex SHA-256 of [`Self::normalised`] plus `salt` (the batch position of a variant).
+    /// Hex SHA-256 of [`Self::normalised`] plus `salt` (what else the request holds).
     pub fn fingerprint(&self, salt: &str) -> String {
-        let digest = Sha256::digest(format!("{}\n{salt}", self.normalised()).as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&format!("{}\n{salt}", self.normalised()))
     }
+}
+
+/// `text` with every run of whitespace folded to one space, none at the ends.
+pub(crate) fn folded(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Hex SHA-256 of `text`.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every code a task's `error` can carry: the causes a retrying task waits on (and fails

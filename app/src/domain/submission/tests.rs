@@ -200,3 +200,24 @@ fn a_tasks_settings_make_the_same_task_again() {
         assert_eq!(SubmitRequest::repeating(&params).validate().unwrap().params, params);
     }
 }
+
+#[test]
+fn a_batch_may_be_far_longer_than_one_prompt() {
+    let text: String = (0..500).map(|i| format!("{i:03} {}\n", "a kite ".repeat(56))).collect();
+    assert!(text.chars().count() > 190_000);
+    let submission = image(&text).validate().unwrap();
+    assert_eq!(submission.prompts.len(), 500);
+    assert_eq!(submission.params.prompt(), submission.prompts[0].as_str(), "the settings hold the first prompt");
+    let too_long = image(&format!("fine\n{}", "x".repeat(Prompt::MAX_CHARS + 1))).validate().unwrap_err();
+    let err = too_long.for_field("prompt").unwrap();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_too_long", Some(2)));
+}
+
+#[test]
+fn the_same_prompts_are_the_same_request_however_written() {
+    let fingerprint = |text: &str| image(text).validate().unwrap().fingerprint();
+    assert_eq!(fingerprint("a\nb"), fingerprint("{a|b}"), "the same two tasks");
+    assert_eq!(fingerprint("a  kite\n\nb"), fingerprint(" a kite\nb "));
+    assert_ne!(fingerprint("a\nb"), fingerprint("a b"), "two prompts are not one");
+    assert_ne!(fingerprint("a\nb"), fingerprint("b\na"), "nor in another order");
+}
