@@ -85,14 +85,15 @@ pub const TEXT: Text = Text {
     edit_and_resend: "修改后重新提交",
 
     cancelling: "正在取消…",
-    group_title: |n, same| if same { format!("{n} 个变体") } else { format!("{n} 个任务") },
+    group_prompts: |n| format!("{n} 个提示词"),
+    group_size: |n, same| if same { format!("{n} 个变体") } else { format!("{n} 个任务") },
     group_done: |n| format!("{n} 个完成"),
     seeds_range: |a, b| format!("种子 {a}–{b}"),
     strip_title: |k, seed, status| match seed {
         Some(seed) => format!("#{k} · 种子 {seed} · {status}"),
         None => format!("#{k} · {status}"),
     },
-    member_of: |k, n| format!("第 {k}/{n} 个"),
+    member_of: |k, n| format!("变体 {k}/{n}"),
     progress: "进度",
     retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
     retry_in: |left| format!("（{left} 后）"),

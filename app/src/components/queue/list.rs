@@ -25,9 +25,7 @@ const OVERSCAN: f64 = 800.0;
 /// progress moves (a row reads that itself).
 fn row_key(entry: &Entry) -> (Uuid, i64, u64) {
     match entry {
-        Entry::Task { task, member } => {
-            (task.id, task.updated_at.timestamp_micros(), member.map_or(0, |(k, _)| k as u64))
-        }
+        Entry::Task { task, member } => (task.id, task.updated_at.timestamp_micros(), u64::from(*member)),
         Entry::Group { id, tasks, open } => (
             *id,
             tasks.iter().map(|t| t.updated_at.timestamp_micros()).max().unwrap_or_default(),
