@@ -91,3 +91,9 @@ pub fn window_size() -> Option<(f64, f64)> {
     let window = web_sys::window()?;
     Some((window.inner_width().ok()?.as_f64()?, window.inner_height().ok()?.as_f64()?))
 }
+
+/// Where `element`'s top left corner is in the window (CSS pixels).
+pub fn origin_of(element: &web_sys::Element) -> (f64, f64) {
+    let rect = element.get_bounding_client_rect();
+    (rect.left(), rect.top())
+}

@@ -92,6 +92,7 @@ test("variants create one task each with distinct seeds", async ({ workspace: w 
   // One group for the submission, opened to its three rows.
   const group = w.page.getByTestId("task-group");
   await expect(group).toHaveCount(1);
+  await expect(group.getByTestId("group-title")).toHaveText("Three takes on a lighthouse");
   await expect(group.getByTestId("group-count")).toHaveText("3 variants · 0 done");
   await expect(w.tasks).toHaveCount(0);
   await group.getByTestId("group-toggle").click();
@@ -193,8 +194,13 @@ test("lines and {a|b} alternatives queue one task each, counted on the button", 
   await expect(w.generate).toHaveText("Generate 12");
   await w.field("variants").fill("1");
   await w.generate.click();
+  // One group titled by how many prompts it holds; each row is its own prompt, no variant.
+  const group = page.getByTestId("task-group");
+  await expect(group.getByTestId("group-title")).toHaveText("6 prompts");
+  await expect(group.getByTestId("group-count")).toHaveText("6 tasks · 0 done");
   await page.getByTestId("group-toggle").click();
   await expect(w.tasks).toHaveCount(6);
+  await expect(w.tasks.getByTestId("task-member")).toHaveCount(0);
   const prompts = (await w.listed()).tasks.map((t: any) => t.params.prompt).sort();
   expect(prompts).toEqual(["a blue kite", "a calm sea", "a red kite", "a stormy sea", "the moon", "the sun"]);
   await expect(w.generate).toHaveText("Generate");
@@ -212,6 +218,48 @@ test("lines and {a|b} alternatives queue one task each, counted on the button", 
   });
   await w.generate.click();
   await expect.poll(async () => (await w.listed()).counts.pending).toBe(206);
+});
+
+test("two prompts with two variants each: each row is a variant of its own prompt", async ({ workspace: w, page }) => {
+  await w.field("prompt").fill("a {kite|lighthouse} at dusk");
+  await w.field("variants").fill("2");
+  await expect(w.generate).toHaveText("Generate 4");
+  await w.generate.click();
+  const group = page.getByTestId("task-group");
+  await expect(group.getByTestId("group-title")).toHaveText("2 prompts");
+  await expect(group.getByTestId("group-count")).toHaveText("4 tasks · 0 done");
+  await group.getByTestId("group-toggle").click();
+  // Newest first: the lighthouse's second variant on top.
+  await expect(w.tasks.locator(".task-prompt")).toHaveText([
+    "a lighthouse at dusk",
+    "a lighthouse at dusk",
+    "a kite at dusk",
+    "a kite at dusk",
+  ]);
+  await expect(w.tasks.getByTestId("task-member")).toHaveText([
+    "variant 2 of 2",
+    "variant 1 of 2",
+    "variant 2 of 2",
+    "variant 1 of 2",
+  ]);
+});
+
+test("a paste of prompts far longer than one prompt in all is one submission", async ({ workspace: w, page }) => {
+  // 60 lines of 100 characters: 6,000 in all, each line a prompt of its own (the server's
+  // tests send 500 such lines, 200,000 characters).
+  const lines = Array.from({ length: 60 }, (_, i) => `Lighthouse study ${String(i).padStart(2, "0")} `.padEnd(100, "~"));
+  await w.field("prompt").fill(lines.join("\n"));
+  await expect(w.generate).toHaveText("Generate 60");
+  await w.generate.click();
+  await expect(w.error("prompt")).toHaveCount(0);
+  const group = page.getByTestId("task-group");
+  await expect(group.getByTestId("group-title")).toHaveText("60 prompts");
+  await expect(group.getByTestId("group-count")).toHaveText("60 tasks · 0 done");
+  expect((await w.listed()).tasks.map((t: any) => t.params.prompt).reverse()).toEqual(lines);
+  // A line too long is refused by its number.
+  await w.field("prompt").fill(`short\n${"x".repeat(4001)}`);
+  await w.generate.click();
+  await expect(w.error("prompt")).toHaveText("Line 2 of the prompt has 4001 characters; the limit is 4000.");
 });
 
 test("a submission folded into an identical one says so and points at it", async ({ workspace: w, page }) => {

@@ -15,6 +15,7 @@ mod m20261206_000009_spending;
 mod m20261207_000010_legacy_guests;
 mod m20261207_000011_workspace_budget;
 mod m20261207_000012_versions;
+mod m20261208_000013_task_variants;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_legacy_guests::Migration),
             Box::new(m20261207_000011_workspace_budget::Migration),
             Box::new(m20261207_000012_versions::Migration),
+            Box::new(m20261208_000013_task_variants::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ on_both_databases!(
     image_and_video_tasks_are_queued,
     variants_get_distinct_seeds,
     lines_and_alternatives_make_a_batch,
+    a_paste_of_500_long_lines_is_one_batch,
     a_blank_seed_is_random_and_identical_submissions_still_fold,
     bad_input_is_refused_and_nothing_stored
 );
@@ -93,6 +94,13 @@ async fn lines_and_alternatives_make_a_batch(db: TestDb) {
     let expected =
         [("a red kite", 5), ("a red kite", 6), ("a blue kite", 5), ("a blue kite", 6), ("the sea", 5), ("the sea", 6)];
     assert_eq!(made, expected.map(|(p, s)| (p.to_owned(), s)));
+    // Each task says which variant of its own prompt it is, as every read of it does.
+    let variants: Vec<&Value> = body["tasks"].as_array().unwrap().iter().map(|t| &t["variant"]).collect();
+    let (first, second) = (json!({ "number": 1, "of": 2 }), json!({ "number": 2, "of": 2 }));
+    assert_eq!(variants, [&first, &second, &first, &second, &first, &second]);
+    let listed = app.list(&client, json!({})).await;
+    let oldest = listed["tasks"].as_array().unwrap().last().unwrap();
+    assert_eq!((&oldest["params"]["prompt"], &oldest["variant"]), (&json!("a red kite"), &first));
     let (status, body) = app
         .call(
             &client,
@@ -103,6 +111,37 @@ async fn lines_and_alternatives_make_a_batch(db: TestDb) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("batch_too_large"), Some("prompt")), "{body}");
     assert_eq!(app.all_ids(&client).await.len(), 6, "nothing of the refused batch is stored");
+    app.stop().await;
+}
+
+/// A multi-line paste of 500 prompts of 399 characters (Chinese, three bytes each: a body
+/// of some 600 KB) is one batch of 500 tasks, each with its own prompt; past the limits
+/// of the whole text or of one line, it is refused whole, the line named.
+async fn a_paste_of_500_long_lines_is_one_batch(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let client = TestApp::client();
+    let line = |i: usize| format!("{i:03} lighthouse {}", "灯".repeat(384));
+    let text = (0..500).map(line).collect::<Vec<_>>().join("\n");
+    assert_eq!(text.chars().count(), 199_999);
+    let body = app.submit(&client, json!({ "kind": "image", "prompt": text, "seed": 1 })).await;
+    let tasks = body["tasks"].as_array().unwrap();
+    let prompts: Vec<&str> = tasks.iter().map(|t| t["params"]["prompt"].as_str().unwrap()).collect();
+    assert_eq!(prompts, (0..500).map(line).collect::<Vec<_>>());
+    assert!(tasks.iter().all(|t| t["variant"] == json!({ "number": 1, "of": 1 }) && t["params"]["seed"] == 1));
+    assert_eq!(app.list(&client, json!({})).await["counts"]["pending"], 500);
+
+    let one_more = (0..501).map(|i| format!("prompt {i}")).collect::<Vec<_>>().join("\n");
+    let too_long = format!("short\n{}", "x".repeat(4_001));
+    for (prompt, code, line) in [
+        (format!("{text}\n{}", "y".repeat(300)), "batch_too_long", None),
+        (one_more, "batch_too_large", None),
+        (too_long, "prompt_too_long", Some(2)),
+    ] {
+        let (status, err) = app.call(&client, "submit_task", json!({ "kind": "image", "prompt": prompt })).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some(code)), "{err}");
+        assert_eq!(err["errors"][0]["line"].as_u64(), line, "{err}");
+    }
+    assert_eq!(app.list(&client, json!({})).await["counts"]["pending"], 500, "nothing refused is stored");
     app.stop().await;
 }
 
@@ -174,15 +213,21 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
 
     // A 10 MB body is refused from its declared length, before a byte of it is read (so
     // a client still sending may see the connection close: the test sends headers only).
-    let head = too_large_head(&app.base, 10 * 1024 * 1024).await;
-    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-    assert!(head.contains("\"code\":\"payload_too_large\"") && head.contains("\"limit\":65536"), "{head}");
-    assert!(head.to_lowercase().contains("connection: close"), "the unread body ends the connection: {head}");
+    // A submission, which carries a whole batch, may have 1 MiB; any other call 64 KiB.
+    for (endpoint, length, limit) in [("submit_task", 10 << 20, 1 << 20), ("list_tasks", 100 << 10, 64 << 10)] {
+        let head = too_large_head(&app.base, endpoint, length).await;
+        assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+        assert!(head.contains("\"code\":\"payload_too_large\""), "{head}");
+        assert!(head.contains(&format!("\"limit\":{limit}")), "{endpoint}: {head}");
+        assert!(head.to_lowercase().contains("connection: close"), "the unread body ends the connection: {head}");
+    }
 
     // Streamed in chunks with no declared length: refused once the limit is passed.
-    let head = chunked_answer(&app.base, 20 * 4096).await;
-    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
-    assert!(head.contains("\"code\":\"payload_too_large\""), "{head}");
+    for (endpoint, length) in [("submit_task", 300 * 4096), ("list_tasks", 20 * 4096)] {
+        let head = chunked_answer(&app.base, endpoint, length).await;
+        assert!(head.starts_with("HTTP/1.1 413"), "{endpoint}: {head}");
+        assert!(head.contains("\"code\":\"payload_too_large\""), "{head}");
+    }
 
     // A field given twice means two things: refused. A NUL (or any control character
     // but a line break or tab) in a text field: refused, on either database.
@@ -225,12 +270,12 @@ async fn bad_input_is_refused_and_nothing_stored(db: TestDb) {
 /// Sends a POST of `length` bytes of JSON whitespace in 4 KiB chunks (`Transfer-Encoding:
 /// chunked`, no length declared) and returns the raw answer; a server that answers
 /// early may stop reading, so a failed write ends the sending.
-async fn chunked_answer(base: &str, length: usize) -> String {
+async fn chunked_answer(base: &str, endpoint: &str, length: usize) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST /api/submit_task HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+        "POST /api/{endpoint} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).await.unwrap();
@@ -247,12 +292,12 @@ async fn chunked_answer(base: &str, length: usize) -> String {
 }
 
 /// Sends only the head of a POST declaring `length` bytes and returns the raw answer.
-async fn too_large_head(base: &str, length: usize) -> String {
+async fn too_large_head(base: &str, endpoint: &str, length: usize) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST /api/submit_task HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+        "POST /api/{endpoint} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
          Content-Length: {length}\r\nConnection: close\r\n\r\n"
     );
     stream.write_all(head.as_bytes()).await.unwrap();

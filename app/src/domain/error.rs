@@ -11,11 +11,19 @@ pub struct FieldError {
     pub code: String,
     /// A sentence a user can act on.
     pub message: String,
+    /// In a text of several lines (a batch of prompts), the line at fault, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl FieldError {
     pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+        Self { field: field.into(), code: code.into(), message: message.into(), line: None }
+    }
+
+    /// The same error, found on line `line` (from 1).
+    pub fn on_line(self, line: usize) -> Self {
+        Self { line: Some(line), ..self }
     }
 }
 

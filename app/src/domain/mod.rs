@@ -27,7 +27,7 @@ pub use account::{
     SignUpRequest, Username, LOGIN_CHARS, PASSWORD_CHARS,
 };
 pub use attempt::{AttemptView, TaskDetails};
-pub use batch::count as prompt_count;
+pub use batch::{count as prompt_count, MAX_CHARS as MAX_BATCH_CHARS};
 pub use board::{
     board_cursor, ArrangeRequest, BoardFilter, BoardItemRef, BoardItemView, BoardPage, BoardQuery, PlaceRequest,
     PlaceSource, Placement, MIN_SIDE,
@@ -41,8 +41,10 @@ pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery
 pub use media::{extension_for, Media};
 pub use page::{CurrentServices, ServiceUsed, TaskPage};
 pub use prompt::{NegativePrompt, Prompt};
-pub use submission::{Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
-pub use task::{OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, FAILURE_CODES};
+pub use submission::{NewTask, Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
+pub use task::{
+    OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, Variant, FAILURE_CODES,
+};
 pub use video::{Fps, Resolution, VideoDuration, VideoParams};
 pub use workspace::{
     token_name, Author, BudgetRequest, IdRef, InviteOffer, InviteRequest, InviteToken, InviteView, MemberRole,

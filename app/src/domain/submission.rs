@@ -1,10 +1,11 @@
 //! A submission: the loosely typed request a client sends, its validation into
 //! [`Submission`], and its expansion into one task per prompt (its lines and
-//! alternatives, `batch.rs`) and variant.
+//! alternatives, `batch/`) and variant.
 
+use super::task::{folded, sha256_hex};
 use super::{
     batch, FieldError, Fps, ImageParams, ImageSize, NegativePrompt, Prompt, Resolution, StylePreset, TaskKind,
-    TaskParams, TaskView, ValidationErrors, VideoDuration, VideoParams,
+    TaskParams, TaskView, ValidationErrors, Variant, VideoDuration, VideoParams,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub struct SubmitRequest {
     /// `image` or `video`.
     pub kind: String,
+    /// One prompt, or a batch of them: lines and `{a|b}` alternatives (`batch/`).
     pub prompt: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_prompt: Option<String>,
@@ -70,8 +72,8 @@ impl Variants {
     }
 }
 
-/// A request that passed validation. `params` hold the prompt as typed (what dedup
-/// compares); `prompts` are what it makes (`batch.rs`): one task each per variant.
+/// A request that passed validation: the prompts its text makes (`batch/`), one task each
+/// per variant, and the settings they share (`params`, which hold the first prompt).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
     pub params: TaskParams,
@@ -140,8 +142,8 @@ impl SubmitRequest {
         } else {
             TaskKind::parse(&self.kind)
         });
-        let prompt = errors.take(Prompt::parse(&self.prompt));
-        let prompts = prompt.as_ref().and_then(|p| errors.take(prompts_of(p)));
+        let prompts = errors.take(prompts_of(&self.prompt));
+        let prompt = prompts.as_ref().and_then(|p| p.first().cloned());
         let negative_prompt = errors.take(NegativePrompt::parse(self.negative_prompt.as_deref().unwrap_or("")));
         let seed = errors.take(self.seed.map(parse_seed).transpose());
         let variants = errors.take(Variants::parse(self.variants.unwrap_or(1)));
@@ -239,9 +241,9 @@ enum KindSpecific {
 /// The most tasks one submission makes (prompts × variants).
 pub const MAX_TASKS: usize = batch::MAX_PROMPTS;
 
-/// The prompts the text makes, each a valid prompt.
-fn prompts_of(text: &Prompt) -> Result<Vec<Prompt>, FieldError> {
-    let prompts = batch::prompts(text.as_str())?.iter().map(|p| Prompt::parse(p)).collect::<Result<Vec<_>, _>>()?;
+/// The prompts the text makes (at least one), each a valid prompt.
+fn prompts_of(text: &str) -> Result<Vec<Prompt>, FieldError> {
+    let prompts = batch::prompts(text)?.iter().map(|p| Prompt::parse(p)).collect::<Result<Vec<_>, _>>()?;
     if prompts.is_empty() {
         return Prompt::parse("").map(|p| vec![p]);
     }
@@ -260,33 +262,47 @@ impl Submission {
         self.prompts.len() as u64 * u64::from(self.variants.get())
     }
 
-    /// What two submissions must share to be the same request: the normalised
-    /// parameters and the number of variants.
+    /// What two submissions must share to be the same request: the normalised parameters,
+    /// the prompts made (whitespace folded: the same tasks, however the text wrote them)
+    /// and the number of variants.
     pub fn fingerprint(&self) -> String {
-        self.params.fingerprint(&format!("x{}", self.variants.get()))
+        let mut salt = format!("x{}", self.variants.get());
+        for prompt in &self.prompts {
+            salt.push('\n');
+            salt.push_str(&folded(prompt.as_str()));
+        }
+        self.params.fingerprint(&salt)
     }
 
-    /// One `(parameters, fingerprint)` per prompt and variant, each with the seed it is
-    /// made with: the requested seed, or `random_seed` when none was given, counting up
-    /// across the variants (so a blank seed is random, recorded, and repeatable; each
-    /// prompt's variant k has the same seed, so prompts compare like for like). Each
-    /// fingerprint covers the request as submitted (before any seed is picked) plus the
-    /// task's position, so the same request sent twice matches itself task by task while
-    /// its tasks never match each other.
-    pub fn expand(&self, random_seed: u32) -> Vec<(TaskParams, String)> {
-        let (n, prompts) = (self.variants.get(), self.prompts.len());
-        let mut made = Vec::with_capacity(prompts * n as usize);
+    /// One task per prompt and variant, each with the seed it is made with: the requested
+    /// seed, or `random_seed` when none was given, counting up across the variants (so a
+    /// blank seed is random, recorded, and repeatable; each prompt's variant k has the same
+    /// seed, so prompts compare like for like). Each fingerprint covers the request as
+    /// submitted (before any seed is picked) plus the task's position, so the same request
+    /// sent twice matches itself task by task while its tasks never match each other.
+    pub fn expand(&self, random_seed: u32) -> Vec<NewTask> {
+        let (n, request) = (self.variants.get(), self.fingerprint());
+        let mut made = Vec::with_capacity(self.prompts.len() * n as usize);
         for (p, prompt) in self.prompts.iter().enumerate() {
             for i in 0..n {
                 let mut params = self.params.clone();
                 *params.prompt_mut() = prompt.clone();
                 *params.seed_mut() = Some(params.seed().unwrap_or(random_seed).wrapping_add(i));
-                let position = if prompts == 1 { format!("{i}/{n}") } else { format!("{p}/{prompts}:{i}/{n}") };
-                made.push((params, self.params.fingerprint(&position)));
+                let fingerprint = sha256_hex(&format!("{request}\n{p}:{i}"));
+                made.push(NewTask { params, fingerprint, variant: Variant { number: i + 1, of: n } });
             }
         }
         made
     }
+}
+
+/// One task a submission makes: its parameters (its own prompt and seed), its fingerprint
+/// and which variant of its prompt it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    pub params: TaskParams,
+    pub fingerprint: String,
+    pub variant: Variant,
 }
 
 #[cfg(test)]

@@ -104,17 +104,26 @@ impl TaskParams {
         let mut value = serde_json::to_value(self).expect("parameters always serialise");
         for key in ["prompt", "negative_prompt"] {
             if let Some(serde_json::Value::String(text)) = value.get_mut(key) {
-                *text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                *text = folded(text);
             }
         }
         value.to_string()
     }
 
-    /// Hex SHA-256 of [`Self::normalised`] plus `salt` (the batch position of a variant).
+    /// Hex SHA-256 of [`Self::normalised`] plus `salt` (what else the request holds).
     pub fn fingerprint(&self, salt: &str) -> String {
-        let digest = Sha256::digest(format!("{}\n{salt}", self.normalised()).as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&format!("{}\n{salt}", self.normalised()))
     }
+}
+
+/// `text` with every run of whitespace folded to one space, none at the ends.
+pub(crate) fn folded(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Hex SHA-256 of `text`.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every code a task's `error` can carry: the causes a retrying task waits on (and fails
@@ -176,6 +185,10 @@ pub struct TaskView {
     /// The submission that made it (its variants and batch siblings share it).
     #[serde(default)]
     pub submission_id: Option<Uuid>,
+    /// Which variant of its prompt it is, of how many its submission made of each prompt;
+    /// none for a retry (a task of its own) and for tasks made before it was recorded.
+    #[serde(default)]
+    pub variant: Option<Variant>,
     /// The username of the member who submitted it (none for a guest's tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -187,6 +200,13 @@ pub struct TaskView {
     /// one was read after it was made (see [`TaskPage::lacks`](super::TaskPage::lacks)).
     #[serde(default)]
     pub seq: u64,
+}
+
+/// A task's place among the variants of its prompt: variant `number` (from 1) of `of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    pub number: u32,
+    pub of: u32,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -274,6 +294,7 @@ impl TaskView {
             result: None,
             retry_of: None,
             submission_id: None,
+            variant: None,
             author: None,
             version: 1,
             seq: 0,

@@ -84,7 +84,8 @@ pub const TEXT: Text = Text {
     edit_and_resend: "Edit and resend",
 
     cancelling: "Cancelling…",
-    group_title: |n, same| if same { format!("{n} variants") } else { format!("{n} tasks") },
+    group_prompts: |n| format!("{n} prompts"),
+    group_size: |n, same| if same { format!("{n} variants") } else { format!("{n} tasks") },
     group_done: |n| format!("{n} done"),
     seeds_range: |a, b| format!("seeds {a}–{b}"),
     strip_title: |k, seed, status| match seed {

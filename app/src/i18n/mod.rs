@@ -155,6 +155,23 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_line_of_a_batch_is_named_in_both_languages() {
+        let refusal = |prompt: String| {
+            let request = crate::domain::SubmitRequest { kind: "image".into(), prompt, ..Default::default() };
+            request.validate().unwrap_err().for_field("prompt").cloned().unwrap()
+        };
+        let say = |locale: Locale, e: &crate::domain::FieldError| (locale.text().field_error)(e);
+        let long = refusal(format!("ok\n{}", "x".repeat(crate::domain::Prompt::MAX_CHARS + 1)));
+        assert!(say(Locale::En, &long).starts_with("Line 2 of the prompt has 4001 characters"));
+        assert!(say(Locale::ZhCn, &long).starts_with("第 2 行超过 4000 个字符"), "{}", say(Locale::ZhCn, &long));
+        let hidden = refusal("ok\n\nbad \u{0}".into());
+        assert!(say(Locale::En, &hidden).starts_with("Line 3 of the prompt holds"));
+        assert!(say(Locale::ZhCn, &hidden).starts_with("提示词第 3 行里有看不见的控制字符"));
+        let whole = refusal("a\n".repeat(crate::domain::MAX_BATCH_CHARS));
+        assert_eq!(say(Locale::ZhCn, &whole), "提示词全文最多 200000 个字符。");
+    }
+
+    #[test]
     fn tags_round_trip() {
         for locale in Locale::ALL {
             assert_eq!(Locale::from_tag(locale.tag()), Some(locale));

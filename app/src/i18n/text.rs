@@ -85,16 +85,18 @@ pub struct Text {
 
     // A task.
     pub cancelling: &'static str,
-    /// A group's size: "10 variants" (one prompt), "6 prompts".
-    pub group_title: fn(usize, bool) -> String,
+    /// A group's title when its tasks hold several prompts: "6 prompts".
+    pub group_prompts: fn(usize) -> String,
+    /// A group's size: "10 variants" (of one prompt), else "12 tasks".
+    pub group_size: fn(usize, bool) -> String,
     /// "7 done".
     pub group_done: fn(usize) -> String,
     /// The seeds of a group's variants, first to last.
     pub seeds_range: fn(u32, u32) -> String,
     /// A group strip's mark: its place in the group, seed (when known) and status.
     pub strip_title: fn(usize, Option<&str>, &str) -> String,
-    /// A group's row: "variant 3 of 10".
-    pub member_of: fn(usize, usize) -> String,
+    /// A row's place among its prompt's variants: "variant 3 of 10".
+    pub member_of: fn(u32, u32) -> String,
     pub progress: &'static str,
     /// "Retry 2/3 · next at " (the time follows).
     pub retry_at: fn(u32, u32) -> String,

@@ -3,7 +3,7 @@
 use super::{Ago, Text};
 use crate::domain::{
     FieldError, ImageSize, NegativePrompt, Prompt, StylePreset, TaskKind, TaskStatus, Variants, VideoDuration,
-    LOGIN_CHARS,
+    LOGIN_CHARS, MAX_BATCH_CHARS, MAX_TASKS,
 };
 
 pub const TEXT: Text = Text {
@@ -87,14 +87,15 @@ pub const TEXT: Text = Text {
     edit_and_resend: "修改后重新提交",
 
     cancelling: "正在取消…",
-    group_title: |n, same| if same { format!("{n} 个变体") } else { format!("{n} 个任务") },
+    group_prompts: |n| format!("{n} 个提示词"),
+    group_size: |n, same| if same { format!("{n} 个变体") } else { format!("{n} 个任务") },
     group_done: |n| format!("{n} 个完成"),
     seeds_range: |a, b| format!("种子 {a}–{b}"),
     strip_title: |k, seed, status| match seed {
         Some(seed) => format!("#{k} · 种子 {seed} · {status}"),
         None => format!("#{k} · {status}"),
     },
-    member_of: |k, n| format!("第 {k}/{n} 个"),
+    member_of: |k, n| format!("变体 {k}/{n}"),
     progress: "进度",
     retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
     retry_in: |left| format!("（{left} 后）"),
@@ -223,11 +224,16 @@ pub const TEXT: Text = Text {
 fn field_error(e: &FieldError) -> String {
     match e.code.as_str() {
         "prompt_empty" => "请输入提示词，描述要生成的内容。".into(),
-        "prompt_too_long" => format!("提示词最多 {} 个字符。", Prompt::MAX_CHARS),
+        "prompt_too_long" => match e.line {
+            Some(line) => format!("第 {line} 行超过 {} 个字符（每行是一个提示词）。", Prompt::MAX_CHARS),
+            None => format!("提示词最多 {} 个字符。", Prompt::MAX_CHARS),
+        },
+        "batch_too_long" => format!("提示词全文最多 {MAX_BATCH_CHARS} 个字符。"),
+        "batch_too_large" => format!("一次最多 {MAX_TASKS} 个任务（提示词数 × 变体数）。"),
         "negative_prompt_too_long" => format!("反向提示词最多 {} 个字符。", NegativePrompt::MAX_CHARS),
-        "prompt_control_char" => "提示词里有看不见的控制字符，请删除后重试。".into(),
+        "prompt_control_char" => format!("{}里有看不见的控制字符，请删除后重试。", prompt_place(e)),
         "negative_prompt_control_char" => "反向提示词里有看不见的控制字符，请删除后重试。".into(),
-        "prompt_bidi_control" => "提示词里有改变文字方向的隐藏字符，请删除后重试。".into(),
+        "prompt_bidi_control" => format!("{}里有改变文字方向的隐藏字符，请删除后重试。", prompt_place(e)),
         "negative_prompt_bidi_control" => "反向提示词里有改变文字方向的隐藏字符，请删除后重试。".into(),
         "q_control_char" => "搜索词里有看不见的控制字符，请删除。".into(),
         "seed_out_of_range" => format!("随机种子须在 0 到 {} 之间。", u32::MAX),
@@ -247,6 +253,11 @@ fn field_error(e: &FieldError) -> String {
         "name_control_char" | "name_invisible_char" => "名称须为一行，且不能含看不见的字符，请删除。".into(),
         _ => e.message.clone(),
     }
+}
+
+/// Where in the prompt a problem is: its line, in a batch of several.
+fn prompt_place(e: &FieldError) -> String {
+    e.line.map_or_else(|| "提示词".to_owned(), |line| format!("提示词第 {line} 行"))
 }
 
 /// What happened to a task, and what to do, by its error's code.

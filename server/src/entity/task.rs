@@ -24,6 +24,11 @@ pub struct Model {
     pub error_message: Option<String>,
     pub result_content_id: Option<Uuid>,
     pub submission_id: Option<Uuid>,
+    /// Which variant of its prompt it is, from 1 (none for a retry, and for tasks made
+    /// before it was recorded).
+    pub variant: Option<i32>,
+    /// How many variants its submission made of each prompt (with `variant`).
+    pub variants: Option<i32>,
     pub cancel_requested_at: Option<DateTimeUtc>,
     pub queue_order: i64,
     pub retry_of: Option<Uuid>,

@@ -1,6 +1,7 @@
 //! The front door of `/api/`: POST only (405), JSON bodies only (415) and no larger than
 //! the configured limit (413, whether the size is declared or the body is streamed in
-//! chunks: it is read here, up to the limit, before anything else sees it) and sent
+//! chunks: it is read here, up to the limit, before anything else sees it; `submit_task`,
+//! which carries a whole batch of prompts, has a limit of its own) and sent
 //! within the client timeout (408, so a trickled body holds nothing for long), answered with
 //! the same JSON error shape as every API error. The one exception is the live event
 //! stream, `GET /api/events`.
@@ -17,12 +18,25 @@ use std::time::Duration;
 /// What a request may take.
 #[derive(Clone, Copy)]
 pub struct Limits {
+    /// The largest body of a call but `submit_task`.
     pub max_body_bytes: u64,
+    /// The largest body of `submit_task`: a batch's text, up to 200,000 characters.
+    pub max_submit_bytes: u64,
     pub client_timeout: Duration,
 }
 
+impl Limits {
+    /// The largest body the call `req` makes may have.
+    fn body_bytes(&self, req: &Request) -> u64 {
+        match req.uri().path() {
+            "/api/submit_task" => self.max_submit_bytes,
+            _ => self.max_body_bytes,
+        }
+    }
+}
+
 pub async fn guard_api(State(limits): State<Limits>, req: Request, next: Next) -> Response {
-    let max_body_bytes = limits.max_body_bytes;
+    let max_body_bytes = limits.body_bytes(&req);
     if let Some(err) = refusal(&req, max_body_bytes) {
         return answer(err);
     }

@@ -47,10 +47,12 @@ pub fn build(
     let workspace_backend = WorkspaceBackend(Arc::new(accounts.clone()));
     let identity = Identify { accounts, cookies: Cookies { secure: settings.secure_cookies }, guests: settings.guests };
     let routes = generate_route_list(App);
-    let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
+    let largest_body = settings.max_body_bytes.max(settings.max_submit_bytes);
+    let body_limit = usize::try_from(largest_body).unwrap_or(usize::MAX);
     let policy = Policy::new(&settings.frame_ancestors);
     let limits = Limits {
         max_body_bytes: settings.max_body_bytes,
+        max_submit_bytes: settings.max_submit_bytes,
         client_timeout: Duration::from_millis(settings.client_timeout_ms.max(1)),
     };
     let downloads = Downloads::new(results.clone(), Duration::from_millis(settings.download_stall_ms));

@@ -2,12 +2,15 @@
 
 use super::StoreError;
 use crate::entity::{content, task};
-use app::domain::{Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView};
+use app::domain::{
+    Author, ContentView, Media, OwnerId, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, Variant,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use uuid::Uuid;
 
-/// A new pending task of submission `submission_id`.
+/// A new pending task of submission `submission_id` (which variant of its prompt it is,
+/// the submission sets: a retry is none).
 pub fn new_row(
     owner: OwnerId,
     by: Option<&Author>,
@@ -36,6 +39,8 @@ pub fn new_row(
         error_message: None,
         result_content_id: None,
         submission_id: Some(submission_id),
+        variant: None,
+        variants: None,
         cancel_requested_at: None,
         queue_order: 0,
         retry_of: None,
@@ -79,6 +84,10 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         result: None,
         retry_of: row.retry_of,
         submission_id: row.submission_id,
+        variant: row
+            .variant
+            .zip(row.variants)
+            .map(|(number, of)| Variant { number: number.max(1) as u32, of: of.max(1) as u32 }),
         author: row.author,
         version: row.version.max(0) as u64,
         seq: row.seq.max(0) as u64,

@@ -60,9 +60,11 @@ impl TaskStore {
         let rows: Vec<task::Model> = submission
             .expand(random_seed)
             .into_iter()
-            .map(|(params, hash)| {
-                asked += self.cost_of(&params);
-                new_row(owner, by, submission_id, &params, hash, now, seq)
+            .map(|task| {
+                asked += self.cost_of(&task.params);
+                let mut row = new_row(owner, by, submission_id, &task.params, task.fingerprint, now, seq);
+                (row.variant, row.variants) = (Some(task.variant.number as i32), Some(task.variant.of as i32));
+                row
             })
             .collect();
         self.spend(&txn, owner, by, asked, now).await?;

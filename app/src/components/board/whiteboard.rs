@@ -50,10 +50,11 @@ pub fn Whiteboard() -> impl IntoView {
                     let pixels = if ev.delta_mode() == 1 { 16.0 } else { 1.0 }; // lines or pixels
                     let (dx, dy) = (ev.delta_x() * pixels, ev.delta_y() * pixels);
                     if ev.ctrl_key() || ev.meta_key() {
-                        let (left, top) = board.surface.get_untracked().map_or((0.0, 0.0), |el| {
-                            let r = el.get_bounding_client_rect();
-                            (r.left(), r.top())
-                        });
+                        #[cfg(feature = "hydrate")]
+                        let (left, top) =
+                            board.surface.get_untracked().map_or((0.0, 0.0), |el| crate::browser::origin_of(&el));
+                        #[cfg(not(feature = "hydrate"))]
+                        let (left, top) = (0.0, 0.0);
                         let (sx, sy) = (f64::from(ev.client_x()) - left, f64::from(ev.client_y()) - top);
                         board.zoom_at((-dy / 200.0).exp(), sx, sy);
                     } else if ev.shift_key() && dx == 0.0 {

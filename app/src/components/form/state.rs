@@ -137,6 +137,18 @@ mod tests {
     }
 
     #[test]
+    fn a_paste_of_many_prompts_is_checked_line_by_line() {
+        let mut form = FormState::defaults(TaskKind::Image);
+        form.prompt = (0..500).map(|i| format!("{i:03} {}\n", "a lighthouse ".repeat(7))).collect();
+        assert!(form.prompt.chars().count() > 4 * crate::domain::Prompt::MAX_CHARS);
+        assert!(form.to_request().is_ok(), "each line is a prompt; the whole is not one");
+        form.prompt.push_str(&"x".repeat(crate::domain::Prompt::MAX_CHARS + 1));
+        let errors = form.to_request().unwrap_err();
+        let error = errors.for_field("prompt").unwrap();
+        assert_eq!((error.code.as_str(), error.line), ("prompt_too_long", Some(501)));
+    }
+
+    #[test]
     fn request_round_trips_through_the_form() {
         let mut form = FormState::defaults(TaskKind::Image);
         form.prompt = "a fox".into();

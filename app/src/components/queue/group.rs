@@ -1,7 +1,9 @@
-//! A group's header: the tasks of one submission of several under one line ("10 variants
-//! · 7 done"), their results as a strip of thumbnails (a click shows one whole) and the
-//! others as status marks, each naming its seed; it opens to their rows and closes again.
+//! A group's header: the tasks of one submission of several under one line, titled by the
+//! prompt they share or by how many prompts they hold ("3 prompts · 6 tasks · 2 done"),
+//! their results as a strip of thumbnails (a click shows one whole) and the others as
+//! status marks, each naming its seed; it opens to their rows and closes again.
 
+use super::groups::{title, Title};
 use super::known::Held;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
@@ -15,8 +17,10 @@ pub fn GroupRow(id: Uuid, tasks: Vec<Held>, open: bool, on_toggle: Callback<()>)
     let (t, locale) = (t(), Locale::of_page());
     let n = tasks.len();
     let done = tasks.iter().filter(|task| task.status == TaskStatus::Completed).count();
-    let prompt = tasks.last().map(|task| task.params.prompt().to_owned()).unwrap_or_default();
-    let same_prompt = tasks.iter().all(|task| task.params.prompt() == prompt);
+    let (heading, same_prompt) = match title(&tasks) {
+        Title::Prompt(prompt) => (prompt, true),
+        Title::Prompts(prompts) => ((t.group_prompts)(prompts), false),
+    };
     let lightbox = use_context::<Lightbox>();
     let seeds = seed_range(&tasks).map(|(first, last)| {
         view! { <span class="chip strip-seeds" data-testid="group-seeds">{(t.seeds_range)(first, last)}</span> }
@@ -54,10 +58,10 @@ pub fn GroupRow(id: Uuid, tasks: Vec<Held>, open: bool, on_toggle: Callback<()>)
             <button type="button" class="group-toggle" data-testid="group-toggle" aria-expanded=open.to_string()
                 on:click=move |_| on_toggle.run(())>
                 <span class="group-chevron" aria-hidden="true">{if open { "▾" } else { "▸" }}</span>
-                <span class="task-prompt" title=prompt.clone()>{prompt.clone()}</span>
+                <span class="task-prompt" data-testid="group-title" title=heading.clone()>{heading.clone()}</span>
             </button>
             <span class="group-count" data-testid="group-count">
-                {(t.group_title)(n, same_prompt)}" · "{(t.group_done)(done)}
+                {(t.group_size)(n, same_prompt)}" · "{(t.group_done)(done)}
             </span>
             <div class="group-strip">{Icon::List.view(14)}{marks.collect_view()}{seeds}</div>
         </li>

@@ -26,7 +26,7 @@ const OVERSCAN: f64 = 800.0;
 /// the sum of a group's versions moves with every change of any of its tasks.
 fn row_key(entry: &Entry) -> (Uuid, u64, u64) {
     match entry {
-        Entry::Task { task, member } => (task.id, task.version, member.map_or(0, |(k, _)| k as u64)),
+        Entry::Task { task, member } => (task.id, task.version, u64::from(*member)),
         Entry::Group { id, tasks, open } => {
             (*id, tasks.iter().map(|t| t.version).sum(), tasks.len() as u64 * 2 + u64::from(*open))
         }

@@ -3,6 +3,7 @@
 //! of failure, the result's links).
 
 use super::actions::{ResultLinks, TaskActions};
+use super::groups::variant_of;
 use super::highlight::Highlight;
 use super::known::Held;
 use super::opened::Details;
@@ -23,8 +24,8 @@ use leptos::prelude::*;
 pub fn TaskRow(
     task: Held,
     retry_limit: u32,
-    /// Its place in its group, when it is a group's row ("variant 3 of 10").
-    member: Option<(usize, usize)>,
+    /// It is one of an open group's rows.
+    member: bool,
 ) -> impl IntoView {
     let locale = Locale::of_page();
     let status = task.status;
@@ -42,7 +43,7 @@ pub fn TaskRow(
         .filter(|_| status == TaskStatus::Completed)
         .map(|content| view! { <ResultLinks media=content.media.clone()/> });
     view! {
-        <li class="task" class:member=member.is_some() class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
+        <li class="task" class:member=member class:highlight=move || highlight.is(id) data-testid="task" data-task-id=task.id.to_string()
             data-status=status.as_str()>
             {media(&task, progress)}
             <p class="task-prompt" title=task.params.prompt().to_owned()>{task.params.prompt().to_owned()}</p>
@@ -55,7 +56,9 @@ pub fn TaskRow(
             </div>
             <div class="task-line">
                 {author.map(|name| view! { <span class="chip author" data-testid="task-author">{(t().team.by)(&name)}</span> })}
-                {member.map(|(k, n)| view! { <span class="chip" data-testid="task-member">{(t().member_of)(k, n)}</span> })}
+                {variant_of(&task).map(|v| view! {
+                    <span class="chip" data-testid="task-member">{(t().member_of)(v.number, v.of)}</span>
+                })}
                 {chips(&task)}
                 {other_service.map(|s| view! { <span class="chip" data-testid="task-service">{s}</span> })}
                 {task.retry_of.map(|original| linked(t().retry_of, original, "task-retry-of"))}

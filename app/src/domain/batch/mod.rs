@@ -1,8 +1,10 @@
 //! Batches in one prompt box: each non-blank line is a prompt of its own, and
 //! `{red|blue|green}` alternatives expand to one prompt per combination (nested groups
 //! too: `{a {big|small}|the} cat`). `\{`, `\}`, `\|` and `\\` are the characters
-//! themselves; a group without `|`, or a brace without its pair, is kept as written. The
-//! form counts with this rule before Generate is pressed; the server expands with it.
+//! themselves; a group without `|`, or a brace without its pair, is kept as written. A
+//! blank line makes nothing and counts for nothing. The form counts with this rule before
+//! Generate is pressed; the server expands with it, once the text is within its limits
+//! (`limits.rs`: the whole text, and each line as long as one prompt may be).
 //!
 //! **Invariant:** no text costs more than linear work to read or count, whatever its braces
 //! (`line.rs` reads a line in two passes, counting as it goes), and nothing is expanded
@@ -10,6 +12,7 @@
 //! the cap times the line).
 
 mod expand;
+mod limits;
 mod line;
 #[cfg(test)]
 mod reference;
@@ -19,11 +22,15 @@ mod tests;
 use super::FieldError;
 use line::Line;
 
+pub use limits::MAX_CHARS;
+
 /// The most prompts a submission may make (before variants).
 pub const MAX_PROMPTS: usize = 500;
 
-/// The prompts `text` makes, in order: its lines, each expanded, trimmed, blanks dropped.
+/// The prompts `text` makes, in order: its lines, each expanded, trimmed, blanks dropped;
+/// or why it makes none (too long, a line no prompt may be, too many prompts).
 pub fn prompts(text: &str) -> Result<Vec<String>, FieldError> {
+    limits::check(text)?;
     let lines = lines(text);
     let combinations = combinations(&lines);
     if combinations > MAX_PROMPTS {
@@ -46,11 +53,12 @@ pub fn count(text: &str) -> usize {
     }
 }
 
+/// The lines that hold something, read.
 fn lines(text: &str) -> Vec<Line> {
-    text.lines().map(Line::read).collect()
+    text.lines().filter(|line| !line.trim().is_empty()).map(Line::read).collect()
 }
 
-/// Every combination of every line, blank ones too (saturating).
+/// Every combination of every line, blank ones too (`{ | }`; saturating).
 fn combinations(lines: &[Line]) -> usize {
     lines.iter().fold(0usize, |sum, line| sum.saturating_add(line.count.all))
 }

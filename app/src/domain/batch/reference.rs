@@ -24,7 +24,8 @@ pub fn count(text: &str) -> usize {
 }
 
 fn lines(text: &str) -> Vec<Seq> {
-    text.lines().map(|line| parse(&line.chars().collect::<Vec<_>>())).collect()
+    let filled = text.lines().filter(|line| !line.trim().is_empty());
+    filled.map(|line| parse(&line.chars().collect::<Vec<_>>())).collect()
 }
 
 fn count_of(lines: &[Seq]) -> usize {

@@ -30,6 +30,68 @@ fn escapes_and_lone_braces_are_text() {
 }
 
 #[test]
+fn each_line_may_be_as_long_as_a_prompt_and_the_text_hold_500_of_them() {
+    // A paste of 500 prompts of 399 characters (not ASCII, for bytes): 199,999 in all.
+    let line = |i: usize| format!("{i:03} lighthouse {}", "灯".repeat(384));
+    let text = (0..500).map(line).collect::<Vec<_>>().join("\n");
+    assert_eq!(text.chars().count(), 199_999);
+    let all = made(&text);
+    assert_eq!((all.len(), all[0].as_str(), all[499].as_str()), (500, line(0).as_str(), line(499).as_str()));
+    // Blank lines between them make nothing and count for nothing; one prompt more is refused.
+    let spaced = (0..500).map(|i| format!("prompt {i}")).collect::<Vec<_>>().join("\n\n");
+    assert_eq!(count(&spaced), 500);
+    assert_eq!(prompts(&spaced).unwrap().len(), 500);
+    let err = prompts(&format!("{spaced}\none more")).unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("batch_too_large", None));
+    assert!(err.message.contains("make 501 prompts; at most 500"), "{}", err.message);
+    // A line as long as a prompt may be is one.
+    let longest = "x".repeat(Prompt::MAX_CHARS);
+    assert_eq!(made(&format!("first\n  {longest}  \nlast")), ["first", longest.as_str(), "last"]);
+}
+
+#[test]
+fn a_line_too_long_is_refused_by_its_number() {
+    let over = "x".repeat(Prompt::MAX_CHARS + 1);
+    let err = prompts(&format!("first\n\n  {over}  \nlast")).unwrap_err();
+    assert_eq!((err.field.as_str(), err.code.as_str(), err.line), ("prompt", "prompt_too_long", Some(3)));
+    assert_eq!(err.message, "Line 3 of the prompt has 4001 characters; the limit is 4000.");
+    // A text of one line is the prompt, as ever.
+    let err = prompts(&over).unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_too_long", None));
+    assert_eq!(err.message, "The prompt has 4001 characters; the limit is 4000.");
+    // Even where its alternatives would each make a shorter prompt: a line is read whole.
+    let half = "y".repeat(Prompt::MAX_CHARS / 2);
+    let err = prompts(&format!("ok\n{{{half}|{half}}}")).unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_too_long", Some(2)));
+}
+
+#[test]
+fn the_whole_text_is_bounded_before_a_line_is_read() {
+    let (at_limit, over) = ("a\n".repeat(MAX_CHARS / 2), "a\n".repeat(MAX_CHARS / 2) + "b");
+    assert_eq!(at_limit.chars().count(), MAX_CHARS);
+    assert_eq!(prompts(&at_limit).unwrap_err().code, "batch_too_large", "read: 100,000 lines");
+    let (err, steps) = steps_of(|| prompts(&over));
+    let err = err.unwrap_err();
+    assert_eq!((err.field.as_str(), err.code.as_str(), err.line), ("prompt", "batch_too_long", None));
+    assert_eq!(err.message, "The prompt has 200001 characters; a batch may have at most 200000.");
+    assert_eq!(steps, 0, "refused before a line is read");
+}
+
+#[test]
+fn characters_no_prompt_may_hold_are_named_with_their_line() {
+    let err = prompts("a cat\nan \u{1b}[31m owl").unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_control_char", Some(2)));
+    assert!(err.message.starts_with("Line 2 of the prompt holds"), "{}", err.message);
+    assert!(err.message.contains("(U+001B) at character 4"), "where it stands in its line: {}", err.message);
+    let err = prompts("ok\n\nfine\nrev \u{202E}x").unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_bidi_control", Some(4)));
+    let err = prompts("one line \u{0}").unwrap_err();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_control_char", None));
+    assert!(err.message.starts_with("The prompt holds"), "{}", err.message);
+    assert_eq!(made("tabs\tstay\r\nand CRLF ends a line"), ["tabs\tstay", "and CRLF ends a line"]);
+}
+
+#[test]
 fn the_cap_is_checked_before_anything_is_made() {
     let ten = "{0|1|2|3|4|5|6|7|8|9}";
     assert_eq!(count(&format!("{ten}{ten}")), 100);
@@ -69,6 +131,9 @@ fn unclosed_braces_are_read_once() {
         let alternating = "{|".repeat(n / 2);
         assert_eq!(within_bounds(&alternating).unwrap(), std::slice::from_ref(&alternating));
     }
+    // A batch of such lines, each as long as a prompt may be, as long as a batch may be.
+    let lines = vec!["{".repeat(Prompt::MAX_CHARS); MAX_CHARS / (Prompt::MAX_CHARS + 1)].join("\n");
+    assert_eq!(within_bounds(&lines).unwrap().len(), 49);
 }
 
 #[test]

@@ -98,24 +98,24 @@ fn unknown_json_fields_are_refused() {
 fn variants_get_distinct_seeds_and_fingerprints() {
     let s = SubmitRequest { variants: Some(3), seed: Some(41), ..image("fox") }.validate().unwrap();
     let tasks = s.expand(999);
-    let seeds: Vec<_> = tasks.iter().map(|(p, _)| p.seed()).collect();
+    let seeds: Vec<_> = tasks.iter().map(|t| t.params.seed()).collect();
     assert_eq!(seeds, vec![Some(41), Some(42), Some(43)]);
-    let mut hashes: Vec<_> = tasks.iter().map(|(_, h)| h.clone()).collect();
+    let mut hashes: Vec<_> = tasks.iter().map(|t| t.fingerprint.clone()).collect();
     hashes.dedup();
     assert_eq!(hashes.len(), 3);
     // The same batch sent again matches itself variant by variant, whatever random seed it gets.
     let again = SubmitRequest { variants: Some(3), seed: Some(41), ..image("fox") }.validate().unwrap().expand(5);
-    assert_eq!(hashes, again.into_iter().map(|(_, h)| h).collect::<Vec<_>>());
+    assert_eq!(hashes, again.into_iter().map(|t| t.fingerprint).collect::<Vec<_>>());
 }
 
 #[test]
 fn a_blank_seed_is_the_random_one_counting_up_across_a_batch() {
     let batch = SubmitRequest { variants: Some(2), ..video("v") }.validate().unwrap().expand(u32::MAX);
-    assert_eq!(batch.iter().map(|(p, _)| p.seed()).collect::<Vec<_>>(), vec![Some(u32::MAX), Some(0)]);
+    assert_eq!(batch.iter().map(|t| t.params.seed()).collect::<Vec<_>>(), vec![Some(u32::MAX), Some(0)]);
     let single = video("v").validate().unwrap();
-    let (params, fingerprint) = single.expand(7).remove(0);
-    assert_eq!(params.seed(), Some(7), "recorded, so the same settings can be used again");
-    assert_eq!(single.expand(8)[0].1, fingerprint, "the fingerprint is taken before the seed is picked");
+    let task = single.expand(7).remove(0);
+    assert_eq!(task.params.seed(), Some(7), "recorded, so the same settings can be used again");
+    assert_eq!(single.expand(8)[0].fingerprint, task.fingerprint, "the fingerprint is taken before the seed is picked");
 }
 
 impl SubmitRequest {
@@ -153,20 +153,24 @@ fn lines_and_alternatives_make_one_task_each_per_variant() {
         ..image("")
     };
     let submission = request.validate().unwrap();
-    let made: Vec<(String, Option<u32>)> =
-        submission.expand(0).iter().map(|(p, _)| (p.prompt().to_owned(), p.seed())).collect();
+    let made: Vec<(String, Option<u32>, u32)> = submission
+        .expand(0)
+        .iter()
+        .map(|t| (t.params.prompt().to_owned(), t.params.seed(), t.variant.number))
+        .collect();
     let expected = [
-        ("a red kite", 7),
-        ("a red kite", 8),
-        ("a blue kite", 7),
-        ("a blue kite", 8),
-        ("the sea", 7),
-        ("the sea", 8),
-        ("the sky", 7),
-        ("the sky", 8),
+        ("a red kite", 7, 1),
+        ("a red kite", 8, 2),
+        ("a blue kite", 7, 1),
+        ("a blue kite", 8, 2),
+        ("the sea", 7, 1),
+        ("the sea", 8, 2),
+        ("the sky", 7, 1),
+        ("the sky", 8, 2),
     ];
-    assert_eq!(made, expected.map(|(p, s)| (p.to_owned(), Some(s))));
-    let hashes: std::collections::HashSet<String> = submission.expand(0).into_iter().map(|(_, h)| h).collect();
+    assert_eq!(made, expected.map(|(p, s, k)| (p.to_owned(), Some(s), k)));
+    assert!(submission.expand(0).iter().all(|t| t.variant.of == 2), "each prompt's variants: 2");
+    let hashes: std::collections::HashSet<String> = submission.expand(0).into_iter().map(|t| t.fingerprint).collect();
     assert_eq!(hashes.len(), 8, "no two tasks of a batch fold into each other");
 
     let too_many =
@@ -195,4 +199,25 @@ fn a_tasks_settings_make_the_same_task_again() {
         let params = request.validate().unwrap().params;
         assert_eq!(SubmitRequest::repeating(&params).validate().unwrap().params, params);
     }
+}
+
+#[test]
+fn a_batch_may_be_far_longer_than_one_prompt() {
+    let text: String = (0..500).map(|i| format!("{i:03} {}\n", "a kite ".repeat(56))).collect();
+    assert!(text.chars().count() > 190_000);
+    let submission = image(&text).validate().unwrap();
+    assert_eq!(submission.prompts.len(), 500);
+    assert_eq!(submission.params.prompt(), submission.prompts[0].as_str(), "the settings hold the first prompt");
+    let too_long = image(&format!("fine\n{}", "x".repeat(Prompt::MAX_CHARS + 1))).validate().unwrap_err();
+    let err = too_long.for_field("prompt").unwrap();
+    assert_eq!((err.code.as_str(), err.line), ("prompt_too_long", Some(2)));
+}
+
+#[test]
+fn the_same_prompts_are_the_same_request_however_written() {
+    let fingerprint = |text: &str| image(text).validate().unwrap().fingerprint();
+    assert_eq!(fingerprint("a\nb"), fingerprint("{a|b}"), "the same two tasks");
+    assert_eq!(fingerprint("a  kite\n\nb"), fingerprint(" a kite\nb "));
+    assert_ne!(fingerprint("a\nb"), fingerprint("a b"), "two prompts are not one");
+    assert_ne!(fingerprint("a\nb"), fingerprint("b\na"), "nor in another order");
 }
