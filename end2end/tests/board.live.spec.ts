@@ -187,3 +187,26 @@ test("a burst of finished tasks is one toast that counts them", async ({ workspa
   await expect(done).toHaveCount(1);
   await expect(done).toContainText(/\d tasks finished/);
 });
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("an inserted result lands in the middle of the board, and its toast stays clear of the zoom", async ({
+    workspace: w,
+    page,
+  }) => {
+    const row = await completedRow(w, "A kite inserted from a phone");
+    await row.getByTestId("task-insert").click();
+    await page.getByTestId("toast").filter({ hasText: /placed|Placed/ }).getByTestId("toast-action").click();
+    const surface = (await page.getByTestId("whiteboard").boundingBox())!;
+    const item = (await page.getByTestId("board-item").first().boundingBox())!;
+    const [cx, cy] = [item.x + item.width / 2, item.y + item.height / 2];
+    expect(Math.abs(cx - (surface.x + surface.width / 2)), "horizontally in the middle").toBeLessThan(surface.width / 4);
+    expect(Math.abs(cy - (surface.y + surface.height / 2)), "vertically in the middle").toBeLessThan(surface.height / 4);
+    // Toasts over the board stack up from above its controls (the list grows upwards from
+    // its bottom edge).
+    const tools = (await page.locator(".board-tools").boundingBox())!;
+    const toasts = (await page.getByTestId("toasts").boundingBox())!;
+    expect(toasts.y + toasts.height, "toasts end above the board's controls").toBeLessThanOrEqual(tools.y);
+  });
+});

@@ -1,6 +1,6 @@
 // The page's layout on a desktop: the queue has the height (at least 5 rows at
-// 1366 × 768 and 10 at 1920 × 1080 in the page's default state), its list alone scrolls,
-// and the page itself never does, whatever is wheeled or keyed where.
+// 1366 × 768, with the form's options folded or open, and 10 at 1920 × 1080), its list
+// alone scrolls, and the page itself never does, whatever is wheeled or keyed where.
 import { test, expect, Workspace } from "./workspace";
 import type { Page } from "@playwright/test";
 
@@ -22,19 +22,23 @@ async function rowsInView(page: Page) {
   });
 }
 
-for (const [width, height, least] of [
-  [1366, 768, 5],
-  [1920, 1080, 10],
-]) {
-  test(`at ${width} × ${height} the queue shows at least ${least} rows`, async ({ page }) => {
+for (const [width, height, least, options] of [
+  [1366, 768, 5, "folded"],
+  [1366, 768, 5, "open"],
+  [1920, 1080, 10, "folded"],
+] as const) {
+  test(`at ${width} × ${height} with the options ${options} the queue shows at least ${least} rows`, async ({
+    page,
+  }) => {
     await page.setViewportSize({ width, height });
     const w = new Workspace(page);
-    await w.open({ closedOptions: true });
+    await w.open({ closedOptions: options === "folded" });
     await submit(page, 30);
     await page.reload();
     await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");
     await expect(w.tasks).toHaveCount(30);
-    await expect(page.getByTestId("options")).toBeHidden();
+    if (options === "folded") await expect(page.getByTestId("options")).toBeHidden();
+    else await expect(page.getByTestId("options")).toBeVisible();
     expect(await rowsInView(page)).toBeGreaterThanOrEqual(least);
     expect(w.errors).toEqual([]);
   });
