@@ -14,6 +14,7 @@ mod m20261206_000008_sharing;
 mod m20261206_000009_spending;
 mod m20261207_000010_legacy_guests;
 mod m20261207_000011_workspace_budget;
+mod m20261207_000012_service_queue_position;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_spending::Migration),
             Box::new(m20261207_000010_legacy_guests::Migration),
             Box::new(m20261207_000011_workspace_budget::Migration),
+            Box::new(m20261207_000012_service_queue_position::Migration),
         ]
     }
 }

@@ -179,6 +179,10 @@ pub struct TaskView {
     /// The username of the member who submitted it (none for a guest's tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// While it is `processing` but its job still waits in the generation service's own
+    /// queue: its place there (1: next), when the service tells it (ComfyUI does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at_service: Option<u32>,
 }
 
 /// How many of the owner's tasks are in each status.
@@ -267,6 +271,7 @@ impl TaskView {
             retry_of: None,
             submission_id: None,
             author: None,
+            queued_at_service: None,
         }
     }
 }

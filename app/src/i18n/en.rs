@@ -91,6 +91,7 @@ pub const TEXT: Text = Text {
     },
     member_of: |k, n| format!("variant {k} of {n}"),
     progress: "Progress",
+    queued_at_service: |service, position| format!("Queued at {service} (position {position})"),
     retry_at: |n, limit| format!("Retry {n}/{limit} · next at "),
     retry_in: |left| format!(" (in {left})"),
     ago: |ago| match ago {

@@ -94,6 +94,7 @@ pub const TEXT: Text = Text {
     },
     member_of: |k, n| format!("第 {k}/{n} 个"),
     progress: "进度",
+    queued_at_service: |service, position| format!("在 {service} 排队（第 {position} 位）"),
     retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
     retry_in: |left| format!("（{left} 后）"),
     ago: |ago| match ago {

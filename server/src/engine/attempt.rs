@@ -139,10 +139,10 @@ impl Engine {
 
     async fn write_progress(&self, owner: OwnerId, id: Uuid, cell: &ProgressCell) -> std::convert::Infallible {
         cell.throttled(PROGRESS_EVERY, |progress| async move {
-            if let Err(e) = self.store.set_progress(id, &self.config.instance, progress).await {
+            if let Err(e) = self.store.set_progress(id, &self.config.instance, progress, None).await {
                 tracing::warn!(%id, "recording progress: {e}");
             }
-            self.events.publish(owner, TaskEvent::Progress { id, progress });
+            self.events.publish(owner, TaskEvent::Progress { id, progress, queued_at_service: None });
         })
         .await
     }

@@ -38,6 +38,8 @@ pub struct Model {
     pub submitted_by: Option<Uuid>,
     /// Their username (usernames never change).
     pub author: Option<String>,
+    /// Where the running attempt's job waits in its service's own queue (1: next).
+    pub service_queue_position: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -45,6 +45,7 @@ pub fn new_row(
         prompt: Some(params.prompt().to_owned()),
         submitted_by: by.map(|a| a.id),
         author: by.map(|a| a.name.clone()),
+        service_queue_position: None,
     }
 }
 
@@ -76,6 +77,10 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         retry_of: row.retry_of,
         submission_id: row.submission_id,
         author: row.author,
+        queued_at_service: row
+            .service_queue_position
+            .filter(|_| status == TaskStatus::Processing)
+            .and_then(|p| u32::try_from(p).ok()),
     })
 }
 
