@@ -94,3 +94,42 @@ async fn a_webm_is_measured_from_the_file_with_its_previewed_poster() {
     app.stop().await;
     let _ = std::fs::remove_file(path);
 }
+
+/// A workflow saved in ComfyUI's UI format, or one saving animated WebP, stops the start
+/// with what to do, before any task is taken (rather than failing each task it renders).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflows_atelier_cannot_run_stop_the_start() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: 0 }).await;
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../comfyui/video-workflow.json");
+    let mut animated: Value = serde_json::from_str(&std::fs::read_to_string(shipped).unwrap()).unwrap();
+    animated["81"] = json!({ "class_type": "SaveAnimatedWEBP", "inputs": { "images": ["8", 0], "fps": "{{fps}}" } });
+    let ui = common::fake::comfyui::ui_format();
+    for (workflow, expected) in [
+        (ui, "a workflow saved in ComfyUI's UI format"),
+        (animated, "node 81: SaveAnimatedWEBP saves animated pictures, which Atelier cannot take"),
+    ] {
+        let path = std::env::temp_dir().join(format!("atelier-flow-{}.json", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&path, workflow.to_string()).unwrap();
+        let model = path.to_string_lossy().into_owned();
+        let db = TestDb::sqlite();
+        let refused = TestApp::try_against(&db, &fake, 1, |s| s.comfyui.video_model = model).await.err();
+        let said = refused.map(|e| e.to_string()).unwrap_or_default();
+        assert!(said.contains(expected), "{said}");
+        let _ = std::fs::remove_file(path);
+    }
+    assert!(fake.calls().is_empty());
+}
+
+/// With no style, the shipped workflow's `"{{prompt}}, {{style}}"` is the prompt alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_style_leaves_no_dangling_separator() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: 0 }).await;
+    let (db, client) = (TestDb::sqlite(), TestApp::client());
+    let app = spawn(&db, &fake, |_| {}).await;
+    let image = |style| json!({ "kind": "image", "prompt": "a kite", "size": "512x512", "style": style });
+    app.submit(&client, image("none")).await;
+    app.submit(&client, image("watercolor")).await;
+    app.wait_until(&client, "completed", |t| t.len() == 2 && all_in(t, &["completed"])).await;
+    assert_eq!(fake.calls(), ["a kite", "a kite, watercolor painting"]);
+    app.stop().await;
+}

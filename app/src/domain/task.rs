@@ -130,6 +130,7 @@ pub const FAILURE_CODES: &[&str] = &[
     "quota",
     "not_found",
     "protocol",
+    "workflow",
     "too_large",
     "generator_error",
     "cancelled",

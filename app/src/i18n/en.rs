@@ -113,6 +113,7 @@ pub const TEXT: Text = Text {
             "quota" => "The generation service's quota or credit is used up. Try later, or ask its operator.",
             "not_found" => "The generation service has no such model. Ask the operator to check the model setting.",
             "protocol" => "The generation service answered in a way Atelier does not understand.",
+            "workflow" => "The generation service's workflow cannot make this. Ask the operator to check it.",
             "too_large" => "The result was larger than this server accepts. Try a smaller size.",
             "generator_error" => {
                 "The generation service failed while making it. Try again, perhaps with other settings."

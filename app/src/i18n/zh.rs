@@ -259,6 +259,7 @@ fn failure_words(code: &str) -> Option<&'static str> {
         "quota" => "生成服务的额度已用完，请稍后再试或联系管理员。",
         "not_found" => "生成服务上没有这个模型，请联系管理员检查模型设置。",
         "protocol" => "生成服务的应答无法识别。",
+        "workflow" => "生成服务的工作流无法生成这种结果，请联系管理员检查工作流设置。",
         "too_large" => "结果超过了服务器接受的大小，请改用更小的尺寸。",
         "generator_error" => "生成服务在生成时出错，请重试，或换用其他参数。",
         "cancelled" => "已取消。",

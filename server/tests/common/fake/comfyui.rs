@@ -8,7 +8,8 @@
 //! file; `POST /queue {"delete": [...]}`, `POST /interrupt`; `GET /system_stats`;
 //! `GET /object_info` the node classes and the files their list inputs offer.
 //! Errors: `{"error": {"type", "message"}, "node_errors": {}}`; a 400 is a failed
-//! validation whose `node_errors` name a missing checkpoint.
+//! validation whose `node_errors` name a missing checkpoint. [`ui_format`] is a workflow
+//! as ComfyUI's page saves it (not "Export (API)").
 
 use super::{fault, media, tiny_png, Polled, Shared, Submitted};
 use axum::extract::ws::{Message, WebSocketUpgrade};
@@ -234,6 +235,32 @@ async fn ws(Extension(socket): Extension<Socket>, upgrade: WebSocketUpgrade) -> 
                 break;
             }
         }
+    })
+}
+
+/// The shipped image workflow as ComfyUI's page saves it (Save, not "Export (API)"): its
+/// nodes as a list with their widgets' values, and the links between them.
+pub fn ui_format() -> Value {
+    json!({
+        "id": "5f1c6a7e-2b1d-4a59-9d0e-3c7b5e0f4a21", "revision": 0, "last_node_id": 9, "last_link_id": 9,
+        "nodes": [
+            { "id": 4, "type": "CheckpointLoaderSimple", "pos": [26, 474], "size": [315, 98], "order": 0, "mode": 0,
+              "outputs": [{ "name": "MODEL", "type": "MODEL", "links": [1] }, { "name": "CLIP", "type": "CLIP", "links": [3, 5] },
+                          { "name": "VAE", "type": "VAE", "links": [8] }],
+              "widgets_values": ["v1-5-pruned-emaonly.safetensors"] },
+            { "id": 6, "type": "CLIPTextEncode", "pos": [415, 186], "size": [422, 164], "order": 2, "mode": 0,
+              "inputs": [{ "name": "clip", "type": "CLIP", "link": 3 }],
+              "outputs": [{ "name": "CONDITIONING", "type": "CONDITIONING", "links": [4] }],
+              "widgets_values": ["{{prompt}}, {{style}}"] },
+            { "id": 3, "type": "KSampler", "pos": [863, 186], "size": [315, 262], "order": 4, "mode": 0,
+              "inputs": [{ "name": "model", "type": "MODEL", "link": 1 }, { "name": "positive", "type": "CONDITIONING", "link": 4 }],
+              "outputs": [{ "name": "LATENT", "type": "LATENT", "links": [7] }],
+              "widgets_values": [0, "randomize", 20, 7, "euler", "normal", 1] },
+            { "id": 9, "type": "SaveImage", "pos": [1451, 189], "size": [210, 58], "order": 6, "mode": 0,
+              "inputs": [{ "name": "images", "type": "IMAGE", "link": 9 }], "widgets_values": ["atelier"] },
+        ],
+        "links": [[1, 4, 0, 3, 0, "MODEL"], [3, 4, 1, 6, 0, "CLIP"], [4, 6, 0, 3, 1, "CONDITIONING"], [9, 8, 0, 9, 0, "IMAGE"]],
+        "groups": [], "config": {}, "extra": { "ds": { "scale": 1, "offset": [0, 0] } }, "version": 0.4,
     })
 }
 

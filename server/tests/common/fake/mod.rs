@@ -4,7 +4,7 @@
 //! scripted [`Behaviour`] (or the default), each poll of a queued job the next scripted
 //! poll fault (or the job's own state), and every call is logged.
 
-mod comfyui;
+pub mod comfyui;
 mod fal;
 mod openai;
 mod replicate;
