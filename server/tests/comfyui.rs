@@ -9,6 +9,17 @@ use common::fake::{Behaviour, FakeService, Protocol};
 use common::{all_in, TestApp, TestDb};
 use serde_json::{json, Value};
 
+/// The id of the one task the submission made.
+async fn submitted(app: &TestApp, client: &reqwest::Client, body: Value) -> String {
+    app.submit(client, body).await["tasks"][0]["id"].as_str().unwrap().to_owned()
+}
+
+/// Each attempt's outcome and error.
+fn outcomes(task: &Value) -> Vec<(&str, String)> {
+    let attempts = task["attempts"].as_array().unwrap().iter();
+    attempts.map(|a| (a["outcome"].as_str().unwrap(), a["error"].as_str().unwrap_or("").to_owned())).collect()
+}
+
 async fn spawn(db: &TestDb, fake: &FakeService, adjust: impl FnOnce(&mut server::config::Settings)) -> TestApp {
     TestApp::against(db, fake, 1, |s| {
         s.retry_delays_ms = vec![20];
@@ -43,6 +54,22 @@ async fn a_job_comfyui_lost_is_submitted_again_at_once() {
     assert_eq!(attempts[0].0, "transient");
     assert!(attempts[0].1.contains("ComfyUI no longer has the job job1"), "{attempts:?}");
     assert_eq!(fake.calls().len(), 2, "submitted again");
+    app.stop().await;
+}
+
+/// Someone at ComfyUI interrupts the prompt: the task ends cancelled, saying where.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_interrupted_at_comfyui_ends_its_task_cancelled() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: u32::MAX }).await;
+    let (db, client) = (TestDb::sqlite(), TestApp::client());
+    let app = spawn(&db, &fake, |_| {}).await;
+    let id = submitted(&app, &client, json!({ "kind": "image", "prompt": "stopped there", "size": "512x512" })).await;
+    app.wait_until(&client, "running", |t| t[0]["progress"].as_u64().is_some_and(|p| p > 0)).await;
+    fake.interrupt_jobs();
+    let tasks = app.wait_until(&client, "ended", |t| all_in(t, &["cancelled", "failed"])).await;
+    assert_eq!((&tasks[0]["status"], &tasks[0]["error"]), (&json!("cancelled"), &Value::Null), "{:#}", tasks[0]);
+    let task = app.task(&client, &id).await;
+    assert_eq!(outcomes(&task), [("cancelled", "Cancelled at ComfyUI (the prompt was interrupted there).".into())]);
     app.stop().await;
 }
 

@@ -195,8 +195,13 @@ impl Engine {
         }
     }
 
-    /// What a task retried `retries` times so far becomes after `failure`, by the policy.
+    /// What a task retried `retries` times so far becomes after `failure`, by the policy;
+    /// a job someone cancelled at the service itself (ComfyUI's interrupt, Replicate's or
+    /// fal's cancel) ends its task `cancelled`, as a cancel here does.
     pub(super) fn judge(&self, failure: &Failure, retries: u32) -> Verdict {
+        if let Failure::Permanent { kind: FailureKind::Cancelled, .. } = failure {
+            return Verdict::Cancelled;
+        }
         self.config.retry.judge(failure, retries, self.store.clock().now())
     }
 

@@ -79,7 +79,7 @@ impl ComfyUi {
         if status["status_str"] == "error" {
             let messages = status["messages"].as_array().into_iter().flatten();
             if messages.clone().any(|m| m[0] == "execution_interrupted") {
-                let message = "The prompt was interrupted at ComfyUI.".into();
+                let message = "Cancelled at ComfyUI (the prompt was interrupted there).".into();
                 return Ok(Some(Polled::Failed(Failure::Permanent { kind: FailureKind::Cancelled, message })));
             }
             return Ok(Some(Polled::Failed(job_failed(&execution_error(status)))));

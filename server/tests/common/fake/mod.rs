@@ -137,6 +137,11 @@ impl FakeService {
         self.lock().jobs.values_mut().for_each(|job| job.polls_left = 0);
     }
 
+    /// Someone at the service stops every job (ComfyUI's interrupt, a cancel there).
+    pub fn interrupt_jobs(&self) {
+        self.lock().jobs.values_mut().for_each(|job| job.cancelled = true);
+    }
+
     /// The service forgets every job (a restart, or jobs deleted from its queue).
     pub fn lose_jobs(&self) {
         self.lock().jobs.clear();
