@@ -16,6 +16,7 @@ mod m20261207_000010_legacy_guests;
 mod m20261207_000011_workspace_budget;
 mod m20261207_000012_versions;
 mod m20261208_000013_task_variants;
+mod m20261208_000014_service_queue_position;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_workspace_budget::Migration),
             Box::new(m20261207_000012_versions::Migration),
             Box::new(m20261208_000013_task_variants::Migration),
+            Box::new(m20261208_000014_service_queue_position::Migration),
         ]
     }
 }

@@ -48,6 +48,9 @@ pub enum FailureKind {
     NotFound,
     /// The service answered something other than its protocol says.
     Protocol,
+    /// The service's workflow (a setting of the server's) cannot make this kind of
+    /// result: the operator's to mend, not the user's.
+    Workflow,
     /// The result is over `max-result-bytes`.
     TooLarge,
     /// The generator failed to make it (the embedded one, or a service's job that ended
@@ -67,6 +70,7 @@ impl FailureKind {
             FailureKind::Quota => "quota",
             FailureKind::NotFound => "not_found",
             FailureKind::Protocol => "protocol",
+            FailureKind::Workflow => "workflow",
             FailureKind::TooLarge => "too_large",
             FailureKind::Generator => "generator_error",
             FailureKind::Cancelled => "cancelled",
@@ -193,6 +197,7 @@ mod tests {
             FailureKind::Quota,
             FailureKind::NotFound,
             FailureKind::Protocol,
+            FailureKind::Workflow,
             FailureKind::TooLarge,
             FailureKind::Generator,
             FailureKind::Cancelled,

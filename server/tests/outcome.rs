@@ -217,13 +217,17 @@ async fn released_tasks_are_runnable_again_at_once(db: TestDb) {
 async fn progress_resets_when_an_attempt_ends_without_a_result(db: TestDb) {
     let (store, clock, owner, id) = setup(&db).await;
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    assert!(store.set_progress(id, "a", 84).await.unwrap());
+    assert!(store.set_progress(id, "a", 0, Some(3)).await.unwrap());
+    assert_eq!(task(&store, owner, id).await.queued_at_service, Some(3), "its place in the service's queue");
+    assert!(store.set_progress(id, "a", 84, None).await.unwrap());
+    assert_eq!(task(&store, owner, id).await.queued_at_service, None, "it runs there now");
     store.release(id, "a").await.unwrap().unwrap();
     assert_eq!(task(&store, owner, id).await.progress, 0, "a task handed back starts again from nothing");
 
     store.claim_next("a", LEASE).await.unwrap().unwrap();
-    assert!(store.set_progress(id, "a", 22).await.unwrap());
+    assert!(store.set_progress(id, "a", 22, Some(1)).await.unwrap());
     store.fail(id, "a", &unavailable(), judged(&clock, &unavailable(), 0)).await.unwrap();
     let t = task(&store, owner, id).await;
     assert_eq!((t.status, t.progress), (TaskStatus::Retrying, 0), "a task waiting to retry shows no progress");
+    assert_eq!(t.queued_at_service, None, "nor a place in the service's queue");
 }

@@ -122,6 +122,38 @@ async fn comfyui_answers_with_its_version_and_a_broken_workflow_stops_the_start(
     assert!(out.contains("ComfyUI workflow /nowhere/flow.json"), "{out}");
 }
 
+/// A workflow saved in ComfyUI's UI format, or one that saves animated pictures, is
+/// refused before anything runs, saying what to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comfyui_workflows_atelier_cannot_run_are_refused_at_start() {
+    let fake = FakeService::speaking(Protocol::ComfyUi, Behaviour::Queued { polls: 0 }).await;
+    let dir = std::env::temp_dir().join(format!("atelier-flows-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ui = dir.join("saved.json");
+    std::fs::write(&ui, common::fake::comfyui::ui_format().to_string()).unwrap();
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../comfyui/video-workflow.json");
+    let mut animated: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(shipped).unwrap()).unwrap();
+    animated["81"] = serde_json::json!({ "class_type": "SaveAnimatedWEBP", "inputs": {
+        "images": ["8", 0], "filename_prefix": "atelier", "fps": "{{fps}}", "lossless": false, "quality": 90,
+        "method": "default"
+    } });
+    let webp = dir.join("webp.json");
+    std::fs::write(&webp, animated.to_string()).unwrap();
+    let (ui, webp) = (ui.to_string_lossy().into_owned(), webp.to_string_lossy().into_owned());
+    let base = ("ATELIER_COMFYUI_BASE_URL", fake.base_url.as_str());
+
+    let (ok, out) = check(&[("ATELIER_IMAGE_SERVICE", "comfyui"), base, ("ATELIER_COMFYUI_IMAGE_MODEL", &ui)]).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains(&format!("ComfyUI workflow {ui}")), "{out}");
+    assert!(out.contains("UI format") && out.contains("export it with Export (API)"), "{out}");
+
+    let (ok, out) = check(&[("ATELIER_VIDEO_SERVICE", "comfyui"), base, ("ATELIER_COMFYUI_VIDEO_MODEL", &webp)]).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains("node 81: SaveAnimatedWEBP saves animated pictures, which Atelier cannot take"), "{out}");
+    assert!(fake.calls().is_empty(), "nothing was queued");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// The check asks ComfyUI's `/object_info` whether the workflow can run there, and names
 /// the node and the file it lacks.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,8 +11,14 @@ use uuid::Uuid;
 pub enum TaskEvent {
     /// A task was created or changed state; the view is its whole new state.
     Task { task: Box<TaskView> },
-    /// A running task's progress (0 to 100); at most four a second per task.
-    Progress { id: Uuid, progress: u8 },
+    /// A running task's progress (0 to 100), and its job's place in the generation
+    /// service's own queue while it waits there (1: next); at most four a second per task.
+    Progress {
+        id: Uuid,
+        progress: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        queued_at_service: Option<u32>,
+    },
     /// Tasks were deleted or cleared.
     Removed { ids: Vec<Uuid> },
     /// The owner's queue was paused or resumed; `version` orders it against other news of it.

@@ -139,6 +139,7 @@ pub const FAILURE_CODES: &[&str] = &[
     "quota",
     "not_found",
     "protocol",
+    "workflow",
     "too_large",
     "generator_error",
     "cancelled",
@@ -192,6 +193,10 @@ pub struct TaskView {
     /// The username of the member who submitted it (none for a guest's tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// While it is `processing` but its job still waits in the generation service's own
+    /// queue: its place there (1: next), when the service tells it (ComfyUI does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at_service: Option<u32>,
     /// One more at every change: of two views of a task, the one with the higher version
     /// is the newer (wall clocks cannot order them).
     #[serde(default)]
@@ -296,6 +301,7 @@ impl TaskView {
             submission_id: None,
             variant: None,
             author: None,
+            queued_at_service: None,
             version: 1,
             seq: 0,
         }

@@ -94,6 +94,7 @@ pub const TEXT: Text = Text {
     },
     member_of: |k, n| format!("variant {k} of {n}"),
     progress: "Progress",
+    queued_at_service: |service, position| format!("Queued at {service} (position {position})"),
     retry_at: |n, limit| format!("Retry {n}/{limit} · next at "),
     retry_in: |left| format!(" (in {left})"),
     ago: |ago| match ago {
@@ -115,6 +116,7 @@ pub const TEXT: Text = Text {
             "quota" => "The generation service's quota or credit is used up. Try later, or ask its operator.",
             "not_found" => "The generation service has no such model. Ask the operator to check the model setting.",
             "protocol" => "The generation service answered in a way Atelier does not understand.",
+            "workflow" => "The generation service's workflow cannot make this. Ask the operator to check it.",
             "too_large" => "The result was larger than this server accepts. Try a smaller size.",
             "generator_error" => {
                 "The generation service failed while making it. Try again, perhaps with other settings."

@@ -49,9 +49,29 @@ impl Label for Fps {
     }
 }
 
+/// The name a generation service goes by (a task's `provider`), the same in every
+/// language; one not known here by its wire name.
+pub fn service_name(provider: &str) -> &str {
+    match provider {
+        "embedded" => "Atelier",
+        "openai" => "OpenAI",
+        "comfyui" => "ComfyUI",
+        "replicate" => "Replicate",
+        "fal" => "fal",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_task_waiting_at_its_service_says_where_in_each_language() {
+        let say = |locale: Locale| (locale.text().queued_at_service)(service_name("comfyui"), 2);
+        assert_eq!(say(Locale::En), "Queued at ComfyUI (position 2)");
+        assert_eq!(say(Locale::ZhCn), "在 ComfyUI 排队（第 2 位）");
+    }
 
     #[test]
     fn values_are_named_in_each_language() {

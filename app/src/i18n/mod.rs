@@ -10,7 +10,7 @@ mod team;
 mod text;
 mod zh;
 
-pub use labels::Label;
+pub use labels::{service_name, Label};
 pub use text::{Ago, Text};
 
 use leptos::prelude::*;

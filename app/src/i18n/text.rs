@@ -98,6 +98,9 @@ pub struct Text {
     /// A row's place among its prompt's variants: "variant 3 of 10".
     pub member_of: fn(u32, u32) -> String,
     pub progress: &'static str,
+    /// A running task whose job still waits in its service's own queue: "Queued at
+    /// ComfyUI (position 2)".
+    pub queued_at_service: fn(&str, u32) -> String,
     /// "Retry 2/3 · next at " (the time follows).
     pub retry_at: fn(u32, u32) -> String,
     /// "(in 3:12)".

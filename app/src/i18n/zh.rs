@@ -97,6 +97,7 @@ pub const TEXT: Text = Text {
     },
     member_of: |k, n| format!("变体 {k}/{n}"),
     progress: "进度",
+    queued_at_service: |service, position| format!("在 {service} 排队（第 {position} 位）"),
     retry_at: |n, limit| format!("第 {n}/{limit} 次重试 · 下次于 "),
     retry_in: |left| format!("（{left} 后）"),
     ago: |ago| match ago {
@@ -273,6 +274,7 @@ fn failure_words(code: &str) -> Option<&'static str> {
         "quota" => "生成服务的额度已用完，请稍后再试或联系管理员。",
         "not_found" => "生成服务上没有这个模型，请联系管理员检查模型设置。",
         "protocol" => "生成服务的应答无法识别。",
+        "workflow" => "生成服务的工作流无法生成这种结果，请联系管理员检查工作流设置。",
         "too_large" => "结果超过了服务器接受的大小，请改用更小的尺寸。",
         "generator_error" => "生成服务在生成时出错，请重试，或换用其他参数。",
         "cancelled" => "已取消。",

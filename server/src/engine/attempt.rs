@@ -12,7 +12,7 @@ use crate::failure::{Failure, FailureKind, Verdict};
 use crate::provider::{Job, Output};
 use crate::store::{Claimed, Lease, StoredContent};
 use app::domain::{ContentView, Media, OwnerId, TaskEvent, TaskKind, TaskView};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -33,10 +33,12 @@ enum Ended {
     Lost,
 }
 
-/// The latest progress a provider reported, and a nudge for the writer.
+/// The latest progress a provider reported, the job's place in the service's queue while
+/// it waits there (0: none), and a nudge for the writer.
 #[derive(Default)]
 struct ProgressCell {
     value: AtomicU8,
+    queued: AtomicU32,
     changed: Notify,
 }
 
@@ -46,20 +48,27 @@ impl ProgressCell {
         self.changed.notify_one();
     }
 
-    /// Hands each new value to `write`, at most once per `every` (the first at once);
-    /// values reported meanwhile are folded into the next. 100 waits for the outcome.
+    fn queued(&self, position: Option<u32>) {
+        self.queued.store(position.unwrap_or(0), Ordering::Relaxed);
+        self.changed.notify_one();
+    }
+
+    /// Hands each new value (progress, place in the service's queue) to `write`, at most
+    /// once per `every` (the first at once); values reported meanwhile are folded into the
+    /// next. 100 waits for the outcome.
     async fn throttled<F, W>(&self, every: Duration, mut write: W) -> std::convert::Infallible
     where
-        W: FnMut(u8) -> F,
+        W: FnMut(u8, Option<u32>) -> F,
         F: std::future::Future<Output = ()>,
     {
-        let mut written = 0;
+        let mut written = (0, None);
         loop {
             self.changed.notified().await;
             let progress = self.value.load(Ordering::Relaxed).min(99);
-            if progress != written {
-                written = progress;
-                write(progress).await;
+            let queued = Some(self.queued.load(Ordering::Relaxed)).filter(|p| *p > 0);
+            if (progress, queued) != written {
+                written = (progress, queued);
+                write(progress, queued).await;
             }
             tokio::time::sleep(every).await;
         }
@@ -96,7 +105,8 @@ impl Engine {
         let (progress, remote) = (ProgressCell::default(), RemoteJob::default());
         let deadline = Deadline::new(self.config.queue_timeout, deadline);
         let report = |p: u8| progress.report(p);
-        let tracking = Tracking { progress: &report, remote: &remote, deadline: &deadline };
+        let queued = |position: Option<u32>| progress.queued(position);
+        let tracking = Tracking { progress: &report, queued: &queued, remote: &remote, deadline: &deadline };
         tokio::select! {
             generated = self.generate(service, &job, claimed.remote_job.as_ref(), &tracking) => {
                 match generated {
@@ -138,11 +148,11 @@ impl Engine {
     }
 
     async fn write_progress(&self, owner: OwnerId, id: Uuid, cell: &ProgressCell) -> std::convert::Infallible {
-        cell.throttled(PROGRESS_EVERY, |progress| async move {
-            if let Err(e) = self.store.set_progress(id, &self.config.instance, progress).await {
+        cell.throttled(PROGRESS_EVERY, |progress, queued_at_service| async move {
+            if let Err(e) = self.store.set_progress(id, &self.config.instance, progress, queued_at_service).await {
                 tracing::warn!(%id, "recording progress: {e}");
             }
-            self.events.publish(owner, TaskEvent::Progress { id, progress });
+            self.events.publish(owner, TaskEvent::Progress { id, progress, queued_at_service });
         })
         .await
     }
@@ -195,8 +205,13 @@ impl Engine {
         }
     }
 
-    /// What a task retried `retries` times so far becomes after `failure`, by the policy.
+    /// What a task retried `retries` times so far becomes after `failure`, by the policy;
+    /// a job someone cancelled at the service itself (ComfyUI's interrupt, Replicate's or
+    /// fal's cancel) ends its task `cancelled`, as a cancel here does.
     pub(super) fn judge(&self, failure: &Failure, retries: u32) -> Verdict {
+        if let Failure::Permanent { kind: FailureKind::Cancelled, .. } = failure {
+            return Verdict::Cancelled;
+        }
         self.config.retry.judge(failure, retries, self.store.clock().now())
     }
 
@@ -232,7 +247,8 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         };
-        let writer = cell.throttled(PROGRESS_EVERY, |p| {
+        let writer = cell.throttled(PROGRESS_EVERY, |p, queued| {
+            assert_eq!(queued, None);
             writes.borrow_mut().push((Instant::now(), p));
             async {}
         });

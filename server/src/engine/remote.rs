@@ -2,7 +2,9 @@
 //! job at this service, resume it without submitting again), record the queued job's id
 //! before anything else, poll it at the service's pace, fetch the result; and abandoning a
 //! queued job when the attempt is cancelled or times out (cancelled at the service when it
-//! can be, forgotten so that the next attempt submits anew).
+//! can be, forgotten so that the next attempt submits anew). A job the service answers it
+//! no longer has (`Polled::Gone`: it restarted) is forgotten and submitted anew in the
+//! same attempt, once: no retry is spent on it.
 
 use super::deadline::Deadline;
 use super::Engine;
@@ -25,11 +27,16 @@ impl RemoteJob {
     }
 }
 
+/// Where an attempt reports its job's place in the service's own queue (`None`: not
+/// waiting there, or at no known place).
+pub(super) type Queued<'a> = &'a (dyn Fn(Option<u32>) + Send + Sync);
+
 /// What the attempt follows while the provider works: its progress, its queued job and
-/// whether that job waits in the service's queue or runs.
+/// whether that job waits in the service's queue (and where) or runs.
 #[derive(Clone, Copy)]
 pub(super) struct Tracking<'a> {
     pub progress: Progress<'a>,
+    pub queued: Queued<'a>,
     pub remote: &'a RemoteJob,
     pub deadline: &'a Deadline,
 }
@@ -44,55 +51,85 @@ impl Engine {
         resume: Option<&RemoteJobId>,
         tracking: &Tracking<'_>,
     ) -> Result<Output, Failure> {
-        let Tracking { progress, remote, deadline } = *tracking;
+        let Tracking { progress, queued, remote, deadline } = *tracking;
         let _slot = service.slots.acquire().await.expect("service slots are never closed");
         let provider = &service.provider;
-        let resumed = resume.and_then(|r| r.at(provider.name()));
-        let id = match resumed {
-            Some(id) => id.to_owned(),
-            None => match provider.submit(job, progress).await? {
-                Submitted::Done(output) => return Ok(output),
-                Submitted::Queued(id) => {
-                    // Known to the attempt at once, so that a cancel from here on reaches it.
-                    remote.set(Some(id.clone()));
-                    let recorded = RemoteJobId::new(provider.name(), &id);
-                    if let Err(e) = self.store.set_remote_job(job.task_id, &self.config.instance, Some(&recorded)).await
-                    {
-                        // Unrecorded, a restart would submit it again: take it back instead.
-                        tracing::warn!(task_id = %job.task_id, "recording the service's job id: {e}");
-                        service.cancel_job(&id).await;
-                        remote.set(None);
-                        return Err(Failure::Retryable {
-                            message: "the service's job id could not be recorded (the job was cancelled)".into(),
-                            after: None,
-                        });
-                    }
-                    id
-                }
-            },
-        };
-        remote.set(Some(id.clone()));
+        let mut resumed = resume.and_then(|r| r.at(provider.name())).map(str::to_owned);
+        let mut resubmitted = false;
         loop {
-            match provider.poll(job, &id).await? {
-                Polled::Waiting => {
-                    deadline.waiting();
-                    tokio::time::sleep(service.poll_every).await;
-                }
-                Polled::Running { progress: reported } => {
-                    deadline.running();
-                    if let Some(p) = reported {
-                        progress(p);
+            let id = match resumed.take() {
+                Some(id) => id,
+                None => match self.submit(service, job, progress, remote).await? {
+                    Submitted::Done(output) => return Ok(output),
+                    Submitted::Queued(id) => id,
+                },
+            };
+            remote.set(Some(id.clone()));
+            let gone = loop {
+                match provider.poll(job, &id).await? {
+                    Polled::Waiting { position } => {
+                        deadline.waiting();
+                        queued(position);
+                        tokio::time::sleep(service.poll_every).await;
                     }
-                    tokio::time::sleep(service.poll_every).await;
+                    Polled::Running { progress: reported } => {
+                        deadline.running();
+                        queued(None);
+                        if let Some(p) = reported {
+                            progress(p);
+                        }
+                        tokio::time::sleep(service.poll_every).await;
+                    }
+                    Polled::Succeeded(location) => return provider.fetch(job, &location).await,
+                    Polled::Failed(failure) => {
+                        self.forget(job.task_id, remote).await;
+                        return Err(failure);
+                    }
+                    Polled::Gone(message) => break message,
                 }
-                Polled::Succeeded(location) => return provider.fetch(job, &location).await,
-                Polled::Failed(failure) => {
-                    remote.set(None);
-                    self.record_remote_job(job.task_id, None).await;
-                    return Err(failure);
-                }
+            };
+            // The service is there and lost the job (a restart): submitted anew at once,
+            // its work from the start.
+            self.forget(job.task_id, remote).await;
+            (queued(None), progress(0));
+            if std::mem::replace(&mut resubmitted, true) {
+                // Lost twice in one attempt: something there drops it; the schedule decides.
+                return Err(Failure::Retryable { message: gone, after: None });
             }
+            tracing::info!(task_id = %job.task_id, "{gone}; submitted again");
         }
+    }
+
+    /// Submits the job; a job queued at the service is recorded before anything else (and
+    /// known to the attempt at once, so that a cancel from here on reaches it).
+    async fn submit(
+        &self,
+        service: &Configured,
+        job: &Job,
+        progress: Progress<'_>,
+        remote: &RemoteJob,
+    ) -> Result<Submitted, Failure> {
+        let submitted = service.provider.submit(job, progress).await?;
+        let Submitted::Queued(id) = &submitted else { return Ok(submitted) };
+        remote.set(Some(id.clone()));
+        let recorded = RemoteJobId::new(service.provider.name(), id);
+        if let Err(e) = self.store.set_remote_job(job.task_id, &self.config.instance, Some(&recorded)).await {
+            // Unrecorded, a restart would submit it again: take it back instead.
+            tracing::warn!(task_id = %job.task_id, "recording the service's job id: {e}");
+            service.cancel_job(id).await;
+            remote.set(None);
+            return Err(Failure::Retryable {
+                message: "the service's job id could not be recorded (the job was cancelled)".into(),
+                after: None,
+            });
+        }
+        Ok(submitted)
+    }
+
+    /// The attempt's job is gone from the service: the next submission starts anew.
+    async fn forget(&self, task_id: Uuid, remote: &RemoteJob) {
+        remote.set(None);
+        self.record_remote_job(task_id, None).await;
     }
 
     /// Stops the attempt's queued job, if it has one: cancelled at the service when it

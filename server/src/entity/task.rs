@@ -47,6 +47,8 @@ pub struct Model {
     pub version: i64,
     /// The owner's creation number it was made with (`owners.seq`).
     pub seq: i64,
+    /// Where the running attempt's job waits in its service's own queue (1: next).
+    pub service_queue_position: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -68,7 +68,7 @@ impl Provider for Fal {
             lines.filter_map(|l| l["message"].as_str()).collect::<Vec<_>>().join("\n")
         };
         match status["status"].as_str() {
-            Some("IN_QUEUE") => Ok(Polled::Waiting),
+            Some("IN_QUEUE") => Ok(Polled::Waiting { position: None }),
             Some("IN_PROGRESS") => Ok(Polled::Running { progress: percent_in(&logs()) }),
             Some("COMPLETED") => match status["error"].as_str() {
                 Some(error) => Ok(Polled::Failed(job_failed(error))),

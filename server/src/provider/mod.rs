@@ -104,14 +104,18 @@ pub enum Submitted {
 /// A queued job, as the service reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Polled {
-    /// Waiting in the service's own queue: not started, so not yet on the running clock.
-    Waiting,
+    /// Waiting in the service's own queue: not started, so not yet on the running clock;
+    /// `position` is its place there (1: next), when the service tells it.
+    Waiting { position: Option<u32> },
     /// Started at the service (a service that cannot tell says so from the submission on).
     Running { progress: Option<u8> },
     /// Finished: the result is to be fetched from here (a URL, a file name, the id).
     Succeeded(String),
     /// Ended without a result (the job is gone: trying again means a new submission).
     Failed(Failure),
+    /// The service answers but no longer knows the job (it restarted, or the job was
+    /// deleted there): nothing is lost by submitting it anew at once, and no retry is owed.
+    Gone(String),
 }
 
 /// Where a provider reports progress (0 to 100); the engine throttles and publishes it.

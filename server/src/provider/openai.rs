@@ -93,7 +93,7 @@ impl Provider for OpenAi {
         let video = json(self.api.request(reqwest::Method::GET, &format!("/v1/videos/{remote}")), STATUS_LIMIT).await?;
         let progress = video["progress"].as_u64().map(|p| p.min(100) as u8);
         match video["status"].as_str() {
-            Some("queued") => Ok(Polled::Waiting),
+            Some("queued") => Ok(Polled::Waiting { position: None }),
             Some("in_progress") => Ok(Polled::Running { progress }),
             Some("completed") => Ok(Polled::Succeeded(remote.to_owned())),
             Some("failed") => Ok(Polled::Failed(job_failed_with(&video))),

@@ -68,7 +68,7 @@ impl Provider for Replicate {
         let prediction =
             json(self.api.request(Method::GET, &format!("/v1/predictions/{remote}")), STATUS_LIMIT).await?;
         match prediction["status"].as_str() {
-            Some("starting") => Ok(Polled::Waiting),
+            Some("starting") => Ok(Polled::Waiting { position: None }),
             Some("processing") => {
                 Ok(Polled::Running { progress: percent_in(prediction["logs"].as_str().unwrap_or("")) })
             }

@@ -116,7 +116,8 @@ impl TaskStore {
         let (image, video) = (&self.services.image, &self.services.video);
         let sql = format!(
             "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, started_at = $3, \
-             updated_at = $3, version = version + 1, next_retry_at = NULL, progress = 0, attempt_count = attempt_count + 1, \
+             updated_at = $3, version = version + 1, next_retry_at = NULL, progress = 0, service_queue_position = NULL, \
+             attempt_count = attempt_count + 1, \
              provider = CASE WHEN kind = 'video' THEN $4 ELSE $5 END, \
              model = CASE WHEN kind = 'video' THEN $6 ELSE $7 END WHERE id IN ({}) RETURNING *",
             placeholders(8, picked.len())

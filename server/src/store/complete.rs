@@ -37,8 +37,8 @@ impl TaskStore {
         let done = stmt(
             backend,
             "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
-             next_retry_at = NULL, \
-             progress = 100, lease_owner = NULL, lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
+             next_retry_at = NULL, progress = 100, service_queue_position = NULL, lease_owner = NULL, \
+             lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
              result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 \
              AND cancel_requested_at IS NULL RETURNING *",
             [now.into(), content.as_ref().map(|c| c.content.media.id).into(), id.into(), instance.into()],

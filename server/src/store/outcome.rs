@@ -99,10 +99,19 @@ impl TaskStore {
         Ok(set.rows_affected == 1)
     }
 
-    /// Records a running attempt's progress (0 to 100).
-    pub async fn set_progress(&self, id: Uuid, instance: &str, progress: u8) -> Result<bool, StoreError> {
+    /// Records a running attempt's progress (0 to 100) and where its job waits in the
+    /// service's own queue, if it waits there.
+    pub async fn set_progress(
+        &self,
+        id: Uuid,
+        instance: &str,
+        progress: u8,
+        queued_at_service: Option<u32>,
+    ) -> Result<bool, StoreError> {
+        let position = queued_at_service.map(|p| i32::try_from(p).unwrap_or(i32::MAX));
         let set = fenced(id, instance)
             .col_expr(task::Column::Progress, Expr::value(i16::from(progress.min(100))))
+            .col_expr(task::Column::ServiceQueuePosition, Expr::value(position))
             .exec(&self.db)
             .await?;
         Ok(set.rows_affected == 1)
@@ -184,7 +193,8 @@ impl TaskStore {
             .col_expr(task::Column::UpdatedAt, Expr::value(now))
             .col_expr(task::Column::Version, next_version())
             // Ended without a result: the next attempt starts from nothing.
-            .col_expr(task::Column::Progress, Expr::value(0i16));
+            .col_expr(task::Column::Progress, Expr::value(0i16))
+            .col_expr(task::Column::ServiceQueuePosition, Expr::value(Option::<i32>::None));
         for (column, value) in changes {
             update = update.col_expr(column, value);
         }

@@ -54,6 +54,7 @@ pub fn new_row(
         author: by.map(|a| a.name.clone()),
         version: 1,
         seq,
+        service_queue_position: None,
     }
 }
 
@@ -91,6 +92,10 @@ pub fn view(row: task::Model) -> Result<TaskView, StoreError> {
         author: row.author,
         version: row.version.max(0) as u64,
         seq: row.seq.max(0) as u64,
+        queued_at_service: row
+            .service_queue_position
+            .filter(|_| status == TaskStatus::Processing)
+            .and_then(|p| u32::try_from(p).ok()),
     })
 }
 

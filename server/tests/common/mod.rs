@@ -135,6 +135,15 @@ impl TestApp {
 
     /// A server on `clock`, with `adjust` applied to the default test settings.
     pub async fn spawn_with(db: &TestDb, clock: Arc<dyn Clock>, adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::try_spawn_with(db, clock, adjust).await.expect("server starts")
+    }
+
+    /// [`spawn_with`](Self::spawn_with), or why the server would not start.
+    pub async fn try_spawn_with(
+        db: &TestDb,
+        clock: Arc<dyn Clock>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Result<Self, server::StartError> {
         let mut settings = Settings {
             database_url: db.url.clone(),
             content_dir: db.content_dir.display().to_string(),
@@ -145,8 +154,8 @@ impl TestApp {
         };
         adjust(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let running = server::start_with_clock(settings, listener, clock).await.expect("server starts");
-        Self { base: format!("http://{}", running.addr), running: Some(running) }
+        let running = server::start_with_clock(settings, listener, clock).await?;
+        Ok(Self { base: format!("http://{}", running.addr), running: Some(running) })
     }
 
     /// A server running `concurrency` tasks at a time against the fake service, for both
@@ -157,8 +166,18 @@ impl TestApp {
         concurrency: u32,
         adjust: impl FnOnce(&mut Settings),
     ) -> Self {
+        Self::try_against(db, fake, concurrency, adjust).await.expect("server starts")
+    }
+
+    /// [`against`](Self::against), or why the server would not start.
+    pub async fn try_against(
+        db: &TestDb,
+        fake: &fake::FakeService,
+        concurrency: u32,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Result<Self, server::StartError> {
         let (url, protocol) = (fake.base_url.clone(), fake.protocol);
-        Self::spawn_with(db, Arc::new(SystemClock), move |s| {
+        Self::try_spawn_with(db, Arc::new(SystemClock), move |s| {
             s.concurrency = concurrency;
             let (name, service) = match protocol {
                 fake::Protocol::OpenAi => ("openai", &mut s.openai),

@@ -1,13 +1,30 @@
-//! Running tasks' progress, one signal per task: a progress event changes one number that
-//! only that task's row and board frame read, however long the list.
+//! Running tasks' progress, one signal per task: a progress event changes one number (and
+//! the job's place in its service's queue, while it waits there) that only that task's
+//! row and board frame read, however long the list.
 
 use super::known::Known;
+use crate::domain::TaskView;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// How far a running task is: its percent, and its job's place in the generation
+/// service's own queue while it waits there (1: next).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Advance {
+    pub percent: u8,
+    pub queued_at_service: Option<u32>,
+}
+
+impl Advance {
+    /// As the task's view says it.
+    pub fn of(task: &TaskView) -> Self {
+        Self { percent: task.progress, queued_at_service: task.queued_at_service }
+    }
+}
+
 #[derive(Clone, Copy)]
-pub struct Progress(StoredValue<HashMap<Uuid, ArcRwSignal<u8>>>);
+pub struct Progress(StoredValue<HashMap<Uuid, ArcRwSignal<Advance>>>);
 
 impl Progress {
     pub fn new() -> Self {
@@ -15,7 +32,7 @@ impl Progress {
     }
 
     /// The progress of `id`: as last told, else `known` (what its view says).
-    pub fn of(&self, id: Uuid, known: u8) -> Signal<u8> {
+    pub fn of(&self, id: Uuid, known: Advance) -> Signal<Advance> {
         self.0
             .try_update_value(|all| all.entry(id).or_insert_with(|| ArcRwSignal::new(known)).clone())
             .map(Signal::from)
@@ -23,7 +40,7 @@ impl Progress {
     }
 
     /// Tells the progress of `id`.
-    pub fn set(&self, id: Uuid, progress: u8) {
+    pub fn set(&self, id: Uuid, progress: Advance) {
         let changed = self.0.try_update_value(|all| match all.get(&id) {
             Some(signal) => (signal.get_untracked() != progress).then(|| signal.clone()),
             None => {
@@ -38,12 +55,12 @@ impl Progress {
 
     /// Takes the progress of `known`'s tasks (a fresh read) and forgets the others'.
     pub fn reset_to(&self, known: &Known) {
-        let stale: Vec<(ArcRwSignal<u8>, u8)> = self
+        let stale: Vec<(ArcRwSignal<Advance>, Advance)> = self
             .0
             .try_update_value(|all| {
                 all.retain(|id, _| known.get(id).is_some());
                 all.iter()
-                    .filter_map(|(id, signal)| known.get(id).map(|t| (signal.clone(), t.progress)))
+                    .filter_map(|(id, signal)| known.get(id).map(|t| (signal.clone(), Advance::of(t))))
                     .filter(|(signal, now)| signal.get_untracked() != *now)
                     .collect()
             })

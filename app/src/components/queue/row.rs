@@ -7,6 +7,7 @@ use super::groups::variant_of;
 use super::highlight::Highlight;
 use super::known::Held;
 use super::opened::Details;
+use super::progress::Advance;
 use super::state::Queue;
 use crate::components::shared::icons::Icon;
 use crate::components::shared::lightbox::Lightbox;
@@ -14,7 +15,7 @@ use crate::components::shared::membership::Membership;
 use crate::components::shared::text::excerpt;
 use crate::components::shared::time::{Countdown, LocalTime, TimeAgo};
 use crate::domain::{ContentView, StylePreset, TaskKind, TaskParams, TaskStatus, TaskView};
-use crate::i18n::{t, Label, Locale};
+use crate::i18n::{service_name, t, Label, Locale};
 use leptos::prelude::*;
 
 /// One task: its result (or its kind) on the left; the prompt on up to two lines (whole
@@ -32,7 +33,7 @@ pub fn TaskRow(
     let short_id = crate::domain::short_id(task.id);
     let queue = expect_context::<Queue>();
     let progress = queue.progress_of(&task);
-    let detail = state_detail(&task, progress, retry_limit);
+    let detail = state_detail(&task, queue.advance_of(&task), retry_limit);
     let (highlight, id) = (expect_context::<Highlight>(), task.id);
     let other_service = untrack(|| queue.services()).other_than_now(&task);
     // In a shared workspace, who submitted it.
@@ -76,14 +77,29 @@ pub fn TaskRow(
 }
 
 /// What the task's state calls for, in its status line.
-fn state_detail(task: &TaskView, progress: Signal<u8>, retry_limit: u32) -> Option<AnyView> {
+fn state_detail(task: &TaskView, progress: Signal<Advance>, retry_limit: u32) -> Option<AnyView> {
     let t = t();
     match task.status {
         TaskStatus::Processing if task.cancel_requested => {
             Some(view! { <span class="task-note" data-testid="task-cancelling">{t.cancelling}</span> }.into_any())
         }
         TaskStatus::Processing => {
-            Some(view! { <span class="task-percent">{move || format!("{}%", progress.get())}</span> }.into_any())
+            let service = service_name(task.provider.as_deref().unwrap_or_default()).to_owned();
+            Some(
+                view! {
+                    {move || match progress.get() {
+                        Advance { queued_at_service: Some(position), .. } => view! {
+                            <span class="task-note" data-testid="task-queued-at-service">
+                                {(t.queued_at_service)(&service, position)}
+                            </span>
+                        }
+                        .into_any(),
+                        Advance { percent, .. } => view! { <span class="task-percent">{format!("{percent}%")}</span> }
+                            .into_any(),
+                    }}
+                }
+                .into_any(),
+            )
         }
         TaskStatus::Retrying => task.next_retry_at.map(|at| {
             let limit = retry_limit.max(task.retry_count);

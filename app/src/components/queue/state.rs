@@ -6,7 +6,7 @@
 
 use super::known::{Held, Known, Put};
 use super::pending_clear::PendingClear;
-use super::progress::Progress;
+use super::progress::{Advance, Progress};
 use crate::api::{list_tasks, ApiError, Strict};
 use crate::components::shared::clock::Clock;
 use crate::components::shared::notice::run_noting;
@@ -129,7 +129,9 @@ impl Queue {
         }
         match event {
             TaskEvent::Task { task } => self.upsert(*task),
-            TaskEvent::Progress { id, progress } => self.set_progress(id, progress),
+            TaskEvent::Progress { id, progress, queued_at_service } => {
+                self.set_progress(id, Advance { percent: progress, queued_at_service })
+            }
             TaskEvent::Removed { ids } => self.remove(ids),
             TaskEvent::Queue { paused, version } => self.set_paused(version, paused),
             TaskEvent::Resync => self.reload(),
@@ -148,7 +150,7 @@ impl Queue {
 
     /// Shows `task` as it now is (see [`Known::put`]).
     pub(crate) fn upsert(&self, task: TaskView) {
-        let (id, progress) = (task.id, task.progress);
+        let (id, progress) = (task.id, Advance::of(&task));
         let before = match self.known.try_update(|known| known.put(task)) {
             Some(Put::Added) => None,
             Some(Put::Replaced(before)) => Some(before),
@@ -161,7 +163,7 @@ impl Queue {
     }
 
     /// A running task's progress.
-    fn set_progress(&self, id: Uuid, progress: u8) {
+    fn set_progress(&self, id: Uuid, progress: Advance) {
         if self.known.with_untracked(|k| k.get(&id).is_some()) {
             self.progress.set(id, progress);
         }
@@ -169,7 +171,14 @@ impl Queue {
 
     /// The progress of `task`, as the live events tell it.
     pub(crate) fn progress_of(&self, task: &TaskView) -> Signal<u8> {
-        self.progress.of(task.id, task.progress)
+        let advance = self.advance_of(task);
+        Signal::derive(move || advance.get().percent)
+    }
+
+    /// The progress of `task` and its place in its service's queue, as the live events
+    /// tell them.
+    pub(crate) fn advance_of(&self, task: &TaskView) -> Signal<Advance> {
+        self.progress.of(task.id, Advance::of(task))
     }
 
     /// Replaces the list with a fresh first page for the filter, merged with what this

@@ -1,27 +1,19 @@
 //! Whether a ComfyUI can run the workflow, from its `/object_info`: every node class must
 //! be there, and every fixed choice the workflow makes at a list input (a checkpoint, a
-//! text encoder, a sampler) must be among the options offered there. Output nodes that
-//! save what Atelier cannot take (animated WebP or PNG) are named.
+//! text encoder, a sampler) must be among the options offered there. (What is wrong with
+//! the workflow itself, wherever it runs, is refused as it is loaded: `workflow.rs`.)
 
 use serde_json::Value;
-
-/// Output nodes whose files are no result a page can show as an image or play as a video.
-const UNSUPPORTED_OUTPUTS: &[&str] = &["SaveAnimatedWEBP", "SaveAnimatedPNG"];
 
 /// Options named in a message, at most.
 const OPTIONS_SHOWN: usize = 5;
 
 /// What keeps the workflow from running at this ComfyUI, a line each (none: it can run).
 pub fn problems(workflow: &Value, object_info: &Value) -> Vec<String> {
-    let mut nodes: Vec<(&String, &Value)> = workflow.as_object().into_iter().flatten().collect();
-    nodes.sort_by_key(|(id, _)| (id.parse::<u64>().unwrap_or(u64::MAX), *id));
+    let nodes = workflow.as_object().map(super::workflow::sorted).unwrap_or_default();
     let mut problems = Vec::new();
     for (id, node) in nodes {
         let class = node["class_type"].as_str().unwrap_or_default();
-        if UNSUPPORTED_OUTPUTS.contains(&class) {
-            problems.push(format!("node {id}: {class} saves animated pictures, which Atelier cannot take (save with SaveVideo or SaveWEBM)"));
-            continue;
-        }
         let Some(info) = object_info.get(class) else {
             problems.push(format!(
                 "node {id}: ComfyUI has no node {class} (a custom node not installed, or a newer ComfyUI)"
@@ -64,13 +56,12 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn missing_classes_files_and_unsupported_outputs_are_named() {
+    fn missing_classes_and_files_are_named() {
         let workflow = json!({
             "4": { "class_type": "CheckpointLoaderSimple", "inputs": { "ckpt_name": "sd_xl.safetensors" } },
             "38": { "class_type": "CLIPLoader", "inputs": { "clip_name": "t5xxl.safetensors", "type": "ltxv" } },
             "6": { "class_type": "CLIPTextEncode", "inputs": { "text": "{{prompt}}", "clip": ["38", 0] } },
             "70": { "class_type": "EmptyLTXVLatentVideo", "inputs": { "length": "{{frames}}" } },
-            "9": { "class_type": "SaveAnimatedWEBP", "inputs": { "images": ["8", 0] } },
         });
         let files: Vec<String> = (0..7).map(|n| format!("model-{n}.safetensors")).collect();
         let info = json!({
@@ -87,7 +78,6 @@ mod tests {
                 "node 4 (CheckpointLoaderSimple): ComfyUI has no ckpt_name 'sd_xl.safetensors' (it offers \
                  model-0.safetensors, model-1.safetensors, model-2.safetensors, model-3.safetensors, \
                  model-4.safetensors and 2 more)",
-                "node 9: SaveAnimatedWEBP saves animated pictures, which Atelier cannot take (save with SaveVideo or SaveWEBM)",
                 "node 38 (CLIPLoader): ComfyUI has no type 'ltxv' (it offers stable_diffusion)",
                 "node 70: ComfyUI has no node EmptyLTXVLatentVideo (a custom node not installed, or a newer ComfyUI)",
             ]

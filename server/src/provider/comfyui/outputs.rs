@@ -3,10 +3,10 @@
 //! Suite's VHS_VideoCombine) or `videos`. A video task takes the first video file (MP4,
 //! WebM, MOV) and, when the workflow also saves or previews a picture (say the first frame),
 //! that picture as its poster. Animated WebP (SaveAnimatedWEBP) is not a video a page can
-//! play: it is refused by name.
+//! play: it is refused by name. A finished prompt without the file its task needs is the
+//! workflow's mistake (a setting of the server's), not ComfyUI's: code `workflow`.
 
-use super::super::http::protocol;
-use crate::failure::Failure;
+use crate::failure::{Failure, FailureKind};
 use app::domain::TaskKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -57,7 +57,7 @@ pub fn location(outputs: &Value, kind: TaskKind) -> Result<String, Failure> {
         TaskKind::Video => {
             let video = files.iter().find(|(f, _)| f.folder == "output" && is(f, VIDEO));
             if video.is_none() && files.iter().any(|(f, animated)| *animated && extension(f) == "webp") {
-                return Err(protocol(
+                return Err(workflow(
                     "the workflow saves animated WebP (SaveAnimatedWEBP), which is not a video a page can play: \
                      save with SaveVideo or SaveWEBM"
                         .into(),
@@ -69,9 +69,14 @@ pub fn location(outputs: &Value, kind: TaskKind) -> Result<String, Failure> {
             })
         }
     };
-    let location =
-        location.ok_or_else(|| protocol(format!("the finished prompt has no {} output file", kind.as_str())))?;
+    let location = location.ok_or_else(|| {
+        workflow(format!("the finished prompt has no {} output file (the workflow saves none)", kind.as_str()))
+    })?;
     Ok(serde_json::to_string(&location).expect("a location is JSON"))
+}
+
+fn workflow(message: String) -> Failure {
+    Failure::Permanent { kind: FailureKind::Workflow, message }
 }
 
 #[cfg(test)]
@@ -84,7 +89,10 @@ mod tests {
     }
 
     fn found(outputs: Value, kind: TaskKind) -> Result<Location, String> {
-        location(&outputs, kind).map(|l| serde_json::from_str(&l).unwrap()).map_err(|f| f.reason().to_owned())
+        location(&outputs, kind).map(|l| serde_json::from_str(&l).unwrap()).map_err(|f| {
+            assert!(matches!(f, Failure::Permanent { kind: FailureKind::Workflow, .. }), "a workflow error: {f:?}");
+            f.reason().to_owned()
+        })
     }
 
     #[test]

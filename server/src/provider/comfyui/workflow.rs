@@ -1,25 +1,64 @@
 //! ComfyUI workflows in API format, with placeholders: a string value that is exactly
 //! `"{{name}}"` becomes the value itself (a number stays a number); a placeholder inside
-//! a longer string is replaced as text, in one pass over the template. A video model's
-//! frame count and size are rounded as the model needs (known by its latent node); the
-//! result's real size and duration are read from the file it makes.
+//! a longer string is replaced as text, in one pass over the template, and one that comes
+//! out empty (`{{style}}` for *none*) takes a separator beside it along (no dangling
+//! ", "). A video model's frame count and size are rounded as the model needs (known by
+//! its latent node); the result's real size and duration are read from the file it makes.
+//! A workflow is checked as it is loaded: the API format ("Export (API)"), not the UI's,
+//! and no output node that saves what Atelier cannot take.
 
 use crate::config::ConfigError;
 use app::domain::{StylePreset, TaskParams};
 use serde_json::Value;
 
-/// The workflow file at `path`, checked: JSON, an object of nodes, with `"{{prompt}}"`.
+/// Output nodes whose files are no result a page can show as an image or play as a video.
+const UNSUPPORTED_OUTPUTS: &[&str] = &["SaveAnimatedWEBP", "SaveAnimatedPNG"];
+
+/// Said wherever a workflow is not in the API format.
+const EXPORT_API: &str = "in ComfyUI, export it with Export (API)";
+
+/// The workflow file at `path`, checked: JSON in API format (an object of nodes, each
+/// with its `class_type`), with `"{{prompt}}"`, saving nothing Atelier cannot take.
 pub fn load(path: &str) -> Result<Value, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid { origin: format!("ComfyUI workflow {path}"), message };
     let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
     let workflow: Value = serde_json::from_str(&text).map_err(|e| invalid(format!("not JSON: {e}")))?;
-    if !workflow.is_object() {
-        return Err(invalid("not a workflow in API format (an object of nodes)".into()));
-    }
+    check(&workflow).map_err(invalid)?;
     if !text.contains("{{prompt}}") {
         return Err(invalid("it has no \"{{prompt}}\" placeholder for the prompt".into()));
     }
     Ok(workflow)
+}
+
+/// Why `workflow` is no API-format workflow Atelier can run, if it is not.
+fn check(workflow: &Value) -> Result<(), String> {
+    let Some(nodes) = workflow.as_object() else {
+        return Err(format!("not a workflow in API format (an object of nodes): {EXPORT_API}"));
+    };
+    if nodes.get("nodes").is_some_and(Value::is_array) && nodes.contains_key("links") {
+        return Err(format!(
+            "a workflow saved in ComfyUI's UI format (its \"nodes\" and \"links\"), which ComfyUI's API does not \
+             take: {EXPORT_API}"
+        ));
+    }
+    for (id, node) in sorted(nodes) {
+        let Some(class) = node["class_type"].as_str() else {
+            return Err(format!("node {id} has no class_type: not a workflow in API format; {EXPORT_API}"));
+        };
+        if UNSUPPORTED_OUTPUTS.contains(&class) {
+            return Err(format!(
+                "node {id}: {class} saves animated pictures, which Atelier cannot take (save with SaveVideo or SaveWEBM)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The nodes in the order of their ids (numbers by value, then the others).
+pub(super) fn sorted(nodes: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut nodes: Vec<(&String, &Value)> = nodes.iter().collect();
+    nodes.sort_by_key(|(id, _)| (id.parse::<u64>().unwrap_or(u64::MAX), *id));
+    nodes
 }
 
 /// The workflow with its placeholders filled in for `params`.
@@ -48,17 +87,34 @@ fn fill(value: &mut Value, values: &[(&str, Value)]) {
 /// `template` with each known `{{name}}` replaced, in one pass: what is put in (the
 /// user's prompt) is never read again for placeholders, and each `{{` is compared with the
 /// few names only (not searched for its `}}`, which read the rest again for every `{{`).
+/// A placeholder that comes out empty takes the template's separator before it along
+/// (else the one after it), so that nothing dangles: `"{{prompt}}, {{style}}"` with no
+/// style is the prompt alone. Only the template's own text is trimmed, never a value.
 fn fill_text(template: &str, values: &[(&str, Value)]) -> String {
     let mut filled = String::with_capacity(template.len());
     let mut rest = template;
+    // Where the template's text since the last value begins in `filled`.
+    let mut literal = 0;
     while let Some(open) = rest.find("{{") {
         filled.push_str(&rest[..open]);
         let after = &rest[open + 2..];
         let known = values.iter().find(|(name, _)| after.strip_prefix(name).is_some_and(|t| t.starts_with("}}")));
         match known {
             Some((name, with)) => {
-                filled.push_str(&with.as_str().map_or_else(|| with.to_string(), str::to_owned));
+                let with = with.as_str().map_or_else(|| with.to_string(), str::to_owned);
                 rest = &after[name.len() + 2..];
+                if with.is_empty() {
+                    // Where the separator before it begins, and whether one follows.
+                    let before = literal + filled[literal..].trim_end_matches(is_separator).len();
+                    let after = rest.starts_with(is_separator);
+                    if before < filled.len() && (after || rest.is_empty()) {
+                        filled.truncate(before);
+                    } else if after && before == 0 {
+                        rest = rest.trim_start_matches(is_separator);
+                    }
+                }
+                filled.push_str(&with);
+                literal = filled.len();
             }
             None => {
                 filled.push_str("{{");
@@ -68,6 +124,11 @@ fn fill_text(template: &str, values: &[(&str, Value)]) -> String {
     }
     filled.push_str(rest);
     filled
+}
+
+/// What separates the parts of a prompt in a template: commas, semicolons, bars, spaces.
+fn is_separator(c: char) -> bool {
+    matches!(c, ',' | ';' | '|') || c.is_whitespace()
 }
 
 /// What a video model needs of its frame count and size, known by its latent node:
@@ -187,6 +248,47 @@ mod tests {
         let workflow = json!({ "6": { "inputs": { "text": "{{{{prompt}}}} {{prompt {{seed}}}}" } } });
         let text = &filled(&workflow, &params)["6"]["inputs"]["text"];
         assert_eq!(text, "{{a {{seed}} of {{negative_prompt}}}} {{prompt 42}}", "braces around a placeholder stay");
+    }
+
+    #[test]
+    fn an_empty_placeholder_leaves_no_separator_dangling() {
+        let text = |template: &str, style: &str| {
+            let workflow = json!({ "6": { "inputs": { "text": template } } });
+            let params: TaskParams = serde_json::from_value(json!({
+                "kind": "image", "prompt": "a kite,", "size": "512x512", "style": style, "seed": 1
+            }))
+            .unwrap();
+            filled(&workflow, &params)["6"]["inputs"]["text"].as_str().unwrap().to_owned()
+        };
+        assert_eq!(text("{{prompt}}, {{style}}", "none"), "a kite,", "the shipped workflow; the prompt kept as typed");
+        assert_eq!(text("{{prompt}}, {{style}}", "anime"), "a kite,, anime style");
+        assert_eq!(text("{{style}}, {{prompt}}", "none"), "a kite,");
+        assert_eq!(text("{{prompt}}, {{style}}, masterpiece", "none"), "a kite,, masterpiece");
+        assert_eq!(text("best | {{style}} | {{prompt}}", "none"), "best | a kite,");
+        assert_eq!(text("in {{style}}style", "none"), "in style", "no separator after: the one before stays");
+        assert_eq!(text("{{style}}", "none"), "");
+    }
+
+    #[test]
+    fn a_workflow_in_the_ui_format_or_saving_animated_pictures_is_refused() {
+        let shipped: Value = serde_json::from_str(include_str!("../../../../comfyui/image-workflow.json")).unwrap();
+        assert_eq!(check(&shipped), Ok(()));
+        let ui = json!({
+            "last_node_id": 9, "last_link_id": 9, "version": 0.4,
+            "nodes": [{ "id": 6, "type": "CLIPTextEncode", "widgets_values": ["{{prompt}}"] }],
+            "links": [[1, 4, 1, 6, 0, "CLIP"]],
+        });
+        let why = check(&ui).unwrap_err();
+        assert!(why.contains("UI format") && why.contains("export it with Export (API)"), "{why}");
+        let why = check(&json!({ "3": { "inputs": {} } })).unwrap_err();
+        assert!(why.contains("node 3 has no class_type") && why.contains("Export (API)"), "{why}");
+        let mut animated = shipped.clone();
+        animated["9"] = json!({ "class_type": "SaveAnimatedWEBP", "inputs": { "images": ["8", 0] } });
+        let why = check(&animated).unwrap_err();
+        assert_eq!(
+            why,
+            "node 9: SaveAnimatedWEBP saves animated pictures, which Atelier cannot take (save with SaveVideo or SaveWEBM)"
+        );
     }
 
     #[test]

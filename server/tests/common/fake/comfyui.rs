@@ -3,12 +3,15 @@
 //! workflows; a `SaveVideo` or `SaveWEBM` node makes it a video, a `PreviewImage` node a
 //! poster beside it); `GET /history/{id}` → `{}` until it ran, then its outputs and status
 //! (`error` with an `execution_error` message when the job failed); `GET /queue` lists
-//! the jobs waiting and the one running; `/ws` says when a job starts and how its node
-//! runs (`execution_start`, `executing`, `progress`); `GET /view?filename=…&type=…` the
+//! the jobs waiting (with other clients' jobs before them, listed in no order, each with
+//! its number) and the one running; `/ws?clientId=…` says when a job starts and how its
+//! node runs (`execution_start`, `executing`, `progress`), only to the client that queued
+//! it, as ComfyUI does; `GET /view?filename=…&type=…` the
 //! file; `POST /queue {"delete": [...]}`, `POST /interrupt`; `GET /system_stats`;
 //! `GET /object_info` the node classes and the files their list inputs offer.
 //! Errors: `{"error": {"type", "message"}, "node_errors": {}}`; a 400 is a failed
-//! validation whose `node_errors` name a missing checkpoint.
+//! validation whose `node_errors` name a missing checkpoint. [`ui_format`] is a workflow
+//! as ComfyUI's page saves it (not "Export (API)").
 
 use super::{fault, media, tiny_png, Polled, Shared, Submitted};
 use axum::extract::ws::{Message, WebSocketUpgrade};
@@ -22,7 +25,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
-type Socket = broadcast::Sender<String>;
+/// Messages for `/ws`: the client they are for, and the message.
+type Socket = broadcast::Sender<(String, String)>;
 
 /// What each job's workflow makes: a WebM instead of an MP4, a poster beside the video.
 #[derive(Clone, Copy, Default)]
@@ -34,7 +38,7 @@ struct Made {
 type Workflows = Arc<Mutex<HashMap<String, Made>>>;
 
 pub(super) fn routes() -> Router<Shared> {
-    let (socket, _) = broadcast::channel::<String>(64);
+    let (socket, _) = broadcast::channel::<(String, String)>(64);
     Router::new()
         .route("/prompt", post(submit))
         .route("/history/{id}", get(history))
@@ -74,7 +78,8 @@ async fn submit(
     let made = Made { webm: has("SaveWEBM"), poster: has("PreviewImage") };
     let video = made.webm || has("SaveVideo");
     let prompt = nodes.get("6").and_then(|n| n["inputs"]["text"].as_str()).unwrap_or_default().to_owned();
-    let submitted = state.lock().unwrap().submit(&prompt, video, true);
+    let client = body["client_id"].as_str().unwrap_or_default();
+    let submitted = state.lock().unwrap().submit(&prompt, video, true, client);
     match submitted {
         Submitted::Queued(id) => {
             workflows.lock().unwrap().insert(id.clone(), made);
@@ -116,7 +121,8 @@ async fn history(
             ] {
                 let mut data = data;
                 data["prompt_id"] = json!(id);
-                let _ = socket.send(json!({ "type": kind, "data": data }).to_string());
+                let client = job.as_ref().map(|j| j.client.clone()).unwrap_or_default();
+                let _ = socket.send((client, json!({ "type": kind, "data": data }).to_string()));
             }
             Json(json!({})).into_response()
         }
@@ -167,13 +173,19 @@ async fn delete(State(state): State<Shared>, Json(body): Json<Value>) -> Respons
     Json(json!({})).into_response()
 }
 
-/// The jobs not ended: those still waiting as pending, the others as running.
+/// The jobs not ended: those still waiting as pending (after other clients' jobs, all
+/// listed backwards, as ComfyUI's heap lists them in no order), the others as running.
 async fn queue(State(state): State<Shared>) -> Response {
-    let unfinished = state.lock().unwrap().unfinished();
-    let item = |(n, (id, _)): (usize, &(String, bool))| json!([n, id, {}, {}, ["9"]]);
-    let (waiting, running): (Vec<_>, Vec<_>) = unfinished.iter().partition(|(_, waiting)| *waiting);
-    let listed = |jobs: Vec<&(String, bool)>| jobs.into_iter().enumerate().map(item).collect::<Vec<_>>();
-    Json(json!({ "queue_running": listed(running), "queue_pending": listed(waiting) })).into_response()
+    let (unfinished, ahead) = {
+        let state = state.lock().unwrap();
+        (state.unfinished(), state.ahead.clone())
+    };
+    let item = |id: &str, number: i64| json!([number, id, {}, {}, ["9"]]);
+    let running: Vec<Value> = unfinished.iter().filter(|j| !j.1).map(|(id, _, n)| item(id, *n)).collect();
+    let mut pending: Vec<Value> = ahead.iter().map(|n| item(&format!("theirs{}", -n), *n)).collect();
+    pending.extend(unfinished.iter().filter(|j| j.1).map(|(id, _, n)| item(id, *n)));
+    pending.reverse();
+    Json(json!({ "queue_running": running, "queue_pending": pending })).into_response()
 }
 
 /// The node classes of the shipped workflows, with the files and choices their list inputs
@@ -226,14 +238,58 @@ async fn object_info(State(state): State<Shared>) -> Response {
     Json(Value::Object(classes)).into_response()
 }
 
-async fn ws(Extension(socket): Extension<Socket>, upgrade: WebSocketUpgrade) -> Response {
+/// `/ws?clientId=…`: the messages for that client, until the service goes down.
+async fn ws(
+    State(state): State<Shared>,
+    Extension(socket): Extension<Socket>,
+    Query(query): Query<HashMap<String, String>>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let client = query.get("clientId").cloned().unwrap_or_default();
+    let up = state.lock().unwrap().up.clone();
     upgrade.on_upgrade(move |mut ws| async move {
         let mut messages = socket.subscribe();
-        while let Ok(text) = messages.recv().await {
-            if ws.send(Message::Text(text.into())).await.is_err() {
-                break;
+        loop {
+            let message = tokio::select! {
+                () = up.cancelled() => break,
+                message = messages.recv() => message,
+            };
+            match message {
+                Ok((to, text)) if to == client => {
+                    if ws.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => break,
             }
         }
+    })
+}
+
+/// The shipped image workflow as ComfyUI's page saves it (Save, not "Export (API)"): its
+/// nodes as a list with their widgets' values, and the links between them.
+pub fn ui_format() -> Value {
+    json!({
+        "id": "5f1c6a7e-2b1d-4a59-9d0e-3c7b5e0f4a21", "revision": 0, "last_node_id": 9, "last_link_id": 9,
+        "nodes": [
+            { "id": 4, "type": "CheckpointLoaderSimple", "pos": [26, 474], "size": [315, 98], "order": 0, "mode": 0,
+              "outputs": [{ "name": "MODEL", "type": "MODEL", "links": [1] }, { "name": "CLIP", "type": "CLIP", "links": [3, 5] },
+                          { "name": "VAE", "type": "VAE", "links": [8] }],
+              "widgets_values": ["v1-5-pruned-emaonly.safetensors"] },
+            { "id": 6, "type": "CLIPTextEncode", "pos": [415, 186], "size": [422, 164], "order": 2, "mode": 0,
+              "inputs": [{ "name": "clip", "type": "CLIP", "link": 3 }],
+              "outputs": [{ "name": "CONDITIONING", "type": "CONDITIONING", "links": [4] }],
+              "widgets_values": ["{{prompt}}, {{style}}"] },
+            { "id": 3, "type": "KSampler", "pos": [863, 186], "size": [315, 262], "order": 4, "mode": 0,
+              "inputs": [{ "name": "model", "type": "MODEL", "link": 1 }, { "name": "positive", "type": "CONDITIONING", "link": 4 }],
+              "outputs": [{ "name": "LATENT", "type": "LATENT", "links": [7] }],
+              "widgets_values": [0, "randomize", 20, 7, "euler", "normal", 1] },
+            { "id": 9, "type": "SaveImage", "pos": [1451, 189], "size": [210, 58], "order": 6, "mode": 0,
+              "inputs": [{ "name": "images", "type": "IMAGE", "link": 9 }], "widgets_values": ["atelier"] },
+        ],
+        "links": [[1, 4, 0, 3, 0, "MODEL"], [3, 4, 1, 6, 0, "CLIP"], [4, 6, 0, 3, 1, "CONDITIONING"], [9, 8, 0, 9, 0, "IMAGE"]],
+        "groups": [], "config": {}, "extra": { "ds": { "scale": 1, "offset": [0, 0] } }, "version": 0.4,
     })
 }
 

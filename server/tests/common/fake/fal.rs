@@ -31,7 +31,7 @@ async fn submit(State(state): State<Shared>, Json(input): Json<Value>) -> Respon
     let video = input.get("duration").is_some();
     let (submitted, base) = {
         let mut state = state.lock().unwrap();
-        (state.submit(input["prompt"].as_str().unwrap_or_default(), video, true), state.base_url().to_owned())
+        (state.submit(input["prompt"].as_str().unwrap_or_default(), video, true, ""), state.base_url().to_owned())
     };
     match submitted {
         Submitted::Queued(id) => Json(json!({

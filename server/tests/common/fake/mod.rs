@@ -2,9 +2,11 @@
 //! service's real request and response shapes (`openai.rs`: OpenAI images and videos;
 //! `replicate.rs`; `fal.rs`; `comfyui.rs`). They share one scriptable core: each submission takes the next
 //! scripted [`Behaviour`] (or the default), each poll of a queued job the next scripted
-//! poll fault (or the job's own state), and every call is logged.
+//! poll fault (or the job's own state), and every call is logged. A fake can go down
+//! (connections refused, open ones closed) and come back on the same address having
+//! forgotten its jobs, as a restarted service does.
 
-mod comfyui;
+pub mod comfyui;
 mod fal;
 mod openai;
 mod replicate;
@@ -15,8 +17,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// The protocol a fake speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,10 @@ pub struct Job {
     polls_left: u32,
     fails: Option<&'static str>,
     pub cancelled: bool,
+    /// Its place in the order jobs run (ComfyUI's prompt number).
+    pub number: i64,
+    /// The client that queued it (ComfyUI's `client_id`), which alone hears of it.
+    pub client: String,
 }
 
 #[derive(Default)]
@@ -81,6 +89,10 @@ pub(crate) struct State {
     cancels: Vec<String>,
     /// Node classes and model files ComfyUI's `/object_info` leaves out.
     pub(crate) withheld: Vec<String>,
+    /// Other clients' jobs waiting before any of the test's (ComfyUI's prompt numbers).
+    pub(crate) ahead: Vec<i64>,
+    /// Cancelled when the service goes down: what it serves (open sockets too) stops.
+    pub(crate) up: CancellationToken,
     /// Jobs queued and not yet ended (succeeded, failed or cancelled), and the most seen.
     in_flight: usize,
     most_in_flight: usize,
@@ -94,6 +106,14 @@ pub struct FakeService {
     pub base_url: String,
     pub protocol: Protocol,
     state: Shared,
+    server: Arc<Server>,
+}
+
+/// What serves the fake, kept to serve it again after it went down.
+struct Server {
+    app: Router,
+    addr: SocketAddr,
+    serving: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl FakeService {
@@ -112,10 +132,43 @@ impl FakeService {
         }
         .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap();
+        let base_url = format!("http://{addr}");
         state.lock().unwrap().base_url = base_url.clone();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Self { base_url, protocol, state }
+        let server = Arc::new(Server { app, addr, serving: Mutex::new(None) });
+        let fake = Self { base_url, protocol, state, server };
+        fake.serve(listener);
+        fake
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (app, up) = (self.server.app.clone(), CancellationToken::new());
+        self.lock().up = up.clone();
+        let serving = tokio::spawn(async move {
+            axum::serve(listener, app).with_graceful_shutdown(up.cancelled_owned()).await.unwrap()
+        });
+        *self.server.serving.lock().unwrap() = Some(serving);
+    }
+
+    /// The service stops (as ComfyUI does on a restart): connections are refused, open
+    /// ones (its sockets too) closed, and every job it had is forgotten.
+    pub async fn go_down(&self) {
+        let up = self.lock().up.clone();
+        up.cancel();
+        let serving = self.server.serving.lock().unwrap().take();
+        if let Some(serving) = serving {
+            let abort = serving.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), serving).await.is_err() {
+                abort.abort(); // a request that hangs
+            }
+        }
+        self.lose_jobs();
+    }
+
+    /// The service is back, on the same address, with nothing of before.
+    pub async fn come_back(&self) {
+        let listener = tokio::net::TcpListener::bind(self.server.addr).await.unwrap();
+        self.serve(listener);
     }
 
     /// The next submissions behave like this, in order; then the default again.
@@ -132,9 +185,26 @@ impl FakeService {
         self.lock().default = Some(behaviour);
     }
 
-    /// Every queued job succeeds at its next poll.
+    /// Every queued job succeeds at its next poll (one waiting too).
     pub fn finish_jobs(&self) {
-        self.lock().jobs.values_mut().for_each(|job| job.polls_left = 0);
+        self.lock().jobs.values_mut().for_each(|job| (job.waiting, job.polls_left) = (0, 0));
+    }
+
+    /// Someone at the service stops every job (ComfyUI's interrupt, a cancel there).
+    pub fn interrupt_jobs(&self) {
+        self.lock().jobs.values_mut().for_each(|job| job.cancelled = true);
+    }
+
+    /// Other clients queue `n` jobs that run before any of the test's (ComfyUI).
+    pub fn queue_ahead(&self, n: usize) {
+        let mut state = self.lock();
+        let first = state.ahead.len() as i64;
+        state.ahead.extend((first..first + n as i64).map(|k| -1 - k));
+    }
+
+    /// The other clients' jobs have run.
+    pub fn clear_ahead(&self) {
+        self.lock().ahead.clear();
     }
 
     /// The service forgets every job (a restart, or jobs deleted from its queue).
@@ -194,8 +264,9 @@ pub(crate) enum Polled {
 }
 
 impl State {
-    /// Logs a submission of `prompt` and decides it; `queued`: the service queues jobs.
-    pub(crate) fn submit(&mut self, prompt: &str, video: bool, queued: bool) -> Submitted {
+    /// Logs a submission of `prompt` by `client` and decides it; `queued`: the service
+    /// queues jobs.
+    pub(crate) fn submit(&mut self, prompt: &str, video: bool, queued: bool, client: &str) -> Submitted {
         self.calls.push(prompt.to_owned());
         let next = self.queue.pop_front();
         let behaviour = next.or_else(|| self.default.clone()).expect("a default behaviour");
@@ -208,9 +279,10 @@ impl State {
             Behaviour::ContentPolicy if queued => (0, 0, Some("NSFW content detected. Try running it again.")),
             fault => return Submitted::Fault(fault),
         };
-        let id = format!("job{}", self.calls.len());
-        let prompt = prompt.to_owned();
-        let job = Job { prompt, video, ended: false, waiting, polls_left: polls, fails, cancelled: false };
+        let (id, number) = (format!("job{}", self.calls.len()), self.calls.len() as i64);
+        let (prompt, client) = (prompt.to_owned(), client.to_owned());
+        let job =
+            Job { prompt, video, ended: false, waiting, polls_left: polls, fails, cancelled: false, number, client };
         self.jobs.insert(id.clone(), job);
         self.in_flight += 1;
         self.most_in_flight = self.most_in_flight.max(self.in_flight);
@@ -247,10 +319,10 @@ impl State {
         self.jobs.get_mut(id).map(|job| job.cancelled = true).is_some()
     }
 
-    /// The jobs not ended, by id, and whether each still waits in the queue.
-    pub(crate) fn unfinished(&self) -> Vec<(String, bool)> {
+    /// The jobs not ended, by id, whether each still waits in the queue, and its number.
+    pub(crate) fn unfinished(&self) -> Vec<(String, bool, i64)> {
         let open = self.jobs.iter().filter(|(_, job)| !job.ended && !job.cancelled);
-        open.map(|(id, job)| (id.clone(), job.waiting > 0)).collect()
+        open.map(|(id, job)| (id.clone(), job.waiting > 0, job.number)).collect()
     }
 
     pub(crate) fn job(&self, id: &str) -> Option<Job> {

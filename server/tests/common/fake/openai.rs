@@ -51,7 +51,7 @@ async fn models(State(state): State<Shared>) -> Response {
 }
 
 async fn images(State(state): State<Shared>, Json(body): Json<Value>) -> Response {
-    let submitted = state.lock().unwrap().submit(body["prompt"].as_str().unwrap_or_default(), false, false);
+    let submitted = state.lock().unwrap().submit(body["prompt"].as_str().unwrap_or_default(), false, false, "");
     match submitted {
         Submitted::Result(after) => {
             tokio::time::sleep(after).await;
@@ -70,7 +70,7 @@ async fn create_video(State(state): State<Shared>, mut form: Multipart) -> Respo
             prompt = field.text().await.unwrap_or_default();
         }
     }
-    let submitted = state.lock().unwrap().submit(&prompt, true, true);
+    let submitted = state.lock().unwrap().submit(&prompt, true, true, "");
     match submitted {
         Submitted::Queued(id) => Json(video_object(&id, "queued", 0, None)).into_response(),
         Submitted::Fault(behaviour) => fault(behaviour, error).await,

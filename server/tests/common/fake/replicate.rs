@@ -45,7 +45,7 @@ fn prediction_object(id: &str, status: &str, logs: &str, output: Option<String>,
 async fn create(State(state): State<Shared>, Json(body): Json<Value>) -> Response {
     let input = &body["input"];
     let video = input.get("duration").is_some();
-    let submitted = state.lock().unwrap().submit(input["prompt"].as_str().unwrap_or_default(), video, true);
+    let submitted = state.lock().unwrap().submit(input["prompt"].as_str().unwrap_or_default(), video, true, "");
     match submitted {
         Submitted::Queued(id) => {
             (StatusCode::CREATED, Json(prediction_object(&id, "starting", "", None, None))).into_response()
