@@ -8,7 +8,7 @@ test("every control in the page has an accessible name", async ({ workspace: w, 
   await w.generate.click();
   await expect(w.tasks).toHaveCount(1);
   const unnamed = await page.evaluate(() =>
-    [...document.querySelectorAll("input, select, textarea, button")]
+    [...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
       .filter((el) => {
         const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute("aria-label");
         const text = el.tagName === "BUTTON" && el.textContent?.trim();

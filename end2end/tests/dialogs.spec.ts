@@ -10,7 +10,7 @@ test("a dialog takes the focus, keeps Tab inside and gives the focus back", asyn
   await expect(dialog).toBeVisible();
   const inside = () => dialog.evaluate((d) => d.contains(document.activeElement));
   expect(await inside(), "the focus moved into the dialog").toBe(true);
-  await expect(page.getByTestId("account-username")).toBeFocused();
+  await expect(page.getByTestId("account-login")).toBeFocused();
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press("Tab");
     expect(await inside(), `after ${i + 1} Tab`).toBe(true);

@@ -16,11 +16,14 @@ async function holdScript(page: import("@playwright/test").Page) {
 
 test("a prompt sent before the page is ready is queued, and the page comes back listing it", async ({ page }) => {
   await holdScript(page);
-  await page.goto("/");
+  // The page's load waits on the WASM it preloads, which is held: DOM content is enough.
+  await page.goto("/", { waitUntil: "domcontentloaded" });
   await expect(page.getByTestId("workspace")).not.toHaveAttribute("data-hydrated", "true");
   await page.getByTestId("prompt").fill("A lighthouse sent before the script");
-  await page.getByTestId("generate").click();
-  await page.waitForURL((url) => url.pathname === "/" && url.search === "");
+  const back = page.waitForResponse((r) => r.url().endsWith("/api/compose"));
+  await page.getByTestId("generate").click({ noWaitAfter: true });
+  expect((await back).status(), "sent back to the page").toBe(302);
+  await page.waitForURL((url) => url.pathname === "/" && url.search === "", { waitUntil: "domcontentloaded" });
   const row = page.getByTestId("task").filter({ hasText: "A lighthouse sent before the script" });
   await expect(row).toHaveCount(1);
   const listed = await (await page.request.post("/api/list_tasks", { data: {} })).json();
@@ -31,7 +34,7 @@ test("a prompt sent before the page is ready is queued, and the page comes back 
 
 test("text typed before the page is ready survives hydration", async ({ page }) => {
   const release = await holdScript(page);
-  await page.goto("/");
+  await page.goto("/", { waitUntil: "domcontentloaded" });
   await page.getByTestId("prompt").fill("Typed while the script was on its way");
   release();
   await expect(page.getByTestId("workspace")).toHaveAttribute("data-hydrated", "true");

@@ -77,6 +77,11 @@ test("members of a shared workspace see each other's tasks live, with their auth
   await expect(seen.getByTestId("task-author")).toHaveText(`by bob${stamp}`);
   await expect(cat.page.getByTestId("cancel")).toHaveCount(0);
   await expect(cat.page.getByTestId("pause-toggle")).toHaveCount(0);
+  // The drawer shows the task in full, with nothing a viewer has no form for.
+  await seen.getByTestId("details-open").click();
+  await expect(cat.page.getByTestId("details-id")).toBeVisible();
+  await expect(cat.page.getByTestId("use-settings")).toHaveCount(0);
+  await cat.page.keyboard.press("Escape");
 
   const again = await person(browser, `dan${stamp}`);
   await again.page.goto(viewerLink);

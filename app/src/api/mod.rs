@@ -41,13 +41,31 @@ pub async fn submit_task(#[server(flatten)] request: Strict<SubmitRequest>) -> R
 
 /// `POST /api/compose`: the generation form as a browser posts it before the page's
 /// script has arrived (form-encoded, [`ComposeForm`]); it queues what `submit_task` would,
-/// and the browser is sent back to the page (`303` to where it came from), which lists it.
+/// and the browser is sent back to the page (`302` to where it came from), which lists it;
+/// refused, back to the page with the text and why (`/?refused=…&prompt=…`), which shows
+/// them in the form.
 #[server(prefix = "/api", endpoint = "compose")]
 pub async fn compose(#[server(flatten)] form: ComposeForm) -> Result<(), ApiError> {
-    let submission = form.to_request()?.validate()?;
-    let (service, caller) = backend::editing()?;
-    service.submit(&caller, submission).await.map(drop)
+    let queued = async {
+        let submission = form.to_request()?.validate()?;
+        let (service, caller) = backend::editing()?;
+        service.submit(&caller, submission).await.map(drop)
+    };
+    if let Err(refused) = queued.await {
+        let mut back = form_urlencoded::Serializer::new(String::new());
+        back.append_pair("refused", &serde_json::to_string(&refused).unwrap_or_default());
+        // The text comes back too, unless it is too long for an address.
+        if form.prompt.len() <= REFUSED_TEXT_IN_ADDRESS {
+            back.append_pair("prompt", &form.prompt);
+        }
+        leptos_axum::redirect(&format!("/?{}", back.finish()));
+    }
+    Ok(())
 }
+
+/// The longest text a refused `compose` sends back in the page's address (bytes).
+#[cfg(feature = "ssr")]
+const REFUSED_TEXT_IN_ADDRESS: usize = 4_000;
 
 /// `POST /api/list_tasks`: the caller's tasks, newest first, with counts per status.
 #[server(prefix = "/api", endpoint = "list_tasks", input = Json)]

@@ -3,8 +3,10 @@
 //! chunks: it is read here, up to the limit, before anything else sees it; `submit_task`,
 //! which carries a whole batch of prompts, has a limit of its own) and sent
 //! within the client timeout (408, so a trickled body holds nothing for long), answered with
-//! the same JSON error shape as every API error. The one exception is the live event
-//! stream, `GET /api/events`.
+//! the same JSON error shape as every API error. The exceptions: the live event stream,
+//! `GET /api/events`; and `compose`, the page's own form posted before its script arrived,
+//! form-encoded, taken only from a page of this origin (`Sec-Fetch-Site: same-origin`, or an
+//! `Origin` naming this host), so another site's form cannot post it (403).
 
 use app::api::ApiError;
 use axum::body::Body;
@@ -29,7 +31,7 @@ impl Limits {
     /// The largest body the call `req` makes may have.
     fn body_bytes(&self, req: &Request) -> u64 {
         match req.uri().path() {
-            "/api/submit_task" => self.max_submit_bytes,
+            "/api/submit_task" | COMPOSE => self.max_submit_bytes,
             _ => self.max_body_bytes,
         }
     }
@@ -76,6 +78,9 @@ fn is_too_long(e: &axum::Error) -> bool {
     false
 }
 
+/// The form the page posts before its script has arrived.
+const COMPOSE: &str = "/api/compose";
+
 /// A server-function call (the event stream aside).
 fn is_api_call(req: &Request) -> bool {
     req.uri().path().starts_with("/api/") && !(req.uri().path() == "/api/events" && req.method() == Method::GET)
@@ -93,8 +98,23 @@ fn refusal(req: &Request, max_body_bytes: u64) -> Option<ApiError> {
     if declared.is_some_and(|n| n > max_body_bytes) {
         return Some(ApiError::PayloadTooLarge(max_body_bytes));
     }
-    let is_json = header(CONTENT_TYPE)
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-    (!is_json).then_some(ApiError::UnsupportedMediaType)
+    let mime = header(CONTENT_TYPE).and_then(|v| v.split(';').next()).map(str::trim).unwrap_or_default();
+    if req.uri().path() == COMPOSE {
+        if !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            return Some(ApiError::UnsupportedMediaType);
+        }
+        return (!from_this_origin(req))
+            .then(|| ApiError::Forbidden("The form is taken only from Atelier's own page.".into()));
+    }
+    (!mime.eq_ignore_ascii_case("application/json")).then_some(ApiError::UnsupportedMediaType)
+}
+
+/// Whether a browser says the request comes from a page of this origin.
+fn from_this_origin(req: &Request) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    let host = header("host");
+    header("origin").and_then(|o| o.split_once("://")).is_some_and(|(_, origin)| Some(origin) == host)
 }

@@ -121,6 +121,9 @@ pub fn GenerateForm() -> impl IntoView {
                     placeholder=t.prompt_placeholder
                     prop:value=move || state.with(|s| s.prompt.clone())
                     on:input=move |ev| { state.update(|s| s.prompt = event_target_value(&ev)); form.touch("prompt"); }>
+                    // Rendered as the page's text too (a property is not), for a form the
+                    // server gave back before the script arrived.
+                    {untrack(|| state.with(|s| s.prompt.clone()))}
                 </textarea>
             </Field>
             {move || form.refusal.get().filter(|e| e.field_errors().is_none()).map(|e| view! {

@@ -36,7 +36,7 @@ impl FormHandle {
             state,
             attempted: RwSignal::new(false),
             touched: RwSignal::new(Vec::new()),
-            refusal: RwSignal::new(None),
+            refusal: RwSignal::new(refused_in_address()),
             problems: Memo::new(move |_| state.with(|s| s.to_request().err()).unwrap_or_default()),
             frame: RwSignal::new(false),
             options_open: RwSignal::new(false),
@@ -129,5 +129,16 @@ fn typed_before_script() -> FormState {
         FormState::from_posted(&posted)
     }
     #[cfg(not(feature = "hydrate"))]
-    FormState::defaults(TaskKind::Image)
+    {
+        // A form the server refused before the script arrived comes back in the address.
+        let prompt = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("prompt"));
+        FormState { prompt: prompt.unwrap_or_default(), ..FormState::defaults(TaskKind::Image) }
+    }
+}
+
+/// Why the server refused the form posted before the script arrived (`compose`), as it
+/// says in the page's address: the same on the server and in the browser.
+fn refused_in_address() -> Option<ApiError> {
+    let refused = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("refused"))?;
+    serde_json::from_str(&refused).ok()
 }
