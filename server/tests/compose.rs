@@ -12,11 +12,8 @@ on_both_databases!(a_form_posted_before_the_script_queues_its_task);
 
 async fn a_form_posted_before_the_script_queues_its_task(db: TestDb) {
     let app = TestApp::spawn(&db).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let browser =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = format!("{}/", app.base);
     let host = app.base.trim_start_matches("http://").to_owned();
     let post = |site: &'static str, body: &'static str| {

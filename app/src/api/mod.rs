@@ -24,9 +24,8 @@ pub use workspace::{
 };
 
 use crate::domain::{
-    ComposeForm,
-    ArrangeRequest, BoardItemRef, BoardItemView, BoardPage, BoardQuery, ClearRequest, ListQuery, PlaceRequest,
-    QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
+    ArrangeRequest, BoardItemRef, BoardItemView, BoardPage, BoardQuery, ClearRequest, ComposeForm, ListQuery,
+    PlaceRequest, QueueState, SubmitRequest, SubmitResponse, TaskDetails, TaskPage, TaskRef, TaskView,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

@@ -93,9 +93,13 @@ mod tests {
 
     #[test]
     fn a_posted_form_is_the_request_the_page_would_send() {
-        let posted = form(&[("kind", "image"), ("prompt", "a kite"), ("size", "512x512"), ("seed", ""), ("variants", "2")]);
+        let posted =
+            form(&[("kind", "image"), ("prompt", "a kite"), ("size", "512x512"), ("seed", ""), ("variants", "2")]);
         let request = posted.to_request().unwrap();
-        assert_eq!((request.prompt.as_str(), request.size.as_deref(), request.variants), ("a kite", Some("512x512"), Some(2)));
+        assert_eq!(
+            (request.prompt.as_str(), request.size.as_deref(), request.variants),
+            ("a kite", Some("512x512"), Some(2))
+        );
         assert_eq!((request.seed, request.fps, request.duration_secs), (None, None, None));
         // Only what a browser sends: no kind means an image, every option its default.
         assert_eq!(form(&[("prompt", "a kite")]).to_request().unwrap().kind, "image");

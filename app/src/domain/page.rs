@@ -89,9 +89,8 @@ mod tests {
         let start = Utc::now();
         let at = |s| start + TimeDelta::seconds(s);
         // Five tasks, oldest first (ids are time-ordered), made as numbers 1 to 5.
-        let tasks: Vec<TaskView> = (0..5)
-            .map(|i| TaskView { seq: i as u64 + 1, ..TaskView::example(&format!("fox {i}"), at(i)) })
-            .collect();
+        let tasks: Vec<TaskView> =
+            (0..5).map(|i| TaskView { seq: i as u64 + 1, ..TaskView::example(&format!("fox {i}"), at(i)) }).collect();
         let all = ListQuery::default().validate().unwrap();
         let page = |on: &[usize], more: bool, seq| TaskPage {
             tasks: on.iter().rev().map(|&i| tasks[i].clone()).collect(),

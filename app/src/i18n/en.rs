@@ -70,7 +70,8 @@ pub const TEXT: Text = Text {
     paused: "Paused: no new task starts",
     clear_failed_title: "Removes the failed tasks (with ten seconds to undo)",
     clear_cancelled_title: "Removes the cancelled tasks (with ten seconds to undo)",
-    clear_completed_title: "Removes the completed tasks from the queue; results on the board stay (ten seconds to undo)",
+    clear_completed_title:
+        "Removes the completed tasks from the queue; results on the board stay (ten seconds to undo)",
     load_older: "Show older tasks",
     all: "All",
     all_kinds: "All kinds",

@@ -91,7 +91,8 @@ impl Engine {
             // The service is there and lost the job (a restart): submitted anew at once,
             // its work from the start.
             self.forget(job.task_id, remote).await;
-            (queued(None), progress(0));
+            queued(None);
+            progress(0);
             if std::mem::replace(&mut resubmitted, true) {
                 // Lost twice in one attempt: something there drops it; the schedule decides.
                 return Err(Failure::Retryable { message: gone, after: None });

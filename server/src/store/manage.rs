@@ -192,7 +192,8 @@ impl TaskStore {
         }
         let sql = "INSERT INTO owners (owner_id, paused, version, seq) VALUES ($1, $2, 1, 0) \
                    ON CONFLICT (owner_id) DO UPDATE SET paused = $2, version = owners.version + 1 RETURNING version";
-        let row = self.db.query_one_raw(stmt(self.db.get_database_backend(), sql, [owner.0.into(), paused.into()])).await?;
+        let row =
+            self.db.query_one_raw(stmt(self.db.get_database_backend(), sql, [owner.0.into(), paused.into()])).await?;
         let version = row.map(|r| r.try_get::<i64>("", "version")).transpose()?.unwrap_or_default();
         Ok(QueueState { paused, removed: 0, version: version.max(0) as u64 })
     }

@@ -28,7 +28,7 @@ impl TaskStore {
     /// kind and search filters, whatever the status filter).
     pub async fn page(&self, owner: OwnerId, filter: &ListFilter) -> Result<TaskPage, StoreError> {
         let as_of = self.clock.now(); // the server's time, for the browser's clock
-        // Before the tasks: every task made up to `seq` is on the page unless deleted.
+                                      // Before the tasks: every task made up to `seq` is on the page unless deleted.
         let state = self.owner_state(owner).await?;
         let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
         if let Some(kind) = filter.kind {

@@ -112,9 +112,9 @@ impl Board {
                 }
             }
             let seq = seq.unwrap_or_default();
-            let (items, deleted) = self.items.with_untracked(|known| {
-                self.removed.with_value(|removed| rebase(known, items, seq, removed))
-            });
+            let (items, deleted) = self
+                .items
+                .with_untracked(|known| self.removed.with_value(|removed| rebase(known, items, seq, removed)));
             self.removed.update_value(|removed| removed.extend(deleted));
             self.items.set(items);
             Ok(())

@@ -19,7 +19,10 @@ enum News {
     Task(TaskView),
     Removed(Uuid),
     /// A snapshot; `merge`: taken in as the polling fallback does, else as a resync.
-    Page { page: TaskPage, merge: bool },
+    Page {
+        page: TaskPage,
+        merge: bool,
+    },
 }
 
 #[derive(Default)]

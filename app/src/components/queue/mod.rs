@@ -19,9 +19,9 @@ pub mod groups;
 mod health;
 pub mod highlight;
 pub mod known;
+mod list;
 #[cfg(test)]
 mod live_model;
-mod list;
 pub mod opened;
 pub mod panel;
 mod pending_clear;
