@@ -13,6 +13,25 @@ impl Rng {
         ((z ^ (z >> 31)) % n as u64) as usize
     }
 
+    /// Up to `max` characters of `alphabet`, each drawn with a weight of its own this time
+    /// (so some texts are nearly all `{`, some have no `|`, ...).
+    pub fn text(&mut self, alphabet: &[char], max: usize) -> String {
+        let weights: Vec<usize> = alphabet.iter().map(|_| self.below(4)).collect();
+        let length = self.below(max + 1);
+        (0..length).map(|_| self.pick(alphabet, &weights)).collect()
+    }
+
+    fn pick(&mut self, alphabet: &[char], weights: &[usize]) -> char {
+        let mut at = self.below(weights.iter().sum::<usize>().max(1));
+        for (&c, &weight) in alphabet.iter().zip(weights) {
+            if at < weight {
+                return c;
+            }
+            at -= weight;
+        }
+        alphabet[alphabet.len() - 1]
+    }
+
     /// True one time in `n`.
     pub fn one_in(&mut self, n: usize) -> bool {
         self.below(n) == 0
