@@ -285,12 +285,13 @@ fn rebase(
     removed: &HashSet<Uuid>,
 ) -> (Vec<BoardItemView>, Vec<Uuid>) {
     let in_read: HashSet<Uuid> = read.iter().map(|i| i.id).collect();
+    let shown: std::collections::HashMap<Uuid, &BoardItemView> = known.iter().map(|k| (k.id, k)).collect();
     let mut items: Vec<BoardItemView> = read
         .into_iter()
         .filter(|i| !removed.contains(&i.id))
-        .map(|item| match known.iter().find(|k| k.id == item.id && k.version > item.version) {
-            Some(newer) => newer.clone(),
-            None => item,
+        .map(|item| match shown.get(&item.id) {
+            Some(newer) if newer.version > item.version => (*newer).clone(),
+            _ => item,
         })
         .collect();
     let later = known.iter().filter(|k| k.seq > seq && !in_read.contains(&k.id) && !removed.contains(&k.id));
