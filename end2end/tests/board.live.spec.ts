@@ -209,4 +209,37 @@ test.describe("on a phone", () => {
     const toasts = (await page.getByTestId("toasts").boundingBox())!;
     expect(toasts.y + toasts.height, "toasts end above the board's controls").toBeLessThanOrEqual(tools.y);
   });
+
+  test.describe("with a touch screen", () => {
+    test.use({ hasTouch: true, isMobile: true });
+
+    test("two fingers pinch the board's zoom; one pans it", async ({ workspace: w, page }) => {
+      await page.getByTestId("pane-board").click();
+      const surface = (await page.getByTestId("whiteboard").boundingBox())!;
+      const [cx, cy] = [surface.x + surface.width / 2, surface.y + surface.height / 2];
+      const cdp = await page.context().newCDPSession(page);
+      const touch = (type: string, points: [number, number][]) =>
+        cdp.send("Input.dispatchTouchEvent", {
+          type,
+          touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+        });
+      // Two fingers 100 px apart spread to 200 px about the middle: twice the zoom.
+      await touch("touchStart", [[cx - 50, cy], [cx + 50, cy]]);
+      for (let k = 1; k <= 5; k++) {
+        await touch("touchMove", [[cx - 50 - 10 * k, cy], [cx + 50 + 10 * k, cy]]);
+      }
+      await touch("touchEnd", []);
+      await expect(page.getByTestId("zoom")).toHaveText("200%");
+      // One finger drags the view.
+      const layer = page.getByTestId("board-layer");
+      const before = await layer.getAttribute("style");
+      await touch("touchStart", [[cx, cy]]);
+      await touch("touchMove", [[cx + 30, cy + 20]]);
+      await touch("touchMove", [[cx + 60, cy + 40]]);
+      await touch("touchEnd", []);
+      await expect(layer).not.toHaveAttribute("style", before!);
+      await expect(page.getByTestId("zoom")).toHaveText("200%");
+      expect(w.errors).toEqual([]);
+    });
+  });
 });

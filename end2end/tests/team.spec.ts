@@ -1,7 +1,9 @@
 // A shared workspace in the page: its owner makes it from the switcher and invites an
 // editor with a link from the members dialog; the editor opens the link and joins; a task
 // the editor submits appears live in the owner's queue with the editor's name. A viewer
-// invited the same way sees the queue without the form or any change to make.
+// invited the same way sees the queue without the form or any change to make. The owner's
+// open page follows who joins (the dialog's list, the switcher's count); a member whose
+// role changes sees their page load again as what they are now.
 import { test, expect, Workspace } from "./workspace";
 import type { Browser } from "@playwright/test";
 
@@ -69,8 +71,17 @@ test("members of a shared workspace see each other's tasks live, with their auth
   // A viewer: the queue, no form, no cancel; the link cannot be used twice.
   const invited = await ann.page.request.post("/api/invite_member", { data: { role: "viewer" } });
   const viewerLink = (await invited.json()).link as string;
+  await ann.page.getByTestId("workspace-open").click();
+  await ann.page.getByTestId("workspace-settings").click();
+  await expect(ann.page.getByTestId("member")).toHaveCount(2);
   const cat = await person(browser, `cat${stamp}`);
   await join(cat, viewerLink, new RegExp(`ann${stamp} invited you to Studio as a viewer`));
+  // Ann's open dialog lists Cat without being opened again; the switcher counts three.
+  await expect(ann.page.getByTestId("member")).toHaveCount(3);
+  await ann.page.keyboard.press("Escape");
+  await ann.page.getByTestId("workspace-open").click();
+  await expect(ann.page.getByTestId("workspace-item").filter({ hasText: "Studio" })).toContainText("3 members");
+  await ann.page.keyboard.press("Escape");
   await expect(cat.page.getByTestId("viewer-note")).toBeVisible();
   await expect(cat.generate).toHaveCount(0);
   const seen = cat.tasks.filter({ hasText: "Bob's lighthouse at dusk" });
@@ -82,6 +93,14 @@ test("members of a shared workspace see each other's tasks live, with their auth
   await expect(cat.page.getByTestId("details-id")).toBeVisible();
   await expect(cat.page.getByTestId("use-settings")).toHaveCount(0);
   await cat.page.keyboard.press("Escape");
+
+  // Made an editor, Cat's open page loads again with the form.
+  await ann.page.getByTestId("workspace-open").click();
+  await ann.page.getByTestId("workspace-settings").click();
+  await ann.page.getByTestId("member").filter({ hasText: `cat${stamp}` }).getByTestId("member-role").selectOption("editor");
+  await expect(cat.generate).toBeVisible();
+  await expect(cat.page.getByTestId("viewer-note")).toHaveCount(0);
+  await ann.page.keyboard.press("Escape");
 
   const again = await person(browser, `dan${stamp}`);
   await again.page.goto(viewerLink);

@@ -1,6 +1,8 @@
 //! Rights that end take what they gave with them: a co-owner who is removed or demoted
 //! has their invite links withdrawn (a removed owner cannot rejoin with their own earlier
-//! link), and a revoked API token's open event stream ends at once.
+//! link), and a revoked API token's open event stream ends at once. A member whose role
+//! changes has their streams ended (their page loads again as what they are now), and the
+//! other members' streams hear `members`.
 
 mod common;
 
@@ -9,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-on_both_databases!(invites_end_with_their_makers_rights, a_revoked_tokens_stream_ends);
+on_both_databases!(invites_end_with_their_makers_rights, a_revoked_tokens_stream_ends, role_changes_reach_open_pages);
 
 /// `by` makes an invite with `role`; its token.
 async fn invite(app: &TestApp, by: &reqwest::Client, role: &str) -> String {
@@ -57,6 +59,50 @@ async fn invites_end_with_their_makers_rights(db: TestDb) {
     // Ann's own links still work.
     let for_dee = invite(&app, &ann, "viewer").await;
     assert_eq!(app.call(&dee, "accept_invite", json!({ "token": for_dee })).await.0, StatusCode::OK);
+    app.stop().await;
+}
+
+/// What `stream` sends until it holds `until` (or ends), within 5 s.
+async fn read_until(stream: &mut reqwest::Response, until: &str) -> String {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        let mut text = String::new();
+        while !text.contains(until) {
+            match stream.chunk().await {
+                Ok(Some(chunk)) => text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => break,
+            }
+        }
+        text
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {until:?} within 5 s"))
+}
+
+async fn role_changes_reach_open_pages(db: TestDb) {
+    let app = TestApp::spawn(&db).await;
+    let (ann, bob) = (app.person("ann").await, app.person("bob").await);
+    app.call(&ann, "create_workspace", json!({ "name": "Shared" })).await;
+    let mut anns = ann.get(format!("{}/api/events", app.base)).send().await.unwrap();
+    read_until(&mut anns, "resync").await;
+
+    let to_bob = invite(&app, &ann, "editor").await;
+    assert_eq!(app.call(&bob, "accept_invite", json!({ "token": to_bob })).await.0, StatusCode::OK);
+    assert!(read_until(&mut anns, "event: members").await.contains("event: members"), "a join is heard");
+    let mut bobs = bob.get(format!("{}/api/events", app.base)).send().await.unwrap();
+    read_until(&mut bobs, "resync").await;
+
+    let (_, view) = app.call(&ann, "current_workspace", json!({})).await;
+    let bob_id = user_id(&view, "bob");
+    let (status, _) = app.call(&ann, "set_member_role", json!({ "user_id": bob_id, "role": "viewer" })).await;
+    assert_eq!(status, StatusCode::OK);
+    let ended = read_until(&mut bobs, "event: moved").await;
+    assert!(ended.contains("event: moved"), "the demoted member's page loads again: {ended}");
+    assert!(read_until(&mut anns, "event: members").await.contains("event: members"), "the owner hears it");
+
+    let (_, view) = app.call(&ann, "current_workspace", json!({})).await;
+    assert_eq!(view["members"].as_array().unwrap().len(), 2, "{view}");
+    assert_eq!(app.call(&ann, "remove_member", json!({ "id": bob_id })).await.0, StatusCode::OK);
+    assert!(read_until(&mut anns, "event: members").await.contains("event: members"), "a removal is heard");
     app.stop().await;
 }
 

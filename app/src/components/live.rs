@@ -7,7 +7,8 @@
 //! tries the stream once more. [`LiveStatus`] says so whenever the page is not live. A
 //! `moved` event (the session signed out, switched workspace, or its member was removed)
 //! loads the page again at `/`, as whoever it is for now. A page that only asks to sign in
-//! follows nothing. On the server this does nothing: the page renders from the database.
+//! follows nothing. A `members` event reads the workspaces again. On the server this does
+//! nothing: the page renders from the database.
 
 use super::board::state::Board;
 use super::notify::Away;
@@ -43,18 +44,19 @@ pub fn follow(queue: Queue, board: Board, toasts: Toasts, away: Away) {
     let link = RwSignal::new(Link::Opening);
     provide_context(LinkState(link));
     // A page that only asks to sign in (guests off) follows nothing: it would be refused.
-    if !expect_context::<Membership>().may_read() {
+    let membership = expect_context::<Membership>();
+    if !membership.may_read() {
         return;
     }
     #[cfg(feature = "hydrate")]
-    browser::open(browser::Follower { queue, board, toasts, away, link });
+    browser::open(browser::Follower { queue, board, toasts, away, membership, link });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (queue, board, toasts, away);
+    let _ = (queue, board, toasts, away, membership);
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Away, Board, Link, Queue, Toasts, POLL_SECONDS};
+    use super::{Away, Board, Link, Membership, Queue, Toasts, POLL_SECONDS};
     use crate::domain::TaskEvent;
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
@@ -67,12 +69,13 @@ mod browser {
         pub board: Board,
         pub toasts: Toasts,
         pub away: Away,
+        pub membership: Membership,
         pub link: RwSignal<Link>,
     }
 
     /// The names of the events the server sends.
-    const EVENTS: [&str; 8] =
-        ["task", "progress", "removed", "queue", "board_item", "board_item_removed", "resync", "moved"];
+    const EVENTS: [&str; 9] =
+        ["task", "progress", "removed", "queue", "board_item", "board_item_removed", "members", "resync", "moved"];
 
     /// An open stream and its handlers, which live as long as it does.
     struct Stream {
@@ -126,14 +129,16 @@ mod browser {
             }
             TaskEvent::BoardItem { item } => follower.board.put(*item),
             TaskEvent::BoardItemRemoved { id } => follower.board.forget(id),
+            TaskEvent::Members => follower.membership.refresh(),
             TaskEvent::Resync => {
                 follower.queue.reload();
                 follower.board.reload();
             }
             TaskEvent::Moved => {
-                STREAM.with_borrow_mut(|s| s.take()); // not reopened: the page is left
-                                                      // At `/`: the tab that joined from an invite link goes there too, and a
-                                                      // reload of the link's address would win over it and offer it again.
+                // Not reopened: the page is left. At `/`: the tab that joined from an invite
+                // link goes there too, and a reload of the link's address would win over it
+                // and offer it again.
+                STREAM.with_borrow_mut(|s| s.take());
                 crate::components::shared::navigate::reload_at_home();
             }
             event => follower.queue.apply(event),

@@ -31,6 +31,9 @@ pub enum TaskEvent {
     BoardItem { item: Box<BoardItemView> },
     /// A whiteboard item was taken off the board.
     BoardItemRemoved { id: Uuid },
+    /// The workspace's members changed (someone joined, left or was removed, or a role
+    /// changed): read them again.
+    Members,
     /// Events were missed (a restart, or a resume point too old): fetch a fresh snapshot.
     Resync,
     /// The last event of a stream whose session or membership changed (signed out,
@@ -48,6 +51,7 @@ impl TaskEvent {
             TaskEvent::Queue { .. } => "queue",
             TaskEvent::BoardItem { .. } => "board_item",
             TaskEvent::BoardItemRemoved { .. } => "board_item_removed",
+            TaskEvent::Members => "members",
             TaskEvent::Resync => "resync",
             TaskEvent::Moved => "moved",
         }

@@ -2,15 +2,17 @@
 //! session, and what changes a workspace checks the caller's role in it (read fresh by
 //! the identity middleware on each request). Invite links and API tokens are 256-bit
 //! secrets stored as their SHA-256 (`cookies.rs`), shown once. Removing a member ends
-//! their open event streams in that workspace at once; switching or joining tells the
-//! session's streams to end, so the page reconnects to the workspace it shows now.
+//! their open event streams in that workspace at once, and so does changing their role (the
+//! page loads again as what they are now); switching or joining tells the session's
+//! streams to end, so the page reconnects to the workspace it shows now. Whatever changes
+//! who is in a workspace publishes `members` to it, so open pages read their counts again.
 
 use super::cookies::{new_token, token_hash};
 use super::Accounts;
 use crate::store::StoreError;
 use app::api::{ApiError, Caller, WorkspaceService};
 use app::domain::{
-    FieldError, InviteOffer, InviteView, NewToken, Role, WorkspaceName, WorkspaceSummary, WorkspaceView,
+    FieldError, InviteOffer, InviteView, NewToken, Role, TaskEvent, WorkspaceName, WorkspaceSummary, WorkspaceView,
 };
 use uuid::Uuid;
 
@@ -89,6 +91,7 @@ impl WorkspaceService for Accounts {
         let joined = self.store.accept(&token_hash(token), user, session).await.map_err(invite_error)?;
         tracing::info!(%user, workspace = %joined.0, "joined a workspace");
         self.moved(session);
+        self.events.publish(joined, TaskEvent::Members);
         Ok(self.store.summary(user, joined).await?)
     }
 
@@ -96,6 +99,9 @@ impl WorkspaceService for Accounts {
         caller.signed_in()?;
         caller.may_manage()?;
         self.store.set_role(caller.owner, user, role).await?;
+        // Their pages load again as what they are now; everyone else's read the members.
+        self.events.end_member(caller.owner, user);
+        self.events.publish(caller.owner, TaskEvent::Members);
         self.view(caller).await
     }
 
@@ -107,6 +113,7 @@ impl WorkspaceService for Accounts {
         self.store.remove_member(caller.owner, user).await?;
         tracing::info!(%user, workspace = %caller.owner.0, by = %me, "member removed");
         self.events.end_member(caller.owner, user);
+        self.events.publish(caller.owner, TaskEvent::Members);
         Ok(())
     }
 

@@ -179,6 +179,7 @@ impl Engine {
             | TaskEvent::Removed { .. }
             | TaskEvent::BoardItem { .. }
             | TaskEvent::BoardItemRemoved { .. }
+            | TaskEvent::Members
             | TaskEvent::Moved => false,
         }
     }

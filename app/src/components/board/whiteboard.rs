@@ -1,11 +1,13 @@
 //! The whiteboard: a pan and zoom surface holding the owner's items (results placed from
 //! the queue, and frames that follow a task until its result replaces them). Drag the
-//! background or the wheel to pan, Ctrl/⌘ + wheel or a pinch to zoom (or the + / − buttons); items move, resize and go
-//! (see `item.rs`). The items are read after hydration and stored on the server
+//! background (one finger) or the wheel to pan, Ctrl/⌘ + wheel or a pinch (a trackpad's,
+//! or two fingers on a touch screen: `touch.rs`) to zoom, or the + / − buttons; items
+//! move, resize and go (see `item.rs`). The items are read after hydration and stored on the server
 //! (`state.rs`); changes made in the owner's other tabs arrive as live events (`live.rs`).
 
 use super::item::BoardItem;
 use super::state::{Board, Viewport};
+use super::touch::Pointers;
 use crate::i18n::t;
 use leptos::prelude::*;
 
@@ -14,8 +16,15 @@ use leptos::prelude::*;
 pub fn Whiteboard() -> impl IntoView {
     let board = expect_context::<Board>();
     let t = t();
-    // A background drag in progress: the pointer's last screen position.
-    let panning = StoredValue::new(None::<(f64, f64)>);
+    // The pointers down on the background: one pans, two pinch.
+    let pointers = StoredValue::new(Pointers::default());
+    // The surface's top-left corner on the screen, to zoom about a point on it.
+    let origin = move || {
+        #[cfg(feature = "hydrate")]
+        return board.surface.get_untracked().map_or((0.0, 0.0), |el| crate::browser::origin_of(&el));
+        #[cfg(not(feature = "hydrate"))]
+        (0.0, 0.0)
+    };
     let centre = move || {
         board
             .surface
@@ -31,18 +40,21 @@ pub fn Whiteboard() -> impl IntoView {
             <div class="board-surface" data-testid="whiteboard" node_ref=board.surface
                 on:pointerdown=move |ev| {
                     if ev.button() == 0 {
-                        panning.set_value(Some((f64::from(ev.client_x()), f64::from(ev.client_y()))));
+                        pointers.update_value(|p| p.down(ev.pointer_id(), (f64::from(ev.client_x()), f64::from(ev.client_y()))));
                     }
                 }
                 on:pointermove=move |ev| {
-                    if let Some((px, py)) = panning.get_value() {
-                        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-                        board.view.update(|v| { v.x += x - px; v.y += y - py; });
-                        panning.set_value(Some((x, y)));
+                    let at = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                    let Some(step) = pointers.try_update_value(|p| p.moved(ev.pointer_id(), at)).flatten() else { return };
+                    board.view.update(|v| { v.x += step.pan.0; v.y += step.pan.1; });
+                    if step.factor != 1.0 {
+                        let (left, top) = origin();
+                        board.zoom_at(step.factor, step.about.0 - left, step.about.1 - top);
                     }
                 }
-                on:pointerup=move |_| panning.set_value(None)
-                on:pointerleave=move |_| panning.set_value(None)
+                on:pointerup=move |ev| pointers.update_value(|p| p.up(ev.pointer_id()))
+                on:pointercancel=move |ev| pointers.update_value(|p| p.up(ev.pointer_id()))
+                on:pointerleave=move |ev| pointers.update_value(|p| p.up(ev.pointer_id()))
                 // As in design tools: the wheel (or two fingers) pans, Ctrl/⌘ + wheel zooms
                 // about the pointer, and so does a pinch (the browser sends it with Ctrl).
                 on:wheel=move |ev| {
@@ -50,11 +62,7 @@ pub fn Whiteboard() -> impl IntoView {
                     let pixels = if ev.delta_mode() == 1 { 16.0 } else { 1.0 }; // lines or pixels
                     let (dx, dy) = (ev.delta_x() * pixels, ev.delta_y() * pixels);
                     if ev.ctrl_key() || ev.meta_key() {
-                        #[cfg(feature = "hydrate")]
-                        let (left, top) =
-                            board.surface.get_untracked().map_or((0.0, 0.0), |el| crate::browser::origin_of(&el));
-                        #[cfg(not(feature = "hydrate"))]
-                        let (left, top) = (0.0, 0.0);
+                        let (left, top) = origin();
                         let (sx, sy) = (f64::from(ev.client_x()) - left, f64::from(ev.client_y()) - top);
                         board.zoom_at((-dy / 200.0).exp(), sx, sy);
                     } else if ev.shift_key() && dx == 0.0 {

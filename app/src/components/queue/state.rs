@@ -136,7 +136,10 @@ impl Queue {
             TaskEvent::Queue { paused, version } => self.set_paused(version, paused),
             TaskEvent::Resync => self.reload(),
             // The board's, and the page's (`live.rs`).
-            TaskEvent::BoardItem { .. } | TaskEvent::BoardItemRemoved { .. } | TaskEvent::Moved => {}
+            TaskEvent::BoardItem { .. }
+            | TaskEvent::BoardItemRemoved { .. }
+            | TaskEvent::Members
+            | TaskEvent::Moved => {}
         }
     }
 

@@ -2,7 +2,8 @@
 //! shown, listing the others with the role held in each, and opening the workspace's
 //! members and tokens (`settings.rs`) or a dialog that makes a new one. Switching,
 //! creating and joining (`invite.rs`, from an invite link) reload the page, so that the
-//! queue, the board and the event stream all follow the workspace the session shows.
+//! queue, the board and the event stream all follow the workspace the session shows. The
+//! member counts follow live `members` events ([`Membership::refresh`]).
 
 mod budget;
 mod invite;
@@ -48,20 +49,23 @@ pub fn WorkspaceMenu() -> impl IntoView {
             }
         })
     };
-    let items = membership.workspaces().into_iter().map(move |w| {
-        let id = w.id;
-        let detail = format!("{} · {}", (team.role)(w.role), (team.members_count)(w.members));
-        view! {
-            <button type="button" role="menuitemradio" class="menu-item workspace-item" data-testid="workspace-item"
-                aria-checked=w.current.to_string() on:click=move |_| if !w.current { switch(id) }>
-                <span class="workspace-item-name">{shown_name(&w)}</span>
-                <span class="muted">{detail}</span>
-            </button>
-        }
-    });
+    // Drawn again when the members of the one shown change (their counts).
+    let items = move || {
+        membership.workspaces().into_iter().map(move |w| {
+            let id = w.id;
+            let detail = format!("{} · {}", (team.role)(w.role), (team.members_count)(w.members));
+            view! {
+                <button type="button" role="menuitemradio" class="menu-item workspace-item" data-testid="workspace-item"
+                    aria-checked=w.current.to_string() on:click=move |_| if !w.current { switch(id) }>
+                    <span class="workspace-item-name">{shown_name(&w)}</span>
+                    <span class="muted">{detail}</span>
+                </button>
+            }
+        }).collect_view()
+    };
     view! {
         <Menu label=team.workspace test_id="workspace-open" icon=Icon::Team text=shown_name(&current)>
-            {items.collect_view()}
+            {items}
             <hr/>
             <button type="button" class="menu-item" role="menuitem" data-testid="workspace-settings" on:click=move |_| settings.set(true)>
                 {team.settings}

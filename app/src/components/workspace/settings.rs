@@ -2,7 +2,7 @@
 //! changes roles and removes members; anyone but the personal owner can leave), invite
 //! links with a role (owners; a link is shown once, then listed until used, withdrawn or
 //! expired) and the caller's API tokens (a new token is shown once). Every answer is the
-//! workspace as it is now, drawn again.
+//! workspace as it is now, drawn again; so is a live `members` event while it is open.
 
 use super::budget::WorkspaceBudget;
 use super::shown::Shown;
@@ -10,6 +10,7 @@ use crate::api::{
     create_token, current_workspace, invite_member, remove_member, revoke_invite, revoke_token, set_member_role, Empty,
     Strict,
 };
+use crate::components::shared::membership::Membership;
 use crate::components::shared::navigate::reload;
 use crate::components::shared::text::error_text;
 use crate::domain::{IdRef, InviteRequest, MemberRole, MemberView, NameRequest, Role, WorkspaceView};
@@ -27,6 +28,13 @@ pub fn WorkspaceSettings() -> impl IntoView {
         role: RwSignal::new(Role::Editor),
     };
     shown.act(current_workspace(Strict(Empty {})));
+    // Read again when someone joins, leaves, is removed or changes role while it is open.
+    let membership = expect_context::<Membership>();
+    Effect::watch(
+        move || membership.workspaces(),
+        move |_, _, _| shown.act(current_workspace(Strict(Empty {}))),
+        false,
+    );
     let t = t();
     view! {
         {move || shown.view.get().map(|view| {
