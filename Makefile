@@ -11,7 +11,6 @@ PROFILE ?= release
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # Apart from cargo-leptos' target/site, so neither build serves the other's files.
 SITE := $(TARGET_DIR)/make-site/$(PROFILE)
-PKG := $(SITE)/pkg
 NPX_BIN := end2end/node_modules/.bin
 
 ifeq ($(PROFILE),release)
@@ -36,23 +35,14 @@ setup:
 ## build: the WASM bundle, the site folder and the server binary.
 build: setup
 	cargo build -p frontend --lib --target wasm32-unknown-unknown $(WASM_FLAGS)
-	@$(MAKE) --no-print-directory $(PKG)/atelier.wasm $(PKG)/atelier.css
+	@$(MAKE) --no-print-directory $(SITE)/hash.txt
 	cargo build -p server $(SERVER_FLAGS)
 
-# wasm-bindgen writes atelier.js + atelier_bg.wasm; like cargo-leptos, the page loads
-# atelier.wasm (see .cargo/config.toml).
-$(PKG)/atelier.wasm: $(WASM)
-	mkdir -p $(PKG)
-	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name atelier $(WASM)
-	mv $(PKG)/atelier_bg.wasm $(PKG)/atelier.wasm
-ifeq ($(PROFILE),release)
-	$(NPX_BIN)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-	    $(PKG)/atelier.wasm -o $(PKG)/atelier.wasm
-endif
-
-$(PKG)/atelier.css: style/main.css
-	mkdir -p $(PKG)
-	cp style/main.css $@
+# The site folder (scripts/site.sh): pkg/atelier.<hash>.{js,wasm,css}, the same steps
+# cargo-leptos takes (wasm-bindgen, wasm-opt and brotli/gzip in release, hashed names),
+# and hash.txt naming them for the server.
+$(SITE)/hash.txt: $(WASM) style/main.css scripts/site.sh
+	scripts/site.sh $(WASM) $(SITE) $(PROFILE)
 
 ## run: serve http://127.0.0.1:3000 with SQLite under ./data (settings: Leptos.toml).
 run: build

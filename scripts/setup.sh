@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the build and the tests need beyond cargo itself, installed only when
 # missing, so a second run takes seconds: the wasm32 target, wasm-bindgen-cli at exactly
-# the version pinned in Cargo.toml, Debian's Chromium with a CJK font, and end2end's npm packages
+# the version pinned in Cargo.toml, Debian's Chromium with a CJK font, brotli, and end2end's npm packages
 # (Playwright, and binaryen's wasm-opt for release builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +22,13 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# Chromium, and a small CJK font so zh-CN pages (and their screenshots) show Chinese.
-if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
-  echo "setup: installing Debian's chromium and fonts-wqy-microhei"
+# Chromium, a small CJK font so zh-CN pages (and their screenshots) show Chinese, and
+# brotli, which precompresses the release build's assets.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
+  || ! command -v brotli >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium, fonts-wqy-microhei and brotli"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei brotli
 fi
 
 stamp=end2end/node_modules/.package-lock.json

@@ -203,16 +203,31 @@ impl Settings {
     }
 
     /// The options leptos_axum needs to render pages and serve the built assets.
+    /// With hashed asset names when the site folder has a `hash.txt` (`scripts/site.sh`
+    /// writes one; a cargo-leptos build without `hash-files` does not). Leptos looks for it
+    /// beside the binary unless the path is absolute, so it is given absolute: one binary
+    /// serves any site folder.
     pub fn leptos_options(&self, addr: SocketAddr) -> LeptosOptions {
+        let hash_file = self.site_root().join(HASH_FILE);
         LeptosOptions::builder()
             .output_name(self.output_name.as_str())
             .site_root(self.site_root.as_str())
             .site_pkg_dir(self.site_pkg_dir.as_str())
             .site_addr(addr)
             .reload_port(self.reload_port)
+            .hash_files(hash_file.is_file())
+            .hash_file(hash_file.to_string_lossy().as_ref().into())
             .build()
     }
+
+    /// The site folder, as an absolute path (relative ones are from the working folder).
+    pub fn site_root(&self) -> std::path::PathBuf {
+        std::path::absolute(&self.site_root).unwrap_or_else(|_| self.site_root.clone().into())
+    }
 }
+
+/// The file in the site folder naming the built assets by their hashes (Leptos' format).
+pub const HASH_FILE: &str = "hash.txt";
 
 /// Lays `over` onto `base`, table by table.
 fn merge(base: &mut toml::Table, over: toml::Table) {

@@ -28,7 +28,7 @@ use board::whiteboard::Whiteboard;
 use form::handle::FormHandle;
 use form::GenerateForm;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
 use phonebar::PhoneBar;
@@ -66,6 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href=FAVICON/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet id="atelier" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -82,7 +83,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(Locale::of_page());
     view! {
-        <Stylesheet id="atelier" href="/pkg/atelier.css"/>
         <Title text="Atelier"/>
         <Router>
             <Routes fallback=|| "Page not found.">

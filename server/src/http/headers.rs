@@ -1,8 +1,9 @@
 //! Browser hardening on every answer: `nosniff`, a `Referrer-Policy`, who may frame the
-//! page (`frame-ancestors`, a setting), `Cache-Control: private, no-store` for whatever is
-//! personal and says nothing itself, and a Content-Security-Policy. A page gets one with
-//! the nonce its inline scripts carry (Leptos' hydration script and the early theme
-//! script); any other answer gets one that allows nothing but being framed as set.
+//! page (`frame-ancestors`, a setting), `Cache-Control: private, no-store` for whatever
+//! says nothing itself (assets say their own: `assets.rs`), and a Content-Security-Policy.
+//! A page gets one with the nonce its inline scripts carry (Leptos' hydration script and
+//! the early theme script); any other answer gets one that allows nothing but being
+//! framed as set.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -48,7 +49,6 @@ impl Policy {
 
 /// The middleware: sets what the answer did not set itself.
 pub async fn harden(State(policy): State<Policy>, req: Request, next: Next) -> Response {
-    let assets = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -59,7 +59,7 @@ pub async fn harden(State(policy): State<Policy>, req: Request, next: Next) -> R
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
         headers.insert(CONTENT_SECURITY_POLICY, policy.other());
     }
-    if !assets && !headers.contains_key(CACHE_CONTROL) {
+    if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
     res

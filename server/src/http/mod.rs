@@ -4,11 +4,13 @@
 //! browser hardening on every answer (`headers.rs`), accepting connections with a
 //! deadline for each request's head (`listen.rs`), how much one caller may hold or ask
 //! (`limits.rs`), and
-//! the routes that are not server functions: result files at `/content/{id}`
+//! the routes that are not server functions: the built assets under `/pkg/` (`assets.rs`:
+//! hashed names kept for good, precompressed), result files at `/content/{id}`
 //! (`results.rs`), every completed result as one ZIP (`zip.rs`) and the live event stream
 //! at `/api/events` (`stream.rs`). Handlers here read and call; they decide nothing about
 //! tasks (that is `service.rs`, the store and the engine).
 
+mod assets;
 mod guard;
 mod headers;
 mod identity;

@@ -1,8 +1,9 @@
 //! The HTTP surface: server-rendered pages (with the caller's first page of tasks read
 //! before rendering), the server functions under `/api/`, the live
 //! event stream, result files, the built assets, and the middleware in front of them
-//! (identity, API guard, body limit, hardening headers).
+//! (identity, API guard, body limit, compression of large JSON, hardening headers).
 
+use super::assets::{self, Hashed};
 use super::guard::{guard_api, Limits};
 use super::headers::{harden, Policy};
 use super::identity::{cookie_value, identify, Identify};
@@ -23,7 +24,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{middleware, Router};
-use http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use http::HeaderValue;
 use leptos::nonce::Nonce;
 use leptos::prelude::provide_context;
@@ -32,6 +33,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 pub fn build(
     settings: &Settings,
@@ -42,6 +45,7 @@ pub fn build(
     results: Results,
 ) -> Router {
     let options = settings.leptos_options(addr);
+    let site_root = settings.site_root();
     let backend = Backend(Arc::new(service));
     let account_backend = AccountBackend(Arc::new(accounts.clone()));
     let workspace_backend = WorkspaceBackend(Arc::new(accounts.clone()));
@@ -88,10 +92,22 @@ pub fn build(
         .merge(Router::new().route("/content/{id}", get(results::serve)).with_state(results))
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .layer(json_compression())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(limits, guard_api))
         .layer(middleware::from_fn_with_state(identity, identify))
+        // Outside `identify`: the same for everyone, no cookie (see `assets.rs`).
+        .merge(assets::routes(&site_root, &settings.site_pkg_dir, Hashed::read(&site_root, &settings.output_name)))
         .layer(middleware::from_fn_with_state(policy, harden))
+}
+
+/// Large JSON answers (a page of tasks, the board) compressed as the browser accepts;
+/// small ones, files and the event stream as they are.
+fn json_compression() -> CompressionLayer<impl Predicate> {
+    let json = |_: http::StatusCode, _: http::Version, headers: &http::HeaderMap, _: &http::Extensions| {
+        headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+    };
+    CompressionLayer::new().compress_when(SizeAbove::new(1024).and(json))
 }
 
 /// What rendering a page takes.
