@@ -27,7 +27,7 @@ endif
 
 export ATELIER_SITE_ROOT := $(SITE)
 
-.PHONY: setup build run test test-rust check-layers e2e bench bench-panel fmt clean-site
+.PHONY: setup build run test test-rust bench-build check-layers e2e bench bench-panel fmt clean-site
 
 setup:
 	@scripts/setup.sh
@@ -48,8 +48,12 @@ $(SITE)/hash.txt: $(WASM) style/main.css scripts/site.sh
 run: build
 	$(SERVER_BIN)
 
-## test: the import rules, unit and integration tests (SQLite and PostgreSQL), then Playwright.
-test: test-rust e2e
+## test: the import rules, unit and integration tests (SQLite and PostgreSQL), every bench
+## built (so none rots unseen), then Playwright.
+test: test-rust bench-build e2e
+
+bench-build: setup
+	cargo build -p server --benches
 
 test-rust: setup check-layers
 	cargo test --workspace --exclude frontend
