@@ -1,0 +1,53 @@
+// A visit over a modest link, as issue 25 sets it: Chromium throttled to 10 Mbit/s down,
+// 5 Mbit/s up and 40 ms of latency (DevTools' network emulation). The first visit (a fresh
+// browser context, nothing cached) and a repeat visit (the same context, the page opened
+// again) are timed from navigation until the page is hydrated; medians of five each. Also
+// the bytes of the page's assets on the wire, as the browser received them.
+import { test, expect, type Page } from "@playwright/test";
+
+const VISITS = 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function throttle(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 40,
+    downloadThroughput: (10 * 1024 * 1024) / 8,
+    uploadThroughput: (5 * 1024 * 1024) / 8,
+  });
+  const wire = new Map<string, number>();
+  cdp.on("Network.loadingFinished", (e) => wire.set(e.requestId, e.encodedDataLength));
+  return wire;
+}
+
+/** Milliseconds from navigation until the page is hydrated. */
+async function visit(page: Page): Promise<number> {
+  await page.goto("/");
+  await page.waitForFunction(() => document.querySelector('[data-hydrated="true"]'), null, { polling: "raf" });
+  return page.evaluate(() => performance.now());
+}
+
+test("first and repeat visits over 10 Mbit/s and 40 ms", async ({ browser }) => {
+  const first: number[] = [];
+  const repeat: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < VISITS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const wire = await throttle(page);
+    first.push(await visit(page));
+    bytes = [...wire.values()].reduce((a, b) => a + b, 0);
+    repeat.push(await visit(page));
+    await context.close();
+  }
+  expect(first.length).toBe(VISITS);
+  console.log(
+    JSON.stringify({
+      first_visit_ms: Math.round(median(first)),
+      repeat_visit_ms: Math.round(median(repeat)),
+      first_visit_bytes: bytes,
+    }),
+  );
+});
