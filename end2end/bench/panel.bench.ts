@@ -121,7 +121,10 @@ async function liveEvents(page: Page) {
       const progress: number[] = [];
       for (let i = 0; i < events; i++) {
         const at = new Date(Date.parse(top.updated_at) + (i + 1) * 1000).toISOString();
-        status.push(await time("task", { task: { ...top, status: "processing", progress: 0, updated_at: at } }));
+        // Each a newer version of the task, as the server numbers its changes: the page
+        // applies only those.
+        const task = { ...top, status: "processing", progress: 0, updated_at: at, version: top.version + i + 1 };
+        status.push(await time("task", { task }));
         progress.push(await time("progress", { id: top.id, progress: (i % 99) + 1 }));
       }
       const shown = document.querySelector(`[data-task-id="${top.id}"] [data-testid=task-progress]`);
