@@ -26,8 +26,8 @@ pub struct Membership(StoredValue<Shown>, RwSignal<Vec<WorkspaceSummary>>);
 
 impl Membership {
     pub fn new() -> Self {
-        let shown = SharedValue::new(from_server).into_inner();
-        let workspaces = RwSignal::new(shown.workspaces.clone());
+        let mut shown = SharedValue::new(from_server).into_inner();
+        let workspaces = RwSignal::new(std::mem::take(&mut shown.workspaces)); // kept once, there
         Self(StoredValue::new(shown), workspaces)
     }
 
@@ -76,7 +76,7 @@ impl Membership {
 
     /// The caller's role; a guest owns its queue. Fixed for the page's life (see above).
     pub fn role(&self) -> Role {
-        self.0.with_value(|s| s.workspaces.iter().find(|w| w.current).map_or(Role::Owner, |w| w.role))
+        self.1.with_untracked(|all| all.iter().find(|w| w.current).map_or(Role::Owner, |w| w.role))
     }
 
     /// Whether the caller may submit and change tasks and the board.
