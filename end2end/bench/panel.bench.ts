@@ -4,6 +4,7 @@
 // down for as many frames: frame times and how many rows were ever in the page at once;
 // then, with every task loaded, the time to apply one live progress event and one status
 // change, against the same with 100.
+import { record } from "./results";
 import { test, expect, type Browser, type Page } from "@playwright/test";
 
 const LOADS = 5;
@@ -168,6 +169,9 @@ test("a queue of 10,000 tasks paints, hydrates and scrolls like one of 100", asy
       console.log(`| ${name} applied, ${which} | ${g(x)} ms | ${g(y)} ms | ${(x / y).toFixed(2)} |`);
     }
   }
+  record({
+    panel_scroll_ratio: percentile(longScroll.frames, 0.95) / percentile(baseScroll.frames, 0.95),
+  });
   // Figures, not limits (see BENCHMARKS.md); but a long list must be windowed.
   expect(longScroll.maxRows).toBeLessThan(200);
   expect(baseScroll.maxRows).toBe(100);

@@ -17,6 +17,7 @@ mod m20261207_000011_workspace_budget;
 mod m20261207_000012_versions;
 mod m20261208_000013_task_variants;
 mod m20261208_000014_service_queue_position;
+mod m20261209_000015_search_index;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_versions::Migration),
             Box::new(m20261208_000013_task_variants::Migration),
             Box::new(m20261208_000014_service_queue_position::Migration),
+            Box::new(m20261209_000015_search_index::Migration),
         ]
     }
 }

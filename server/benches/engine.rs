@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod support;
+
 const TASKS: usize = 4000;
 const OWNERS: usize = 16;
 const LATENCY_SAMPLES: usize = 300;
@@ -170,10 +172,12 @@ async fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     println!("| {TASKS} tasks, {OWNERS} owners, concurrency | engine tasks/s | raw INSERT+UPDATE pairs/s | ratio |");
     println!("|---|---|---|---|");
+    let mut figures = Vec::new();
     for concurrency in [2, 8, 32] {
         let engine = throughput(&dir, concurrency).await;
         let raw = raw_insert_update(&dir, concurrency).await;
         println!("| {concurrency} | {engine:.0} | {raw:.0} | {:.2} |", engine / raw);
+        figures.push((concurrency, engine, engine / raw));
     }
     let samples = enqueue_to_start(&dir).await;
     let q = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1000.0;
@@ -183,4 +187,9 @@ async fn main() {
         q(0.99)
     );
     let _ = std::fs::remove_dir_all(&dir);
+    support::record(&[
+        ("engine_ratio_c2", figures[0].2),
+        ("engine_tasks_per_s", figures[2].1),
+        ("enqueue_to_start_p99_ms", q(0.99)),
+    ]);
 }

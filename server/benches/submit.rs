@@ -9,6 +9,8 @@ use server::config::Settings;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod support;
+
 const CLIENTS: usize = 16;
 const PER_CLIENT: usize = 250;
 const WARMUP_PER_CLIENT: usize = 10;
@@ -47,6 +49,11 @@ async fn main() {
         ms(raw.p(0.99))
     );
     println!("\nratio submit / raw insert: {:.2}", http.rate() / raw.rate());
+    support::record(&[
+        ("submit_per_s", http.rate()),
+        ("submit_ratio", http.rate() / raw.rate()),
+        ("submit_p99_ms", http.p(0.99).as_secs_f64() * 1000.0),
+    ]);
 }
 
 struct Run {

@@ -24,6 +24,8 @@ pub struct Settings {
     pub download_stall_ms: u64,
     pub client_timeout_ms: u64,
     pub connections_per_address: u32,
+    /// Live event streams one session or guest may hold open at once (its tabs).
+    pub streams_per_session: u32,
     pub secure_cookies: bool,
     pub guests: bool,
     pub sign_up: app::domain::SignUpMode,
@@ -99,6 +101,7 @@ impl Default for Settings {
             download_stall_ms: 30_000,
             client_timeout_ms: 10_000,
             connections_per_address: 256,
+            streams_per_session: 8,
             secure_cookies: false,
             guests: true,
             sign_up: app::domain::SignUpMode::Open,

@@ -1,5 +1,6 @@
 //! Listing the owner's tasks: filters, keyset cursor and page size.
 
+use super::search::contains_folded;
 use super::text::refuse_control;
 use super::{FieldError, TaskKind, TaskStatus, TaskView, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -67,11 +68,6 @@ impl ListFilter {
             && self.kind.is_none_or(|k| k == task.kind)
             && self.search.as_deref().is_none_or(|q| contains_folded(task.params.prompt(), q))
     }
-}
-
-/// Whether `text` contains `needle`, ignoring case.
-pub fn contains_folded(text: &str, needle: &str) -> bool {
-    text.to_lowercase().contains(&needle.to_lowercase())
 }
 
 /// What `POST /api/clear_tasks` accepts: which finished statuses to remove.

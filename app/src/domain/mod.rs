@@ -16,6 +16,7 @@ mod list;
 mod media;
 mod page;
 mod prompt;
+mod search;
 mod submission;
 mod task;
 mod text;
@@ -37,10 +38,11 @@ pub use content::{download_name, short_id, ContentView};
 pub use error::{FieldError, ValidationErrors};
 pub use event::TaskEvent;
 pub use image::{ImageParams, ImageSize, StylePreset};
-pub use list::{contains_folded, ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskRef, MAX_PAGE_SIZE};
+pub use list::{ClearFilter, ClearRequest, ListFilter, ListQuery, QueueState, TaskRef, MAX_PAGE_SIZE};
 pub use media::{extension_for, Media};
 pub use page::{CurrentServices, ServiceUsed, TaskPage};
 pub use prompt::{NegativePrompt, Prompt};
+pub use search::{cjk_grams, contains_folded, fold, Lookup};
 pub use submission::{NewTask, Submission, SubmitRequest, SubmitResponse, Variants, MAX_TASKS};
 pub use task::{
     OwnerId, StatusCounts, TaskFailure, TaskKind, TaskParams, TaskStatus, TaskView, Variant, FAILURE_CODES,

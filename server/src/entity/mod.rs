@@ -11,5 +11,6 @@ pub mod session;
 pub mod spending;
 pub mod submission;
 pub mod task;
+pub mod task_gram;
 pub mod user;
 pub mod workspace;

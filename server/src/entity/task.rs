@@ -37,8 +37,9 @@ pub struct Model {
     pub provider: Option<String>,
     pub model: Option<String>,
     pub remote_job_id: Option<String>,
-    /// The prompt as plain text, for search (also inside `params`).
-    pub prompt: Option<String>,
+    /// The prompt folded to lower case, what search compares (`app::domain::search`; the
+    /// prompt itself is inside `params`).
+    pub search_text: Option<String>,
     /// Who submitted it (a guest's tasks have no one).
     pub submitted_by: Option<Uuid>,
     /// Their username (usernames never change).

@@ -87,7 +87,11 @@ pub fn build(
             let pages = pages.clone();
             async move { pages.render(req).await }
         })
-        .merge(Router::new().route("/api/events", get(stream::events)).with_state(Streams::new(events)))
+        .merge(
+            Router::new()
+                .route("/api/events", get(stream::events))
+                .with_state(Streams::new(events, settings.streams_per_session)),
+        )
         .merge(Router::new().route("/downloads/completed.zip", get(zip::completed)).with_state(downloads))
         .merge(Router::new().route("/content/{id}", get(results::serve)).with_state(results))
         .fallback(leptos_axum::file_and_error_handler(shell))

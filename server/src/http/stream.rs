@@ -5,8 +5,8 @@
 //! stream opened with a session or an API token ends when it is signed out or revoked, and a
 //! member's stream when the member is removed from the workspace; its last event is
 //! `moved` (the page loads again, as whoever it is for now). A
-//! session (or a guest) has at most [`PER_CALLER`] streams open, an address at most
-//! [`PER_ADDRESS`]; another is `429`.
+//! session (or a guest) has at most `streams-per-session` streams open (8 by default), an
+//! address at most [`PER_ADDRESS`]; another is `429`.
 
 use super::limits::{too_many, Gate};
 use crate::events::{Events, Listener, Published};
@@ -24,8 +24,7 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
-/// Streams open at once for one session or guest (tabs), and for one address.
-pub const PER_CALLER: u32 = 8;
+/// Streams open at once from one address.
 pub const PER_ADDRESS: u32 = 64;
 
 /// What the stream route needs: the bus, and who holds streams open.
@@ -37,8 +36,9 @@ pub struct Streams {
 }
 
 impl Streams {
-    pub fn new(events: Events) -> Self {
-        Self { events, per_caller: Gate::new(PER_CALLER), per_address: Gate::new(PER_ADDRESS) }
+    /// `per_session`: streams one session or guest may hold open at once.
+    pub fn new(events: Events, per_session: u32) -> Self {
+        Self { events, per_caller: Gate::new(per_session), per_address: Gate::new(PER_ADDRESS) }
     }
 }
 

@@ -14,6 +14,7 @@ mod manage;
 mod outcome;
 mod query;
 mod row;
+mod search;
 mod submit;
 mod workspaces;
 

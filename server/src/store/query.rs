@@ -10,7 +10,7 @@ use app::domain::{
     TaskView,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -35,11 +35,7 @@ impl TaskStore {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
         }
         if let Some(search) = &filter.search {
-            // LOWER on both sides: SQLite's LIKE ignores ASCII case only, PostgreSQL's none.
-            let pattern =
-                format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let prompt = Expr::expr(Func::lower(Expr::col(Column::Prompt)));
-            scope = scope.filter(sea_orm::sea_query::ExprTrait::like(prompt, LikeExpr::new(pattern).escape('\\')));
+            scope = super::search::matching(scope, search, self.db.get_database_backend());
         }
         let counts = self.counts(scope.clone()).await?;
         if let Some(status) = filter.status {

@@ -49,7 +49,7 @@ pub fn new_row(
         provider: None,
         model: None,
         remote_job_id: None,
-        prompt: Some(params.prompt().to_owned()),
+        search_text: Some(app::domain::fold(params.prompt())),
         submitted_by: by.map(|a| a.id),
         author: by.map(|a| a.name.clone()),
         version: 1,

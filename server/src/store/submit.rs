@@ -71,6 +71,7 @@ impl TaskStore {
         task::Entity::insert_many(rows.iter().cloned().map(task::ActiveModel::from))
             .exec_without_returning(&*txn)
             .await?;
+        super::search::record_grams(&*txn, &rows).await?;
         txn.commit().await?;
         let tasks = rows.into_iter().map(view).collect::<Result<_, _>>()?;
         Ok(SubmitResponse { tasks, deduplicated: false })
