@@ -3,7 +3,9 @@
 //! same text the browser does. Searches of three characters or more go through a trigram
 //! index: on SQLite an FTS5 table (`task_search_fts`, trigram tokenizer, contentless)
 //! whose integer rowids `task_search` maps to task ids (a rowid of `tasks` itself is not
-//! stable across `VACUUM`), both kept by triggers; on PostgreSQL a `pg_trgm` GIN index.
+//! stable across `VACUUM`), with the owner, kind and status each task has now, so that a
+//! search's counts are read from the matches alone; all kept by triggers. On PostgreSQL a
+//! `pg_trgm` GIN index.
 //! `task_grams` holds every one- and two-character CJK gram of every prompt, which a
 //! trigram index cannot hold. Existing tasks are folded and indexed here.
 
@@ -31,25 +33,32 @@ enum TaskGrams {
 }
 
 const SQLITE_UP: &str = "
-CREATE TABLE task_search (id INTEGER PRIMARY KEY, task_id BLOB NOT NULL UNIQUE);
+CREATE TABLE task_search (
+    id INTEGER PRIMARY KEY, task_id BLOB NOT NULL UNIQUE, owner_id BLOB NOT NULL, kind TEXT NOT NULL,
+    status TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE task_search_fts USING fts5(
     text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
 );
 CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
-    INSERT INTO task_search (task_id) VALUES (new.id);
+    INSERT INTO task_search (task_id, owner_id, kind, status) VALUES (new.id, new.owner_id, new.kind, new.status);
     INSERT INTO task_search_fts (rowid, text) VALUES (last_insert_rowid(), new.search_text);
+END;
+CREATE TRIGGER task_search_update AFTER UPDATE OF status, owner_id ON tasks BEGIN
+    UPDATE task_search SET status = new.status, owner_id = new.owner_id WHERE task_id = new.id;
 END;
 CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
     DELETE FROM task_search_fts WHERE rowid = (SELECT id FROM task_search WHERE task_id = old.id);
     DELETE FROM task_search WHERE task_id = old.id;
 END;
-INSERT INTO task_search (task_id) SELECT id FROM tasks ORDER BY id;
+INSERT INTO task_search (task_id, owner_id, kind, status) SELECT id, owner_id, kind, status FROM tasks ORDER BY id;
 INSERT INTO task_search_fts (rowid, text)
     SELECT s.id, t.search_text FROM task_search s JOIN tasks t ON t.id = s.task_id;
 ";
 
 const SQLITE_DOWN: &str = "
 DROP TRIGGER task_search_delete;
+DROP TRIGGER task_search_update;
 DROP TRIGGER task_search_insert;
 DROP TABLE task_search_fts;
 DROP TABLE task_search;

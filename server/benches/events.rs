@@ -75,7 +75,14 @@ async fn main() {
     let mut guests = Vec::with_capacity(WORKSPACES);
     for g in 0..WORKSPACES {
         let address = std::net::IpAddr::from([127, 0, 1, g as u8 + 1]);
-        let client = reqwest::Client::builder().cookie_store(true).local_address(address).build().unwrap();
+        // Idle connections are let go before the server's 10 s `client-timeout-ms` closes
+        // them: a request sent on one as it closes fails (seen here once).
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .local_address(address)
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
         server
             .call(&client, "submit_task", json!({ "kind": "image", "prompt": format!("warm-up {g}") }))
             .await

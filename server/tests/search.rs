@@ -69,8 +69,9 @@ async fn searches_find_what_the_rule_says(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     let client = TestApp::client();
     let mut stored = Vec::new();
-    for prompt in PROMPTS {
-        let made = app.submit(&client, json!({ "kind": "image", "prompt": prompt })).await;
+    for (i, prompt) in PROMPTS.into_iter().enumerate() {
+        let kind = if i % 3 == 0 { "video" } else { "image" };
+        let made = app.submit(&client, json!({ "kind": kind, "prompt": prompt })).await;
         stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
     }
     // Someone else's matching prompts never show.
@@ -98,8 +99,9 @@ async fn tasks_stored_before_the_index_are_found(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     let client = TestApp::client();
     let mut stored = Vec::new();
-    for prompt in PROMPTS {
-        let made = app.submit(&client, json!({ "kind": "image", "prompt": prompt })).await;
+    for (i, prompt) in PROMPTS.into_iter().enumerate() {
+        let kind = if i % 3 == 0 { "video" } else { "image" };
+        let made = app.submit(&client, json!({ "kind": kind, "prompt": prompt })).await;
         stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
     }
     app.stop().await;
@@ -121,19 +123,35 @@ async fn tasks_stored_before_the_index_are_found(db: TestDb) {
     app.stop().await;
 }
 
-/// Each search's page and counts against the rule applied to what is stored.
+/// Each search's page and counts (per status, with and without a kind) against the rule
+/// applied to what is stored.
 async fn check_every_search(app: &TestApp, client: &reqwest::Client, stored: &[(String, &str)]) {
+    let all = app.list(client, json!({ "limit": 200 })).await;
+    let task = |id: &str| all["tasks"].as_array().unwrap().iter().find(|t| t["id"] == id).cloned().unwrap();
     let mut lookups = std::collections::HashSet::new();
     for q in SEARCHES {
         lookups.insert(std::mem::discriminant(&Lookup::of(q)));
-        let expected: BTreeSet<&str> =
-            stored.iter().filter(|(_, prompt)| contains_folded(prompt, q)).map(|(id, _)| id.as_str()).collect();
-        let page: Value = app.list(client, json!({ "q": q, "limit": 200 })).await;
-        let found = ids(&page);
-        assert_eq!(found.iter().map(String::as_str).collect::<BTreeSet<_>>(), expected, "search {q:?}");
-        assert_eq!(found.len(), expected.len(), "search {q:?} listed a task twice");
-        let counted: u64 = page["counts"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
-        assert_eq!(counted, expected.len() as u64, "search {q:?}: counts {}", page["counts"]);
+        for kind in [None, Some("video")] {
+            let expected: Vec<Value> = stored
+                .iter()
+                .filter(|(_, prompt)| contains_folded(prompt, q))
+                .map(|(id, _)| task(id))
+                .filter(|t| kind.is_none_or(|k| t["kind"] == k))
+                .collect();
+            let mut query = json!({ "q": q, "limit": 200 });
+            if let Some(kind) = kind {
+                query["kind"] = json!(kind);
+            }
+            let page: Value = app.list(client, query).await;
+            let found = ids(&page);
+            let wanted: BTreeSet<&str> = expected.iter().map(|t| t["id"].as_str().unwrap()).collect();
+            assert_eq!(found.iter().map(String::as_str).collect::<BTreeSet<_>>(), wanted, "search {q:?} {kind:?}");
+            assert_eq!(found.len(), wanted.len(), "search {q:?} listed a task twice");
+            for (status, n) in page["counts"].as_object().unwrap() {
+                let want = expected.iter().filter(|t| t["status"] == status.as_str()).count() as u64;
+                assert_eq!(n.as_u64(), Some(want), "search {q:?} {kind:?}: {status} in {}", page["counts"]);
+            }
+        }
     }
     assert_eq!(lookups.len(), 3, "every lookup (trigrams, grams, scan) is exercised");
     let hits = SEARCHES.iter().filter(|q| stored.iter().any(|(_, p)| contains_folded(p, q))).count();

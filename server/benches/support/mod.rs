@@ -56,12 +56,23 @@ impl Spawned {
     /// `POST /api/{endpoint}`: the answer's JSON, or its status when it is not a success.
     pub async fn call(&self, client: &reqwest::Client, endpoint: &str, body: Value) -> Result<Value, String> {
         let res = client.post(format!("{}/api/{endpoint}", self.base)).json(&body).send().await;
-        let res = res.map_err(|e| e.to_string())?;
+        let res = res.map_err(|e| format!("{endpoint}: {}", chain(&e)))?;
         if !res.status().is_success() {
             return Err(format!("{endpoint}: {}", res.status()));
         }
         res.json().await.map_err(|e| e.to_string())
     }
+}
+
+/// An error with its causes, one after the other.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
 }
 
 /// A millisecond figure's percentile `q` (0 to 1) of sorted samples.

@@ -37,7 +37,7 @@ impl TaskStore {
         if let Some(search) = &filter.search {
             scope = super::search::matching(scope, search, self.db.get_database_backend());
         }
-        let counts = self.counts(scope.clone()).await?;
+        let counts = self.counts(owner, filter, scope.clone()).await?;
         if let Some(status) = filter.status {
             scope = scope.filter(Column::Status.eq(status.as_str()));
         }
@@ -171,15 +171,26 @@ impl TaskStore {
             .collect()
     }
 
-    async fn counts(&self, scope: Select<Tasks>) -> Result<StatusCounts, StoreError> {
-        let groups: Vec<(String, i64)> = scope
-            .select_only()
-            .column(Column::Status)
-            .column_as(Column::Id.count(), "n")
-            .group_by(Column::Status)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+    /// Counts per status of `scope`, the owner's tasks under `filter`'s kind and search.
+    async fn counts(
+        &self,
+        owner: OwnerId,
+        filter: &ListFilter,
+        scope: Select<Tasks>,
+    ) -> Result<StatusCounts, StoreError> {
+        let groups = match super::search::counted(&self.db, owner, filter).await? {
+            Some(groups) => groups,
+            None => {
+                scope
+                    .select_only()
+                    .column(Column::Status)
+                    .column_as(Column::Id.count(), "n")
+                    .group_by(Column::Status)
+                    .into_tuple()
+                    .all(&self.db)
+                    .await?
+            }
+        };
         let mut counts = StatusCounts::default();
         for (status, n) in groups {
             let status = TaskStatus::parse(&status).map_err(|e| StoreError::CorruptRow {

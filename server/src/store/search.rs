@@ -5,9 +5,12 @@
 
 use crate::entity::task::{Column, Entity as Tasks};
 use crate::entity::{task, task_gram};
-use app::domain::{cjk_grams, Lookup};
+use app::domain::{cjk_grams, ListFilter, Lookup, OwnerId};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    Select, Statement, TryGetableMany, Value,
+};
 
 /// Rows per insert: far below either database's limit on bound values.
 const GRAMS_PER_INSERT: usize = 2_000;
@@ -15,16 +18,11 @@ const GRAMS_PER_INSERT: usize = 2_000;
 /// `scope` narrowed to the tasks whose prompt contains `search` (any case).
 pub(super) fn matching(scope: Select<Tasks>, search: &str, backend: DbBackend) -> Select<Tasks> {
     match Lookup::of(search) {
-        Lookup::Trigrams(text) if backend == DbBackend::Sqlite => {
-            // An FTS5 phrase of trigrams is exactly a substring; `"` is the one character
-            // a quoted phrase escapes.
-            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-            scope.filter(Expr::cust_with_values(
-                "tasks.id IN (SELECT task_id FROM task_search WHERE id IN \
-                 (SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ?))",
-                [phrase],
-            ))
-        }
+        Lookup::Trigrams(text) if backend == DbBackend::Sqlite => scope.filter(Expr::cust_with_values(
+            "tasks.id IN (SELECT task_id FROM task_search WHERE id IN \
+             (SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ?))",
+            [phrase(&text)],
+        )),
         // PostgreSQL's trigram index serves `LIKE` itself; short Latin text is scanned.
         Lookup::Trigrams(text) | Lookup::Scan(text) => {
             let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -39,6 +37,45 @@ pub(super) fn matching(scope: Select<Tasks>, search: &str, backend: DbBackend) -
             scope.filter(Column::Id.in_subquery(tasks))
         }
     }
+}
+
+/// On SQLite, the counts per status of a search that an index answers, read from its
+/// matches alone: `task_search` keeps each task's owner, kind and status beside the FTS
+/// rowid (a count through `tasks` walked all the owner's rows). `None`: count the page's
+/// own scope.
+pub(super) async fn counted(
+    db: &DatabaseConnection,
+    owner: OwnerId,
+    filter: &ListFilter,
+) -> Result<Option<Vec<(String, i64)>>, DbErr> {
+    let Some(search) = filter.search.as_deref().filter(|_| db.get_database_backend() == DbBackend::Sqlite) else {
+        return Ok(None);
+    };
+    let (matches, value) = match Lookup::of(search) {
+        Lookup::Trigrams(text) => {
+            ("id IN (SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ?)", phrase(&text))
+        }
+        Lookup::Grams(gram) => ("task_id IN (SELECT task_id FROM task_grams WHERE gram = ?)", gram),
+        Lookup::Scan(_) => return Ok(None),
+    };
+    let mut sql = format!("SELECT status, count(*) FROM task_search WHERE owner_id = ? AND {matches}");
+    let mut values: Vec<Value> = vec![owner.0.into(), value.into()];
+    if let Some(kind) = filter.kind {
+        sql.push_str(" AND kind = ?");
+        values.push(kind.as_str().into());
+    }
+    sql.push_str(" GROUP BY status");
+    let rows = db.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
+    rows.iter()
+        .map(|row| <(String, i64)>::try_get_many_by_index(row).map_err(Into::into))
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// An FTS5 phrase of the text: with trigrams, exactly a substring. `"` is the one
+/// character a quoted phrase escapes.
+fn phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Records the CJK grams of new tasks, in the transaction that inserts them.
