@@ -80,6 +80,7 @@ bench: build
 	cargo bench -p server --bench embedded
 	cargo bench -p server --bench large
 	cargo bench -p server --bench events
+	cargo bench -p server --bench people
 	@$(MAKE) --no-print-directory bench-panel
 
 ## bench-panel: the browser part of `bench` alone.
