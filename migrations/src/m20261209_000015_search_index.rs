@@ -4,13 +4,14 @@
 //! index: on SQLite an FTS5 table (`task_search_fts`, trigram tokenizer, contentless)
 //! whose integer rowids `task_search` maps to task ids (a rowid of `tasks` itself is not
 //! stable across `VACUUM`), with the owner, kind and status each task has now, so that a
-//! search's counts are read from the matches alone; all kept by triggers. On PostgreSQL a
-//! `pg_trgm` GIN index.
+//! search's counts are read from the matches alone; all kept by triggers. Rowids are
+//! grouped by owner ([`range_start`]), so a search never reads other workspaces' matches.
+//! On PostgreSQL a `pg_trgm` GIN index that holds the owner's id too.
 //! `task_grams` holds every one- and two-character CJK gram of every prompt, which a
 //! trigram index cannot hold. Existing tasks are folded and indexed here.
 
 use app::domain::{cjk_grams, fold};
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
 use sea_orm_migration::{prelude::*, schema::*};
 use uuid::Uuid;
 
@@ -32,41 +33,80 @@ enum TaskGrams {
     TaskId,
 }
 
-const SQLITE_UP: &str = "
-CREATE TABLE task_search (
-    id INTEGER PRIMARY KEY, task_id BLOB NOT NULL UNIQUE, owner_id BLOB NOT NULL, kind TEXT NOT NULL,
-    status TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE task_search_fts USING fts5(
-    text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
-);
-CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN
-    INSERT INTO task_search (task_id, owner_id, kind, status) VALUES (new.id, new.owner_id, new.kind, new.status);
-    INSERT INTO task_search_fts (rowid, text) VALUES (last_insert_rowid(), new.search_text);
-END;
-CREATE TRIGGER task_search_update AFTER UPDATE OF status, owner_id ON tasks BEGIN
-    UPDATE task_search SET status = new.status, owner_id = new.owner_id WHERE task_id = new.id;
-END;
-CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN
-    DELETE FROM task_search_fts WHERE rowid = (SELECT id FROM task_search WHERE task_id = old.id);
-    DELETE FROM task_search WHERE task_id = old.id;
-END;
-INSERT INTO task_search (task_id, owner_id, kind, status) SELECT id, owner_id, kind, status FROM tasks ORDER BY id;
-INSERT INTO task_search_fts (rowid, text)
-    SELECT s.id, t.search_text FROM task_search s JOIN tasks t ON t.id = s.task_id;
-";
+/// The first rowid of an owner's range in `task_search` (and `task_search_fts`): each
+/// owner's rows sit in a range of 2^32 rowids picked by the last 28 bits of its id, so a
+/// search reads the FTS doclists of that range alone, not every workspace's matches. (An
+/// owner sharing its range with another is still told apart by `owner_id`.) The server
+/// computes the same (`store/search.rs`).
+fn range_start(owner: &str) -> String {
+    let digits: Vec<String> = (0..7)
+        .map(|i| format!("((instr('0123456789ABCDEF', substr(hex({owner}), {}, 1)) - 1) << {})", 26 + i, 4 * (6 - i)))
+        .collect();
+    format!("(({}) << 32)", digits.join(" | "))
+}
+
+/// The next free rowid in the owner's range.
+fn next_rowid(owner: &str) -> String {
+    let start = range_start(owner);
+    format!(
+        "(SELECT coalesce(max(id) + 1, {start}) FROM task_search WHERE id >= {start} AND id < {start} + 4294967296)"
+    )
+}
+
+fn sqlite_up() -> String {
+    let index = |task: &str| {
+        format!(
+            "INSERT INTO task_search (id, task_id, owner_id, kind, status) \
+             VALUES ({}, {task}.id, {task}.owner_id, {task}.kind, {task}.status);\n\
+             INSERT INTO task_search_fts (rowid, text) VALUES (last_insert_rowid(), {task}.search_text);",
+            next_rowid(&format!("{task}.owner_id"))
+        )
+    };
+    let unindex = "DELETE FROM task_search_fts WHERE rowid = (SELECT id FROM task_search WHERE task_id = old.id);\n\
+                   DELETE FROM task_search WHERE task_id = old.id;";
+    format!(
+        "CREATE TABLE task_search (
+            id INTEGER PRIMARY KEY, task_id BLOB NOT NULL UNIQUE, owner_id BLOB NOT NULL, kind TEXT NOT NULL,
+            status TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE task_search_fts USING fts5(
+            text, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+        );
+        CREATE TRIGGER task_search_insert AFTER INSERT ON tasks BEGIN {new} END;
+        CREATE TRIGGER task_search_status AFTER UPDATE OF status ON tasks BEGIN
+            UPDATE task_search SET status = new.status WHERE task_id = new.id;
+        END;
+        CREATE TRIGGER task_search_owner AFTER UPDATE OF owner_id ON tasks
+            WHEN new.owner_id IS NOT old.owner_id BEGIN {unindex} {new} END;
+        CREATE TRIGGER task_search_delete AFTER DELETE ON tasks BEGIN {unindex} END;",
+        new = index("new"),
+    )
+}
+
+/// Indexes one task stored before the triggers (its prompt folded already).
+fn sqlite_backfill() -> String {
+    format!(
+        "INSERT INTO task_search (id, task_id, owner_id, kind, status) \
+         SELECT {}, t.id, t.owner_id, t.kind, t.status FROM tasks t WHERE t.id = ?",
+        next_rowid("t.owner_id")
+    )
+}
 
 const SQLITE_DOWN: &str = "
 DROP TRIGGER task_search_delete;
-DROP TRIGGER task_search_update;
+DROP TRIGGER task_search_owner;
+DROP TRIGGER task_search_status;
 DROP TRIGGER task_search_insert;
 DROP TABLE task_search_fts;
 DROP TABLE task_search;
 ";
 
+/// One index of the owner's id and the trigrams of its prompts (`btree_gin` lets a GIN
+/// index hold the id), so a search reads the owner's matches alone.
 const POSTGRES_UP: &str = "
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX idx_tasks_search_trgm ON tasks USING gin (search_text gin_trgm_ops);
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX idx_tasks_search_trgm ON tasks USING gin (owner_id, search_text gin_trgm_ops);
 ";
 
 #[derive(FromQueryResult)]
@@ -100,12 +140,15 @@ impl MigrationTrait for Migration {
         let by_task =
             Index::create().name("idx_task_grams_task").table(TaskGrams::Table).col(TaskGrams::TaskId).to_owned();
         manager.create_index(by_task).await?;
-        fold_and_gram(manager).await?;
-        let conn = manager.get_connection();
-        match manager.get_database_backend() {
-            DatabaseBackend::Postgres => conn.execute_unprepared(POSTGRES_UP).await.map(drop),
-            _ => conn.execute_unprepared(SQLITE_UP).await.map(drop),
+        let (conn, sqlite) = (manager.get_connection(), manager.get_database_backend() == DatabaseBackend::Sqlite);
+        if sqlite {
+            conn.execute_unprepared(&sqlite_up()).await?;
         }
+        fold_and_index(manager).await?;
+        if !sqlite {
+            conn.execute_unprepared(POSTGRES_UP).await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -120,8 +163,9 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// Folds the prompts already stored and records their CJK grams, a thousand at a time.
-async fn fold_and_gram(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+/// Folds the prompts already stored and records their CJK grams, a thousand at a time;
+/// on SQLite also puts each in the trigram index (in its owner's range).
+async fn fold_and_index(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let (conn, backend) = (manager.get_connection(), manager.get_database_backend());
     let mut after = Uuid::nil();
     loop {
@@ -136,17 +180,22 @@ async fn fold_and_gram(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         let Some(last) = rows.last() else { return Ok(()) };
         after = last.id;
         for row in rows {
-            let Some(text) = row.search_text else { continue };
-            let folded = fold(&text);
-            if folded != text {
+            let folded = row.search_text.as_deref().map(fold);
+            if folded != row.search_text {
                 let update = Query::update()
                     .table(Tasks::Table)
-                    .value(Tasks::SearchText, folded)
+                    .value(Tasks::SearchText, folded.clone())
                     .and_where(Expr::col(Tasks::Id).eq(row.id))
                     .to_owned();
                 conn.execute(&update).await?;
             }
-            let grams = cjk_grams(&text);
+            if backend == DatabaseBackend::Sqlite {
+                conn.execute_raw(Statement::from_sql_and_values(backend, sqlite_backfill(), [row.id.into()])).await?;
+                let text = "INSERT INTO task_search_fts (rowid, text) SELECT id, ? FROM task_search WHERE task_id = ?";
+                conn.execute_raw(Statement::from_sql_and_values(backend, text, [folded.clone().into(), row.id.into()]))
+                    .await?;
+            }
+            let grams = folded.as_deref().map(cjk_grams).unwrap_or_default();
             if !grams.is_empty() {
                 let mut insert = Query::insert();
                 insert.into_table(TaskGrams::Table).columns([TaskGrams::Gram, TaskGrams::TaskId]);

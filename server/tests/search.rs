@@ -13,7 +13,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-on_both_databases!(searches_find_what_the_rule_says, tasks_stored_before_the_index_are_found);
+on_both_databases!(
+    searches_find_what_the_rule_says,
+    tasks_stored_before_the_index_are_found,
+    a_guests_tasks_are_found_in_the_account_they_move_to,
+);
 
 const PROMPTS: [&str; 12] = [
     "A Red Fox in the SNOW",
@@ -120,6 +124,25 @@ async fn tasks_stored_before_the_index_are_found(db: TestDb) {
 
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     check_every_search(&app, &client, &stored).await;
+    app.stop().await;
+}
+
+async fn a_guests_tasks_are_found_in_the_account_they_move_to(db: TestDb) {
+    let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
+    let client = TestApp::client();
+    let mut stored = Vec::new();
+    for prompt in PROMPTS {
+        let made = app.submit(&client, json!({ "kind": "image", "prompt": prompt })).await;
+        stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
+    }
+    // Signing up moves the guest's tasks to the new account's workspace (another owner).
+    let body = json!({ "username": "mover", "password": "tide-lantern-orchid-9" });
+    let (status, answer) = app.call(&client, "sign_up", body).await;
+    assert!(status.is_success(), "{answer}");
+    check_every_search(&app, &client, &stored).await;
+    // And the guest's old owner keeps nothing findable: a new guest sees none of them.
+    let stranger = TestApp::client();
+    assert!(ids(&app.list(&stranger, json!({ "q": "red" })).await).is_empty());
     app.stop().await;
 }
 

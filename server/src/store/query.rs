@@ -35,7 +35,7 @@ impl TaskStore {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
         }
         if let Some(search) = &filter.search {
-            scope = super::search::matching(scope, search, self.db.get_database_backend());
+            scope = super::search::matching(scope, owner, search, self.db.get_database_backend());
         }
         let counts = self.counts(owner, filter, scope.clone()).await?;
         if let Some(status) = filter.status {

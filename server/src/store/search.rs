@@ -15,14 +15,26 @@ use sea_orm::{
 /// Rows per insert: far below either database's limit on bound values.
 const GRAMS_PER_INSERT: usize = 2_000;
 
-/// `scope` narrowed to the tasks whose prompt contains `search` (any case).
-pub(super) fn matching(scope: Select<Tasks>, search: &str, backend: DbBackend) -> Select<Tasks> {
+/// The FTS query of the owner's rows matching `text`; its values: the phrase and the
+/// owner's range of rowids.
+const OWN_MATCHES: &str =
+    "SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ? AND rowid >= ? AND rowid <= ?";
+
+/// The owner's range of rowids in `task_search`, as migration 15's `range_start` computes
+/// it: the last 28 bits of the id, times 2^32.
+fn own_range(owner: OwnerId) -> [i64; 2] {
+    let start = ((owner.0.as_u128() & 0x0FFF_FFFF) as i64) << 32;
+    [start, start + (1 << 32) - 1]
+}
+
+/// `scope` (the owner's tasks) narrowed to those whose prompt contains `search` (any case).
+pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, search: &str, backend: DbBackend) -> Select<Tasks> {
     match Lookup::of(search) {
-        Lookup::Trigrams(text) if backend == DbBackend::Sqlite => scope.filter(Expr::cust_with_values(
-            "tasks.id IN (SELECT task_id FROM task_search WHERE id IN \
-             (SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ?))",
-            [phrase(&text)],
-        )),
+        Lookup::Trigrams(text) if backend == DbBackend::Sqlite => {
+            let [from, to] = own_range(owner);
+            let sql = format!("tasks.id IN (SELECT task_id FROM task_search WHERE id IN ({OWN_MATCHES}))");
+            scope.filter(Expr::cust_with_values(sql, [Value::from(phrase(&text)), from.into(), to.into()]))
+        }
         // PostgreSQL's trigram index serves `LIKE` itself; short Latin text is scanned.
         Lookup::Trigrams(text) | Lookup::Scan(text) => {
             let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -51,15 +63,19 @@ pub(super) async fn counted(
     let Some(search) = filter.search.as_deref().filter(|_| db.get_database_backend() == DbBackend::Sqlite) else {
         return Ok(None);
     };
-    let (matches, value) = match Lookup::of(search) {
+    let mut values: Vec<Value> = vec![owner.0.into()];
+    let matches = match Lookup::of(search) {
         Lookup::Trigrams(text) => {
-            ("id IN (SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ?)", phrase(&text))
+            values.extend([phrase(&text).into()].into_iter().chain(own_range(owner).map(Value::from)));
+            format!("id IN ({OWN_MATCHES})")
         }
-        Lookup::Grams(gram) => ("task_id IN (SELECT task_id FROM task_grams WHERE gram = ?)", gram),
+        Lookup::Grams(gram) => {
+            values.push(gram.into());
+            "task_id IN (SELECT task_id FROM task_grams WHERE gram = ?)".to_owned()
+        }
         Lookup::Scan(_) => return Ok(None),
     };
     let mut sql = format!("SELECT status, count(*) FROM task_search WHERE owner_id = ? AND {matches}");
-    let mut values: Vec<Value> = vec![owner.0.into(), value.into()];
     if let Some(kind) = filter.kind {
         sql.push_str(" AND kind = ?");
         values.push(kind.as_str().into());
