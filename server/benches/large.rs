@@ -99,7 +99,7 @@ fn prompt(n: usize) -> String {
         x = x.wrapping_mul(0xbf58476d1ce4e5b9);
         (x >> 32) as usize % len
     };
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         format!("{}的{}，{}", CJK[pick(CJK.len())], CJK[pick(CJK.len())], STYLES[pick(STYLES.len())])
     } else {
         let (a, t, p, s) = (pick(20), pick(40), pick(10), pick(10));

@@ -72,12 +72,7 @@ const SEARCHES: [&str; 30] = [
 async fn searches_find_what_the_rule_says(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     let client = TestApp::client();
-    let mut stored = Vec::new();
-    for (i, prompt) in PROMPTS.into_iter().enumerate() {
-        let kind = if i % 3 == 0 { "video" } else { "image" };
-        let made = app.submit(&client, json!({ "kind": kind, "prompt": prompt })).await;
-        stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
-    }
+    let mut stored = submit_every_prompt(&app, &client).await;
     // Someone else's matching prompts never show.
     let other = TestApp::client();
     app.submit(&other, json!({ "kind": "image", "prompt": "red herring 猫咪" })).await;
@@ -102,12 +97,7 @@ async fn searches_find_what_the_rule_says(db: TestDb) {
 async fn tasks_stored_before_the_index_are_found(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     let client = TestApp::client();
-    let mut stored = Vec::new();
-    for (i, prompt) in PROMPTS.into_iter().enumerate() {
-        let kind = if i % 3 == 0 { "video" } else { "image" };
-        let made = app.submit(&client, json!({ "kind": kind, "prompt": prompt })).await;
-        stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
-    }
+    let stored = submit_every_prompt(&app, &client).await;
     app.stop().await;
 
     // Back to the schema before migration 15, with the prompts as that schema stored them
@@ -130,11 +120,7 @@ async fn tasks_stored_before_the_index_are_found(db: TestDb) {
 async fn a_guests_tasks_are_found_in_the_account_they_move_to(db: TestDb) {
     let app = TestApp::spawn_with(&db, Arc::new(server::clock::SystemClock), |s| s.concurrency = 0).await;
     let client = TestApp::client();
-    let mut stored = Vec::new();
-    for prompt in PROMPTS {
-        let made = app.submit(&client, json!({ "kind": "image", "prompt": prompt })).await;
-        stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
-    }
+    let stored = submit_every_prompt(&app, &client).await;
     // Signing up moves the guest's tasks to the new account's workspace (another owner).
     let body = json!({ "username": "mover", "password": "tide-lantern-orchid-9" });
     let (status, answer) = app.call(&client, "sign_up", body).await;
@@ -144,6 +130,17 @@ async fn a_guests_tasks_are_found_in_the_account_they_move_to(db: TestDb) {
     let stranger = TestApp::client();
     assert!(ids(&app.list(&stranger, json!({ "q": "red" })).await).is_empty());
     app.stop().await;
+}
+
+/// Submits each of [`PROMPTS`] (every third as a video); their ids with their prompts.
+async fn submit_every_prompt(app: &TestApp, client: &reqwest::Client) -> Vec<(String, &'static str)> {
+    let mut stored = Vec::new();
+    for (i, prompt) in PROMPTS.into_iter().enumerate() {
+        let kind = if i % 3 == 0 { "video" } else { "image" };
+        let made = app.submit(client, json!({ "kind": kind, "prompt": prompt })).await;
+        stored.push((made["tasks"][0]["id"].as_str().unwrap().to_owned(), prompt));
+    }
+    stored
 }
 
 /// Each search's page and counts (per status, with and without a kind) against the rule
