@@ -8,7 +8,7 @@
 //! grouped by owner ([`range_start`]), so a search never reads other workspaces' matches.
 //! On PostgreSQL a `pg_trgm` GIN index that holds the owner's id too.
 //! `task_grams` holds every one- and two-character CJK gram of every prompt, which a
-//! trigram index cannot hold. Existing tasks are folded and indexed here.
+//! trigram index cannot hold, keyed by owner first. Existing tasks are folded and indexed here.
 
 use app::domain::{cjk_grams, fold};
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
@@ -22,6 +22,7 @@ pub struct Migration;
 enum Tasks {
     Table,
     Id,
+    OwnerId,
     Prompt,
     SearchText,
 }
@@ -29,6 +30,7 @@ enum Tasks {
 #[derive(DeriveIden)]
 enum TaskGrams {
     Table,
+    OwnerId,
     Gram,
     TaskId,
 }
@@ -112,6 +114,7 @@ CREATE INDEX idx_tasks_search_trgm ON tasks USING gin (owner_id, search_text gin
 #[derive(FromQueryResult)]
 struct Prompt {
     id: Uuid,
+    owner_id: Uuid,
     search_text: Option<String>,
 }
 
@@ -124,9 +127,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(TaskGrams::Table)
+                    .col(uuid(TaskGrams::OwnerId))
                     .col(string_len(TaskGrams::Gram, 8))
                     .col(uuid(TaskGrams::TaskId))
-                    .primary_key(Index::create().col(TaskGrams::Gram).col(TaskGrams::TaskId))
+                    .primary_key(Index::create().col(TaskGrams::OwnerId).col(TaskGrams::Gram).col(TaskGrams::TaskId))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_task_grams_task")
@@ -170,7 +174,7 @@ async fn fold_and_index(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let mut after = Uuid::nil();
     loop {
         let page = Query::select()
-            .columns([Tasks::Id, Tasks::SearchText])
+            .columns([Tasks::Id, Tasks::OwnerId, Tasks::SearchText])
             .from(Tasks::Table)
             .and_where(Expr::col(Tasks::Id).gt(after))
             .order_by(Tasks::Id, Order::Asc)
@@ -198,9 +202,10 @@ async fn fold_and_index(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             let grams = folded.as_deref().map(cjk_grams).unwrap_or_default();
             if !grams.is_empty() {
                 let mut insert = Query::insert();
-                insert.into_table(TaskGrams::Table).columns([TaskGrams::Gram, TaskGrams::TaskId]);
+                insert.into_table(TaskGrams::Table).columns([TaskGrams::OwnerId, TaskGrams::Gram, TaskGrams::TaskId]);
                 for gram in grams {
-                    insert.values_panic([Value::from(gram).into(), Value::from(row.id).into()]);
+                    let values = [Value::from(row.owner_id), Value::from(gram), Value::from(row.id)];
+                    insert.values_panic(values.map(Into::into));
                 }
                 conn.execute(&insert).await?;
             }

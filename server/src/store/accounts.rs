@@ -253,7 +253,9 @@ pub(super) async fn adopt(txn: &DatabaseTransaction, guest: OwnerId, workspace: 
         let sql = format!("UPDATE {table} SET owner_id = $1, seq = $3, version = version + 1 WHERE owner_id = $2");
         txn.execute_raw(super::stmt(backend, &sql, [workspace.0.into(), guest.0.into(), seq.into()])).await?;
     }
-    let sql = "UPDATE submissions SET owner_id = $1 WHERE owner_id = $2";
-    txn.execute_raw(super::stmt(backend, sql, [workspace.0.into(), guest.0.into()])).await?;
+    for table in ["submissions", "task_grams"] {
+        let sql = format!("UPDATE {table} SET owner_id = $1 WHERE owner_id = $2");
+        txn.execute_raw(super::stmt(backend, &sql, [workspace.0.into(), guest.0.into()])).await?;
+    }
     Ok(())
 }

@@ -44,6 +44,7 @@ pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, search: &str, backe
             let tasks = Query::select()
                 .column(task_gram::Column::TaskId)
                 .from(task_gram::Entity)
+                .and_where(task_gram::Column::OwnerId.eq(owner.0))
                 .and_where(task_gram::Column::Gram.eq(gram))
                 .to_owned();
             scope.filter(Column::Id.in_subquery(tasks))
@@ -70,8 +71,8 @@ pub(super) async fn counted(
             format!("id IN ({OWN_MATCHES})")
         }
         Lookup::Grams(gram) => {
-            values.push(gram.into());
-            "task_id IN (SELECT task_id FROM task_grams WHERE gram = ?)".to_owned()
+            values.extend([owner.0.into(), gram.into()]);
+            "task_id IN (SELECT task_id FROM task_grams WHERE owner_id = ? AND gram = ?)".to_owned()
         }
         Lookup::Scan(_) => return Ok(None),
     };
@@ -100,7 +101,11 @@ pub(super) async fn record_grams(db: &impl ConnectionTrait, tasks: &[task::Model
         .iter()
         .flat_map(|task| {
             let grams = task.search_text.as_deref().map(cjk_grams).unwrap_or_default();
-            grams.into_iter().map(|gram| task_gram::ActiveModel { gram: Set(gram), task_id: Set(task.id) })
+            grams.into_iter().map(|gram| task_gram::ActiveModel {
+                owner_id: Set(task.owner_id),
+                gram: Set(gram),
+                task_id: Set(task.id),
+            })
         })
         .collect();
     for chunk in rows.chunks(GRAMS_PER_INSERT) {
