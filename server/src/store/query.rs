@@ -6,8 +6,8 @@ use super::{StoreError, TaskStore};
 use crate::entity::task::{self, Column, Entity as Tasks};
 use crate::entity::{attempt, content, owner};
 use app::domain::{
-    AttemptView, CurrentServices, ListFilter, OwnerId, ServiceUsed, StatusCounts, TaskDetails, TaskPage, TaskStatus,
-    TaskView,
+    AttemptView, CurrentServices, ListFilter, Lookup, OwnerId, ServiceUsed, StatusCounts, TaskDetails, TaskKind,
+    TaskPage, TaskStatus, TaskView,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
@@ -34,10 +34,11 @@ impl TaskStore {
         if let Some(kind) = filter.kind {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
         }
-        if let Some(search) = &filter.search {
-            scope = super::search::matching(scope, owner, search, self.db.get_database_backend());
+        let lookup = filter.search.as_deref().map(Lookup::of);
+        if let Some(lookup) = &lookup {
+            scope = super::search::matching(scope, owner, lookup, self.db.get_database_backend());
         }
-        let counts = self.counts(owner, filter, scope.clone()).await?;
+        let counts = self.counts(owner, lookup.as_ref().map(|l| (l, filter.kind)), scope.clone()).await?;
         if let Some(status) = filter.status {
             scope = scope.filter(Column::Status.eq(status.as_str()));
         }
@@ -171,14 +172,19 @@ impl TaskStore {
             .collect()
     }
 
-    /// Counts per status of `scope`, the owner's tasks under `filter`'s kind and search.
+    /// Counts per status of `scope`, the owner's tasks under the list's kind and search
+    /// (`search`: how it is looked up, with the kind, for counting from the index).
     async fn counts(
         &self,
         owner: OwnerId,
-        filter: &ListFilter,
+        search: Option<(&Lookup, Option<TaskKind>)>,
         scope: Select<Tasks>,
     ) -> Result<StatusCounts, StoreError> {
-        let groups = match super::search::counted(&self.db, owner, filter).await? {
+        let indexed = match search {
+            Some((lookup, kind)) => super::search::counted(&self.db, owner, lookup, kind).await?,
+            None => None,
+        };
+        let groups = match indexed {
             Some(groups) => groups,
             None => {
                 scope

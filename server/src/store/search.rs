@@ -5,7 +5,7 @@
 
 use crate::entity::task::{Column, Entity as Tasks};
 use crate::entity::{task, task_gram};
-use app::domain::{cjk_grams, ListFilter, Lookup, OwnerId};
+use app::domain::{cjk_grams, Lookup, OwnerId, TaskKind};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
@@ -27,13 +27,14 @@ fn own_range(owner: OwnerId) -> [i64; 2] {
     [start, start + (1 << 32) - 1]
 }
 
-/// `scope` (the owner's tasks) narrowed to those whose prompt contains `search` (any case).
-pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, search: &str, backend: DbBackend) -> Select<Tasks> {
-    match Lookup::of(search) {
+/// `scope` (the owner's tasks) narrowed to those whose prompt contains the search that
+/// `lookup` routes.
+pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, lookup: &Lookup, backend: DbBackend) -> Select<Tasks> {
+    match lookup {
         Lookup::Trigrams(text) if backend == DbBackend::Sqlite => {
             let [from, to] = own_range(owner);
             let sql = format!("tasks.id IN (SELECT task_id FROM task_search WHERE id IN ({OWN_MATCHES}))");
-            scope.filter(Expr::cust_with_values(sql, [Value::from(phrase(&text)), from.into(), to.into()]))
+            scope.filter(Expr::cust_with_values(sql, [Value::from(phrase(text)), from.into(), to.into()]))
         }
         // PostgreSQL's trigram index serves `LIKE` itself; short Latin text is scanned.
         Lookup::Trigrams(text) | Lookup::Scan(text) => {
@@ -45,7 +46,7 @@ pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, search: &str, backe
                 .column(task_gram::Column::TaskId)
                 .from(task_gram::Entity)
                 .and_where(task_gram::Column::OwnerId.eq(owner.0))
-                .and_where(task_gram::Column::Gram.eq(gram))
+                .and_where(task_gram::Column::Gram.eq(gram.as_str()))
                 .to_owned();
             scope.filter(Column::Id.in_subquery(tasks))
         }
@@ -59,25 +60,26 @@ pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, search: &str, backe
 pub(super) async fn counted(
     db: &DatabaseConnection,
     owner: OwnerId,
-    filter: &ListFilter,
+    lookup: &Lookup,
+    kind: Option<TaskKind>,
 ) -> Result<Option<Vec<(String, i64)>>, DbErr> {
-    let Some(search) = filter.search.as_deref().filter(|_| db.get_database_backend() == DbBackend::Sqlite) else {
+    if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(None);
-    };
+    }
     let mut values: Vec<Value> = vec![owner.0.into()];
-    let matches = match Lookup::of(search) {
+    let matches = match lookup {
         Lookup::Trigrams(text) => {
-            values.extend([phrase(&text).into()].into_iter().chain(own_range(owner).map(Value::from)));
+            values.extend([phrase(text).into()].into_iter().chain(own_range(owner).map(Value::from)));
             format!("id IN ({OWN_MATCHES})")
         }
         Lookup::Grams(gram) => {
-            values.extend([owner.0.into(), gram.into()]);
+            values.extend([owner.0.into(), gram.as_str().into()]);
             "task_id IN (SELECT task_id FROM task_grams WHERE owner_id = ? AND gram = ?)".to_owned()
         }
         Lookup::Scan(_) => return Ok(None),
     };
     let mut sql = format!("SELECT status, count(*) FROM task_search WHERE owner_id = ? AND {matches}");
-    if let Some(kind) = filter.kind {
+    if let Some(kind) = kind {
         sql.push_str(" AND kind = ?");
         values.push(kind.as_str().into());
     }
