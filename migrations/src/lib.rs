@@ -18,6 +18,7 @@ mod m20261207_000012_versions;
 mod m20261208_000013_task_variants;
 mod m20261208_000014_service_queue_position;
 mod m20261209_000015_search_index;
+mod m20261210_000016_person_turns;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000013_task_variants::Migration),
             Box::new(m20261208_000014_service_queue_position::Migration),
             Box::new(m20261209_000015_search_index::Migration),
+            Box::new(m20261210_000016_person_turns::Migration),
         ]
     }
 }

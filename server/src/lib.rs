@@ -38,7 +38,7 @@ pub mod events;
 pub mod failure;
 mod http;
 pub mod instance;
-mod memory;
+pub mod memory;
 pub mod provider;
 mod rate;
 pub mod service;

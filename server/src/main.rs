@@ -54,8 +54,12 @@ enum ProvidersAction {
     Check,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
+fn main() -> anyhow::Result<ExitCode> {
+    server::memory::one_heap_per_core();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
+}
+
+async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config)?;
     server::telemetry::init(&settings.log);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::domain::{OwnerId, SubmitRequest, TaskStatus};
+use app::domain::{Author, OwnerId, SubmitRequest, TaskStatus};
 use chrono::TimeDelta;
 use common::TestDb;
 use server::clock::{Clock, ManualClock};
@@ -21,6 +21,7 @@ on_both_databases!(
     a_delete_never_removes_a_task_a_claim_took,
     fresh_owners_cannot_jump_an_owner_waiting_before_them,
     idle_owners_are_passed_over_and_resuming_makes_no_owner,
+    people_of_a_workspace_take_turns,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -33,10 +34,15 @@ async fn store(db: &TestDb) -> (TaskStore, Arc<ManualClock>) {
 }
 
 async fn queue(store: &TaskStore, owner: OwnerId, prompts: &[&str]) -> Vec<Uuid> {
+    queue_by(store, owner, None, prompts).await
+}
+
+/// One submission per prompt (a prompt of several lines is a batch), by `by`.
+async fn queue_by(store: &TaskStore, owner: OwnerId, by: Option<&Author>, prompts: &[&str]) -> Vec<Uuid> {
     let mut ids = Vec::new();
     for prompt in prompts {
         let request = SubmitRequest { kind: "image".into(), prompt: prompt.to_string(), ..Default::default() };
-        ids.extend(store.create(owner, None, &request.validate().unwrap()).await.unwrap().tasks.iter().map(|t| t.id));
+        ids.extend(store.create(owner, by, &request.validate().unwrap()).await.unwrap().tasks.iter().map(|t| t.id));
     }
     ids
 }
@@ -235,4 +241,37 @@ async fn idle_owners_are_passed_over_and_resuming_makes_no_owner(db: TestDb) {
     let id = queue(&store, late, &["the only waiting task"]).await;
     let claimed = store.claim_next("i", LEASE).await.unwrap().unwrap();
     assert_eq!((claimed.owner, claimed.task.id), (late, id[0]));
+}
+
+/// Within a workspace, people take turns: a batch of five queued first does not hold back
+/// a colleague's first task by more than one task per person ahead; someone joining later
+/// starts at the head of the queue, and someone who cancelled what they had queued starts
+/// there too (their cancelled tasks do not count).
+async fn people_of_a_workspace_take_turns(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    let studio = OwnerId(Uuid::new_v4());
+    let [ada, bo, cy, di] = ["ada", "bo", "cy", "di"].map(|name| Author { id: Uuid::new_v4(), name: name.into() });
+    let a = queue_by(&store, studio, Some(&ada), &["a1\na2\na3\na4\na5"]).await;
+    let b = queue_by(&store, studio, Some(&bo), &["b1"]).await;
+    let c = queue_by(&store, studio, Some(&cy), &["c1", "c2"]).await;
+    let a6 = queue_by(&store, studio, Some(&ada), &["a6"]).await;
+    assert_eq!(a.len(), 5);
+
+    let mut order = Vec::new();
+    for _ in 0..4 {
+        order.push(store.claim_next("i", LEASE).await.unwrap().unwrap().task.id);
+    }
+    assert_eq!(order, [a[0], b[0], c[0], a[1]], "one task of each person per round, in the order they came");
+    let d = queue_by(&store, studio, Some(&di), &["d1"]).await;
+    order.extend(claim_all(&store, &clock).await);
+    assert_eq!(order, [a[0], b[0], c[0], a[1], c[1], d[0], a[2], a[3], a[4], a6[0]], "a newcomer joins this round");
+
+    let again = queue_by(&store, studio, Some(&bo), &["b2\nb3\nb4"]).await;
+    for id in &again {
+        store.cancel_task(studio, *id).await.unwrap();
+    }
+    let later = queue_by(&store, studio, Some(&ada), &["a7\na8"]).await;
+    let back = queue_by(&store, studio, Some(&bo), &["b5"]).await;
+    let order = claim_all(&store, &clock).await;
+    assert_eq!(order, [later[0], back[0], later[1]], "cancelled tasks hold no place");
 }

@@ -10,7 +10,7 @@ use super::remote::{RemoteJob, Tracking};
 use super::Engine;
 use crate::failure::{Failure, FailureKind, Verdict};
 use crate::provider::{Job, Output};
-use crate::store::{Claimed, Lease, StoredContent};
+use crate::store::{Claimed, Lease, StoreError, StoredContent};
 use app::domain::{ContentView, Media, OwnerId, TaskEvent, TaskKind, TaskView};
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::Arc;
@@ -21,6 +21,10 @@ use uuid::Uuid;
 
 /// At most this often, a running task's progress is written and published.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// An outcome as recorded: the task as it now is (if this instance still held it), and
+/// the task claimed to run next in the same slot.
+type Recorded = (Option<TaskView>, Option<Claimed>);
 
 enum Ended {
     Done(Output),
@@ -76,21 +80,41 @@ impl ProgressCell {
 }
 
 impl Engine {
+    /// Runs the claimed task, records its outcome, and while `stop` is not asked goes on
+    /// in the same slot with the task claimed in the completion's own transaction (the
+    /// scheduler fills a slot only when its worker finds nothing more to do).
     pub(super) async fn attempt(
         self: Arc<Self>,
-        claimed: Claimed,
-        cancel: CancellationToken,
+        mut claimed: Claimed,
+        mut cancel: CancellationToken,
+        stop: CancellationToken,
         release: CancellationToken,
     ) {
-        let (id, owner) = (claimed.task.id, claimed.owner);
-        self.events.publish(owner, TaskEvent::Task { task: Box::new(claimed.task.clone()) });
-        let ended = self.run(&claimed, &cancel, &release).await;
-        self.lock_running().remove(&id);
-        match self.record(&claimed, ended).await {
-            Ok(Some(task)) => self.events.publish(owner, TaskEvent::Task { task: Box::new(task) }),
-            Ok(None) => self.publish_state(id).await, // someone else's write: say what is stored
-            // The lease runs out and the task is rescued: its state stays truthful.
-            Err(e) => tracing::error!(%id, "recording an attempt's outcome: {e}"),
+        loop {
+            let (id, owner) = (claimed.task.id, claimed.owner);
+            self.events.publish(owner, TaskEvent::Task { task: Box::new(claimed.task.clone()) });
+            let ended = self.run(&claimed, &cancel, &release).await;
+            self.lock_running().remove(&id);
+            let next = usize::from(!stop.is_cancelled());
+            let successor = match self.record(&claimed, ended, next).await {
+                Ok((Some(task), successor)) => {
+                    self.events.publish(owner, TaskEvent::Task { task: Box::new(task) });
+                    successor
+                }
+                Ok((None, _)) => {
+                    self.publish_state(id).await; // someone else's write: say what is stored
+                    None
+                }
+                // The lease runs out and the task is rescued: its state stays truthful.
+                Err(e) => {
+                    tracing::error!(%id, "recording an attempt's outcome: {e}");
+                    None
+                }
+            };
+            let Some(successor) = successor else { return };
+            cancel = CancellationToken::new();
+            self.lock_running().insert(successor.task.id, cancel.clone());
+            claimed = successor;
         }
     }
 
@@ -136,7 +160,7 @@ impl Engine {
 
     /// Renews the lease every third of it; returns when the attempt must stop.
     async fn heartbeat(&self, id: Uuid) -> Lease {
-        let lease = chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1));
+        let lease = self.lease();
         loop {
             tokio::time::sleep(self.config.lease / 3).await;
             match self.store.renew_lease(id, &self.config.instance, lease).await {
@@ -157,9 +181,12 @@ impl Engine {
         .await
     }
 
-    /// Writes the outcome; returns the task as it now is, if this instance still held it.
-    async fn record(&self, claimed: &Claimed, ended: Ended) -> Result<Option<TaskView>, crate::store::StoreError> {
+    /// Writes the outcome; returns the task as it now is, if this instance still held it,
+    /// and, after a success, the next task claimed for this slot in the same transaction
+    /// (up to `next`: 0 or 1).
+    async fn record(&self, claimed: &Claimed, ended: Ended, next: usize) -> Result<Recorded, StoreError> {
         let (store, instance, id) = (&self.store, self.config.instance.as_str(), claimed.task.id);
+        let alone = |outcome: Option<TaskView>| (outcome, None);
         let judged = |failure: &Failure| self.judge(failure, claimed.task.retry_count);
         match ended {
             Ended::Done(output) => {
@@ -176,31 +203,34 @@ impl Engine {
                         };
                         let content = ContentView { media, bytes, duration_ms: output.duration_ms };
                         let stored = StoredContent { content, storage_key: storage_key.clone() };
-                        if let Some(completed) = store.complete(id, instance, Some(stored)).await? {
-                            return Ok(Some(completed));
+                        let lease = self.lease();
+                        let (completed, mut successor) =
+                            store.complete_and_claim(id, instance, Some(stored), lease, next).await?;
+                        if let Some(completed) = completed {
+                            return Ok((Some(completed), successor.pop()));
                         }
                         // Not ours to finish: another instance holds it, or the user's cancel
                         // was accepted while the result was on its way (it ends cancelled).
                         self.content.remove(&[storage_key]).await;
-                        store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await
+                        store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await.map(alone)
                     }
                     Err(e) => {
                         // The disk, not the service: said loudly, tried again on the schedule.
                         tracing::error!(%id, "saving a result: {e}");
                         let failure = Failure::Unsaved { message: e.cause().to_string() };
-                        store.fail(id, instance, &failure, judged(&failure)).await
+                        store.fail(id, instance, &failure, judged(&failure)).await.map(alone)
                     }
                 }
             }
             Ended::Failed(failure) => {
                 tracing::info!(%id, reason = failure.reason(), "attempt failed");
-                store.fail(id, instance, &failure, judged(&failure)).await
+                store.fail(id, instance, &failure, judged(&failure)).await.map(alone)
             }
-            Ended::Cancelled => store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await,
-            Ended::Released => store.release(id, instance).await,
+            Ended::Cancelled => store.fail(id, instance, &cancelled_by_user(), Verdict::Cancelled).await.map(alone),
+            Ended::Released => store.release(id, instance).await.map(alone),
             Ended::Lost => {
                 tracing::warn!(%id, "lease lost; another instance took the task over");
-                Ok(None)
+                Ok((None, None))
             }
         }
     }

@@ -1,5 +1,8 @@
 //! The scheduler loop: while a slot is free it claims the next runnable task and starts
-//! its attempt; then it sleeps until something can change that: a live event that makes
+//! its attempt (a slot's worker: an attempt that succeeds claims the slot's next task in
+//! its completion's transaction and runs it, so under steady load the loop sleeps and a
+//! slot comes back here only when its worker finds nothing to run); then it sleeps until
+//! something can change that: a live event that makes
 //! work runnable (a submission, a retry, a resumed queue), an attempt ending, the next
 //! retry or lease expiry coming due (the only timer: an idle server does nothing), or
 //! shutdown. On shutdown it stops claiming, lets running attempts finish for the grace
@@ -81,7 +84,7 @@ impl Engine {
         // What this instance's previous process left running is taken back at once.
         self.rescue(Some(&self.config.instance)).await;
         loop {
-            self.fill_slots(&mut attempts, &release).await;
+            self.fill_slots(&mut attempts, &stop, &release).await;
             let sleep = self.time_to_next_due(attempts.len()).await;
             match self.wait(&stop, &mut events, &mut attempts, sleep).await {
                 Wake::Work => continue,
@@ -98,8 +101,13 @@ impl Engine {
     }
 
     /// Claims tasks for the free slots (one transaction for all of them) and starts them.
-    async fn fill_slots(self: &Arc<Self>, attempts: &mut JoinSet<()>, release: &CancellationToken) {
-        let lease = chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1));
+    async fn fill_slots(
+        self: &Arc<Self>,
+        attempts: &mut JoinSet<()>,
+        stop: &CancellationToken,
+        release: &CancellationToken,
+    ) {
+        let lease = self.lease();
         while attempts.try_join_next().is_some() {} // finished ones free their slots
         let free = self.config.concurrency.saturating_sub(attempts.len());
         match self.store.claim(&self.config.instance, lease, free).await {
@@ -107,7 +115,7 @@ impl Engine {
                 for claimed in claimed {
                     let cancel = CancellationToken::new();
                     self.lock_running().insert(claimed.task.id, cancel.clone());
-                    attempts.spawn(self.clone().attempt(claimed, cancel, release.clone()));
+                    attempts.spawn(self.clone().attempt(claimed, cancel, stop.clone(), release.clone()));
                 }
             }
             Err(e) => tracing::error!("claiming tasks: {e}"),
@@ -206,6 +214,11 @@ impl Engine {
                 Err(e) => tracing::error!(id = %lease.id, "rescuing an expired lease: {e}"),
             }
         }
+    }
+
+    /// How long a claim holds a task before it must be renewed.
+    pub(super) fn lease(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::from_std(self.config.lease).unwrap_or(chrono::TimeDelta::minutes(1))
     }
 
     pub(super) fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CancellationToken>> {

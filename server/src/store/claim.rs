@@ -81,16 +81,30 @@ impl TaskStore {
             return Ok(Vec::new());
         }
         let txn = self.write_txn(None).await?;
-        let now = self.clock.now();
-        let picked = pick(&txn, now, max).await?;
-        if picked.is_empty() {
-            txn.commit().await?; // nothing was written
+        let claimed = self.claim_in(&txn, instance, self.clock.now(), lease, max).await?;
+        txn.commit().await?; // nothing was written if nothing was claimed
+        Ok(claimed)
+    }
+
+    /// [`claim`](Self::claim)'s work in the caller's write transaction.
+    pub(super) async fn claim_in(
+        &self,
+        txn: &DatabaseTransaction,
+        instance: &str,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        max: usize,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        if max == 0 {
             return Ok(Vec::new());
         }
-        let mut rows = self.lease_tasks(&txn, &picked, instance, now, now + lease).await?;
-        open_attempts(&txn, &rows, instance, now).await?;
-        take_turns(&txn, &picked, now).await?;
-        txn.commit().await?;
+        let picked = pick(txn, now, max).await?;
+        if picked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows = self.lease_tasks(txn, &picked, instance, now, now + lease).await?;
+        open_attempts(txn, &rows, instance, now).await?;
+        take_turns(txn, &picked, now).await?;
         picked
             .iter()
             .map(|(owner, id)| {
@@ -189,7 +203,8 @@ async fn turn_order(txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<Vec
 }
 
 /// Up to `limit` of the owner's runnable tasks in queue order, locked on PostgreSQL
-/// (passing over rows other claimers hold).
+/// (passing over rows other claimers hold). SQLite reads both ranges in one statement;
+/// PostgreSQL locks rows in each of its two.
 async fn runnable(
     txn: &DatabaseTransaction,
     owner: Uuid,
@@ -197,11 +212,17 @@ async fn runnable(
     limit: usize,
 ) -> Result<Vec<Uuid>, StoreError> {
     let backend = txn.get_database_backend();
-    let lock = if backend == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let probes = match backend {
+        DbBackend::Postgres => {
+            [PENDING, DUE_RETRIES].map(|probe| format!("{probe} LIMIT {limit} FOR UPDATE SKIP LOCKED")).to_vec()
+        }
+        _ => vec![format!(
+            "SELECT * FROM ({PENDING} LIMIT {limit}) UNION ALL SELECT * FROM ({DUE_RETRIES} LIMIT {limit})"
+        )],
+    };
     let mut found = Vec::new();
-    for probe in [PENDING, DUE_RETRIES] {
-        let probe = stmt(backend, &format!("{probe} LIMIT {limit}{lock}"), [owner.into(), now.into()]);
-        for row in txn.query_all_raw(probe).await? {
+    for probe in probes {
+        for row in txn.query_all_raw(stmt(backend, &probe, [owner.into(), now.into()])).await? {
             found.push((row.try_get::<i64>("", "queue_order")?, row.try_get::<Uuid>("", "id")?));
         }
     }

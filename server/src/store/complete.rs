@@ -5,10 +5,11 @@
 //! cancel is recorded is not completed, and the engine ends it cancelled instead.
 
 use super::row::view;
-use super::{stmt, StoreError, TaskStore};
+use super::{stmt, Claimed, StoreError, TaskStore};
 use crate::entity::{content, task};
 use app::domain::{ContentView, TaskView};
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
 /// A saved result file, to record with the completed task: what the page will see of it,
@@ -31,53 +32,87 @@ impl TaskStore {
         instance: &str,
         content: Option<StoredContent>,
     ) -> Result<Option<TaskView>, StoreError> {
+        Ok(self.complete_and_claim(id, instance, content, TimeDelta::zero(), 0).await?.0)
+    }
+
+    /// [`complete`](Self::complete), and in the same write transaction the claim of up
+    /// to `next` runnable tasks for `instance`, leased for `lease`, exactly as
+    /// [`claim`](Self::claim) takes them: the slot the attempt ran in goes on to the next
+    /// task without a transaction of its own (the engine's hot path: one transaction per
+    /// task instead of two). Nothing is claimed when the completion is refused.
+    pub async fn complete_and_claim(
+        &self,
+        id: Uuid,
+        instance: &str,
+        content: Option<StoredContent>,
+        lease: TimeDelta,
+        next: usize,
+    ) -> Result<(Option<TaskView>, Vec<Claimed>), StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
-        let backend = txn.get_database_backend();
-        let done = stmt(
-            backend,
-            "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
-             next_retry_at = NULL, progress = 100, service_queue_position = NULL, lease_owner = NULL, \
-             lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
-             result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 \
-             AND cancel_requested_at IS NULL RETURNING *",
-            [now.into(), content.as_ref().map(|c| c.content.media.id).into(), id.into(), instance.into()],
-        );
-        let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
-        let row = task::Model::from_query_result(&row, "")?;
-        if let Some(stored) = &content {
-            let file = content_row(id, stored, now);
-            let frames = stmt(
-                backend,
-                "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
-                 media_height = $5, has_still = $6, updated_at = $7, version = version + 1 WHERE task_id = $8 AND content_id IS NULL",
-                [
-                    file.id.into(),
-                    file.storage_key.clone().into(),
-                    file.media_type.clone().into(),
-                    file.width.into(),
-                    file.height.into(),
-                    file.has_still.into(),
-                    now.into(),
-                    id.into(),
-                ],
-            );
-            content::Entity::insert(content::ActiveModel::from(file)).exec_without_returning(&*txn).await?;
-            txn.execute_raw(frames).await?;
-        }
-        let close = stmt(
-            backend,
-            "UPDATE attempts SET finished_at = $1, outcome = 'completed', error_message = NULL \
-             WHERE task_id = $2 AND instance = $3 AND finished_at IS NULL",
-            [now.into(), id.into(), instance.into()],
-        );
-        txn.execute_raw(close).await?;
+        let Some(row) = record_completion(&txn, id, instance, content.as_ref(), now).await? else {
+            return Ok((None, Vec::new()));
+        };
+        let claimed = self.claim_in(&txn, instance, now, lease, next).await?;
         txn.commit().await?;
-        Ok(Some(TaskView { result: content.map(|c| c.content), ..view(row)? }))
+        let completed = TaskView { result: content.map(|c| c.content), ..view(row)? };
+        Ok((Some(completed), claimed))
     }
 }
 
-fn content_row(task_id: Uuid, stored: &StoredContent, now: chrono::DateTime<chrono::Utc>) -> content::Model {
+/// The completion's writes in `txn`: the fenced task update, the content row (and the
+/// board frames waiting for it), the attempt closed. `None`, writing nothing, when the
+/// task is not `instance`'s to complete.
+async fn record_completion(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    instance: &str,
+    content: Option<&StoredContent>,
+    now: DateTime<Utc>,
+) -> Result<Option<task::Model>, StoreError> {
+    let backend = txn.get_database_backend();
+    let done = stmt(
+        backend,
+        "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
+         next_retry_at = NULL, progress = 100, service_queue_position = NULL, lease_owner = NULL, \
+         lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
+         result_content_id = $2 WHERE id = $3 AND status = 'processing' AND lease_owner = $4 \
+         AND cancel_requested_at IS NULL RETURNING *",
+        [now.into(), content.map(|c| c.content.media.id).into(), id.into(), instance.into()],
+    );
+    let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
+    let row = task::Model::from_query_result(&row, "")?;
+    if let Some(stored) = content {
+        let file = content_row(id, stored, now);
+        let frames = stmt(
+            backend,
+            "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
+             media_height = $5, has_still = $6, updated_at = $7, version = version + 1 WHERE task_id = $8 AND content_id IS NULL",
+            [
+                file.id.into(),
+                file.storage_key.clone().into(),
+                file.media_type.clone().into(),
+                file.width.into(),
+                file.height.into(),
+                file.has_still.into(),
+                now.into(),
+                id.into(),
+            ],
+        );
+        content::Entity::insert(content::ActiveModel::from(file)).exec_without_returning(txn).await?;
+        txn.execute_raw(frames).await?;
+    }
+    let close = stmt(
+        backend,
+        "UPDATE attempts SET finished_at = $1, outcome = 'completed', error_message = NULL \
+         WHERE task_id = $2 AND instance = $3 AND finished_at IS NULL",
+        [now.into(), id.into(), instance.into()],
+    );
+    txn.execute_raw(close).await?;
+    Ok(Some(row))
+}
+
+fn content_row(task_id: Uuid, stored: &StoredContent, now: DateTime<Utc>) -> content::Model {
     let ContentView { media, bytes, duration_ms } = &stored.content;
     content::Model {
         id: media.id,

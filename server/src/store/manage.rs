@@ -95,6 +95,7 @@ impl TaskStore {
         let seq = super::next_seq(&txn, owner).await?;
         let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now, seq);
         again.retry_of = Some(original.id);
+        again.queue_order = super::turns::first_turn(&txn, owner, by).await?;
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
         super::search::record_grams(&*txn, std::slice::from_ref(&again)).await?;
         txn.commit().await?;

@@ -16,6 +16,7 @@ mod query;
 mod row;
 mod search;
 mod submit;
+mod turns;
 mod workspaces;
 
 pub use accounts::{Member, NewSession, SignedIn, SESSION_LIFETIME};

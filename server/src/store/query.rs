@@ -6,12 +6,12 @@ use super::{StoreError, TaskStore};
 use crate::entity::task::{self, Column, Entity as Tasks};
 use crate::entity::{attempt, content, owner};
 use app::domain::{
-    AttemptView, CurrentServices, ListFilter, Lookup, OwnerId, ServiceUsed, StatusCounts, TaskDetails, TaskKind,
-    TaskPage, TaskStatus, TaskView,
+    AttemptView, CurrentServices, ListFilter, Lookup, OwnerId, ServiceUsed, StatusCounts, TaskDetails, TaskPage,
+    TaskStatus, TaskView,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -30,23 +30,20 @@ impl TaskStore {
         let as_of = self.clock.now(); // the server's time, for the browser's clock
                                       // Before the tasks: every task made up to `seq` is on the page unless deleted.
         let state = self.owner_state(owner).await?;
-        let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
-        if let Some(kind) = filter.kind {
-            scope = scope.filter(Column::Kind.eq(kind.as_str()));
-        }
         let lookup = filter.search.as_deref().map(Lookup::of);
-        if let Some(lookup) = &lookup {
-            scope = super::search::matching(scope, owner, lookup, self.db.get_database_backend());
-        }
-        let counts = self.counts(owner, lookup.as_ref().map(|l| (l, filter.kind)), scope.clone()).await?;
-        if let Some(status) = filter.status {
-            scope = scope.filter(Column::Status.eq(status.as_str()));
-        }
-        if let Some(before) = filter.before {
-            scope = scope.filter(Column::Id.lt(before));
-        }
         let limit = filter.limit as usize;
-        let mut rows = scope.order_by_desc(Column::Id).limit(limit as u64 + 1).all(&self.db).await?;
+        let searched = match &lookup {
+            Some(lookup) => super::search::searched(&self.db, owner, lookup, filter, limit + 1).await?,
+            None => None,
+        };
+        let (counts, mut rows) = match searched {
+            Some(found) if found.ids.is_empty() => (counted(found.counts)?, Vec::new()),
+            Some(found) => {
+                let rows = Tasks::find().filter(Column::OwnerId.eq(owner.0)).filter(Column::Id.is_in(found.ids));
+                (counted(found.counts)?, rows.order_by_desc(Column::Id).all(&self.db).await?)
+            }
+            None => self.scanned(owner, filter, lookup.as_ref(), limit + 1).await?,
+        };
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
         let tasks = self.with_results(rows).await?;
@@ -172,40 +169,52 @@ impl TaskStore {
             .collect()
     }
 
-    /// Counts per status of `scope`, the owner's tasks under the list's kind and search
-    /// (`search`: how it is looked up, with the kind, for counting from the index).
-    async fn counts(
+    /// The page's counts per status and up to `limit` of its rows, newest first, read
+    /// through `tasks` (a list without a search, or one its index does not answer).
+    async fn scanned(
         &self,
         owner: OwnerId,
-        search: Option<(&Lookup, Option<TaskKind>)>,
-        scope: Select<Tasks>,
-    ) -> Result<StatusCounts, StoreError> {
-        let indexed = match search {
-            Some((lookup, kind)) => super::search::counted(&self.db, owner, lookup, kind).await?,
-            None => None,
-        };
-        let groups = match indexed {
-            Some(groups) => groups,
-            None => {
-                scope
-                    .select_only()
-                    .column(Column::Status)
-                    .column_as(Column::Id.count(), "n")
-                    .group_by(Column::Status)
-                    .into_tuple()
-                    .all(&self.db)
-                    .await?
-            }
-        };
-        let mut counts = StatusCounts::default();
-        for (status, n) in groups {
-            let status = TaskStatus::parse(&status).map_err(|e| StoreError::CorruptRow {
-                id: Uuid::nil(),
-                what: "status",
-                detail: e.message,
-            })?;
-            counts.add(status, n as u64);
+        filter: &ListFilter,
+        lookup: Option<&Lookup>,
+        limit: usize,
+    ) -> Result<(StatusCounts, Vec<task::Model>), StoreError> {
+        let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
+        if let Some(kind) = filter.kind {
+            scope = scope.filter(Column::Kind.eq(kind.as_str()));
         }
-        Ok(counts)
+        if let Some(lookup) = lookup {
+            scope = super::search::matching(scope, owner, lookup, self.db.get_database_backend());
+        }
+        let groups = scope
+            .clone()
+            .select_only()
+            .column(Column::Status)
+            .column_as(Column::Id.count(), "n")
+            .group_by(Column::Status)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if let Some(status) = filter.status {
+            scope = scope.filter(Column::Status.eq(status.as_str()));
+        }
+        if let Some(before) = filter.before {
+            scope = scope.filter(Column::Id.lt(before));
+        }
+        let rows = scope.order_by_desc(Column::Id).limit(limit as u64).all(&self.db).await?;
+        Ok((counted(groups)?, rows))
     }
+}
+
+/// Counts per status from `(status, count)` groups.
+fn counted(groups: Vec<(String, i64)>) -> Result<StatusCounts, StoreError> {
+    let mut counts = StatusCounts::default();
+    for (status, n) in groups {
+        let status = TaskStatus::parse(&status).map_err(|e| StoreError::CorruptRow {
+            id: Uuid::nil(),
+            what: "status",
+            detail: e.message,
+        })?;
+        counts.add(status, n as u64);
+    }
+    Ok(counts)
 }

@@ -5,12 +5,13 @@
 
 use crate::entity::task::{Column, Entity as Tasks};
 use crate::entity::{task, task_gram};
-use app::domain::{cjk_grams, Lookup, OwnerId, TaskKind};
+use app::domain::{cjk_grams, ListFilter, Lookup, OwnerId};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     Select, Statement, TryGetableMany, Value,
 };
+use uuid::Uuid;
 
 /// Rows per insert: far below either database's limit on bound values.
 const GRAMS_PER_INSERT: usize = 2_000;
@@ -53,16 +54,20 @@ pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, lookup: &Lookup, ba
     }
 }
 
-/// On SQLite, the counts per status of a search that an index answers, read from its
-/// matches alone: `task_search` keeps each task's owner, kind and status beside the FTS
-/// rowid (a count through `tasks` walked all the owner's rows). `None`: count the page's
-/// own scope.
-pub(super) async fn counted(
+/// On SQLite, a search that an index answers, evaluated once for the whole page: the
+/// counts per status of its matches (under the list's kind), and the ids of the page
+/// (under its status and cursor, newest first, at most `limit`). Both come from one
+/// statement over the matches, read from `task_search`, which keeps each task's owner,
+/// kind and status beside the FTS rowid: through `tasks`, a count walked all the owner's
+/// rows, and evaluating the match once for the counts and again for the page doubled
+/// the cost of a common word. `None`: the page's own query answers.
+pub(super) async fn searched(
     db: &DatabaseConnection,
     owner: OwnerId,
     lookup: &Lookup,
-    kind: Option<TaskKind>,
-) -> Result<Option<Vec<(String, i64)>>, DbErr> {
+    filter: &ListFilter,
+    limit: usize,
+) -> Result<Option<Searched>, DbErr> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(None);
     }
@@ -78,17 +83,41 @@ pub(super) async fn counted(
         }
         Lookup::Scan(_) => return Ok(None),
     };
-    let mut sql = format!("SELECT status, count(*) FROM task_search WHERE owner_id = ? AND {matches}");
-    if let Some(kind) = kind {
+    let mut sql =
+        format!("WITH m AS MATERIALIZED (SELECT task_id, status FROM task_search WHERE owner_id = ? AND {matches}");
+    if let Some(kind) = filter.kind {
         sql.push_str(" AND kind = ?");
         values.push(kind.as_str().into());
     }
-    sql.push_str(" GROUP BY status");
-    let rows = db.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
-    rows.iter()
-        .map(|row| <(String, i64)>::try_get_many_by_index(row).map_err(Into::into))
-        .collect::<Result<_, _>>()
-        .map(Some)
+    sql.push_str(
+        ") SELECT status, count(*) AS n, NULL AS task_id FROM m GROUP BY status \
+         UNION ALL SELECT * FROM (SELECT NULL, NULL, task_id FROM m WHERE 1",
+    );
+    if let Some(status) = filter.status {
+        sql.push_str(" AND status = ?");
+        values.push(status.as_str().into());
+    }
+    if let Some(before) = filter.before {
+        sql.push_str(" AND task_id < ?");
+        values.push(before.into());
+    }
+    sql.push_str(" ORDER BY task_id DESC LIMIT ?)");
+    values.push((limit as i64).into());
+    let mut found = Searched::default();
+    for row in db.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await? {
+        match row.try_get_by_index::<Option<Uuid>>(2)? {
+            Some(id) => found.ids.push(id),
+            None => found.counts.push(<(String, i64)>::try_get_many_by_index(&row)?),
+        }
+    }
+    Ok(Some(found))
+}
+
+/// What [`searched`] found: counts per status, and the page's ids, newest first.
+#[derive(Debug, Default)]
+pub(super) struct Searched {
+    pub counts: Vec<(String, i64)>,
+    pub ids: Vec<Uuid>,
 }
 
 /// An FTS5 phrase of the text: with trigrams, exactly a substring. `"` is the one

@@ -56,14 +56,15 @@ impl TaskStore {
         .exec_without_returning(&*txn)
         .await?;
         let seq = super::next_seq(&txn, owner).await?;
+        let turn = super::turns::first_turn(&txn, owner, by).await?;
         let (random_seed, mut asked) = (Uuid::new_v4().as_u128() as u32, 0);
-        let rows: Vec<task::Model> = submission
-            .expand(random_seed)
-            .into_iter()
-            .map(|task| {
+        let rows: Vec<task::Model> = (turn..)
+            .zip(submission.expand(random_seed))
+            .map(|(queue_order, task)| {
                 asked += self.cost_of(&task.params);
                 let mut row = new_row(owner, by, submission_id, &task.params, task.fingerprint, now, seq);
                 (row.variant, row.variants) = (Some(task.variant.number as i32), Some(task.variant.of as i32));
+                row.queue_order = queue_order;
                 row
             })
             .collect();
