@@ -3,8 +3,8 @@
 //! 2.5 % of the prompts, one in 10 %, a miss, CJK of three characters and of two), the
 //! server's memory (RSS) after queuing and after reading, and how long a fresh process
 //! takes to answer with them stored; then the same reads on PostgreSQL (`pg_trgm`), when a
-//! server answers at `ATELIER_TEST_PG_URL` or 127.0.0.1:5432. The tasks stay queued (`concurrency = 0`, a web-only
-//! instance), so nothing but the reads runs.
+//! server answers at `ATELIER_TEST_PG_URL` or 127.0.0.1:5432. The tasks stay queued
+//! (`concurrency = 0`, a web-only instance), so nothing but the reads runs.
 
 mod support;
 

@@ -7,7 +7,7 @@ mod common;
 
 use app::domain::{contains_folded, Lookup};
 use common::{ids, TestApp, TestDb};
-use migrations::{MigrationName, Migrator, MigratorTrait};
+use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

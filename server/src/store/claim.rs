@@ -10,6 +10,7 @@
 //! on PostgreSQL the task row is taken `FOR UPDATE SKIP LOCKED`, so instances never
 //! claim the same task.
 
+use super::batch::Batch;
 use super::row::view;
 use super::{placeholders, stmt, StoreError, TaskStore};
 use crate::entity::task;
@@ -81,12 +82,14 @@ impl TaskStore {
             return Ok(Vec::new());
         }
         let txn = self.write_txn(None).await?;
-        let claimed = self.claim_in(&txn, instance, self.clock.now(), lease, max).await?;
+        let claimed = self.claim_in(&txn, instance, self.clock.now(), lease, max, Batch::default()).await?;
         txn.commit().await?; // nothing was written if nothing was claimed
         Ok(claimed)
     }
 
-    /// [`claim`](Self::claim)'s work in the caller's write transaction.
+    /// [`claim`](Self::claim)'s work in the caller's write transaction, with the writes
+    /// of `tail` sent along with its own (one batch: the tasks leased, their attempts
+    /// opened, the owners' turns taken, then `tail`'s; `tail` alone if nothing is claimed).
     pub(super) async fn claim_in(
         &self,
         txn: &DatabaseTransaction,
@@ -94,17 +97,22 @@ impl TaskStore {
         now: DateTime<Utc>,
         lease: TimeDelta,
         max: usize,
+        tail: Batch,
     ) -> Result<Vec<Claimed>, StoreError> {
-        if max == 0 {
-            return Ok(Vec::new());
+        let picked = if max == 0 { Vec::new() } else { pick(txn, now, max).await? };
+        let mut writes = Batch::default();
+        if !picked.is_empty() {
+            writes.push(self.lease_tasks(picked.len()), self.lease_values(&picked, instance, now, now + lease));
+            open_attempts(&mut writes, &picked, instance, now);
+            take_turns(&mut writes, &picked, now);
         }
-        let picked = pick(txn, now, max).await?;
-        if picked.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut rows = self.lease_tasks(txn, &picked, instance, now, now + lease).await?;
-        open_attempts(txn, &rows, instance, now).await?;
-        take_turns(txn, &picked, now).await?;
+        writes.append(tail);
+        let mut rows: HashMap<Uuid, task::Model> = writes
+            .run(txn)
+            .await?
+            .iter()
+            .map(|r| task::Model::from_query_result(r, "").map(|row| (row.id, row)))
+            .collect::<Result<_, _>>()?;
         picked
             .iter()
             .map(|(owner, id)| {
@@ -118,24 +126,27 @@ impl TaskStore {
             .collect()
     }
 
-    /// Makes the `picked` tasks `processing` under `instance`'s lease; returns their rows.
-    async fn lease_tasks(
-        &self,
-        txn: &DatabaseTransaction,
-        picked: &[(Uuid, Uuid)],
-        instance: &str,
-        now: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> Result<HashMap<Uuid, task::Model>, StoreError> {
-        let (image, video) = (&self.services.image, &self.services.video);
-        let sql = format!(
+    /// The statement that makes `n` picked tasks `processing` under a lease, returning
+    /// their rows; its values are [`lease_values`](Self::lease_values).
+    fn lease_tasks(&self, n: usize) -> String {
+        format!(
             "UPDATE tasks SET status = 'processing', lease_owner = $1, lease_expires_at = $2, started_at = $3, \
              updated_at = $3, version = version + 1, next_retry_at = NULL, progress = 0, service_queue_position = NULL, \
              attempt_count = attempt_count + 1, \
              provider = CASE WHEN kind = 'video' THEN $4 ELSE $5 END, \
              model = CASE WHEN kind = 'video' THEN $6 ELSE $7 END WHERE id IN ({}) RETURNING *",
-            placeholders(8, picked.len())
-        );
+            placeholders(8, n)
+        )
+    }
+
+    fn lease_values(
+        &self,
+        picked: &[(Uuid, Uuid)],
+        instance: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Vec<Value> {
+        let (image, video) = (&self.services.image, &self.services.video);
         let values: Vec<Value> = vec![
             instance.into(),
             expires.into(),
@@ -145,12 +156,7 @@ impl TaskStore {
             video.model.as_str().into(),
             image.model.as_str().into(),
         ];
-        let ids = picked.iter().map(|(_, id)| Value::from(*id));
-        let rows = txn.query_all_raw(stmt(txn.get_database_backend(), &sql, values.into_iter().chain(ids))).await?;
-        rows.iter()
-            .map(|r| task::Model::from_query_result(r, "").map(|row| (row.id, row)))
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
+        values.into_iter().chain(picked.iter().map(|(_, id)| Value::from(*id))).collect()
     }
 }
 
@@ -230,29 +236,29 @@ async fn runnable(
     Ok(found.into_iter().take(limit).map(|(_, id)| id).collect())
 }
 
-/// Opens attempt `n` of each claimed task, `n` being its attempt count.
-async fn open_attempts(
-    txn: &DatabaseTransaction,
-    rows: &HashMap<Uuid, task::Model>,
-    instance: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// Opens attempt `n` of each claimed task, `n` being its attempt count (as the lease,
+/// earlier in the batch, left it).
+fn open_attempts(writes: &mut Batch, picked: &[(Uuid, Uuid)], instance: &str, now: DateTime<Utc>) {
     let mut values: Vec<Value> = vec![instance.into(), now.into()];
-    let mut tuples = Vec::with_capacity(rows.len());
-    for row in rows.values() {
+    let mut tuples = Vec::with_capacity(picked.len());
+    for (_, task) in picked {
         let n = values.len();
-        tuples.push(format!("(${}, ${}, ${}, $1, $2)", n + 1, n + 2, n + 3));
-        values.extend([Uuid::now_v7().into(), row.id.into(), row.attempt_count.max(1).into()]);
+        tuples.push(format!(
+            "(${}, ${}, (SELECT attempt_count FROM tasks WHERE id = ${}), $1, $2)",
+            n + 1,
+            n + 2,
+            n + 2
+        ));
+        values.extend([Uuid::now_v7().into(), (*task).into()]);
     }
     let sql = format!("INSERT INTO attempts (id, task_id, number, instance, started_at) VALUES {}", tuples.join(", "));
-    txn.execute_raw(stmt(txn.get_database_backend(), &sql, values)).await?;
-    Ok(())
+    writes.push(sql, values);
 }
 
 /// Records each served owner's last turn, a millisecond apart in serving order (an owner
 /// served twice counts at its later turn), so the next claim continues the rotation
 /// where this one stopped.
-async fn take_turns(txn: &DatabaseTransaction, picked: &[(Uuid, Uuid)], now: DateTime<Utc>) -> Result<(), StoreError> {
+fn take_turns(writes: &mut Batch, picked: &[(Uuid, Uuid)], now: DateTime<Utc>) {
     let mut served: Vec<Uuid> = Vec::new();
     for (owner, _) in picked {
         served.retain(|o| o != owner);
@@ -267,6 +273,5 @@ async fn take_turns(txn: &DatabaseTransaction, picked: &[(Uuid, Uuid)], now: Dat
     let list = placeholders(values.len() + 1, served.len());
     values.extend(served.iter().map(|o| Value::from(*o)));
     let sql = format!("UPDATE owners SET last_served_at = CASE owner_id{cases} END WHERE owner_id IN ({list})");
-    txn.execute_raw(stmt(txn.get_database_backend(), &sql, values)).await?;
-    Ok(())
+    writes.push(sql, values);
 }

@@ -4,12 +4,13 @@
 //! content is not recorded). A cancel the user was told was accepted wins: a task whose
 //! cancel is recorded is not completed, and the engine ends it cancelled instead.
 
+use super::batch::Batch;
 use super::row::view;
 use super::{stmt, Claimed, StoreError, TaskStore};
 use crate::entity::{content, task};
 use app::domain::{ContentView, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
 use uuid::Uuid;
 
 /// A saved result file, to record with the completed task: what the page will see of it,
@@ -50,29 +51,28 @@ impl TaskStore {
     ) -> Result<(Option<TaskView>, Vec<Claimed>), StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
-        let Some(row) = record_completion(&txn, id, instance, content.as_ref(), now).await? else {
+        let Some(row) = fenced_completion(&txn, id, instance, content.as_ref(), now).await? else {
             return Ok((None, Vec::new()));
         };
-        let claimed = self.claim_in(&txn, instance, now, lease, next).await?;
+        let rest = completion_writes(id, instance, content.as_ref(), now);
+        let claimed = self.claim_in(&txn, instance, now, lease, next, rest).await?;
         txn.commit().await?;
         let completed = TaskView { result: content.map(|c| c.content), ..view(row)? };
         Ok((Some(completed), claimed))
     }
 }
 
-/// The completion's writes in `txn`: the fenced task update, the content row (and the
-/// board frames waiting for it), the attempt closed. `None`, writing nothing, when the
-/// task is not `instance`'s to complete.
-async fn record_completion(
+/// The fenced update that completes the task, its row as it now is; `None`, writing
+/// nothing, when the task is not `instance`'s to complete.
+async fn fenced_completion(
     txn: &DatabaseTransaction,
     id: Uuid,
     instance: &str,
     content: Option<&StoredContent>,
     now: DateTime<Utc>,
 ) -> Result<Option<task::Model>, StoreError> {
-    let backend = txn.get_database_backend();
     let done = stmt(
-        backend,
+        txn.get_database_backend(),
         "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
          next_retry_at = NULL, progress = 100, service_queue_position = NULL, lease_owner = NULL, \
          lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
@@ -81,17 +81,39 @@ async fn record_completion(
         [now.into(), content.map(|c| c.content.media.id).into(), id.into(), instance.into()],
     );
     let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
-    let row = task::Model::from_query_result(&row, "")?;
+    Ok(Some(task::Model::from_query_result(&row, "")?))
+}
+
+/// What follows a completion that passed its fence: the content row, the board frames
+/// waiting for it, the attempt closed.
+fn completion_writes(id: Uuid, instance: &str, content: Option<&StoredContent>, now: DateTime<Utc>) -> Batch {
+    let mut writes = Batch::default();
     if let Some(stored) = content {
         let file = content_row(id, stored, now);
-        let frames = stmt(
-            backend,
-            "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
-             media_height = $5, has_still = $6, updated_at = $7, version = version + 1 WHERE task_id = $8 AND content_id IS NULL",
+        writes.push(
+            "INSERT INTO contents (id, task_id, storage_key, media_type, bytes, width, height, duration_ms, \
+             created_at, has_still) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             [
                 file.id.into(),
+                id.into(),
                 file.storage_key.clone().into(),
                 file.media_type.clone().into(),
+                file.bytes.into(),
+                file.width.into(),
+                file.height.into(),
+                file.duration_ms.into(),
+                now.into(),
+                file.has_still.into(),
+            ],
+        );
+        writes.push(
+            "UPDATE board_items SET content_id = $1, storage_key = $2, media_type = $3, media_width = $4, \
+             media_height = $5, has_still = $6, updated_at = $7, version = version + 1 \
+             WHERE task_id = $8 AND content_id IS NULL",
+            [
+                file.id.into(),
+                file.storage_key.into(),
+                file.media_type.into(),
                 file.width.into(),
                 file.height.into(),
                 file.has_still.into(),
@@ -99,17 +121,13 @@ async fn record_completion(
                 id.into(),
             ],
         );
-        content::Entity::insert(content::ActiveModel::from(file)).exec_without_returning(txn).await?;
-        txn.execute_raw(frames).await?;
     }
-    let close = stmt(
-        backend,
+    writes.push(
         "UPDATE attempts SET finished_at = $1, outcome = 'completed', error_message = NULL \
          WHERE task_id = $2 AND instance = $3 AND finished_at IS NULL",
         [now.into(), id.into(), instance.into()],
     );
-    txn.execute_raw(close).await?;
-    Ok(Some(row))
+    writes
 }
 
 fn content_row(task_id: Uuid, stored: &StoredContent, now: DateTime<Utc>) -> content::Model {

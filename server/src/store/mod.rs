@@ -4,6 +4,7 @@
 //! serialises them (`BEGIN IMMEDIATE` on SQLite, a per-owner advisory lock on PostgreSQL).
 
 mod accounts;
+mod batch;
 mod board;
 mod claim;
 mod complete;
