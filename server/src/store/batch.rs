@@ -10,7 +10,9 @@
 //! caller's transaction, and the rows of those that return any come back in order.
 //!
 //! Statements are written with `$1`, `$2`, ... numbered from 1 each (as `stmt` takes them),
-//! and never with a `$` inside a string literal.
+//! and never with a `$` inside a string literal. A batch is for a few small statements:
+//! the driver prepares and keeps each distinct text per connection, so a batch whose
+//! text grows with its rows (hundreds of tasks) would keep a large statement per variant.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
 

@@ -213,10 +213,20 @@ async fn lock_on_postgres(txn: &DatabaseTransaction, id: Uuid) -> Result<(), DbE
 /// order they are given (a page that read number n holds everything made up to n). It
 /// also makes the owner's row, with the queue running.
 async fn next_seq(txn: &DatabaseTransaction, owner: OwnerId) -> Result<i64, StoreError> {
-    let backend = txn.get_database_backend();
+    let mut upsert = batch::Batch::default();
+    push_next_seq(&mut upsert, owner);
+    seq_of(upsert.run(txn).await?.first())
+}
+
+/// Adds [`next_seq`]'s upsert to a batch: one row, for [`seq_of`].
+fn push_next_seq(batch: &mut batch::Batch, owner: OwnerId) {
     let sql = "INSERT INTO owners (owner_id, paused, version, seq) VALUES ($1, $2, 0, 1) \
                ON CONFLICT (owner_id) DO UPDATE SET seq = owners.seq + 1 RETURNING seq";
-    let row = txn.query_one_raw(stmt(backend, sql, [owner.0.into(), false.into()])).await?;
+    batch.push(sql, [owner.0.into(), false.into()]);
+}
+
+/// The number [`push_next_seq`]'s upsert returned.
+fn seq_of(row: Option<&sea_orm::QueryResult>) -> Result<i64, StoreError> {
     Ok(row.map(|r| r.try_get::<i64>("", "seq")).transpose()?.unwrap_or_default())
 }
 
