@@ -13,9 +13,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// Rows per insert: far below either database's limit on bound values.
-const GRAMS_PER_INSERT: usize = 2_000;
-
 /// The FTS query of the owner's rows matching `text`; its values: the phrase and the
 /// owner's range of rowids.
 const OWN_MATCHES: &str =
@@ -139,7 +136,7 @@ pub(super) async fn record_grams(db: &impl ConnectionTrait, tasks: &[task::Model
             })
         })
         .collect();
-    for chunk in rows.chunks(GRAMS_PER_INSERT) {
+    for chunk in super::insert_shapes(&rows) {
         task_gram::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     Ok(())
