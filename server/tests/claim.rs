@@ -22,6 +22,7 @@ on_both_databases!(
     fresh_owners_cannot_jump_an_owner_waiting_before_them,
     idle_owners_are_passed_over_and_resuming_makes_no_owner,
     people_of_a_workspace_take_turns,
+    a_completion_claims_the_next_turn_in_its_transaction,
 );
 
 const LEASE: TimeDelta = TimeDelta::seconds(30);
@@ -274,4 +275,36 @@ async fn people_of_a_workspace_take_turns(db: TestDb) {
     let back = queue_by(&store, studio, Some(&bo), &["b5"]).await;
     let order = claim_all(&store, &clock).await;
     assert_eq!(order, [later[0], back[0], later[1]], "cancelled tasks hold no place");
+}
+
+/// The engine's hot path: a success records its completion and claims its slot's next
+/// task in one transaction, in the same turn order as a claim of its own; a completion
+/// refused by its fence claims nothing.
+async fn a_completion_claims_the_next_turn_in_its_transaction(db: TestDb) {
+    let (store, clock) = store(&db).await;
+    let (busy, other) = (OwnerId(Uuid::new_v4()), OwnerId(Uuid::new_v4()));
+    let long = queue(&store, busy, &["a1", "a2"]).await;
+    clock.advance(TimeDelta::milliseconds(1));
+    let single = queue(&store, other, &["b1"]).await;
+    let first = store.claim_next("i", LEASE).await.unwrap().unwrap();
+    assert_eq!(first.task.id, long[0]);
+
+    clock.advance(TimeDelta::milliseconds(1));
+    let refused = store.complete_and_claim(first.task.id, "someone else", None, LEASE, 1).await.unwrap();
+    assert!(refused.0.is_none() && refused.1.is_empty(), "a refused completion claims nothing");
+
+    let (done, next) = store.complete_and_claim(first.task.id, "i", None, LEASE, 1).await.unwrap();
+    assert_eq!(done.unwrap().status, TaskStatus::Completed);
+    assert_eq!(next.len(), 1);
+    assert_eq!((next[0].owner, next[0].task.id, next[0].attempt), (other, single[0], 1), "the other owner's turn");
+    assert_eq!(next[0].task.status, TaskStatus::Processing);
+
+    clock.advance(TimeDelta::milliseconds(1));
+    let (_, last) = store.complete_and_claim(single[0], "i", None, LEASE, 1).await.unwrap();
+    assert_eq!(last.iter().map(|c| c.task.id).collect::<Vec<_>>(), [long[1]]);
+    let (_, none) = store.complete_and_claim(long[1], "i", None, LEASE, 1).await.unwrap();
+    assert!(none.is_empty(), "nothing left to claim");
+    let details = store.details(other, single[0]).await.unwrap().unwrap();
+    assert_eq!(details.attempts.len(), 1);
+    assert_eq!(details.attempts[0].outcome.as_deref(), Some("completed"));
 }

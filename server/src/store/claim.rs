@@ -17,7 +17,7 @@ use crate::entity::task;
 use crate::provider::RemoteJobId;
 use app::domain::{OwnerId, TaskStatus, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, QueryResult, Value};
 use std::collections::{HashMap, VecDeque};
 use uuid::Uuid;
 
@@ -82,7 +82,7 @@ impl TaskStore {
             return Ok(Vec::new());
         }
         let txn = self.write_txn(None).await?;
-        let claimed = self.claim_in(&txn, instance, self.clock.now(), lease, max, Batch::default()).await?;
+        let claimed = self.claim_in(&txn, instance, self.clock.now(), lease, max, None, Batch::default()).await?;
         txn.commit().await?; // nothing was written if nothing was claimed
         Ok(claimed)
     }
@@ -90,6 +90,9 @@ impl TaskStore {
     /// [`claim`](Self::claim)'s work in the caller's write transaction, with the writes
     /// of `tail` sent along with its own (one batch: the tasks leased, their attempts
     /// opened, the owners' turns taken, then `tail`'s; `tail` alone if nothing is claimed).
+    /// `owners`: the rows of the waiting owners' read ([`push_waiting_owners`]) if the
+    /// caller sent it along with statements of its own; read here otherwise.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn claim_in(
         &self,
         txn: &DatabaseTransaction,
@@ -97,9 +100,10 @@ impl TaskStore {
         now: DateTime<Utc>,
         lease: TimeDelta,
         max: usize,
+        owners: Option<Vec<QueryResult>>,
         tail: Batch,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let picked = if max == 0 { Vec::new() } else { pick(txn, now, max).await? };
+        let picked = if max == 0 { Vec::new() } else { pick(txn, now, max, owners).await? };
         let mut writes = Batch::default();
         if !picked.is_empty() {
             writes.push(self.lease_tasks(picked.len()), self.lease_values(&picked, instance, now, now + lease));
@@ -163,9 +167,22 @@ impl TaskStore {
 /// The tasks to claim, as (owner, task), in claiming order: each owner's runnable tasks
 /// are read for the first `max` owners in turn order that have any (no later owner gets a
 /// turn in this batch), then dealt one per owner per round.
-async fn pick(txn: &DatabaseTransaction, now: DateTime<Utc>, max: usize) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+async fn pick(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    max: usize,
+    owners: Option<Vec<QueryResult>>,
+) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    let owners = match owners {
+        Some(rows) => rows,
+        None => {
+            let mut read = Batch::default();
+            push_waiting_owners(&mut read, now);
+            read.run(txn).await?
+        }
+    };
     let mut queues = Vec::new();
-    for owner in turn_order(txn, now).await? {
+    for owner in turn_order(owners)? {
         if queues.len() == max {
             break;
         }
@@ -185,11 +202,16 @@ async fn pick(txn: &DatabaseTransaction, now: DateTime<Utc>, max: usize) -> Resu
     Ok(picked)
 }
 
-/// The first [`OWNER_CANDIDATES`] unpaused owners with waiting work, earliest turn first:
-/// an owner's turn is the later of its last turn and when its oldest runnable task began
-/// to wait; at the same moment, an owner not served yet goes first.
-async fn turn_order(txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
-    let rows = txn.query_all_raw(stmt(txn.get_database_backend(), WAITING_OWNERS, [Value::from(now)])).await?;
+/// Adds the read of every owner with waiting work at `now` to a batch: one row each,
+/// with an `owner_id` and no `id` column.
+pub(super) fn push_waiting_owners(batch: &mut Batch, now: DateTime<Utc>) {
+    batch.push(WAITING_OWNERS, [Value::from(now)]);
+}
+
+/// Of the waiting owners' rows, the first [`OWNER_CANDIDATES`] unpaused owners, earliest
+/// turn first: an owner's turn is the later of its last turn and when its oldest runnable
+/// task began to wait; at the same moment, an owner not served yet goes first.
+fn turn_order(rows: Vec<QueryResult>) -> Result<Vec<Uuid>, StoreError> {
     let mut turns = Vec::with_capacity(rows.len());
     for row in rows {
         if row.try_get::<Option<bool>>("", "paused")?.unwrap_or(false) {

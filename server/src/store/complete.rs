@@ -6,11 +6,11 @@
 
 use super::batch::Batch;
 use super::row::view;
-use super::{stmt, Claimed, StoreError, TaskStore};
+use super::{Claimed, StoreError, TaskStore};
 use crate::entity::{content, task};
 use app::domain::{ContentView, TaskView};
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
+use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 /// A saved result file, to record with the completed task: what the page will see of it,
@@ -51,28 +51,34 @@ impl TaskStore {
     ) -> Result<(Option<TaskView>, Vec<Claimed>), StoreError> {
         let now = self.clock.now();
         let txn = self.write_txn(None).await?;
-        let Some(row) = fenced_completion(&txn, id, instance, content.as_ref(), now).await? else {
-            return Ok((None, Vec::new()));
-        };
+        // The fenced update, and the read of the owners with waiting work (after it): one call.
+        let mut opening = Batch::default();
+        push_fenced_completion(&mut opening, id, instance, content.as_ref(), now);
+        if next > 0 {
+            super::claim::push_waiting_owners(&mut opening, now);
+        }
+        let (completed, owners): (Vec<_>, Vec<_>) =
+            opening.run(&*txn).await?.into_iter().partition(|row| row.try_get::<Uuid>("", "id").is_ok());
+        let Some(row) = completed.first() else { return Ok((None, Vec::new())) }; // nothing was written
+        let row = task::Model::from_query_result(row, "")?;
         let rest = completion_writes(id, instance, content.as_ref(), now);
-        let claimed = self.claim_in(&txn, instance, now, lease, next, rest).await?;
+        let claimed = self.claim_in(&txn, instance, now, lease, next, Some(owners), rest).await?;
         txn.commit().await?;
         let completed = TaskView { result: content.map(|c| c.content), ..view(row)? };
         Ok((Some(completed), claimed))
     }
 }
 
-/// The fenced update that completes the task, its row as it now is; `None`, writing
-/// nothing, when the task is not `instance`'s to complete.
-async fn fenced_completion(
-    txn: &DatabaseTransaction,
+/// Adds the fenced update that completes the task to a batch: it returns the task's row
+/// as it now is, or no row (writing nothing) when the task is not `instance`'s to complete.
+fn push_fenced_completion(
+    batch: &mut Batch,
     id: Uuid,
     instance: &str,
     content: Option<&StoredContent>,
     now: DateTime<Utc>,
-) -> Result<Option<task::Model>, StoreError> {
-    let done = stmt(
-        txn.get_database_backend(),
+) {
+    batch.push(
         "UPDATE tasks SET status = 'completed', finished_at = $1, updated_at = $1, version = version + 1, \
          next_retry_at = NULL, progress = 100, service_queue_position = NULL, lease_owner = NULL, \
          lease_expires_at = NULL, error_code = NULL, error_message = NULL, \
@@ -80,8 +86,6 @@ async fn fenced_completion(
          AND cancel_requested_at IS NULL RETURNING *",
         [now.into(), content.map(|c| c.content.media.id).into(), id.into(), instance.into()],
     );
-    let Some(row) = txn.query_one_raw(done).await? else { return Ok(None) };
-    Ok(Some(task::Model::from_query_result(&row, "")?))
 }
 
 /// What follows a completion that passed its fence: the content row, the board frames
