@@ -42,7 +42,13 @@ impl TaskStore {
                 let rows = Tasks::find().filter(Column::OwnerId.eq(owner.0)).filter(Column::Id.is_in(found.ids));
                 (counted(found.counts)?, rows.order_by_desc(Column::Id).all(&self.db).await?)
             }
-            None => self.scanned(owner, filter, lookup.as_ref(), limit + 1).await?,
+            None => {
+                let scan = match &lookup {
+                    Some(Lookup::Scan(text)) => Some(text.as_str()),
+                    _ => None,
+                };
+                self.scanned(owner, filter, scan, limit + 1).await?
+            }
         };
         let next_cursor = (rows.len() > limit).then(|| rows[limit - 1].id.to_string());
         rows.truncate(limit);
@@ -170,20 +176,20 @@ impl TaskStore {
     }
 
     /// The page's counts per status and up to `limit` of its rows, newest first, read
-    /// through `tasks` (a list without a search, or one its index does not answer).
+    /// through `tasks`: a list without a search, or with one no index answers (`scan`).
     async fn scanned(
         &self,
         owner: OwnerId,
         filter: &ListFilter,
-        lookup: Option<&Lookup>,
+        scan: Option<&str>,
         limit: usize,
     ) -> Result<(StatusCounts, Vec<task::Model>), StoreError> {
         let mut scope = Tasks::find().filter(Column::OwnerId.eq(owner.0));
         if let Some(kind) = filter.kind {
             scope = scope.filter(Column::Kind.eq(kind.as_str()));
         }
-        if let Some(lookup) = lookup {
-            scope = super::search::matching(scope, owner, lookup, self.db.get_database_backend());
+        if let Some(text) = scan {
+            scope = super::search::containing(scope, text);
         }
         let groups = scope
             .clone()

@@ -1,22 +1,18 @@
-//! Prompt search in the store (the rule: `app::domain::search`): narrowing a query of
-//! tasks to those whose folded prompt contains a search, through the index that
-//! [`Lookup`] names, and recording a new task's CJK grams. The trigram indexes keep
-//! themselves (SQLite triggers, a PostgreSQL GIN index; migration 15).
+//! Prompt search in the store (the rule: `app::domain::search`): a search's page and its
+//! counts in one statement through the index that [`Lookup`] names (`searched`), or the
+//! scan of a short Latin search (`containing`); and a new task's CJK grams recorded. The
+//! trigram indexes keep themselves (SQLite triggers, a PostgreSQL GIN index; migration 15).
 
+use super::batch::Batch;
 use crate::entity::task::{Column, Entity as Tasks};
 use crate::entity::{task, task_gram};
 use app::domain::{cjk_grams, ListFilter, Lookup, OwnerId};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    Select, Statement, TryGetableMany, Value,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Select,
+    TryGetableMany, Value,
 };
 use uuid::Uuid;
-
-/// The FTS query of the owner's rows matching `text`; its values: the phrase and the
-/// owner's range of rowids.
-const OWN_MATCHES: &str =
-    "SELECT rowid FROM task_search_fts WHERE task_search_fts MATCH ? AND rowid >= ? AND rowid <= ?";
 
 /// The owner's range of rowids in `task_search`, as migration 15's `range_start` computes
 /// it: the last 28 bits of the id, times 2^32.
@@ -25,39 +21,20 @@ fn own_range(owner: OwnerId) -> [i64; 2] {
     [start, start + (1 << 32) - 1]
 }
 
-/// `scope` (the owner's tasks) narrowed to those whose prompt contains the search that
-/// `lookup` routes.
-pub(super) fn matching(scope: Select<Tasks>, owner: OwnerId, lookup: &Lookup, backend: DbBackend) -> Select<Tasks> {
-    match lookup {
-        Lookup::Trigrams(text) if backend == DbBackend::Sqlite => {
-            let [from, to] = own_range(owner);
-            let sql = format!("tasks.id IN (SELECT task_id FROM task_search WHERE id IN ({OWN_MATCHES}))");
-            scope.filter(Expr::cust_with_values(sql, [Value::from(phrase(text)), from.into(), to.into()]))
-        }
-        // PostgreSQL's trigram index serves `LIKE` itself; short Latin text is scanned.
-        Lookup::Trigrams(text) | Lookup::Scan(text) => {
-            let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            scope.filter(Expr::col(Column::SearchText).like(LikeExpr::new(pattern).escape('\\')))
-        }
-        Lookup::Grams(gram) => {
-            let tasks = Query::select()
-                .column(task_gram::Column::TaskId)
-                .from(task_gram::Entity)
-                .and_where(task_gram::Column::OwnerId.eq(owner.0))
-                .and_where(task_gram::Column::Gram.eq(gram.as_str()))
-                .to_owned();
-            scope.filter(Column::Id.in_subquery(tasks))
-        }
-    }
+/// `scope` (the owner's tasks) narrowed to those whose folded prompt contains `text`: the
+/// scan for a short Latin search ([`Lookup::Scan`]), which no index answers.
+pub(super) fn containing(scope: Select<Tasks>, text: &str) -> Select<Tasks> {
+    scope.filter(Expr::col(Column::SearchText).like(LikeExpr::new(like_pattern(text)).escape('\\')))
 }
 
-/// On SQLite, a search that an index answers, evaluated once for the whole page: the
-/// counts per status of its matches (under the list's kind), and the ids of the page
-/// (under its status and cursor, newest first, at most `limit`). Both come from one
-/// statement over the matches, read from `task_search`, which keeps each task's owner,
-/// kind and status beside the FTS rowid: through `tasks`, a count walked all the owner's
-/// rows, and evaluating the match once for the counts and again for the page doubled
-/// the cost of a common word. `None`: the page's own query answers.
+/// A search that an index answers, evaluated once for the whole page: the counts per
+/// status of its matches (under the list's kind), and the ids of the page (under its
+/// status and cursor, newest first, at most `limit`), from one statement over the
+/// matches. Evaluating the match once for the counts and again for the page doubled the
+/// cost of a common word. On SQLite the matches are read from `task_search`, which keeps
+/// each task's owner, kind and status beside the FTS rowid (through `tasks`, a count
+/// walked all the owner's rows); on PostgreSQL from `tasks` through its trigram index.
+/// `None` for a short Latin search (a scan): the page's own query answers.
 pub(super) async fn searched(
     db: &DatabaseConnection,
     owner: OwnerId,
@@ -65,43 +42,54 @@ pub(super) async fn searched(
     filter: &ListFilter,
     limit: usize,
 ) -> Result<Option<Searched>, DbErr> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return Ok(None);
-    }
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
     let mut values: Vec<Value> = vec![owner.0.into()];
-    let matches = match lookup {
+    let mut bind = |value: Value| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    let mut sql = match lookup {
+        Lookup::Scan(_) => return Ok(None),
+        Lookup::Trigrams(text) if sqlite => {
+            let [from, to] = own_range(owner).map(|n| bind(n.into()));
+            let phrase = bind(phrase(text).into());
+            format!(
+                "SELECT task_id, status FROM task_search WHERE owner_id = $1 AND id IN (SELECT rowid FROM \
+                 task_search_fts WHERE task_search_fts MATCH {phrase} AND rowid >= {from} AND rowid <= {to})"
+            )
+        }
         Lookup::Trigrams(text) => {
-            values.extend([phrase(text).into()].into_iter().chain(own_range(owner).map(Value::from)));
-            format!("id IN ({OWN_MATCHES})")
+            let pattern = bind(like_pattern(text).into());
+            format!("SELECT id AS task_id, status FROM tasks WHERE owner_id = $1 AND search_text LIKE {pattern} ESCAPE '\\'")
         }
         Lookup::Grams(gram) => {
-            values.extend([owner.0.into(), gram.as_str().into()]);
-            "task_id IN (SELECT task_id FROM task_grams WHERE owner_id = ? AND gram = ?)".to_owned()
+            let gram = bind(gram.as_str().into());
+            let (from, id) = if sqlite { ("task_search", "task_id") } else { ("tasks", "id") };
+            format!(
+                "SELECT {id} AS task_id, status FROM {from} WHERE owner_id = $1 AND {id} IN \
+                 (SELECT task_id FROM task_grams WHERE owner_id = $1 AND gram = {gram})"
+            )
         }
-        Lookup::Scan(_) => return Ok(None),
     };
-    let mut sql =
-        format!("WITH m AS MATERIALIZED (SELECT task_id, status FROM task_search WHERE owner_id = ? AND {matches}");
     if let Some(kind) = filter.kind {
-        sql.push_str(" AND kind = ?");
-        values.push(kind.as_str().into());
+        sql = format!("{sql} AND kind = {}", bind(kind.as_str().into()));
     }
-    sql.push_str(
-        ") SELECT status, count(*) AS n, NULL AS task_id FROM m GROUP BY status \
-         UNION ALL SELECT * FROM (SELECT NULL, NULL, task_id FROM m WHERE 1",
-    );
+    let mut page = String::from("SELECT CAST(NULL AS TEXT), CAST(NULL AS BIGINT), task_id FROM m WHERE 1 = 1");
     if let Some(status) = filter.status {
-        sql.push_str(" AND status = ?");
-        values.push(status.as_str().into());
+        page = format!("{page} AND status = {}", bind(status.as_str().into()));
     }
     if let Some(before) = filter.before {
-        sql.push_str(" AND task_id < ?");
-        values.push(before.into());
+        page = format!("{page} AND task_id < {}", bind(before.into()));
     }
-    sql.push_str(" ORDER BY task_id DESC LIMIT ?)");
-    values.push((limit as i64).into());
+    let limit = bind((limit as i64).into());
+    let sql = format!(
+        "WITH m AS MATERIALIZED ({sql}) SELECT status, count(*) AS n, NULL AS task_id FROM m GROUP BY status \
+         UNION ALL SELECT * FROM ({page} ORDER BY task_id DESC LIMIT {limit}) AS page"
+    );
+    let mut read = Batch::default();
+    read.push(sql, values);
     let mut found = Searched::default();
-    for row in db.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await? {
+    for row in read.run(db).await? {
         match row.try_get_by_index::<Option<Uuid>>(2)? {
             Some(id) => found.ids.push(id),
             None => found.counts.push(<(String, i64)>::try_get_many_by_index(&row)?),
@@ -115,6 +103,11 @@ pub(super) async fn searched(
 pub(super) struct Searched {
     pub counts: Vec<(String, i64)>,
     pub ids: Vec<Uuid>,
+}
+
+/// A `LIKE` pattern (escaped with `\`) of the text anywhere.
+fn like_pattern(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
 /// An FTS5 phrase of the text: with trigrams, exactly a substring. `"` is the one
