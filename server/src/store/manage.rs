@@ -92,10 +92,9 @@ impl TaskStore {
         let submission_id = original.submission_id.unwrap_or(original.id);
         let now = self.clock.now();
         self.spend(&txn, owner, by, self.cost_of(&params), now).await?;
-        let seq = super::next_seq(&txn, owner).await?;
+        let (seq, turn) = super::turns::number_and_turn(&txn, owner, by, Default::default()).await?;
         let mut again = new_row(owner, by, submission_id, &params, original.params_hash.clone(), now, seq);
-        again.retry_of = Some(original.id);
-        again.queue_order = super::turns::first_turn(&txn, owner, by).await?;
+        (again.retry_of, again.queue_order) = (Some(original.id), turn);
         task::Entity::insert(task::ActiveModel::from(again.clone())).exec_without_returning(&*txn).await?;
         super::search::record_grams(&*txn, std::slice::from_ref(&again)).await?;
         txn.commit().await?;

@@ -60,10 +60,7 @@ impl TaskStore {
                 now.into(),
             ],
         );
-        super::push_next_seq(&mut opening, owner);
-        turns::push_first_turn(&mut opening, owner, by);
-        let read = opening.run(&*txn).await?;
-        let (seq, turn) = (super::seq_of(read.first())?, turns::turn_of(read.get(1))?);
+        let (seq, turn) = turns::number_and_turn(&txn, owner, by, opening).await?;
         let (random_seed, mut asked) = (Uuid::new_v4().as_u128() as u32, 0);
         let rows: Vec<task::Model> = (turn..)
             .zip(submission.expand(random_seed))

@@ -9,20 +9,28 @@
 //! person (migration 16). A task moved to the front gets a number below the head.
 
 use super::batch::Batch;
+use super::StoreError;
 use app::domain::{Author, OwnerId};
-use sea_orm::{DatabaseTransaction, DbErr, QueryResult, Value};
+use sea_orm::{DatabaseTransaction, QueryResult, Value};
 
-/// The queue order of the first of `by`'s next tasks in `owner` (the next ones count on
-/// from it): one after their last pending task, else the head of the queue (the lowest
-/// pending order), else 0. Guests and tasks queued by no one are one person.
-pub(super) async fn first_turn(txn: &DatabaseTransaction, owner: OwnerId, by: Option<&Author>) -> Result<i64, DbErr> {
-    let mut read = Batch::default();
-    push_first_turn(&mut read, owner, by);
-    turn_of(read.run(txn).await?.first())
+/// The owner's next creation number (`next_seq`) and the queue order of the first of
+/// `by`'s next tasks in `owner` (the next ones count on from it), in one call after the
+/// statements of `before` (which return no rows: a submission's insert, say). The turn
+/// is one after their last pending task, else the head of the queue (the lowest pending
+/// order), else 0; guests and tasks queued by no one are one person.
+pub(super) async fn number_and_turn(
+    txn: &DatabaseTransaction,
+    owner: OwnerId,
+    by: Option<&Author>,
+    mut before: Batch,
+) -> Result<(i64, i64), StoreError> {
+    super::push_next_seq(&mut before, owner);
+    push_first_turn(&mut before, owner, by);
+    let read = before.run(txn).await?;
+    Ok((super::seq_of(read.first())?, turn_of(read.get(1))?))
 }
 
-/// Adds [`first_turn`]'s read to a batch: one row, for [`turn_of`].
-pub(super) fn push_first_turn(batch: &mut Batch, owner: OwnerId, by: Option<&Author>) {
+fn push_first_turn(batch: &mut Batch, owner: OwnerId, by: Option<&Author>) {
     let (person, values): (&str, Vec<Value>) = match by {
         Some(author) => ("submitted_by = $2", vec![owner.0.into(), author.id.into()]),
         None => ("submitted_by IS NULL", vec![owner.0.into()]),
@@ -34,8 +42,7 @@ pub(super) fn push_first_turn(batch: &mut Batch, owner: OwnerId, by: Option<&Aut
     batch.push(sql, values);
 }
 
-/// The first turn, from the row of [`push_first_turn`]'s read.
-pub(super) fn turn_of(row: Option<&QueryResult>) -> Result<i64, DbErr> {
+fn turn_of(row: Option<&QueryResult>) -> Result<i64, StoreError> {
     let Some(row) = row else { return Ok(0) };
     let last = row.try_get::<Option<i64>>("", "last")?;
     let head = row.try_get::<Option<i64>>("", "head")?;
